@@ -1,0 +1,108 @@
+// Overhead of lockgraph::Mutex against std::mutex and against Abseil's
+// deadlock detection (absl::Mutex with OnDeadlockCycle::kReport), side by side.
+// See docs/benchmarks.md for the results and the command.
+#include <benchmark/benchmark.h>
+
+#include <mutex>
+
+#include "absl/synchronization/mutex.h"
+#include "lockgraph/mutex.h"
+
+namespace {
+
+// Abseil's detector is a process-wide setting; turn it on once for the
+// absl::Mutex runs (it is only consulted by absl::Mutex).
+const bool kAbslDetection = [] {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kReport);
+  return true;
+}();
+
+template <typename M>
+struct Lock {
+  static void Acquire(M& m) { m.lock(); }
+  static void Release(M& m) { m.unlock(); }
+};
+template <>
+struct Lock<absl::Mutex> {
+  static void Acquire(absl::Mutex& m) { m.Lock(); }
+  static void Release(absl::Mutex& m) { m.Unlock(); }
+};
+
+// (a) One thread takes an outer then an inner lock: a known edge.
+// (b) With ->Threads(2): each thread has its own pair (disjoint locks).
+template <typename M>
+void BM_NestedPair(benchmark::State& state) {
+  M outer, inner;
+  for (auto _ : state) {
+    Lock<M>::Acquire(outer);
+    Lock<M>::Acquire(inner);
+    Lock<M>::Release(inner);
+    Lock<M>::Release(outer);
+  }
+  state.SetItemsProcessed(state.iterations() * 2);  // acquisitions
+}
+
+// (c) Two threads contend for one lock.
+template <typename M>
+void BM_Contended(benchmark::State& state) {
+  static M* shared = new M;
+  for (auto _ : state) {
+    Lock<M>::Acquire(*shared);
+    benchmark::DoNotOptimize(shared);
+    Lock<M>::Release(*shared);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// A single lock with nothing held: the cheapest path.
+template <typename M>
+void BM_Single(benchmark::State& state) {
+  M m;
+  for (auto _ : state) {
+    Lock<M>::Acquire(m);
+    Lock<M>::Release(m);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// (d) A first-seen edge: every iteration nests two brand-new locks, so the
+// detector registers both, captures a stack and inserts an edge.
+template <typename M>
+void BM_FirstSeenEdge(benchmark::State& state) {
+  M outer;
+  for (auto _ : state) {
+    M inner;
+    Lock<M>::Acquire(outer);
+    Lock<M>::Acquire(inner);
+    Lock<M>::Release(inner);
+    Lock<M>::Release(outer);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+#define LOCKGRAPH_BENCH_ALL(fn)                                   \
+  BENCHMARK_TEMPLATE(fn, std::mutex)->Name(#fn "/std::mutex");    \
+  BENCHMARK_TEMPLATE(fn, absl::Mutex)->Name(#fn "/absl::Mutex+detect"); \
+  BENCHMARK_TEMPLATE(fn, lockgraph::Mutex)->Name(#fn "/lockgraph::Mutex")
+
+LOCKGRAPH_BENCH_ALL(BM_Single);
+LOCKGRAPH_BENCH_ALL(BM_NestedPair);
+BENCHMARK_TEMPLATE(BM_NestedPair, std::mutex)->Name("BM_NestedPair2T/std::mutex")->Threads(2);
+BENCHMARK_TEMPLATE(BM_NestedPair, absl::Mutex)
+    ->Name("BM_NestedPair2T/absl::Mutex+detect")
+    ->Threads(2);
+BENCHMARK_TEMPLATE(BM_NestedPair, lockgraph::Mutex)
+    ->Name("BM_NestedPair2T/lockgraph::Mutex")
+    ->Threads(2);
+BENCHMARK_TEMPLATE(BM_Contended, std::mutex)->Name("BM_Contended2T/std::mutex")->Threads(2);
+BENCHMARK_TEMPLATE(BM_Contended, absl::Mutex)
+    ->Name("BM_Contended2T/absl::Mutex+detect")
+    ->Threads(2);
+BENCHMARK_TEMPLATE(BM_Contended, lockgraph::Mutex)
+    ->Name("BM_Contended2T/lockgraph::Mutex")
+    ->Threads(2);
+LOCKGRAPH_BENCH_ALL(BM_FirstSeenEdge);
+
+}  // namespace
+
+BENCHMARK_MAIN();

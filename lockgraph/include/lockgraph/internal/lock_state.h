@@ -1,0 +1,82 @@
+// lockgraph/internal/lock_state.h
+// -----------------------------------------------------------------------------
+// The detector's view of one lock object, embedded in every wrapper, and the
+// hooks the wrappers call. Not part of the public API: include
+// <lockgraph/mutex.h> instead.
+//
+// Contract of the hooks (modelled on compiler-rt's deadlock detector interface):
+//   BeforeLock   before a blocking acquisition; may report; records the lock as held.
+//   AfterTryLock after a successful non-blocking or timed acquisition: the lock
+//                is recorded as held, but no order edge leads into it.
+//   BeforeUnlock before the real release.
+//   OnDestroy    when the lock object dies; its graph node is retired so a new
+//                lock at the same address is a new node.
+// With LOCKGRAPH_ON == 0 the state is an empty type and the hooks are empty
+// inline functions, so the wrappers compile to the standard types' code.
+#ifndef LOCKGRAPH_INTERNAL_LOCK_STATE_H_
+#define LOCKGRAPH_INTERNAL_LOCK_STATE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <source_location>
+
+#include "lockgraph/config.h"
+#include "lockgraph/lock_options.h"
+
+namespace lockgraph {
+namespace internal {
+inline namespace LOCKGRAPH_ABI_NAMESPACE {
+
+enum class AccessMode : uint8_t { kExclusive = 0, kShared = 1 };
+
+enum LockFlags : uint32_t {
+  kFlagRecursive = 1u << 0,  // re-entry by the holder is legal and adds nothing
+  kFlagUntracked = 1u << 1,  // opted out of the detector
+  kFlagRanked = 1u << 2,     // rank is meaningful
+};
+
+#if LOCKGRAPH_ON
+
+struct LockState {
+  constexpr LockState(const char* lock_name, LockOptions options, uint32_t kind_flags,
+                      const std::source_location& where) noexcept
+      : name(lock_name),
+        site(where),
+        rank(options.rank),
+        flags(kind_flags | (options.tracked ? 0u : kFlagUntracked) |
+              (options.rank != LockOptions::kUnranked ? kFlagRanked : 0u)) {}
+
+  // Versioned graph node id; 0 until the lock is first nested with another.
+  std::atomic<uint64_t> node{0};
+  const char* name;  // nullptr when unnamed; must outlive the lock (string literal)
+  std::source_location site;
+  int32_t rank;
+  uint32_t flags;
+};
+
+void BeforeLock(LockState* lock, AccessMode mode) noexcept;
+void AfterTryLock(LockState* lock, AccessMode mode) noexcept;
+void BeforeUnlock(LockState* lock) noexcept;
+void RetireNode(LockState* lock) noexcept;
+
+inline void OnDestroy(LockState* lock) noexcept {
+  if (lock->node.load(std::memory_order_relaxed) != 0) RetireNode(lock);
+}
+
+#else  // !LOCKGRAPH_ON
+
+struct LockState {
+  constexpr LockState(const char*, LockOptions, uint32_t, const std::source_location&) noexcept {}
+};
+inline void BeforeLock(LockState*, AccessMode) noexcept {}
+inline void AfterTryLock(LockState*, AccessMode) noexcept {}
+inline void BeforeUnlock(LockState*) noexcept {}
+inline void OnDestroy(LockState*) noexcept {}
+
+#endif  // LOCKGRAPH_ON
+
+}  // namespace LOCKGRAPH_ABI_NAMESPACE
+}  // namespace internal
+}  // namespace lockgraph
+
+#endif  // LOCKGRAPH_INTERNAL_LOCK_STATE_H_

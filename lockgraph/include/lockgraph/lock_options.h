@@ -1,0 +1,34 @@
+// lockgraph/lock_options.h
+// -----------------------------------------------------------------------------
+// Per-lock settings given at construction:
+//
+//   lockgraph::Mutex shard_mu{"cache.shard", lockgraph::LockOptions{.rank = i}};
+//   lockgraph::Mutex noisy{"legacy.io", lockgraph::LockOptions{.tracked = false}};
+//
+// `rank` declares an order among locks of one class (locks that share a name, or
+// a construction site). Nesting two locks of the same class is then allowed when
+// the inner one has the higher rank, and taking them the other way round is
+// reported as a declared-order violation at once, before any cycle exists.
+// Unranked locks of one class are still checked instance by instance.
+//
+// `tracked = false` opts one lock out of the detector (it behaves like the
+// standard type): the escape hatch for a lock whose order is known to be safe
+// and too hot or too noisy to check.
+#ifndef LOCKGRAPH_LOCK_OPTIONS_H_
+#define LOCKGRAPH_LOCK_OPTIONS_H_
+
+#include <cstdint>
+
+namespace lockgraph {
+
+struct LockOptions {
+  // No declared rank.
+  static constexpr int32_t kUnranked = INT32_MIN;
+
+  int32_t rank = kUnranked;
+  bool tracked = true;
+};
+
+}  // namespace lockgraph
+
+#endif  // LOCKGRAPH_LOCK_OPTIONS_H_

@@ -1,0 +1,233 @@
+// lockgraph/mutex.h
+// -----------------------------------------------------------------------------
+// Drop-in replacements for the standard mutex types that record a global
+// lock-order graph and report any cycle in it (a deadlock that could happen)
+// the moment the cycle appears, even if this run never hangs.
+//
+//   std::mutex               -> lockgraph::Mutex
+//   std::shared_mutex        -> lockgraph::SharedMutex
+//   std::recursive_mutex     -> lockgraph::RecursiveMutex
+//   std::timed_mutex         -> lockgraph::TimedMutex
+//   std::condition_variable  -> lockgraph::ConditionVariable (with std::unique_lock<Mutex>)
+//
+// Each type meets the standard Lockable / TimedLockable / SharedLockable
+// requirements, so std::lock_guard, std::unique_lock, std::scoped_lock,
+// std::shared_lock, std::lock and std::condition_variable_any work unchanged.
+//
+// A lock may be named; unnamed locks are identified by the source location of
+// their construction. The name must outlive the lock (a string literal):
+//
+//   lockgraph::Mutex mu{"cache.shard"};
+//   lockgraph::Mutex row_mu{"db.row", lockgraph::LockOptions{.rank = row_id}};
+//
+// Semantics the detector applies:
+//   * B acquired (blocking) while A is held records the edge A -> B.
+//   * A successful try_lock / try_lock_for / try_lock_until adds no edge into
+//     the lock it took (it cannot wait forever), but the lock counts as held.
+//     std::lock and std::scoped_lock of several locks therefore form a group,
+//     not an order.
+//   * Re-entering a RecursiveMutex adds nothing; re-locking a non-recursive
+//     lock the thread holds is reported as a self-deadlock before it hangs.
+//   * Two shared acquisitions never block each other: a cycle whose only
+//     contention points are shared-shared is not reported.
+//
+// Thread safety: every member is safe to call from any thread, as for the
+// standard types. Destroying a lock that is held is undefined, as for them.
+//
+// With LOCKGRAPH_DISABLE defined (CMake -DLOCKGRAPH=OFF) every wrapper has the
+// size and code of its standard type, which a static_assert below proves.
+#ifndef LOCKGRAPH_MUTEX_H_
+#define LOCKGRAPH_MUTEX_H_
+
+#include <chrono>
+#include <mutex>
+#include <shared_mutex>
+#include <source_location>
+
+#include "lockgraph/config.h"
+#include "lockgraph/internal/lock_state.h"
+#include "lockgraph/lock_options.h"
+#include "lockgraph/thread_annotations.h"
+
+namespace lockgraph {
+namespace internal {
+inline namespace LOCKGRAPH_ABI_NAMESPACE {
+
+// Storage and construction shared by every wrapper: the standard lock and the
+// detector's state (an empty type when the detector is compiled out).
+template <typename Native, uint32_t kKindFlags>
+class LockBase {
+ public:
+  // Unnamed: the class of the lock is its construction site.
+  constexpr LockBase(
+      const std::source_location& site = std::source_location::current()) noexcept
+      : state_(nullptr, LockOptions{}, kKindFlags, site) {}
+  constexpr explicit LockBase(
+      const char* name,
+      const std::source_location& site = std::source_location::current()) noexcept
+      : state_(name, LockOptions{}, kKindFlags, site) {}
+  constexpr LockBase(const char* name, LockOptions options,
+                     const std::source_location& site = std::source_location::current()) noexcept
+      : state_(name, options, kKindFlags, site) {}
+  constexpr explicit LockBase(
+      LockOptions options,
+      const std::source_location& site = std::source_location::current()) noexcept
+      : state_(nullptr, options, kKindFlags, site) {}
+
+  ~LockBase() { OnDestroy(&state_); }
+  LockBase(const LockBase&) = delete;
+  LockBase& operator=(const LockBase&) = delete;
+
+ protected:
+  Native native_;
+  [[no_unique_address]] LockState state_;
+};
+
+}  // namespace LOCKGRAPH_ABI_NAMESPACE
+}  // namespace internal
+
+inline namespace LOCKGRAPH_ABI_NAMESPACE {
+
+class ConditionVariable;
+
+// A non-recursive exclusive lock (std::mutex).
+class LOCKGRAPH_CAPABILITY("mutex") Mutex : private internal::LockBase<std::mutex, 0> {
+ public:
+  using LockBase::LockBase;
+  // Declared here, not inherited, so the default argument names the caller.
+  constexpr Mutex(const std::source_location& site = std::source_location::current()) noexcept
+      : LockBase(site) {}
+
+  void lock() LOCKGRAPH_ACQUIRE() {
+    internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
+    native_.lock();
+  }
+  bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
+    if (!native_.try_lock()) return false;
+    internal::AfterTryLock(&state_, internal::AccessMode::kExclusive);
+    return true;
+  }
+  void unlock() LOCKGRAPH_RELEASE() {
+    internal::BeforeUnlock(&state_);
+    native_.unlock();
+  }
+
+ private:
+  friend class ConditionVariable;
+};
+
+// A reader/writer lock (std::shared_mutex).
+class LOCKGRAPH_CAPABILITY("shared_mutex") SharedMutex
+    : private internal::LockBase<std::shared_mutex, 0> {
+ public:
+  using LockBase::LockBase;
+  // Declared here, not inherited, so the default argument names the caller.
+  constexpr SharedMutex(const std::source_location& site = std::source_location::current()) noexcept
+      : LockBase(site) {}
+
+  void lock() LOCKGRAPH_ACQUIRE() {
+    internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
+    native_.lock();
+  }
+  bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
+    if (!native_.try_lock()) return false;
+    internal::AfterTryLock(&state_, internal::AccessMode::kExclusive);
+    return true;
+  }
+  void unlock() LOCKGRAPH_RELEASE() {
+    internal::BeforeUnlock(&state_);
+    native_.unlock();
+  }
+  void lock_shared() LOCKGRAPH_ACQUIRE_SHARED() {
+    internal::BeforeLock(&state_, internal::AccessMode::kShared);
+    native_.lock_shared();
+  }
+  bool try_lock_shared() LOCKGRAPH_TRY_ACQUIRE_SHARED(true) {
+    if (!native_.try_lock_shared()) return false;
+    internal::AfterTryLock(&state_, internal::AccessMode::kShared);
+    return true;
+  }
+  void unlock_shared() LOCKGRAPH_RELEASE_SHARED() {
+    internal::BeforeUnlock(&state_);
+    native_.unlock_shared();
+  }
+};
+
+// A lock its holder may take again (std::recursive_mutex).
+class LOCKGRAPH_CAPABILITY("mutex") RecursiveMutex
+    : private internal::LockBase<std::recursive_mutex, internal::kFlagRecursive> {
+ public:
+  using LockBase::LockBase;
+  // Declared here, not inherited, so the default argument names the caller.
+  constexpr RecursiveMutex(const std::source_location& site = std::source_location::current()) noexcept
+      : LockBase(site) {}
+
+  void lock() LOCKGRAPH_ACQUIRE() {
+    internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
+    native_.lock();
+  }
+  bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
+    if (!native_.try_lock()) return false;
+    internal::AfterTryLock(&state_, internal::AccessMode::kExclusive);
+    return true;
+  }
+  void unlock() LOCKGRAPH_RELEASE() {
+    internal::BeforeUnlock(&state_);
+    native_.unlock();
+  }
+};
+
+// A lock with timed acquisition (std::timed_mutex). A timed acquisition that
+// succeeds is treated like try_lock: it cannot wait forever.
+class LOCKGRAPH_CAPABILITY("mutex") TimedMutex
+    : private internal::LockBase<std::timed_mutex, 0> {
+ public:
+  using LockBase::LockBase;
+  // Declared here, not inherited, so the default argument names the caller.
+  constexpr TimedMutex(const std::source_location& site = std::source_location::current()) noexcept
+      : LockBase(site) {}
+
+  void lock() LOCKGRAPH_ACQUIRE() {
+    internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
+    native_.lock();
+  }
+  bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
+    if (!native_.try_lock()) return false;
+    internal::AfterTryLock(&state_, internal::AccessMode::kExclusive);
+    return true;
+  }
+  template <typename Rep, typename Period>
+  bool try_lock_for(const std::chrono::duration<Rep, Period>& timeout)
+      LOCKGRAPH_TRY_ACQUIRE(true) {
+    if (!native_.try_lock_for(timeout)) return false;
+    internal::AfterTryLock(&state_, internal::AccessMode::kExclusive);
+    return true;
+  }
+  template <typename Clock, typename Duration>
+  bool try_lock_until(const std::chrono::time_point<Clock, Duration>& deadline)
+      LOCKGRAPH_TRY_ACQUIRE(true) {
+    if (!native_.try_lock_until(deadline)) return false;
+    internal::AfterTryLock(&state_, internal::AccessMode::kExclusive);
+    return true;
+  }
+  void unlock() LOCKGRAPH_RELEASE() {
+    internal::BeforeUnlock(&state_);
+    native_.unlock();
+  }
+};
+
+#if !LOCKGRAPH_ON
+// Compiled out, each wrapper is exactly its standard type in size.
+static_assert(sizeof(Mutex) == sizeof(std::mutex));
+static_assert(sizeof(SharedMutex) == sizeof(std::shared_mutex));
+static_assert(sizeof(RecursiveMutex) == sizeof(std::recursive_mutex));
+static_assert(sizeof(TimedMutex) == sizeof(std::timed_mutex));
+#endif
+
+}  // namespace LOCKGRAPH_ABI_NAMESPACE
+}  // namespace lockgraph
+
+#include "lockgraph/condition_variable.h"  // IWYU pragma: export
+#include "lockgraph/options.h"             // IWYU pragma: export
+
+#endif  // LOCKGRAPH_MUTEX_H_

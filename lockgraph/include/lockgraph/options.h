@@ -1,0 +1,96 @@
+// lockgraph/options.h
+// -----------------------------------------------------------------------------
+// Runtime configuration, graph export and statistics. Included by
+// <lockgraph/mutex.h>.
+//
+// Settings come from the environment variable LOCKGRAPH_OPTIONS, read once at
+// the first lock operation, as key=value pairs separated by ':' or ',':
+//
+//   LOCKGRAPH_OPTIONS=mode=abort:graph_out=/tmp/graph.%p.json
+//
+// Keys:
+//   mode=off|report|abort   off: record nothing; report (default): print each
+//                           distinct problem once and keep running; abort:
+//                           print, write graph_out, then abort().
+//   graph_out=PATH          write the whole lock-order graph as JSON at exit
+//                           (and before an abort). "%p" becomes the pid.
+//   report_out=PATH|stderr  where reports go (default stderr); "%p" = pid.
+//   report_format=text|json text for people (default) or one JSON object per line.
+//   stack_depth=N           frames kept per edge stack, 1..64 (default 32).
+//   symbolize=0|1           resolve function, file:line in reports (default 1).
+//   max_edges=N             instance edges kept before new ones are checked but
+//                           not remembered (default 4194304; said once when hit).
+// An unknown key or bad value is named on stderr with the valid choices, and
+// the default is used for it.
+//
+// The same settings can be given from C++ with Configure(). A callback turns
+// reports into data for the program (mode kCallback).
+#ifndef LOCKGRAPH_OPTIONS_H_
+#define LOCKGRAPH_OPTIONS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "lockgraph/report.h"
+
+namespace lockgraph {
+
+enum class Mode { kOff, kReport, kAbort, kCallback };
+enum class ReportFormat { kText, kJson };
+
+using ReportCallback = std::function<void(const Report&)>;
+
+struct Options {
+  Mode mode = Mode::kReport;
+  std::string graph_out;   // empty: do not write the graph at exit
+  std::string report_out;  // empty or "stderr": standard error
+  ReportFormat report_format = ReportFormat::kText;
+  int stack_depth = 32;
+  bool symbolize = true;
+  size_t max_edges = size_t{1} << 22;
+  // Receives each report when mode == kCallback. Runs on the thread that found
+  // the problem, outside the detector's locks; locks it takes are not tracked.
+  ReportCallback callback;
+};
+
+// Replaces the current settings. Thread-safe; applies to later lock operations.
+void Configure(const Options& options);
+
+// Parses `spec` in LOCKGRAPH_OPTIONS syntax on top of `*options`. Returns false
+// and describes every bad key or value in `*error` (the valid ones still apply).
+bool ParseOptions(std::string_view spec, Options* options, std::string* error);
+
+// The settings in force (after LOCKGRAPH_OPTIONS was read).
+Options CurrentOptions();
+
+// Shorthand: mode = kCallback with this callback (or kReport when empty).
+void SetReportCallback(ReportCallback callback);
+
+// The whole lock-order graph of this process, by class, as JSON with the
+// top-level keys "classes", "edges" and "cycles" (a cycle is a list of class
+// names). Each edge carries one example stack, symbolized.
+std::string GraphJson();
+// The same graph in Graphviz DOT.
+std::string GraphDot();
+// Writes GraphJson() to `path`; on failure returns false and sets `*error`.
+bool WriteGraph(const std::string& path, std::string* error);
+
+struct Stats {
+  uint64_t classes = 0;         // lock classes seen in nested acquisitions
+  uint64_t live_nodes = 0;      // lock instances in the graph now
+  uint64_t live_edges = 0;      // instance edges in the graph now
+  uint64_t class_edges = 0;     // distinct class-to-class orders
+  uint64_t stacks = 0;          // distinct stacks stored
+  uint64_t reports = 0;         // distinct problems reported
+  uint64_t slow_path_calls = 0; // acquisitions that missed every cache
+  uint64_t dropped_edges = 0;   // edges checked but not kept (max_edges reached)
+  uint64_t memory_bytes = 0;    // approximate memory held by the detector
+};
+Stats GetStats();
+
+}  // namespace lockgraph
+
+#endif  // LOCKGRAPH_OPTIONS_H_

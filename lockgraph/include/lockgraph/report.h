@@ -1,0 +1,74 @@
+// lockgraph/report.h
+// -----------------------------------------------------------------------------
+// What the detector found, as plain data, and its renderings.
+//
+// A Report is self-contained: stacks are already symbolized, strings owned.
+// It is what a report callback receives (Options::callback) and what the
+// formatters below turn into text for people, or JSON and DOT for tools.
+#ifndef LOCKGRAPH_REPORT_H_
+#define LOCKGRAPH_REPORT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lockgraph {
+
+enum class ReportKind {
+  kLockOrderInversion,  // a cycle in the lock-order graph: a potential deadlock
+  kSelfDeadlock,        // a thread re-locks a non-recursive lock it holds
+  kRankViolation,       // two locks of one class taken against their declared ranks
+};
+
+// One symbolized frame. Fields that are not known are empty / zero.
+struct StackFrame {
+  uintptr_t pc = 0;
+  std::string function;  // demangled
+  std::string file;      // source file, when debug info exists
+  int line = 0;
+  std::string module;    // the binary or shared object
+};
+
+// A lock as reports name it: its class (name, or construction site when
+// unnamed) and where this instance was constructed.
+struct LockInfo {
+  std::string name;  // the class: the given name, or "file:line" of construction
+  std::string site;  // "file:line" of this lock's construction
+  std::string function;  // the function that constructed it
+  int32_t rank = INT32_MIN;  // LockOptions::kUnranked when none was declared
+  uint64_t instance = 0;     // versioned instance id within this process
+};
+
+// "`to` was acquired while `from` was held", with the stack of the first time
+// it happened.
+struct OrderEdge {
+  size_t from = 0;            // index into Report::locks
+  size_t to = 0;              // index into Report::locks
+  bool from_shared = false;   // `from` was held in shared mode
+  bool to_shared = false;     // `to` was acquired in shared mode
+  int thread_id = 0;          // OS thread id (gettid) that first took this order
+  std::string thread_name;
+  std::vector<StackFrame> stack;  // where `to` was acquired; lockgraph frames trimmed
+};
+
+struct Report {
+  ReportKind kind = ReportKind::kLockOrderInversion;
+  std::string title;               // the first line's text after "lockgraph: "
+  std::vector<LockInfo> locks;     // the cycle's locks, in cycle order
+  std::vector<OrderEdge> edges;    // edges[i] goes locks[i] -> locks[(i + 1) % n]
+  int pid = 0;
+};
+
+// Text for people. The first line starts with "lockgraph: " and says what was
+// found; then the cycle, a "how this deadlocks" scenario, and every edge's stack.
+std::string FormatText(const Report& report);
+// One JSON object: {"kind", "title", "locks": [...], "edges": [...], "cycle": [names]}.
+std::string FormatJson(const Report& report);
+// A Graphviz digraph of the cycle; edge labels carry the acquiring frame.
+std::string FormatDot(const Report& report);
+
+const char* ReportKindName(ReportKind kind);
+
+}  // namespace lockgraph
+
+#endif  // LOCKGRAPH_REPORT_H_

@@ -1,0 +1,193 @@
+// The whole lock-order graph of the process, by class, as JSON (graph_out,
+// GraphJson) and DOT. Snapshot under the detector's lock, symbolize after.
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "internal/detector.h"
+#include "internal/json.h"
+#include "internal/report_builder.h"
+
+namespace lockgraph::internal {
+
+namespace {
+
+const char* kComboNames[4] = {"exclusive->exclusive", "exclusive->shared",
+                              "shared->exclusive", "shared->shared"};
+
+std::string ProgramPath() {
+  char buf[4096];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+struct EdgeSnapshot {
+  uint32_t from, to;
+  uint8_t combos;
+  uint64_t instance_edges;
+  bool same_class_ranked;
+  int tid;
+  std::string thread_name;
+  std::vector<uintptr_t> stack;
+};
+
+}  // namespace
+
+std::string Detector::GraphJson() {
+  std::vector<ClassInfo> classes;
+  std::vector<EdgeSnapshot> edges;
+  std::vector<ReportedCycle> reported;
+  Stats stats = GetStats();
+  {
+    RawLockGuard guard(mu_);
+    classes = classes_;
+    reported = reported_;
+    for (const auto& [key, ce] : class_edges_) {
+      EdgeSnapshot e{static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key), ce.combos,
+                     ce.instance_edges, ce.same_class_ranked, 0, "", depot_.Get(ce.stack)};
+      if (ce.thread < threads_.size()) {
+        e.tid = threads_[ce.thread].tid;
+        e.thread_name = threads_[ce.thread].name;
+      }
+      edges.push_back(std::move(e));
+    }
+  }
+  std::sort(edges.begin(), edges.end(), [&](const EdgeSnapshot& a, const EdgeSnapshot& b) {
+    return std::tie(classes[a.from].name, classes[a.to].name) <
+           std::tie(classes[b.from].name, classes[b.to].name);
+  });
+  const bool symbolize = symbolize_.load(std::memory_order_relaxed);
+
+  std::string s = "{\n  \"version\": 1,\n  \"pid\": " + std::to_string(getpid()) +
+                  ",\n  \"program\": " + JsonString(ProgramPath()) + ",\n  \"classes\": [";
+  for (size_t i = 0; i < classes.size(); ++i) {
+    s += i ? ",\n    " : "\n    ";
+    s += "{\"name\": " + JsonString(classes[i].name) + ", \"site\": " +
+         JsonString(classes[i].site) + ", \"function\": " + JsonString(classes[i].function) +
+         ", \"instances\": " + std::to_string(classes[i].instances) + "}";
+  }
+  s += classes.empty() ? "],\n  \"edges\": [" : "\n  ],\n  \"edges\": [";
+  for (size_t i = 0; i < edges.size(); ++i) {
+    const EdgeSnapshot& e = edges[i];
+    s += i ? ",\n    " : "\n    ";
+    s += "{\"from\": " + JsonString(classes[e.from].name) + ", \"to\": " +
+         JsonString(classes[e.to].name) + ", \"modes\": [";
+    bool first = true;
+    for (int c = 0; c < 4; ++c) {
+      if (!(e.combos & (1u << c))) continue;
+      if (!first) s += ", ";
+      first = false;
+      s += JsonString(kComboNames[c]);
+    }
+    s += "], \"instance_edges\": " + std::to_string(e.instance_edges);
+    if (e.from == e.to) {
+      s += ", \"same_class\": true, \"ranked\": ";
+      s += e.same_class_ranked ? "true" : "false";
+    }
+    s += ", \"thread\": {\"tid\": " + std::to_string(e.tid) + ", \"name\": " +
+         JsonString(e.thread_name) + "}, \"stack\": [";
+    const std::vector<StackFrame> frames = SymbolizeStack(e.stack, symbolize);
+    for (size_t k = 0; k < frames.size(); ++k) {
+      const StackFrame& f = frames[k];
+      char pc[32];
+      std::snprintf(pc, sizeof(pc), "0x%zx", static_cast<size_t>(f.pc));
+      if (k) s += ", ";
+      s += "{\"pc\": " + JsonString(pc) + ", \"function\": " + JsonString(f.function) +
+           ", \"file\": " + JsonString(f.file) + ", \"line\": " + std::to_string(f.line) + "}";
+    }
+    s += "]}";
+  }
+  s += edges.empty() ? "],\n  \"cycles\": [" : "\n  ],\n  \"cycles\": [";
+  bool first_cycle = true;
+  for (const ReportedCycle& c : reported) {
+    if (c.kind != ReportKind::kLockOrderInversion) continue;
+    s += first_cycle ? "\n    [" : ",\n    [";
+    first_cycle = false;
+    for (size_t k = 0; k < c.classes.size(); ++k) {
+      if (k) s += ", ";
+      s += JsonString(classes[c.classes[k]].name);
+    }
+    s += "]";
+  }
+  s += first_cycle ? "],\n  \"reports\": [" : "\n  ],\n  \"reports\": [";
+  for (size_t i = 0; i < reported.size(); ++i) {
+    const ReportedCycle& c = reported[i];
+    s += i ? ",\n    " : "\n    ";
+    s += "{\"kind\": " + JsonString(ReportKindName(c.kind)) + ", \"locks\": [";
+    for (size_t k = 0; k < c.classes.size(); ++k) {
+      if (k) s += ", ";
+      s += JsonString(classes[c.classes[k]].name);
+    }
+    s += "], \"count\": " + std::to_string(c.count) + "}";
+  }
+  s += reported.empty() ? "],\n" : "\n  ],\n";
+  s += "  \"stats\": {\"live_nodes\": " + std::to_string(stats.live_nodes) +
+       ", \"live_edges\": " + std::to_string(stats.live_edges) +
+       ", \"stacks\": " + std::to_string(stats.stacks) +
+       ", \"slow_path_calls\": " + std::to_string(stats.slow_path_calls) +
+       ", \"dropped_edges\": " + std::to_string(stats.dropped_edges) +
+       ", \"memory_bytes\": " + std::to_string(stats.memory_bytes) + "}\n}\n";
+  return s;
+}
+
+std::string Detector::GraphDot() {
+  std::vector<ClassInfo> classes;
+  std::vector<std::pair<uint64_t, uint8_t>> edges;
+  absl::flat_hash_set<uint64_t> cyclic;
+  {
+    RawLockGuard guard(mu_);
+    classes = classes_;
+    for (const auto& [key, ce] : class_edges_) edges.emplace_back(key, ce.combos);
+    for (const ReportedCycle& c : reported_) {
+      if (c.kind != ReportKind::kLockOrderInversion) continue;
+      for (size_t k = 0; k < c.classes.size(); ++k) {
+        cyclic.insert(uint64_t{c.classes[k]} << 32 | c.classes[(k + 1) % c.classes.size()]);
+      }
+    }
+  }
+  std::sort(edges.begin(), edges.end());
+  std::string s = "digraph lockgraph {\n  rankdir=LR;\n  node [shape=box];\n";
+  for (size_t i = 0; i < classes.size(); ++i) {
+    s += "  c" + std::to_string(i) + " [label=" +
+         DotString(classes[i].name + "\n" + classes[i].site) + "];\n";
+  }
+  for (const auto& [key, combos] : edges) {
+    s += "  c" + std::to_string(key >> 32) + " -> c" + std::to_string(key & 0xFFFFFFFFu);
+    if (cyclic.contains(key)) s += " [color=red, penwidth=2]";
+    s += ";\n";
+  }
+  s += "}\n";
+  return s;
+}
+
+Stats Detector::GetStats() {
+  RawLockGuard guard(mu_);
+  Stats s;
+  s.classes = classes_.size();
+  s.live_nodes = graph_.live_nodes();
+  s.live_edges = graph_.live_edges();
+  s.class_edges = class_edges_.size();
+  s.stacks = depot_.size();
+  s.reports = reported_.size();
+  s.slow_path_calls = slow_path_calls_;
+  s.dropped_edges = dropped_edges_;
+  s.memory_bytes = graph_.memory_bytes() + depot_.memory_bytes() +
+                   known_.capacity() * sizeof(uint64_t) +
+                   class_edges_.capacity() * (sizeof(uint64_t) + sizeof(ClassEdge) + 1);
+  return s;
+}
+
+void Detector::WriteGraphOut() {
+  std::string path;
+  {
+    RawLockGuard lock(options_mu_);
+    path = options_.graph_out;
+  }
+  if (path.empty()) return;
+  std::string error;
+  if (!lockgraph::WriteGraph(path, &error)) EmitText("lockgraph: graph_out: " + error + "\n");
+}
+
+}  // namespace lockgraph::internal

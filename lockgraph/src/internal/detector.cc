@@ -1,0 +1,339 @@
+#include "internal/detector.h"
+
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string_view>
+
+#include "internal/report_builder.h"
+
+namespace lockgraph::internal {
+
+namespace {
+
+// Frames between StackDepot::Capture and the wrapper: OnAcquire,
+// SlowBeforeLock and BeforeLock.
+constexpr int kInternalFrames = 3;
+
+std::string SiteString(const std::source_location& site) {
+  std::string s = site.file_name();
+  s += ':';
+  s += std::to_string(site.line());
+  return s;
+}
+
+void AtExit() { Detector::Get().WriteGraphOut(); }
+
+}  // namespace
+
+Detector& Detector::Get() {
+  // Placement in static storage: never destroyed, usable at any point of
+  // static initialization or destruction.
+  alignas(Detector) static unsigned char storage[sizeof(Detector)];
+  static Detector* detector = new (storage) Detector();
+  return *detector;
+}
+
+Detector::Detector() {
+  Options options;
+  if (const char* env = std::getenv("LOCKGRAPH_OPTIONS")) {
+    std::string error;
+    if (!ParseOptions(env, &options, &error)) EmitText(error);
+  }
+  Configure(options);
+  std::atexit(AtExit);
+}
+
+void Detector::Configure(const Options& options) {
+  RawLockGuard lock(options_mu_);
+  options_ = options;
+  if (options_.mode == Mode::kCallback && !options_.callback) options_.mode = Mode::kReport;
+  mode_.store(options_.mode, std::memory_order_relaxed);
+  stack_depth_.store(std::clamp(options_.stack_depth, 1, kMaxStackDepth),
+                     std::memory_order_relaxed);
+  symbolize_.store(options_.symbolize, std::memory_order_relaxed);
+  RawLockGuard graph_lock(mu_);
+  graph_.set_max_edges(options_.max_edges);
+}
+
+Options Detector::CurrentOptions() {
+  RawLockGuard lock(options_mu_);
+  return options_;
+}
+
+uint32_t Detector::ClassOfLocked(const LockState* lock) {
+  std::string key = lock->name != nullptr ? std::string(lock->name) : SiteString(lock->site);
+  auto [it, inserted] = class_ids_.try_emplace(key, static_cast<uint32_t>(classes_.size()));
+  if (inserted) {
+    ClassInfo info;
+    info.name = std::move(key);
+    info.site = SiteString(lock->site);
+    info.function = lock->site.function_name();
+    classes_.push_back(std::move(info));
+  }
+  return it->second;
+}
+
+NodeId Detector::EnsureNodeLocked(LockState* lock) {
+  NodeId id = lock->node.load(std::memory_order_relaxed);
+  if (id != 0) return id;
+  NodeInfo info;
+  info.cls = ClassOfLocked(lock);
+  info.rank = lock->rank;
+  info.ranked = (lock->flags & kFlagRanked) != 0;
+  info.site = lock->site;
+  ++classes_[info.cls].instances;
+  id = graph_.AddNode(info);
+  lock->node.store(id, std::memory_order_relaxed);
+  return id;
+}
+
+void Detector::RegisterHeld(ThreadState* ts, LockState* lock) {
+  {
+    RawLockGuard guard(mu_);
+    for (uint32_t i = 0; i < ts->depth; ++i) EnsureNodeLocked(ts->held[i].lock);
+    if (lock != nullptr) EnsureNodeLocked(lock);
+  }
+  uint64_t chain = kChainSeed;
+  for (uint32_t i = 0; i < ts->depth; ++i) {
+    HeldLock& h = ts->held[i];
+    chain = MixChain(chain, h.lock->node.load(std::memory_order_relaxed), h.mode);
+    h.chain = chain;
+  }
+}
+
+void Detector::Retire(LockState* lock) {
+  RawLockGuard guard(mu_);
+  const NodeId id = lock->node.exchange(0, std::memory_order_relaxed);
+  if (id != 0) graph_.RemoveNode(id);
+}
+
+uint32_t Detector::ThreadTagLocked(int tid) {
+  char name[32] = {};
+  prctl(PR_GET_NAME, name, 0, 0, 0);
+  std::string key = std::to_string(tid) + "/" + name;
+  auto [it, inserted] = thread_ids_.try_emplace(key, static_cast<uint32_t>(threads_.size()));
+  if (inserted) threads_.push_back(ThreadTag{tid, name});
+  return it->second;
+}
+
+void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
+  bool unregistered = lock->node.load(std::memory_order_relaxed) == 0;
+  for (uint32_t i = 0; i < ts->depth && !unregistered; ++i) {
+    unregistered = ts->held[i].chain == 0;
+  }
+  if (unregistered) RegisterHeld(ts, lock);
+  const NodeId node = lock->node.load(std::memory_order_relaxed);
+  const uint64_t chain = MixChain(ts->held[ts->depth - 1].chain, node, mode);
+  uint64_t& cache_slot = ts->chain_cache[chain & kChainCacheMask];
+  if (cache_slot == chain) return;
+
+  std::vector<PendingReport> reports;
+
+  // Re-locking a non-recursive lock this thread holds hangs for sure.
+  for (uint32_t i = 0; i < ts->depth; ++i) {
+    if (ts->held[i].lock != lock) continue;
+    RawLockGuard guard(mu_);
+    const NodeInfo* info = graph_.Find(node);
+    if (info != nullptr) {
+      CycleStep step{node, node, ComboOf(ts->held[i].mode, mode), StackDepot::kNoStack,
+                     ThreadTagLocked(ts->tid)};
+      CapturedStack stack;
+      StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed),
+                          &stack);
+      step.stack = depot_.Put(stack);
+      MaybeReportCycleLocked(ReportKind::kSelfDeadlock, {step}, &reports);
+    }
+    break;
+  }
+
+  // Which edges into `lock` are new to the whole process?
+  uint32_t unknown[kInlineHeld];
+  std::vector<uint32_t> unknown_overflow;
+  uint32_t unknown_count = 0;
+  for (uint32_t i = 0; i < ts->depth; ++i) {
+    const HeldLock& h = ts->held[i];
+    if (h.lock == lock) continue;
+    const uint64_t fp = KnownEdgeSet::Fingerprint(h.lock->node.load(std::memory_order_relaxed),
+                                                  node, h.mode, mode);
+    if (known_.Contains(fp)) continue;
+    if (unknown_count < kInlineHeld) {
+      unknown[unknown_count++] = i;
+    } else {
+      unknown_overflow.push_back(i);
+    }
+  }
+
+  if (unknown_count > 0) {
+    CapturedStack stack;
+    StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
+    RawLockGuard guard(mu_);
+    ++slow_path_calls_;
+    const uint32_t thread = ThreadTagLocked(ts->tid);
+    const uint32_t stack_id = depot_.Put(stack);
+    if (depot_.full() && !said_depot_full_) {
+      said_depot_full_ = true;
+      EmitText("lockgraph: note: stack depot is full; new edges are recorded without stacks\n");
+    }
+    const NodeInfo* to_info = graph_.Find(node);
+    auto add = [&](uint32_t i) {
+      const HeldLock& h = ts->held[i];
+      const NodeId from = h.lock->node.load(std::memory_order_relaxed);
+      const NodeInfo* from_info = graph_.Find(from);
+      if (from_info == nullptr || to_info == nullptr) return;
+      const uint8_t combo = ComboOf(h.mode, mode);
+      LockGraph::AddResult r = graph_.AddEdge(from, node, combo, stack_id, thread);
+      if (r.is_new) {
+        const bool same_class = from_info->cls == to_info->cls;
+        const bool rank_ok =
+            from_info->ranked && to_info->ranked && from_info->rank < to_info->rank;
+        ClassEdge& ce = class_edges_[uint64_t{from_info->cls} << 32 | to_info->cls];
+        if (ce.combos == 0) {
+          ce.stack = stack_id;
+          ce.thread = thread;
+        }
+        ce.combos |= static_cast<uint8_t>(1u << combo);
+        ++ce.instance_edges;
+        if (same_class && !rank_ok) ce.same_class_ranked = false;
+        if (same_class && from_info->ranked && to_info->ranked && !rank_ok) {
+          MaybeReportCycleLocked(ReportKind::kRankViolation,
+                                 {CycleStep{from, node, combo, stack_id, thread}}, &reports);
+        }
+        if (!r.kept) {
+          ++dropped_edges_;
+          if (!said_graph_full_) {
+            said_graph_full_ = true;
+            EmitText("lockgraph: note: lock-order graph is full (max_edges); new orders are "
+                     "still checked against it but no longer remembered\n");
+          }
+        }
+      }
+      if (!r.cycle.empty()) {
+        MaybeReportCycleLocked(ReportKind::kLockOrderInversion, r.cycle, &reports);
+      }
+      known_.Insert(KnownEdgeSet::Fingerprint(from, node, h.mode, mode));
+    };
+    for (uint32_t k = 0; k < unknown_count; ++k) add(unknown[k]);
+    for (uint32_t i : unknown_overflow) add(i);
+  }
+  // Self-deadlocks are not cached: the thread is about to hang on them.
+  if (reports.empty() || reports.front().kind != ReportKind::kSelfDeadlock) cache_slot = chain;
+  if (!reports.empty()) Deliver(reports);
+}
+
+void Detector::MaybeReportCycleLocked(ReportKind kind, const std::vector<CycleStep>& cycle,
+                                      std::vector<PendingReport>* out) {
+  std::vector<uint32_t> classes;
+  for (const CycleStep& s : cycle) {
+    const NodeInfo* info = graph_.Find(s.from);
+    if (info == nullptr) return;
+    classes.push_back(info->cls);
+  }
+  if (kind == ReportKind::kRankViolation) {
+    const NodeInfo* to = graph_.Find(cycle.front().to);
+    if (to == nullptr) return;
+    classes.push_back(to->cls);
+  }
+  // One report per distinct cycle of classes, whichever instances formed it.
+  std::vector<uint32_t> canonical = classes;
+  if (kind == ReportKind::kLockOrderInversion) {
+    std::vector<uint32_t> best = canonical;
+    for (size_t r = 1; r < canonical.size(); ++r) {
+      std::vector<uint32_t> rotated(canonical.begin() + r, canonical.end());
+      rotated.insert(rotated.end(), canonical.begin(), canonical.begin() + r);
+      best = std::min(best, rotated);
+    }
+    canonical = best;
+  }
+  std::string key = std::to_string(static_cast<int>(kind));
+  for (uint32_t c : canonical) key += "," + std::to_string(c);
+  auto [it, inserted] = reported_index_.try_emplace(key, reported_.size());
+  if (!inserted) {
+    ++reported_[it->second].count;
+    return;
+  }
+  reported_.push_back(ReportedCycle{canonical, kind, 1});
+
+  PendingReport report;
+  report.kind = kind;
+  auto add_lock = [&](NodeId id) {
+    const NodeInfo* info = graph_.Find(id);
+    PendingReport::Lock l;
+    l.id = id;
+    l.node = *info;
+    l.name = classes_[info->cls].name;
+    report.locks.push_back(std::move(l));
+  };
+  for (const CycleStep& s : cycle) add_lock(s.from);
+  if (kind == ReportKind::kRankViolation) add_lock(cycle.front().to);
+  for (size_t i = 0; i < cycle.size(); ++i) {
+    const CycleStep& s = cycle[i];
+    PendingReport::Edge e;
+    e.from = i;
+    e.to = kind == ReportKind::kLockOrderInversion ? (i + 1) % cycle.size()
+                                                   : (kind == ReportKind::kSelfDeadlock ? 0 : 1);
+    e.combo = s.combo;
+    e.stack = depot_.Get(s.stack);
+    if (s.thread < threads_.size()) {
+      e.tid = threads_[s.thread].tid;
+      e.thread_name = threads_[s.thread].name;
+    }
+    report.edges.push_back(std::move(e));
+  }
+  out->push_back(std::move(report));
+}
+
+void Detector::Deliver(std::vector<PendingReport>& reports) {
+  Options options = CurrentOptions();
+  for (PendingReport& pending : reports) {
+    Report report = BuildReport(pending, options.symbolize);
+    switch (options.mode) {
+      case Mode::kOff:
+        break;
+      case Mode::kCallback:
+        if (options.callback) options.callback(report);
+        break;
+      case Mode::kReport:
+      case Mode::kAbort:
+        EmitText(options.report_format == ReportFormat::kJson ? FormatJson(report) + "\n"
+                                                              : FormatText(report));
+        if (options.mode == Mode::kAbort) {
+          WriteGraphOut();
+          std::abort();
+        }
+        break;
+    }
+  }
+}
+
+void Detector::EmitText(const std::string& text) {
+  std::string path;
+  {
+    RawLockGuard lock(options_mu_);
+    path = options_.report_out;
+  }
+  RawLockGuard lock(emit_mu_);
+  if (!path.empty() && path != "stderr") {
+    const std::string expanded = ExpandPid(path);
+    FILE* f = std::fopen(expanded.c_str(), "a");
+    if (f != nullptr) {
+      std::fwrite(text.data(), 1, text.size(), f);
+      std::fclose(f);
+      return;
+    }
+  }
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(2, text.data() + done, text.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace lockgraph::internal

@@ -1,0 +1,136 @@
+// The process-wide detector: lock classes, the instance graph, the class-level
+// graph that is exported, the stack depot and the reports already made.
+//
+// Everything here is the slow path: it runs only when a thread meets a lock
+// chain that neither its own chain cache nor the shared known-edge set knows.
+// One global lock (a raw futex lock, never an instrumented one) guards the
+// graph; stacks are captured before it is taken and symbolized after it is
+// released.
+#ifndef LOCKGRAPH_SRC_INTERNAL_DETECTOR_H_
+#define LOCKGRAPH_SRC_INTERNAL_DETECTOR_H_
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "internal/known_edges.h"
+#include "internal/lock_graph.h"
+#include "internal/raw_mutex.h"
+#include "internal/stack_depot.h"
+#include "internal/thread_state.h"
+#include "lockgraph/options.h"
+
+namespace lockgraph::internal {
+
+// A problem found under the global lock, to be symbolized and delivered after
+// it is released.
+struct PendingReport {
+  struct Lock {
+    std::string name;  // the class name
+    NodeInfo node;
+    NodeId id;
+  };
+  struct Edge {
+    size_t from, to;
+    uint8_t combo;
+    std::vector<uintptr_t> stack;
+    int tid;
+    std::string thread_name;
+  };
+  ReportKind kind;
+  std::vector<Lock> locks;
+  std::vector<Edge> edges;
+};
+
+class Detector {
+ public:
+  // Created on first use and never destroyed, so locks keep working during
+  // static destruction.
+  static Detector& Get();
+
+  Mode mode() const { return mode_.load(std::memory_order_relaxed); }
+
+  // The slow path of an acquisition: `lock` is being taken in `mode` by the
+  // thread owning `ts` while ts->held[0, ts->depth) are held. Records new edges,
+  // fills the caches and delivers any report. Requires ts->busy > 0.
+  void OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode);
+  // Makes sure every held lock and `lock` (if not null) has a graph node, and
+  // refreshes the held stack's chain keys.
+  void RegisterHeld(ThreadState* ts, LockState* lock);
+  void Retire(LockState* lock);
+
+  void Configure(const Options& options);
+  Options CurrentOptions();
+
+  std::string GraphJson();
+  std::string GraphDot();
+  Stats GetStats();
+  // Writes graph_out, if set. Safe to call more than once.
+  void WriteGraphOut();
+
+ private:
+  Detector();
+
+  struct ClassInfo {
+    std::string name;
+    std::string site;
+    std::string function;
+    uint64_t instances = 0;
+  };
+  struct ClassEdge {
+    uint8_t combos = 0;
+    uint32_t stack = 0;
+    uint32_t thread = 0;
+    uint64_t instance_edges = 0;
+    bool same_class_ranked = true;  // every same-class nesting followed declared ranks
+  };
+  struct ThreadTag {
+    int tid;
+    std::string name;
+  };
+  struct ReportedCycle {
+    std::vector<uint32_t> classes;
+    ReportKind kind;
+    uint64_t count;
+  };
+
+  NodeId EnsureNodeLocked(LockState* lock);
+  uint32_t ClassOfLocked(const LockState* lock);
+  uint32_t ThreadTagLocked(int tid);
+  // Turns a cycle into a pending report unless this class cycle was reported.
+  void MaybeReportCycleLocked(ReportKind kind, const std::vector<CycleStep>& cycle,
+                              std::vector<PendingReport>* out);
+  void Deliver(std::vector<PendingReport>& reports);
+  void EmitText(const std::string& text);
+
+  RawMutex mu_;
+  LockGraph graph_;
+  StackDepot depot_;
+  std::vector<ClassInfo> classes_;
+  absl::flat_hash_map<std::string, uint32_t> class_ids_;
+  absl::flat_hash_map<uint64_t, ClassEdge> class_edges_;
+  std::vector<ThreadTag> threads_;
+  absl::flat_hash_map<std::string, uint32_t> thread_ids_;  // "tid/name"
+  std::vector<ReportedCycle> reported_;
+  absl::flat_hash_map<std::string, size_t> reported_index_;
+  uint64_t slow_path_calls_ = 0;
+  uint64_t dropped_edges_ = 0;
+  bool said_graph_full_ = false;
+  bool said_depot_full_ = false;
+
+  KnownEdgeSet known_{20};
+
+  RawMutex options_mu_;
+  Options options_;
+  std::atomic<Mode> mode_{Mode::kReport};
+  std::atomic<int> stack_depth_{32};
+  std::atomic<bool> symbolize_{true};
+  RawMutex emit_mu_;  // keeps concurrent reports from interleaving
+};
+
+}  // namespace lockgraph::internal
+
+#endif  // LOCKGRAPH_SRC_INTERNAL_DETECTOR_H_

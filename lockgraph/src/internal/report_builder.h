@@ -1,0 +1,26 @@
+// Turns a pending report (raw program counters, copied out of the detector
+// under its lock) into a Report: symbolized, with lockgraph's own frames and
+// the standard lock helpers trimmed from the top of each stack.
+#ifndef LOCKGRAPH_SRC_INTERNAL_REPORT_BUILDER_H_
+#define LOCKGRAPH_SRC_INTERNAL_REPORT_BUILDER_H_
+
+#include <string>
+#include <vector>
+
+#include "internal/detector.h"
+#include "lockgraph/report.h"
+
+namespace lockgraph::internal {
+
+Report BuildReport(const PendingReport& pending, bool symbolize);
+
+// Symbolizes a stack and drops the leading frames that belong to lockgraph or
+// to the standard library's lock helpers (lock_guard, unique_lock, std::lock...).
+std::vector<StackFrame> SymbolizeStack(const std::vector<uintptr_t>& pcs, bool symbolize);
+
+// Replaces "%p" in `path` with the process id.
+std::string ExpandPid(const std::string& path);
+
+}  // namespace lockgraph::internal
+
+#endif  // LOCKGRAPH_SRC_INTERNAL_REPORT_BUILDER_H_

@@ -1,0 +1,23 @@
+// Turns program counters of this process into function, file and line, using
+// the DWARF debug information of each loaded module (elfutils libdwfl).
+// Built lazily on the first report, refreshed when a pc falls in a module
+// loaded since. Thread-safe (one internal lock).
+#ifndef LOCKGRAPH_SRC_INTERNAL_SYMBOLIZER_H_
+#define LOCKGRAPH_SRC_INTERNAL_SYMBOLIZER_H_
+
+#include <cstdint>
+
+#include "lockgraph/report.h"
+
+namespace lockgraph::internal {
+
+// `is_return_address`: the pc is a return address (every frame but a signal
+// frame or the innermost), so the call instruction is looked up instead.
+StackFrame Symbolize(uintptr_t pc, bool is_return_address, bool with_debug_info);
+
+// Demangles a C++ symbol; returns the input when it is not mangled.
+std::string Demangle(const char* name);
+
+}  // namespace lockgraph::internal
+
+#endif  // LOCKGRAPH_SRC_INTERNAL_SYMBOLIZER_H_

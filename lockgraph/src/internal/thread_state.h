@@ -1,0 +1,56 @@
+// Per-thread detector state: the held-lock stack and the cache of lock chains
+// this thread has already checked.
+//
+// Only the owning thread touches a ThreadState, so nothing here is atomic. The
+// chain key of a held-stack entry hashes the ids and modes of every lock below
+// and including it (Linux lockdep's chain key): a hit in `chain_cache` for
+// "held stack + new lock" means every edge into the new lock is known, so the
+// acquisition needs no global state at all.
+#ifndef LOCKGRAPH_SRC_INTERNAL_THREAD_STATE_H_
+#define LOCKGRAPH_SRC_INTERNAL_THREAD_STATE_H_
+
+#include <cstdint>
+
+#include "lockgraph/internal/lock_state.h"
+
+namespace lockgraph::internal {
+
+struct HeldLock {
+  LockState* lock;
+  uint64_t chain;      // chain key up to here; 0 when a lock below is not in the graph yet
+  uint32_t reentries;  // extra acquisitions of a recursive lock
+  AccessMode mode;
+  bool by_try;         // taken by try_lock: no edge leads into it
+};
+
+inline constexpr uint32_t kInlineHeld = 48;
+inline constexpr uint32_t kChainCacheBits = 10;
+inline constexpr uint64_t kChainCacheMask = (uint64_t{1} << kChainCacheBits) - 1;
+
+struct ThreadState {
+  uint32_t depth = 0;
+  uint32_t capacity = kInlineHeld;
+  // Non-zero while this thread runs detector code (or a report callback), or
+  // for good when the detector is off: lock operations then pass straight
+  // through, so the detector never recurses into itself.
+  uint32_t busy = 0;
+  int tid = 0;
+  HeldLock* held = inline_held;
+  uint64_t chain_cache[uint64_t{1} << kChainCacheBits] = {};
+  HeldLock inline_held[kInlineHeld];
+};
+
+// Chain keys: 0 means "unknown"; a real key is never 0.
+inline uint64_t MixChain(uint64_t prev, uint64_t node, AccessMode mode) {
+  if (prev == 0 || node == 0) return 0;
+  uint64_t h = (prev ^ (node * 0x9E3779B97F4A7C15ull)) + static_cast<uint64_t>(mode);
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 32;
+  return h | 1;
+}
+inline constexpr uint64_t kChainSeed = 0x6C6F636B67726170ull;  // any non-zero value
+
+}  // namespace lockgraph::internal
+
+#endif  // LOCKGRAPH_SRC_INTERNAL_THREAD_STATE_H_

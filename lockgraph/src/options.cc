@@ -1,0 +1,138 @@
+// LOCKGRAPH_OPTIONS parsing and the public configuration API.
+#include "lockgraph/options.h"
+
+#include <charconv>
+#include <string>
+#include <string_view>
+
+#include "internal/detector.h"
+#include "internal/report_builder.h"
+
+namespace lockgraph {
+
+namespace {
+
+constexpr std::string_view kValidKeys =
+    "mode, graph_out, report_out, report_format, stack_depth, symbolize, max_edges";
+
+bool ParseSize(std::string_view v, size_t* out) {
+  size_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size() || v.empty()) return false;
+  *out = n;
+  return true;
+}
+
+bool ParseBool(std::string_view v, bool* out) {
+  if (v == "1" || v == "true" || v == "yes" || v == "on") {
+    *out = true;
+  } else if (v == "0" || v == "false" || v == "no" || v == "off") {
+    *out = false;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Applies one key=value; returns an error message or "".
+std::string Apply(std::string_view key, std::string_view value, Options* o) {
+  auto bad = [&](std::string_view valid) {
+    return "bad value '" + std::string(value) + "' for option '" + std::string(key) +
+           "' (valid: " + std::string(valid) + ")";
+  };
+  if (key == "mode") {
+    if (value == "off") {
+      o->mode = Mode::kOff;
+    } else if (value == "report") {
+      o->mode = Mode::kReport;
+    } else if (value == "abort") {
+      o->mode = Mode::kAbort;
+    } else {
+      return bad("off, report, abort");
+    }
+  } else if (key == "graph_out") {
+    o->graph_out = std::string(value);
+  } else if (key == "report_out") {
+    o->report_out = std::string(value);
+  } else if (key == "report_format") {
+    if (value == "text") {
+      o->report_format = ReportFormat::kText;
+    } else if (value == "json") {
+      o->report_format = ReportFormat::kJson;
+    } else {
+      return bad("text, json");
+    }
+  } else if (key == "stack_depth") {
+    size_t n = 0;
+    if (!ParseSize(value, &n) || n < 1 || n > 64) return bad("1..64");
+    o->stack_depth = static_cast<int>(n);
+  } else if (key == "symbolize") {
+    if (!ParseBool(value, &o->symbolize)) return bad("0, 1");
+  } else if (key == "max_edges") {
+    size_t n = 0;
+    if (!ParseSize(value, &n) || n < 1) return bad("a positive integer");
+    o->max_edges = n;
+  } else {
+    return "unknown option '" + std::string(key) + "' (valid keys: " + std::string(kValidKeys) +
+           ")";
+  }
+  return "";
+}
+
+}  // namespace
+
+bool ParseOptions(std::string_view spec, Options* options, std::string* error) {
+  std::string errors;
+  size_t pos = 0;
+  while (pos <= spec.size()) {
+    size_t end = spec.find_first_of(":,", pos);
+    if (end == std::string_view::npos) end = spec.size();
+    std::string_view item = spec.substr(pos, end - pos);
+    pos = end + 1;
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) continue;
+    const size_t eq = item.find('=');
+    std::string message;
+    if (eq == std::string_view::npos) {
+      message = "option '" + std::string(item) + "' has no value (write key=value; valid keys: " +
+                std::string(kValidKeys) + ")";
+    } else {
+      message = Apply(item.substr(0, eq), item.substr(eq + 1), options);
+    }
+    if (!message.empty()) errors += "lockgraph: LOCKGRAPH_OPTIONS: " + message + "; using the default\n";
+  }
+  if (error != nullptr) *error = errors;
+  return errors.empty();
+}
+
+void Configure(const Options& options) { internal::Detector::Get().Configure(options); }
+
+Options CurrentOptions() { return internal::Detector::Get().CurrentOptions(); }
+
+void SetReportCallback(ReportCallback callback) {
+  Options o = CurrentOptions();
+  o.mode = callback ? Mode::kCallback : Mode::kReport;
+  o.callback = std::move(callback);
+  Configure(o);
+}
+
+std::string GraphJson() { return internal::Detector::Get().GraphJson(); }
+std::string GraphDot() { return internal::Detector::Get().GraphDot(); }
+Stats GetStats() { return internal::Detector::Get().GetStats(); }
+
+bool WriteGraph(const std::string& path, std::string* error) {
+  const std::string json = GraphJson();
+  const std::string expanded = internal::ExpandPid(path);
+  FILE* f = std::fopen(expanded.c_str(), "w");
+  if (f == nullptr) {
+    if (error) *error = "cannot open " + expanded + " for writing";
+    return false;
+  }
+  const bool ok = std::fwrite(json.data(), 1, json.size(), f) == json.size();
+  const bool closed = std::fclose(f) == 0;
+  if (!(ok && closed) && error) *error = "cannot write " + expanded;
+  return ok && closed;
+}
+
+}  // namespace lockgraph

@@ -1,0 +1,173 @@
+// Renderings of a Report: text for people, JSON and DOT for tools.
+#include <cstdio>
+#include <string>
+
+#include "internal/json.h"
+#include "lockgraph/report.h"
+
+namespace lockgraph {
+
+using internal::AppendJsonString;
+using internal::DotString;
+using internal::JsonString;
+
+namespace {
+
+std::string Mode(bool shared) { return shared ? "shared" : "exclusive"; }
+
+std::string FrameText(const StackFrame& f) {
+  char pc[32];
+  std::snprintf(pc, sizeof(pc), "0x%zx", static_cast<size_t>(f.pc));
+  std::string s = pc;
+  s += " in ";
+  s += f.function.empty() ? "??" : f.function;
+  if (!f.file.empty()) {
+    s += " at " + f.file + ":" + std::to_string(f.line);
+  } else if (!f.module.empty()) {
+    s += " from " + f.module;
+  }
+  return s;
+}
+
+std::string ThreadText(const OrderEdge& e) {
+  std::string s = "thread " + std::to_string(e.thread_id);
+  if (!e.thread_name.empty()) s += " \"" + e.thread_name + "\"";
+  return s;
+}
+
+std::string LockLabel(const LockInfo& l) { return "\"" + l.name + "\""; }
+
+void AppendFrameJson(std::string* out, const StackFrame& f) {
+  char pc[32];
+  std::snprintf(pc, sizeof(pc), "0x%zx", static_cast<size_t>(f.pc));
+  *out += "{\"pc\":";
+  AppendJsonString(out, pc);
+  *out += ",\"function\":";
+  AppendJsonString(out, f.function);
+  *out += ",\"file\":";
+  AppendJsonString(out, f.file);
+  *out += ",\"line\":" + std::to_string(f.line) + ",\"module\":";
+  AppendJsonString(out, f.module);
+  *out += "}";
+}
+
+}  // namespace
+
+const char* ReportKindName(ReportKind kind) {
+  switch (kind) {
+    case ReportKind::kLockOrderInversion: return "lock-order-inversion";
+    case ReportKind::kSelfDeadlock: return "self-deadlock";
+    case ReportKind::kRankViolation: return "rank-violation";
+  }
+  return "unknown";
+}
+
+std::string FormatText(const Report& r) {
+  std::string s = "lockgraph: " + r.title + "\n";
+  const size_t n = r.locks.size();
+  if (r.kind == ReportKind::kLockOrderInversion) {
+    s += "\n  Cycle: ";
+    for (size_t i = 0; i < n; ++i) s += LockLabel(r.locks[i]) + " -> ";
+    if (n > 0) s += LockLabel(r.locks[0]);
+    s += "\n\n  How this deadlocks: if these run at the same time,\n";
+    for (size_t i = 0; i < r.edges.size(); ++i) {
+      const OrderEdge& e = r.edges[i];
+      s += "    thread " + std::to_string(i + 1) + " holds " + LockLabel(r.locks[e.from]) + " (" +
+           Mode(e.from_shared) + ") and waits for " + LockLabel(r.locks[e.to]) + " (" +
+           Mode(e.to_shared) + ")\n";
+    }
+    s += "    and no thread can go on. This run did not need to hang for it to be found.\n";
+  } else if (r.kind == ReportKind::kSelfDeadlock) {
+    s += "\n  The lock is not recursive: the second acquisition waits for the first, which\n"
+         "  the same thread would have to release. Use lockgraph::RecursiveMutex or release\n"
+         "  the lock before calling the code that takes it again.\n";
+  } else {
+    s += "\n  Locks of one class with declared ranks must be taken in increasing rank order.\n";
+  }
+
+  for (size_t i = 0; i < r.edges.size(); ++i) {
+    const OrderEdge& e = r.edges[i];
+    s += "\n  ";
+    if (r.kind == ReportKind::kSelfDeadlock) {
+      s += LockLabel(r.locks[e.to]) + " acquired again by " + ThreadText(e) + ":\n";
+    } else {
+      s += "Edge " + std::to_string(i + 1) + ": " + LockLabel(r.locks[e.to]) +
+           " acquired while holding " + LockLabel(r.locks[e.from]) + ", first by " +
+           ThreadText(e) + ":\n";
+    }
+    if (e.stack.empty()) s += "    (no stack recorded)\n";
+    for (size_t k = 0; k < e.stack.size(); ++k) {
+      s += "    #" + std::to_string(k) + " " + FrameText(e.stack[k]) + "\n";
+    }
+  }
+  s += "\n  Locks:\n";
+  for (const LockInfo& l : r.locks) {
+    s += "    " + LockLabel(l) + " constructed at " + l.site;
+    if (!l.function.empty()) s += " in " + l.function;
+    if (l.rank != INT32_MIN) s += ", rank " + std::to_string(l.rank);
+    s += "\n";
+  }
+  s += "\n";
+  return s;
+}
+
+std::string FormatJson(const Report& r) {
+  std::string s = "{\"kind\":";
+  AppendJsonString(&s, ReportKindName(r.kind));
+  s += ",\"title\":";
+  AppendJsonString(&s, r.title);
+  s += ",\"pid\":" + std::to_string(r.pid) + ",\"cycle\":[";
+  for (size_t i = 0; i < r.locks.size(); ++i) {
+    if (i) s += ",";
+    AppendJsonString(&s, r.locks[i].name);
+  }
+  s += "],\"locks\":[";
+  for (size_t i = 0; i < r.locks.size(); ++i) {
+    const LockInfo& l = r.locks[i];
+    if (i) s += ",";
+    s += "{\"name\":" + JsonString(l.name) + ",\"site\":" + JsonString(l.site) +
+         ",\"function\":" + JsonString(l.function) + ",\"instance\":" + std::to_string(l.instance);
+    if (l.rank != INT32_MIN) s += ",\"rank\":" + std::to_string(l.rank);
+    s += "}";
+  }
+  s += "],\"edges\":[";
+  for (size_t i = 0; i < r.edges.size(); ++i) {
+    const OrderEdge& e = r.edges[i];
+    if (i) s += ",";
+    s += "{\"from\":" + JsonString(r.locks[e.from].name) + ",\"to\":" +
+         JsonString(r.locks[e.to].name) + ",\"from_mode\":" + JsonString(Mode(e.from_shared)) +
+         ",\"to_mode\":" + JsonString(Mode(e.to_shared)) +
+         ",\"thread\":{\"tid\":" + std::to_string(e.thread_id) +
+         ",\"name\":" + JsonString(e.thread_name) + "},\"stack\":[";
+    for (size_t k = 0; k < e.stack.size(); ++k) {
+      if (k) s += ",";
+      AppendFrameJson(&s, e.stack[k]);
+    }
+    s += "]}";
+  }
+  s += "]}";
+  return s;
+}
+
+std::string FormatDot(const Report& r) {
+  std::string s = "digraph lockgraph_report {\n  rankdir=LR;\n  label=" +
+                  DotString("lockgraph: " + r.title) + ";\n  node [shape=box];\n";
+  for (size_t i = 0; i < r.locks.size(); ++i) {
+    s += "  n" + std::to_string(i) + " [label=" +
+         DotString(r.locks[i].name + "\n" + r.locks[i].site) + "];\n";
+  }
+  for (const OrderEdge& e : r.edges) {
+    std::string label = ThreadText(e);
+    if (!e.stack.empty()) {
+      const StackFrame& f = e.stack.front();
+      label += "\n" + (f.function.empty() ? std::string("??") : f.function);
+      if (!f.file.empty()) label += "\n" + f.file + ":" + std::to_string(f.line);
+    }
+    s += "  n" + std::to_string(e.from) + " -> n" + std::to_string(e.to) +
+         " [color=red, label=" + DotString(label) + "];\n";
+  }
+  s += "}\n";
+  return s;
+}
+
+}  // namespace lockgraph

@@ -1,0 +1,55 @@
+// Test helper: routes lockgraph reports into a vector for the duration of a
+// test, and restores the previous settings afterwards.
+#ifndef LOCKGRAPH_TESTS_REPORT_COLLECTOR_H_
+#define LOCKGRAPH_TESTS_REPORT_COLLECTOR_H_
+
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "lockgraph/mutex.h"
+
+namespace lockgraph::testing {
+
+class ReportCollector {
+ public:
+  ReportCollector() : saved_(CurrentOptions()) {
+    Options o = saved_;
+    o.mode = Mode::kCallback;
+    o.callback = [this](const Report& r) {
+      std::lock_guard<std::mutex> lock(mu_);
+      reports_.push_back(r);
+    };
+    Configure(o);
+  }
+  ~ReportCollector() { Configure(saved_); }
+
+  std::vector<Report> reports() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return reports_;
+  }
+  std::vector<Report> reports(ReportKind kind) {
+    std::vector<Report> out;
+    for (Report& r : reports()) {
+      if (r.kind == kind) out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+ private:
+  Options saved_;
+  std::mutex mu_;
+  std::vector<Report> reports_;
+};
+
+// Runs `f` on a new thread and waits for it: orders that run one after the
+// other, so a cycle is found without ever hanging.
+template <typename F>
+void RunInThread(F&& f) {
+  std::thread(std::forward<F>(f)).join();
+}
+
+}  // namespace lockgraph::testing
+
+#endif  // LOCKGRAPH_TESTS_REPORT_COLLECTOR_H_

@@ -1,0 +1,164 @@
+// Report renderings and the exported graph, checked by parsing them.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "lockgraph/mutex.h"
+#include "report_collector.h"
+
+namespace lockgraph {
+namespace {
+
+using testing::ReportCollector;
+using testing::RunInThread;
+
+Report MakeInversion(const char* first, const char* second) {
+  ReportCollector collector;
+  Mutex a{first}, b{second};
+  RunInThread([&] {
+    std::lock_guard la(a);
+    std::lock_guard lb(b);
+  });
+  RunInThread([&] {
+    std::lock_guard lb(b);
+    std::lock_guard la(a);
+  });
+  auto reports = collector.reports();
+  EXPECT_EQ(reports.size(), 1u);
+  return reports.empty() ? Report{} : reports[0];
+}
+
+TEST(ReportsTest, TextStartsWithLockgraphAndTellsTheScenario) {
+  const Report r = MakeInversion("text.first", "text.second");
+  const std::string text = FormatText(r);
+  EXPECT_EQ(text.rfind("lockgraph: potential deadlock (lock-order inversion) between ", 0), 0u)
+      << text;
+  EXPECT_NE(text.find("How this deadlocks"), std::string::npos);
+  EXPECT_NE(text.find("holds \"text.first\" (exclusive) and waits for \"text.second\""),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("holds \"text.second\" (exclusive) and waits for \"text.first\""),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("reports_test.cc:"), std::string::npos) << text;
+}
+
+TEST(ReportsTest, JsonParsesAndNamesTheCycle) {
+  const Report r = MakeInversion("json.first", "json.second");
+  const nlohmann::json j = nlohmann::json::parse(FormatJson(r));
+  EXPECT_EQ(j["kind"], "lock-order-inversion");
+  ASSERT_EQ(j["cycle"].size(), 2u);
+  std::set<std::string> names = {j["cycle"][0], j["cycle"][1]};
+  EXPECT_EQ(names, (std::set<std::string>{"json.first", "json.second"}));
+  ASSERT_EQ(j["edges"].size(), 2u);
+  for (const auto& e : j["edges"]) {
+    EXPECT_FALSE(e["stack"].empty());
+    EXPECT_TRUE(e["thread"]["tid"].is_number_integer());
+  }
+}
+
+TEST(ReportsTest, DotIsAGraphOfTheCycle) {
+  const Report r = MakeInversion("dot.first", "dot.second");
+  const std::string dot = FormatDot(r);
+  EXPECT_EQ(dot.rfind("digraph", 0), 0u);
+  EXPECT_NE(dot.find("n0 -> n1"), std::string::npos);
+  EXPECT_NE(dot.find("n1 -> n0"), std::string::npos);
+  EXPECT_NE(dot.find("dot.first"), std::string::npos);
+}
+
+TEST(ReportsTest, GraphJsonHasClassesEdgesAndCycles) {
+  MakeInversion("graph.first", "graph.second");
+  const nlohmann::json g = nlohmann::json::parse(GraphJson());
+  ASSERT_TRUE(g.contains("classes"));
+  ASSERT_TRUE(g.contains("edges"));
+  ASSERT_TRUE(g.contains("cycles"));
+  bool has_class = false;
+  for (const auto& c : g["classes"]) has_class |= c["name"] == "graph.first";
+  EXPECT_TRUE(has_class);
+  bool forward = false, backward = false;
+  for (const auto& e : g["edges"]) {
+    if (e["from"] == "graph.first" && e["to"] == "graph.second") {
+      forward = true;
+      EXPECT_FALSE(e["stack"].empty());
+    }
+    backward |= e["from"] == "graph.second" && e["to"] == "graph.first";
+  }
+  EXPECT_TRUE(forward && backward);
+  bool cycle = false;
+  for (const auto& c : g["cycles"]) {
+    std::set<std::string> names(c.begin(), c.end());
+    cycle |= names == std::set<std::string>{"graph.first", "graph.second"};
+  }
+  EXPECT_TRUE(cycle);
+  EXPECT_NE(GraphDot().find("digraph"), std::string::npos);
+}
+
+void TakeOrderThenExit(const char* graph_out) {
+  Options o = CurrentOptions();
+  o.graph_out = graph_out;
+  o.mode = Mode::kReport;
+  o.report_out = "/dev/null";
+  Configure(o);
+  Mutex a{"exit.a"};
+  Mutex b{"exit.b"};
+  RunInThread([&] {
+    std::lock_guard la(a);
+    std::lock_guard lb(b);
+  });
+  std::exit(0);
+}
+
+TEST(ReportsTest, GraphOutIsWrittenAtExit) {
+  // "fast" forks without re-running the test, so the child sees this path.
+  GTEST_FLAG_SET(death_test_style, "fast");
+  char path[] = "/tmp/lockgraph_graph_out_XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  EXPECT_EXIT(TakeOrderThenExit(path), ::testing::ExitedWithCode(0), "");
+  std::ifstream in(path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::remove(path);
+  const nlohmann::json g = nlohmann::json::parse(buf.str());
+  bool found = false;
+  for (const auto& e : g["edges"]) found |= e["from"] == "exit.a" && e["to"] == "exit.b";
+  EXPECT_TRUE(found) << buf.str();
+}
+
+TEST(ReportsTest, ReportOutAppendsToAFile) {
+  char path[] = "/tmp/lockgraph_report_out_XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  const Options saved = CurrentOptions();
+  Options o = saved;
+  o.mode = Mode::kReport;
+  o.report_out = path;
+  o.report_format = ReportFormat::kJson;
+  Configure(o);
+  Mutex a{"reportout.a"}, b{"reportout.b"};
+  RunInThread([&] {
+    std::lock_guard la(a);
+    std::lock_guard lb(b);
+  });
+  RunInThread([&] {
+    std::lock_guard lb(b);
+    std::lock_guard la(a);
+  });
+  Configure(saved);
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  std::remove(path);
+  const nlohmann::json j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["kind"], "lock-order-inversion");
+}
+
+}  // namespace
+}  // namespace lockgraph
