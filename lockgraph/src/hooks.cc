@@ -11,16 +11,17 @@
 #include <new>
 
 #include "internal/detector.h"
-#include "internal/thread_state.h"
+#include "lockgraph/internal/thread_state.h"
 
 namespace lockgraph {
 namespace internal {
 inline namespace LOCKGRAPH_ABI_NAMESPACE {
 
+// Initial-exec TLS: a direct %fs-relative load, not a __tls_get_addr call.
+__thread ThreadState* tls_thread_state __attribute__((tls_model("initial-exec"))) = nullptr;
+
 namespace {
 
-// Initial-exec TLS: a direct %fs-relative load, not a __tls_get_addr call.
-__thread ThreadState* tls_state __attribute__((tls_model("initial-exec"))) = nullptr;
 // Set once this thread's state was torn down: lock operations in later
 // thread-exit destructors pass through untracked instead of leaking a new state.
 __thread bool tls_exited __attribute__((tls_model("initial-exec"))) = false;
@@ -28,7 +29,7 @@ __thread bool tls_exited __attribute__((tls_model("initial-exec"))) = false;
 pthread_key_t g_thread_key;
 
 void DestroyThreadState(void* p) {
-  tls_state = nullptr;
+  tls_thread_state = nullptr;
   tls_exited = true;
   ThreadState* ts = static_cast<ThreadState*>(p);
   if (ts->held != ts->inline_held) std::free(ts->held);
@@ -47,7 +48,7 @@ ThreadState* CreateThreadState() {
   ts->tid = static_cast<int>(gettid());
   if (detector.mode() == Mode::kOff) ts->busy = 1;
   if (key_ok) pthread_setspecific(g_thread_key, ts);
-  tls_state = ts;
+  tls_thread_state = ts;
   return ts;
 }
 
@@ -83,19 +84,7 @@ bool Reenter(ThreadState* ts, LockState* lock) {
   return false;
 }
 
-__attribute__((noinline)) void SlowBeforeLock(ThreadState* ts, LockState* lock, AccessMode mode) {
-  if ((lock->flags & kFlagRecursive) && Reenter(ts, lock)) return;
-  if (ts->depth == ts->capacity && !Grow(ts)) return;
-  ++ts->busy;
-  Detector& detector = Detector::Get();
-  if (ts->depth > 0 && detector.mode() != Mode::kOff) detector.OnAcquire(ts, lock, mode);
-  const uint64_t chain =
-      MixChain(ChainBelow(ts), lock->node.load(std::memory_order_relaxed), mode);
-  Push(ts, lock, chain, mode, false);
-  --ts->busy;
-}
-
-void SlowUnlock(ThreadState* ts, LockState* lock) {
+void SlowUnlock(ThreadState* ts, const LockState* lock) {
   for (uint32_t i = ts->depth; i-- > 0;) {
     HeldLock& h = ts->held[i];
     if (h.lock != lock) continue;
@@ -119,31 +108,26 @@ void SlowUnlock(ThreadState* ts, LockState* lock) {
 
 }  // namespace
 
-void BeforeLock(LockState* lock, AccessMode mode) noexcept {
-  ThreadState* ts = tls_state;
-  if (__builtin_expect(ts == nullptr, 0)) {
+__attribute__((noinline)) void BeforeLockSlow(LockState* lock, AccessMode mode) noexcept {
+  ThreadState* ts = tls_thread_state;
+  if (ts == nullptr) {
     ts = CreateThreadState();
     if (ts == nullptr) return;
   }
   if (ts->busy || (lock->flags & kFlagUntracked)) return;
-  const uint32_t depth = ts->depth;
-  const uint64_t node = lock->node.load(std::memory_order_relaxed);
-  if (depth == 0) {
-    Push(ts, lock, MixChain(kChainSeed, node, mode), mode, false);
-    return;
-  }
-  if (depth < ts->capacity && !(lock->flags & kFlagRecursive)) {
-    const uint64_t chain = MixChain(ts->held[depth - 1].chain, node, mode);
-    if (chain != 0 && ts->chain_cache[chain & kChainCacheMask] == chain) {
-      Push(ts, lock, chain, mode, false);
-      return;
-    }
-  }
-  SlowBeforeLock(ts, lock, mode);
+  if ((lock->flags & kFlagRecursive) && Reenter(ts, lock)) return;
+  if (ts->depth == ts->capacity && !Grow(ts)) return;
+  ++ts->busy;
+  Detector& detector = Detector::Get();
+  if (ts->depth > 0 && detector.mode() != Mode::kOff) detector.OnAcquire(ts, lock, mode);
+  const uint64_t chain =
+      MixChain(ChainBelow(ts), lock->node.load(std::memory_order_relaxed), mode);
+  Push(ts, lock, chain, mode, false);
+  --ts->busy;
 }
 
 void AfterTryLock(LockState* lock, AccessMode mode) noexcept {
-  ThreadState* ts = tls_state;
+  ThreadState* ts = tls_thread_state;
   if (__builtin_expect(ts == nullptr, 0)) {
     ts = CreateThreadState();
     if (ts == nullptr) return;
@@ -156,18 +140,7 @@ void AfterTryLock(LockState* lock, AccessMode mode) noexcept {
        true);
 }
 
-void BeforeUnlock(LockState* lock) noexcept {
-  ThreadState* ts = tls_state;
-  if (ts == nullptr) return;
-  const uint32_t depth = ts->depth;
-  if (depth == 0) return;
-  const HeldLock& top = ts->held[depth - 1];
-  if (top.lock == lock && top.reentries == 0) {
-    ts->depth = depth - 1;
-    return;
-  }
-  SlowUnlock(ts, lock);
-}
+void AfterUnlockSlow(ThreadState* ts, const LockState* lock) noexcept { SlowUnlock(ts, lock); }
 
 void RetireNode(LockState* lock) noexcept { Detector::Get().Retire(lock); }
 

@@ -70,7 +70,7 @@ class ConditionVariable {
   // The destructor runs when the native wait returned with the mutex re-taken.
   struct Released {
     explicit Released(Mutex& m) : mutex(m), native(m.native_, std::adopt_lock) {
-      internal::BeforeUnlock(&mutex.state_);
+      internal::AfterUnlock(&mutex.state_);
     }
     ~Released() {
       native.release();

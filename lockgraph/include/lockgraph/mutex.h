@@ -108,8 +108,8 @@ class LOCKGRAPH_CAPABILITY("mutex") Mutex : private internal::LockBase<std::mute
     return true;
   }
   void unlock() LOCKGRAPH_RELEASE() {
-    internal::BeforeUnlock(&state_);
     native_.unlock();
+    internal::AfterUnlock(&state_);
   }
 
  private:
@@ -135,8 +135,8 @@ class LOCKGRAPH_CAPABILITY("shared_mutex") SharedMutex
     return true;
   }
   void unlock() LOCKGRAPH_RELEASE() {
-    internal::BeforeUnlock(&state_);
     native_.unlock();
+    internal::AfterUnlock(&state_);
   }
   void lock_shared() LOCKGRAPH_ACQUIRE_SHARED() {
     internal::BeforeLock(&state_, internal::AccessMode::kShared);
@@ -148,8 +148,8 @@ class LOCKGRAPH_CAPABILITY("shared_mutex") SharedMutex
     return true;
   }
   void unlock_shared() LOCKGRAPH_RELEASE_SHARED() {
-    internal::BeforeUnlock(&state_);
     native_.unlock_shared();
+    internal::AfterUnlock(&state_);
   }
 };
 
@@ -172,8 +172,8 @@ class LOCKGRAPH_CAPABILITY("mutex") RecursiveMutex
     return true;
   }
   void unlock() LOCKGRAPH_RELEASE() {
-    internal::BeforeUnlock(&state_);
     native_.unlock();
+    internal::AfterUnlock(&state_);
   }
 };
 
@@ -211,8 +211,8 @@ class LOCKGRAPH_CAPABILITY("mutex") TimedMutex
     return true;
   }
   void unlock() LOCKGRAPH_RELEASE() {
-    internal::BeforeUnlock(&state_);
     native_.unlock();
+    internal::AfterUnlock(&state_);
   }
 };
 

@@ -100,6 +100,12 @@ void Detector::RegisterHeld(ThreadState* ts, LockState* lock) {
     for (uint32_t i = 0; i < ts->depth; ++i) EnsureNodeLocked(ts->held[i].lock);
     if (lock != nullptr) EnsureNodeLocked(lock);
   }
+  RefreshChains(ts);
+}
+
+void Detector::RefreshChains(ThreadState* ts) {
+  // Locks pushed before they had a node (or before another thread gave them
+  // one) carry chain keys computed with id 0; recompute from the real ids.
   uint64_t chain = kChainSeed;
   for (uint32_t i = 0; i < ts->depth; ++i) {
     HeldLock& h = ts->held[i];
@@ -126,9 +132,13 @@ uint32_t Detector::ThreadTagLocked(int tid) {
 void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
   bool unregistered = lock->node.load(std::memory_order_relaxed) == 0;
   for (uint32_t i = 0; i < ts->depth && !unregistered; ++i) {
-    unregistered = ts->held[i].chain == 0;
+    unregistered = ts->held[i].lock->node.load(std::memory_order_relaxed) == 0;
   }
-  if (unregistered) RegisterHeld(ts, lock);
+  if (unregistered) {
+    RegisterHeld(ts, lock);
+  } else {
+    RefreshChains(ts);
+  }
   const NodeId node = lock->node.load(std::memory_order_relaxed);
   const uint64_t chain = MixChain(ts->held[ts->depth - 1].chain, node, mode);
   uint64_t& cache_slot = ts->chain_cache[chain & kChainCacheMask];

@@ -20,7 +20,7 @@
 #include "internal/lock_graph.h"
 #include "internal/raw_mutex.h"
 #include "internal/stack_depot.h"
-#include "internal/thread_state.h"
+#include "lockgraph/internal/thread_state.h"
 #include "lockgraph/options.h"
 
 namespace lockgraph::internal {
@@ -61,6 +61,7 @@ class Detector {
   // refreshes the held stack's chain keys.
   void RegisterHeld(ThreadState* ts, LockState* lock);
   void Retire(LockState* lock);
+  static void RefreshChains(ThreadState* ts);
 
   void Configure(const Options& options);
   Options CurrentOptions();

@@ -8,7 +8,9 @@
 //   BeforeLock   before a blocking acquisition; may report; records the lock as held.
 //   AfterTryLock after a successful non-blocking or timed acquisition: the lock
 //                is recorded as held, but no order edge leads into it.
-//   BeforeUnlock before the real release.
+//   AfterUnlock  after the real release, so the critical section does not grow.
+//                It compares the lock's address but never reads the lock,
+//                which another thread may already have destroyed.
 //   OnDestroy    when the lock object dies; its graph node is retired so a new
 //                lock at the same address is a new node.
 // With LOCKGRAPH_ON == 0 the state is an empty type and the hooks are empty
@@ -21,6 +23,7 @@
 #include <source_location>
 
 #include "lockgraph/config.h"
+#include "lockgraph/internal/thread_state.h"
 #include "lockgraph/lock_options.h"
 
 namespace lockgraph {
@@ -54,10 +57,48 @@ struct LockState {
   uint32_t flags;
 };
 
-void BeforeLock(LockState* lock, AccessMode mode) noexcept;
+// The calling thread's state; null until its first lock operation.
+extern __thread ThreadState* tls_thread_state __attribute__((tls_model("initial-exec")));
+
+// Out-of-line parts of the hooks (src/hooks.cc).
+void BeforeLockSlow(LockState* lock, AccessMode mode) noexcept;
 void AfterTryLock(LockState* lock, AccessMode mode) noexcept;
-void BeforeUnlock(LockState* lock) noexcept;
+void AfterUnlockSlow(ThreadState* ts, const LockState* lock) noexcept;
 void RetireNode(LockState* lock) noexcept;
+
+// The fast path, inlined into every lock(): with nothing held, or with a lock
+// chain this thread has checked before, an acquisition touches only its own
+// thread's memory.
+inline void BeforeLock(LockState* lock, AccessMode mode) noexcept {
+  ThreadState* ts = tls_thread_state;
+  if (ts != nullptr && ts->busy == 0 && (lock->flags & (kFlagUntracked | kFlagRecursive)) == 0) {
+    const uint32_t depth = ts->depth;
+    if (depth < ts->capacity) {
+      HeldLock* held = ts->held;
+      const uint64_t below = depth == 0 ? kChainSeed : held[depth - 1].chain;
+      const uint64_t chain = MixChain(below, lock->node.load(std::memory_order_relaxed), mode);
+      if (depth == 0 || ts->chain_cache[chain & kChainCacheMask] == chain) {
+        held[depth] = HeldLock{lock, chain, 0, mode, false};
+        ts->depth = depth + 1;
+        return;
+      }
+    }
+  }
+  BeforeLockSlow(lock, mode);
+}
+
+inline void AfterUnlock(const LockState* lock) noexcept {
+  ThreadState* ts = tls_thread_state;
+  if (ts == nullptr) return;
+  const uint32_t depth = ts->depth;
+  if (depth == 0) return;
+  const HeldLock& top = ts->held[depth - 1];
+  if (top.lock == lock && top.reentries == 0) {
+    ts->depth = depth - 1;
+    return;
+  }
+  AfterUnlockSlow(ts, lock);
+}
 
 inline void OnDestroy(LockState* lock) noexcept {
   if (lock->node.load(std::memory_order_relaxed) != 0) RetireNode(lock);
@@ -70,7 +111,7 @@ struct LockState {
 };
 inline void BeforeLock(LockState*, AccessMode) noexcept {}
 inline void AfterTryLock(LockState*, AccessMode) noexcept {}
-inline void BeforeUnlock(LockState*) noexcept {}
+inline void AfterUnlock(const LockState*) noexcept {}
 inline void OnDestroy(LockState*) noexcept {}
 
 #endif  // LOCKGRAPH_ON
