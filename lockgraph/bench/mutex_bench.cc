@@ -3,7 +3,10 @@
 // See docs/benchmarks.md for the results and the command.
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+#include <memory>
 #include <mutex>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "lockgraph/mutex.h"
@@ -102,6 +105,44 @@ BENCHMARK_TEMPLATE(BM_Contended, lockgraph::Mutex)
     ->Name("BM_Contended2T/lockgraph::Mutex")
     ->Threads(2);
 LOCKGRAPH_BENCH_ALL(BM_FirstSeenEdge);
+
+// Memory: what the detector holds per lock instance in the graph and per
+// edge, from its own accounting and from the process's resident set.
+long ResidentBytes() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return resident * 4096;
+}
+
+void BM_GraphMemory(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<std::unique_ptr<lockgraph::Mutex>> rows;
+    rows.reserve(n);
+    for (int i = 0; i < n; ++i) rows.push_back(std::make_unique<lockgraph::Mutex>("bench.row"));
+    lockgraph::Mutex table{"bench.table"};
+    const uint64_t before = lockgraph::GetStats().memory_bytes;
+    const long rss_before = ResidentBytes();
+    state.ResumeTiming();
+    for (auto& row : rows) {
+      std::lock_guard t(table);
+      std::lock_guard r(*row);
+    }
+    state.PauseTiming();
+    const uint64_t after = lockgraph::GetStats().memory_bytes;
+    state.counters["detector_bytes_per_edge"] = static_cast<double>(after - before) / n;
+    state.counters["rss_bytes_per_edge"] = static_cast<double>(ResidentBytes() - rss_before) / n;
+    state.counters["lock_object_bytes"] = sizeof(lockgraph::Mutex);
+    state.counters["std_mutex_bytes"] = sizeof(std::mutex);
+    rows.clear();  // retires the nodes and their edges
+    state.ResumeTiming();
+  }
+}
+BENCHMARK(BM_GraphMemory)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -51,15 +51,19 @@ Detector::Detector() {
 }
 
 void Detector::Configure(const Options& options) {
-  RawLockGuard lock(options_mu_);
-  options_ = options;
-  if (options_.mode == Mode::kCallback && !options_.callback) options_.mode = Mode::kReport;
-  mode_.store(options_.mode, std::memory_order_relaxed);
-  stack_depth_.store(std::clamp(options_.stack_depth, 1, kMaxStackDepth),
-                     std::memory_order_relaxed);
-  symbolize_.store(options_.symbolize, std::memory_order_relaxed);
+  // Never hold options_mu_ while taking mu_: the slow path takes options_mu_
+  // (to emit a note) while holding mu_.
+  {
+    RawLockGuard lock(options_mu_);
+    options_ = options;
+    if (options_.mode == Mode::kCallback && !options_.callback) options_.mode = Mode::kReport;
+    mode_.store(options_.mode, std::memory_order_relaxed);
+    stack_depth_.store(std::clamp(options_.stack_depth, 1, kMaxStackDepth),
+                       std::memory_order_relaxed);
+    symbolize_.store(options_.symbolize, std::memory_order_relaxed);
+  }
   RawLockGuard graph_lock(mu_);
-  graph_.set_max_edges(options_.max_edges);
+  graph_.set_max_edges(options.max_edges);
 }
 
 Options Detector::CurrentOptions() {
@@ -181,13 +185,39 @@ void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
   }
 
   if (unknown_count > 0) {
+    // A stack is captured only for an order new to its pair of classes: a
+    // million row locks taken under one table lock share the first one's stack
+    // instead of each paying for an unwind.
+    auto class_edge_of = [&](uint32_t i) -> ClassEdge* {
+      const NodeInfo* from = graph_.Find(ts->held[i].lock->node.load(std::memory_order_relaxed));
+      const NodeInfo* to = graph_.Find(node);
+      if (from == nullptr || to == nullptr) return nullptr;
+      auto it = class_edges_.find(uint64_t{from->cls} << 32 | to->cls);
+      return it == class_edges_.end() ? nullptr : &it->second;
+    };
+    bool need_stack = false;
+    {
+      RawLockGuard guard(mu_);
+      for (uint32_t k = 0; k < unknown_count + unknown_overflow.size() && !need_stack; ++k) {
+        const uint32_t i = k < unknown_count ? unknown[k] : unknown_overflow[k - unknown_count];
+        const ClassEdge* ce = class_edge_of(i);
+        const uint8_t combo = ComboOf(ts->held[i].mode, mode);
+        need_stack = ce == nullptr || !(ce->combos & (1u << combo)) ||
+                     ce->stack == StackDepot::kNoStack;
+      }
+    }
     CapturedStack stack;
-    StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
+    if (need_stack) {
+      StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
+    }
     RawLockGuard guard(mu_);
     ++slow_path_calls_;
-    const uint32_t thread = ThreadTagLocked(ts->tid);
-    const uint32_t stack_id = depot_.Put(stack);
-    if (depot_.full() && !said_depot_full_) {
+    // The thread's name is read (a system call) only with a new stack; it
+    // rarely changes, and edges that reuse a class's stack reuse its thread too.
+    if (need_stack || ts->thread_tag == UINT32_MAX) ts->thread_tag = ThreadTagLocked(ts->tid);
+    const uint32_t thread = ts->thread_tag;
+    const uint32_t captured_id = need_stack ? depot_.Put(stack) : StackDepot::kNoStack;
+    if (need_stack && depot_.full() && !said_depot_full_) {
       said_depot_full_ = true;
       EmitText("lockgraph: note: stack depot is full; new edges are recorded without stacks\n");
     }
@@ -198,6 +228,10 @@ void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
       const NodeInfo* from_info = graph_.Find(from);
       if (from_info == nullptr || to_info == nullptr) return;
       const uint8_t combo = ComboOf(h.mode, mode);
+      uint32_t stack_id = captured_id;
+      if (stack_id == StackDepot::kNoStack) {
+        if (const ClassEdge* known = class_edge_of(i)) stack_id = known->stack;
+      }
       LockGraph::AddResult r = graph_.AddEdge(from, node, combo, stack_id, thread);
       if (r.is_new) {
         const bool same_class = from_info->cls == to_info->cls;

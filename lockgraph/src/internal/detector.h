@@ -107,6 +107,8 @@ class Detector {
   void Deliver(std::vector<PendingReport>& reports);
   void EmitText(const std::string& text);
 
+  // Internal lock order: mu_ before options_mu_ before emit_mu_; the
+  // symbolizer's lock is never taken under any of them.
   RawMutex mu_;
   LockGraph graph_;
   StackDepot depot_;

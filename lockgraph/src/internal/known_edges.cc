@@ -37,8 +37,17 @@ bool KnownEdgeSet::Contains(uint64_t fingerprint) const {
 
 bool KnownEdgeSet::Insert(uint64_t fingerprint) {
   if (slots_ == nullptr) return false;
-  // Keep the load factor under 3/4 so probe sequences stay short.
-  if (count_.load(std::memory_order_relaxed) >= (mask_ + 1) / 4 * 3) return false;
+  // Keep the load factor under 3/4 so probe sequences stay short. Once full
+  // (mostly with fingerprints of retired locks) start over: a reader racing
+  // with the reset only sees a miss, which is always safe, and live edges come
+  // back the next time the graph confirms them.
+  if (count_.load(std::memory_order_relaxed) >= (mask_ + 1) / 4 * 3) {
+    for (size_t i = 0; i <= mask_; ++i) {
+      std::atomic_ref<uint64_t>(slots_[i]).store(0, std::memory_order_relaxed);
+    }
+    count_.store(0, std::memory_order_relaxed);
+    ++resets_;
+  }
   for (int i = 0; i < kMaxProbes; ++i) {
     std::atomic_ref<uint64_t> slot(slots_[(fingerprint + i) & mask_]);
     uint64_t v = slot.load(std::memory_order_acquire);

@@ -4,10 +4,10 @@
 // detector's global lock, so a known edge discovered by another thread costs a
 // few atomic loads instead of a global lock.
 //
-// Entries are never removed: edges of retired lock instances stay as stale
-// fingerprints that can never match again (instance ids are versioned). When
-// the table is nearly full it stops accepting entries and lookups fall back to
-// the global graph; nothing is lost, acquisitions only get slower.
+// Entries are not removed one by one: edges of retired lock instances stay as
+// stale fingerprints that can never match again (instance ids are versioned).
+// When the table is nearly full it is cleared and refills with the edges still
+// in use; nothing is lost, a few acquisitions take the slow path again.
 #ifndef LOCKGRAPH_SRC_INTERNAL_KNOWN_EDGES_H_
 #define LOCKGRAPH_SRC_INTERNAL_KNOWN_EDGES_H_
 
@@ -29,8 +29,10 @@ class KnownEdgeSet {
   static uint64_t Fingerprint(uint64_t from, uint64_t to, AccessMode held, AccessMode taken);
 
   bool Contains(uint64_t fingerprint) const;
-  // Best effort: returns false when the set is too full to take it.
+  // Best effort: returns false if the probe sequence is full. Callers
+  // serialize Insert (the detector's lock); Contains may run concurrently.
   bool Insert(uint64_t fingerprint);
+  uint64_t resets() const { return resets_; }
 
   size_t size() const { return count_.load(std::memory_order_relaxed); }
   size_t capacity() const { return mask_ + 1; }
@@ -40,6 +42,7 @@ class KnownEdgeSet {
   uint64_t* slots_;  // accessed through std::atomic_ref
   size_t mask_;
   std::atomic<size_t> count_{0};
+  uint64_t resets_ = 0;
 };
 
 }  // namespace lockgraph::internal

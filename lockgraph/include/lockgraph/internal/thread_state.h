@@ -43,6 +43,7 @@ struct ThreadState {
   // through, so the detector never recurses into itself.
   uint32_t busy = 0;
   int tid = 0;
+  uint32_t thread_tag = UINT32_MAX;  // detector's id for (tid, name); refreshed with new stacks
   HeldLock* held = inline_held;
   uint64_t chain_cache[uint64_t{1} << kChainCacheBits] = {};
   HeldLock inline_held[kInlineHeld];
