@@ -1,0 +1,55 @@
+// The whole analysis of one dump, as plain data for the renderers:
+// classification -> owner evidence -> wait-for graph -> cycles -> threads
+// blocked behind them -> stack groups -> verdict.
+#ifndef LOCKGRAPH_ANALYZER_SRC_ANALYSIS_H_
+#define LOCKGRAPH_ANALYZER_SRC_ANALYSIS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dump.h"
+#include "owner_evidence.h"
+#include "stack_groups.h"
+#include "wait_classifier.h"
+
+namespace lockgraph::analyzer {
+
+// One thread of a cycle: it holds what the previous step waits for and waits
+// for what the next step holds.
+struct CycleStep {
+  int thread = -1;                    // index into Dump::threads
+  std::optional<uint64_t> waits_for;  // address of the lock it waits for (none for a join)
+  std::optional<uint64_t> holds;      // address the previous step waits for
+  int next = 0;                       // index of the step it waits for
+};
+
+struct Cycle {
+  std::vector<CycleStep> steps;
+  bool self_deadlock() const { return steps.size() == 1; }
+};
+
+struct Analysis {
+  Dump dump;
+  std::vector<Wait> waits;            // per thread
+  std::vector<OwnerEvidence> owners;  // per thread
+  std::vector<Cycle> cycles;
+  bool cycles_truncated = false;
+  std::vector<int> reaching_cycle;  // per thread: the cycle its wait chain reaches, or -1
+  std::vector<int> blocked_behind;  // threads not on a cycle whose chain reaches one
+  std::vector<int> unknown_owner;   // waiting threads with no owner evidence
+  std::vector<StackGroup> groups;
+
+  bool deadlock() const { return !cycles.empty(); }
+  // One line: what was found, e.g. "deadlock: 1 cycle of 2 threads, ...".
+  std::string Verdict() const;
+  // Thread index -> position in the cycle it is on, or -1.
+  bool OnCycle(int thread) const;
+};
+
+Analysis Analyze(Dump dump);
+
+}  // namespace lockgraph::analyzer
+
+#endif  // LOCKGRAPH_ANALYZER_SRC_ANALYSIS_H_

@@ -1,0 +1,192 @@
+// lockgraph analyze [--format text|json|dot|svg|html] [-o FILE] FILE...|-
+// lockgraph analyze --pid PID [...]      (capture, then analyze)
+//
+// Exit status: 0 no deadlock, 1 deadlock in any input, 2 an input that cannot
+// be read (the message says which and why) or a usage error.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analysis.h"
+#include "capture.h"
+#include "cli/command.h"
+#include "dump_parser.h"
+#include "render/render.h"
+
+namespace lockgraph::cli {
+namespace {
+
+using analyzer::Analysis;
+using analyzer::OutputFormat;
+
+constexpr char kUsage[] =
+    "usage: lockgraph analyze [--format text|json|dot|svg|html] [-o FILE] FILE...|-\n"
+    "       lockgraph analyze --pid PID [--format ...] [-o FILE]\n"
+    "\n"
+    "Reads thread dumps (gdb `thread apply all bt` or `bt full` of a live process or core,\n"
+    "pstack, eu-stack, `lockgraph capture`; `-` is stdin), builds the wait-for graph and\n"
+    "reports every deadlock cycle, the threads blocked behind it, and the stack groups.\n"
+    "--pid captures the process with gdb first (see `lockgraph capture`).\n"
+    "\n"
+    "exit status: 0 no deadlock, 1 deadlock found, 2 input that cannot be read\n";
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "lockgraph analyze: %s\n", message.c_str());
+  return kExitBadInput;
+}
+
+// Streams one input through the parser.
+bool ReadDump(const std::string& path, analyzer::Dump* dump, std::string* error) {
+  int fd = 0;
+  if (path != "-") {
+    fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      *error = path + ": " + std::strerror(errno);
+      return false;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      close(fd);
+      *error = path + ": is a directory";
+      return false;
+    }
+  }
+  analyzer::DumpParser parser(path);
+  char buf[1 << 16];
+  while (true) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = path + ": " + std::strerror(errno);
+      if (fd != 0) close(fd);
+      return false;
+    }
+    if (n == 0) break;
+    parser.Feed(std::string_view(buf, static_cast<size_t>(n)));
+  }
+  if (fd != 0) close(fd);
+  return parser.Finish(dump, error);
+}
+
+}  // namespace
+
+int RunAnalyze(int argc, char** argv) {
+  OutputFormat format = OutputFormat::kText;
+  std::string output;
+  std::vector<std::string> inputs;
+  long pid = 0;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](const char* flag) -> const char* {
+      std::string prefix = std::string(flag) + "=";
+      if (arg.rfind(prefix, 0) == 0) return argv[i] + prefix.size();
+      if (arg == flag && i + 1 < argc) return argv[++i];
+      return nullptr;
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return kExitOk;
+    }
+    if (arg == "--format" || arg.rfind("--format=", 0) == 0) {
+      const char* v = value("--format");
+      if (!v || !analyzer::ParseOutputFormat(v, &format)) {
+        return Fail(std::string("--format wants text, json, dot, svg or html") +
+                    (v ? std::string(", not '") + v + "'" : ""));
+      }
+    } else if (arg == "-o" || arg == "--output" || arg.rfind("--output=", 0) == 0) {
+      const char* v = arg == "-o" ? (i + 1 < argc ? argv[++i] : nullptr) : value("--output");
+      if (!v || !*v) return Fail("-o wants a file name");
+      output = v;
+    } else if (arg == "--pid" || arg.rfind("--pid=", 0) == 0) {
+      const char* v = value("--pid");
+      char* end = nullptr;
+      pid = v ? std::strtol(v, &end, 10) : 0;
+      if (!v || *end || pid <= 0) return Fail("--pid wants a process id");
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      std::fputs(kUsage, stderr);
+      return Fail("unknown option '" + arg + "'");
+    } else {
+      inputs.push_back(arg);
+    }
+  }
+  if (inputs.empty() && pid == 0) {
+    std::fputs(kUsage, stderr);
+    return Fail("no input: give dump files, `-` for stdin, or --pid");
+  }
+
+  std::vector<Analysis> analyses;
+  if (pid > 0) {
+    analyzer::CaptureTarget target;
+    target.pid = pid;
+    std::string text, error;
+    if (!analyzer::Capture(target, &text, &error)) return Fail(error);
+    analyzer::Dump dump;
+    if (!analyzer::ParseDump(text, "pid " + std::to_string(pid), &dump, &error)) {
+      return Fail(error);
+    }
+    analyses.push_back(analyzer::Analyze(std::move(dump)));
+  }
+  for (const std::string& path : inputs) {
+    analyzer::Dump dump;
+    std::string error;
+    if (!ReadDump(path, &dump, &error)) return Fail(error);
+    analyses.push_back(analyzer::Analyze(std::move(dump)));
+  }
+
+  std::ostringstream rendered;
+  switch (format) {
+    case OutputFormat::kText:
+      analyzer::RenderText(analyses, rendered);
+      break;
+    case OutputFormat::kJson:
+      analyzer::RenderJson(analyses, rendered);
+      break;
+    case OutputFormat::kDot:
+      analyzer::RenderDot(analyses, rendered);
+      break;
+    case OutputFormat::kSvg:
+    case OutputFormat::kHtml: {
+      std::ostringstream dot;
+      analyzer::RenderDot(analyses, dot);
+      std::string svg, error;
+      if (!analyzer::DotToSvg(dot.str(), &svg, &error)) {
+        if (format == OutputFormat::kSvg) return Fail(error);
+        // The page is still useful without the picture.
+        std::fprintf(stderr, "lockgraph analyze: no graph in the page: %s\n", error.c_str());
+        svg.clear();
+      }
+      if (format == OutputFormat::kSvg) {
+        rendered << svg;
+      } else {
+        analyzer::RenderHtml(analyses, svg, rendered);
+      }
+      break;
+    }
+  }
+  if (output.empty()) {
+    std::cout << rendered.str();
+    std::cout.flush();
+    if (!std::cout) return Fail("cannot write to stdout");
+  } else {
+    std::ofstream file(output, std::ios::binary | std::ios::trunc);
+    file << rendered.str();
+    file.close();
+    if (!file) return Fail("cannot write " + output + ": " + std::strerror(errno));
+  }
+  for (const Analysis& a : analyses) {
+    if (a.deadlock()) return kExitFound;
+  }
+  return kExitOk;
+}
+
+}  // namespace lockgraph::cli

@@ -1,0 +1,80 @@
+// The parsed form of a thread dump: threads, their frames, and the lock owner
+// records a `lockgraph capture` dump adds. Plain data; the parser fills it,
+// every later stage only reads it.
+#ifndef LOCKGRAPH_ANALYZER_SRC_DUMP_H_
+#define LOCKGRAPH_ANALYZER_SRC_DUMP_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace lockgraph::analyzer {
+
+// Which tool printed the dump. gdb and pstack share one grammar.
+enum class DumpFormat { kUnknown, kGdb, kEuStack, kCapture };
+const char* DumpFormatName(DumpFormat format);
+
+// One `name=value` argument or `name = value` local as printed, with gdb's
+// `name@entry=` spelling folded into `name`.
+struct NamedValue {
+  std::string name;
+  std::string value;
+};
+
+struct Frame {
+  int index = -1;                // the N of `#N`
+  std::optional<uint64_t> pc;    // absent for inlined frames and `#0  fn (...)`
+  std::string function;          // as printed, e.g. `___pthread_mutex_lock`, or `??`
+  std::vector<NamedValue> args;  // empty when gdb printed `()`
+  std::string file;              // `at FILE:LINE`, empty when unknown
+  int line = 0;
+  std::string library;             // `from LIB` (gdb) or `- LIB` (eu-stack -m)
+  std::vector<NamedValue> locals;  // `bt full` only
+
+  // The argument or local called `name`, or nullptr.
+  const NamedValue* FindArg(std::string_view name) const;
+  const NamedValue* FindLocal(std::string_view name) const;
+};
+
+struct Thread {
+  int number = 0;                   // gdb's thread number; 0 for eu-stack
+  int64_t lwp = 0;                  // kernel thread id
+  std::optional<uint64_t> pthread;  // `Thread 0x...`: the pthread_t value
+  std::string name;                 // empty when the dump shows none
+  bool current = false;             // gdb's `[Current thread is N ...]`
+  bool truncated = false;           // `Backtrace stopped: ...`
+  int header_line = 0;              // 1-based line of the header in its input
+  std::vector<Frame> frames;        // innermost first
+};
+
+// A lock's state read from the target's memory by `lockgraph capture`:
+// `[lockgraph] lock ADDR kind=mutex owner=LWP waiter=LWP source=arg` (owner 0
+// = free), and for rwlocks `writer=LWP readers=N`. `waiter` names a thread
+// found waiting for it; `source=register` says the address came from the
+// waiter's registers because its frames showed no arguments.
+struct LockRecord {
+  uint64_t address = 0;
+  std::string kind;                // "mutex" or "rwlock"
+  std::optional<int64_t> owner;    // mutex __owner / rwlock __cur_writer
+  std::optional<int64_t> readers;  // rwlock reader count
+  std::optional<int64_t> waiter;   // the LWP seen waiting for it
+  std::string source;              // "arg", "register", or empty
+  int line = 0;
+};
+
+struct Dump {
+  std::string source;  // file name, or "-" for stdin
+  DumpFormat format = DumpFormat::kUnknown;
+  std::optional<int64_t> pid;  // eu-stack `PID n`, capture header
+  std::vector<Thread> threads;
+  std::vector<LockRecord> locks;
+  int lines = 0;          // lines read
+  int ignored_lines = 0;  // lines that matched no rule
+};
+
+}  // namespace lockgraph::analyzer
+
+#endif  // LOCKGRAPH_ANALYZER_SRC_DUMP_H_

@@ -1,0 +1,64 @@
+// The line grammar of thread dumps: one function per kind of line, each
+// taking a single line (no newline) and saying whether it matched. The
+// parser's state machine (dump_parser.h) decides which of them to try.
+//
+// Grammar (informal; `...` = anything):
+//   gdb/pstack header   Thread N[.M] (Thread 0xHEX (LWP n) ["NAME"]):
+//                       Thread N (LWP n) ["NAME"]:   Thread N (process n):
+//   eu-stack headers    PID n - process     TID n:
+//   gdb frame           #N  [0xHEX in ]FUNC [(ARGS)] [at FILE:LINE | from LIB]
+//                       #N  <signal handler called>
+//   eu-stack frame      #N  0xHEX [FUNC] [- MODULE]
+//   eu-stack source     <indent>FILE:LINE[:COL]          (eu-stack -s)
+//   bt full local       <indent>NAME = VALUE
+//   capture record      [lockgraph] lock 0xHEX kind=K [owner=N] [writer=N] [readers=N]
+//                       [waiter=N] [source=arg|register]
+//   current thread      [Current thread is N (... (LWP n))]
+#ifndef LOCKGRAPH_ANALYZER_SRC_LINE_GRAMMAR_H_
+#define LOCKGRAPH_ANALYZER_SRC_LINE_GRAMMAR_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "dump.h"
+
+namespace lockgraph::analyzer {
+
+struct ThreadHeader {
+  int number = 0;
+  std::optional<int64_t> lwp;
+  std::optional<uint64_t> pthread;
+  std::string name;
+};
+
+std::optional<ThreadHeader> ParseGdbThreadHeader(std::string_view line);
+// `TID n:` -> n.
+std::optional<int64_t> ParseEuStackTid(std::string_view line);
+// `PID n - process` -> n.
+std::optional<int64_t> ParseEuStackPid(std::string_view line);
+// `[Current thread is N (... (LWP n))]` -> n (or the pid of `(process n)`).
+std::optional<int64_t> ParseCurrentThreadLwp(std::string_view line);
+
+// A gdb or pstack frame line. False when `line` is not one.
+bool ParseGdbFrame(std::string_view line, Frame* frame);
+// An eu-stack frame line (`#N  0xHEX FUNC - MODULE`).
+bool ParseEuStackFrame(std::string_view line, Frame* frame);
+// The `<indent>FILE:LINE[:COL]` line eu-stack -s prints under a frame.
+bool ParseEuStackSource(std::string_view line, std::string* file, int* line_number);
+// `<indent>NAME = VALUE` (bt full locals).
+bool ParseLocal(std::string_view line, NamedValue* local);
+bool ParseLockRecord(std::string_view line, LockRecord* record);
+
+// Splits gdb's argument list (without the parentheses) at top-level commas.
+std::vector<NamedValue> ParseArgs(std::string_view args);
+
+// The address a printed value starts with: `0x55d0 <a>`, `(pthread_mutex_t *) 0x55d0`.
+std::optional<uint64_t> ParseAddress(std::string_view value);
+// A decimal integer value (`139637976733440`, `-1`).
+std::optional<int64_t> ParseInteger(std::string_view value);
+
+}  // namespace lockgraph::analyzer
+
+#endif  // LOCKGRAPH_ANALYZER_SRC_LINE_GRAMMAR_H_

@@ -1,0 +1,164 @@
+// Owner evidence; the ranking is documented in owner_evidence.h.
+#include "owner_evidence.h"
+
+#include <string_view>
+#include <unordered_map>
+
+#include "hex.h"
+#include "line_grammar.h"
+
+namespace lockgraph::analyzer {
+namespace {
+
+// Addresses of locks a live RAII guard in one of `thread`'s frames holds.
+// Frames at or above `skip_through` are skipped: a lock_guard whose
+// constructor is still blocked looks initialized already.
+void CollectGuards(const Thread& thread, int skip_through, int lwp_index,
+                   std::unordered_map<uint64_t, std::vector<int>>* held) {
+  for (int i = skip_through + 1; i < static_cast<int>(thread.frames.size()); ++i) {
+    for (const NamedValue& local : thread.frames[i].locals) {
+      std::string_view v = local.value;
+      if (v.find("_M_owns = false") != std::string_view::npos) continue;
+      for (std::string_view field : {"_M_device = ", "_M_pm = "}) {
+        size_t at = v.find(field);
+        if (at == std::string_view::npos) continue;
+        if (auto addr = ParseAddress(v.substr(at + field.size()))) {
+          (*held)[*addr].push_back(lwp_index);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+const char* EvidenceSourceName(EvidenceSource source) {
+  switch (source) {
+    case EvidenceSource::kRecordedOwner:
+      return "recorded-owner";
+    case EvidenceSource::kJoinTarget:
+      return "join-target";
+    case EvidenceSource::kHeldGuard:
+      return "held-guard";
+    case EvidenceSource::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+const char* ConfidenceName(Confidence confidence) {
+  switch (confidence) {
+    case Confidence::kHigh:
+      return "high";
+    case Confidence::kMedium:
+      return "medium";
+    case Confidence::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>& waits) {
+  const int n = static_cast<int>(dump.threads.size());
+  std::unordered_map<int64_t, int> by_lwp;
+  std::unordered_map<uint64_t, int> by_pthread;
+  std::unordered_map<uint64_t, const LockRecord*> records;
+  std::unordered_map<uint64_t, std::vector<int>> guards;
+  for (int i = 0; i < n; ++i) {
+    const Thread& t = dump.threads[i];
+    if (t.lwp != 0) by_lwp.emplace(t.lwp, i);
+    if (t.pthread) by_pthread.emplace(*t.pthread, i);
+    int skip = waits[i].call_site >= 0 ? waits[i].call_site : waits[i].wait_frame;
+    CollectGuards(t, skip, i, &guards);
+  }
+  // The last record for an address wins: a capture may re-read a lock.
+  for (const LockRecord& r : dump.locks) records[r.address] = &r;
+
+  auto owner_of = [&](int64_t lwp) {
+    auto it = by_lwp.find(lwp);
+    return Owner{lwp, it == by_lwp.end() ? -1 : it->second};
+  };
+
+  std::vector<OwnerEvidence> out(n);
+  for (int i = 0; i < n; ++i) {
+    const Wait& w = waits[i];
+    OwnerEvidence& e = out[i];
+    if (!WaitsForHolder(w.kind)) continue;
+
+    if (w.kind == WaitKind::kJoin) {
+      if (w.join_target) {
+        if (auto it = by_pthread.find(*w.join_target); it != by_pthread.end()) {
+          e.owners.push_back(Owner{dump.threads[it->second].lwp, it->second});
+          e.source = EvidenceSource::kJoinTarget;
+          e.confidence = Confidence::kHigh;
+          e.detail =
+              "threadid=" + std::to_string(*w.join_target) + " is Thread " + Hex(*w.join_target);
+          continue;
+        }
+      }
+      if (w.join_tid) {
+        e.owners.push_back(owner_of(*w.join_tid));
+        e.source = EvidenceSource::kJoinTarget;
+        e.confidence = Confidence::kHigh;
+        e.detail = "join futex expects tid " + std::to_string(*w.join_tid);
+        continue;
+      }
+      e.detail = "joined thread not identified (no threadid= argument)";
+      continue;
+    }
+
+    if (w.lock) {
+      if (auto it = records.find(*w.lock); it != records.end()) {
+        const LockRecord& r = *it->second;
+        if (r.owner && *r.owner > 0) {
+          e.owners.push_back(owner_of(*r.owner));
+          e.source = EvidenceSource::kRecordedOwner;
+          e.confidence = Confidence::kHigh;
+          e.detail = std::string(r.kind == "rwlock" ? "__cur_writer" : "__owner") + " = " +
+                     std::to_string(*r.owner) + " (read by lockgraph capture)";
+          if (w.lock_from_register) {
+            // The owner field is exact, but which lock the thread waits for
+            // was inferred from a register.
+            e.confidence = Confidence::kMedium;
+            e.detail += "; lock address from the waiter's registers";
+          }
+          continue;
+        }
+        if (r.readers && *r.readers > 0) {
+          e.detail = "held by " + std::to_string(*r.readers) + " reader(s) (read by capture)";
+        } else if (r.owner && *r.owner == 0) {
+          e.lock_free = true;
+          e.detail = "free when captured (owner field 0)";
+        }
+      }
+    }
+    if (w.recorded_owner) {
+      e.owners.push_back(owner_of(*w.recorded_owner));
+      e.source = EvidenceSource::kRecordedOwner;
+      e.confidence = Confidence::kHigh;
+      e.detail = "owner field " + std::to_string(*w.recorded_owner) + " printed by bt full";
+      e.lock_free = false;
+      continue;
+    }
+    if (w.lock) {
+      if (auto it = guards.find(*w.lock); it != guards.end()) {
+        for (int holder : it->second) {
+          bool dup = false;
+          for (const Owner& o : e.owners) dup |= (o.thread == holder);
+          if (!dup) e.owners.push_back(Owner{dump.threads[holder].lwp, holder});
+        }
+        e.source = EvidenceSource::kHeldGuard;
+        e.confidence = Confidence::kMedium;
+        e.detail = "a live lock guard on this address in the holder's frames";
+        e.lock_free = false;
+        continue;
+      }
+    }
+    if (e.detail.empty()) {
+      e.detail = w.lock ? "no owner recorded for this lock" : "lock address not in the dump";
+    }
+  }
+  return out;
+}
+
+}  // namespace lockgraph::analyzer

@@ -1,0 +1,58 @@
+// Finds who holds what each waiting thread waits for, from the best evidence
+// the dump has, and labels every answer with where it came from:
+//
+//   rank  source            confidence  what
+//   1     recorded-owner    high        the lock's own owner field read from memory: a
+//                                       `[lockgraph] lock` record of `lockgraph capture`
+//                                       (`__owner` / `__cur_writer`), or the field printed
+//                                       by `bt full`
+//   2     join-target       high        a join's `threadid=` (pthread_t, printed in decimal)
+//                                       matched to a `Thread 0x...` header, or the join
+//                                       futex's expected value (the joined thread's tid)
+//   3     held-guard        medium      another thread has a live std::lock_guard /
+//                                       unique_lock / shared_lock on the address (`bt full`
+//                                       locals `_M_device = 0x...` / `_M_pm = 0x...`)
+//   4     unknown           unknown     nothing says: the waiter stays in the graph with
+//                                       an unknown owner instead of being dropped
+//
+// An owner whose LWP is not in the dump is kept too (`exited` set): a thread
+// that exited holding a lock, or a joined thread that is already gone.
+#ifndef LOCKGRAPH_ANALYZER_SRC_OWNER_EVIDENCE_H_
+#define LOCKGRAPH_ANALYZER_SRC_OWNER_EVIDENCE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dump.h"
+#include "wait_classifier.h"
+
+namespace lockgraph::analyzer {
+
+enum class EvidenceSource { kRecordedOwner, kJoinTarget, kHeldGuard, kUnknown };
+enum class Confidence { kHigh, kMedium, kUnknown };
+const char* EvidenceSourceName(EvidenceSource source);
+const char* ConfidenceName(Confidence confidence);
+
+struct Owner {
+  int64_t lwp = 0;
+  int thread = -1;  // index into Dump::threads, or -1 when the LWP is not in the dump
+};
+
+// Who holds the lock (or thread) one waiter waits for.
+struct OwnerEvidence {
+  std::vector<Owner> owners;  // empty when unknown; several readers of an rwlock
+  EvidenceSource source = EvidenceSource::kUnknown;
+  Confidence confidence = Confidence::kUnknown;
+  std::string detail;      // one line for people, e.g. "__owner = 1238 (capture)"
+  bool lock_free = false;  // a record says the lock was free when captured
+};
+
+// One entry per thread of `dump`, in the same order; threads that do not
+// wait for a holder get an empty OwnerEvidence with source kUnknown.
+std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>& waits);
+
+}  // namespace lockgraph::analyzer
+
+#endif  // LOCKGRAPH_ANALYZER_SRC_OWNER_EVIDENCE_H_

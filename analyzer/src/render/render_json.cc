@@ -1,0 +1,155 @@
+// JSON output. Top level: `cycles` (a list of cycles, each a list of
+// {lwp, lock, ...}; `lock` is the address the thread waits for as text, or
+// null for a join or an unknown address), `verdict`, `deadlock`, `threads`,
+// `blocked_behind`, `unknown_owner`, `groups`, and `dump`. With several input
+// files, `cycles` holds every file's cycles (each step names its `dump`) and
+// `dumps` holds the per-file objects.
+#include <nlohmann/json.hpp>
+
+#include "dump_parser.h"
+#include "hex.h"
+#include "render/render.h"
+
+namespace lockgraph::analyzer {
+namespace {
+
+using nlohmann::json;
+
+json AddressOrNull(const std::optional<uint64_t>& a) { return a ? json(Hex(*a)) : json(nullptr); }
+
+json FrameJson(const Frame& f) {
+  json j = {{"index", f.index}, {"function", f.function}};
+  if (f.pc) j["pc"] = Hex(*f.pc);
+  if (!f.file.empty()) j["file"] = f.file;
+  if (f.line > 0) j["line"] = f.line;
+  if (!f.library.empty()) j["library"] = f.library;
+  return j;
+}
+
+json OwnersJson(const OwnerEvidence& e) {
+  json owners = json::array();
+  for (const Owner& o : e.owners) owners.push_back(o.lwp);
+  return owners;
+}
+
+json CycleJson(const Analysis& a, const Cycle& c) {
+  json steps = json::array();
+  for (const CycleStep& s : c.steps) {
+    const Thread& t = a.dump.threads[s.thread];
+    const Wait& w = a.waits[s.thread];
+    const OwnerEvidence& e = a.owners[s.thread];
+    json frames = json::array();
+    for (int i : RelevantFrames(t, w)) frames.push_back(FrameJson(t.frames[i]));
+    json step = {{"lwp", t.lwp},
+                 {"lock", AddressOrNull(s.waits_for)},
+                 {"holds", AddressOrNull(s.holds)},
+                 {"kind", WaitKindName(w.kind)},
+                 {"waits_for_lwp", a.dump.threads[c.steps[s.next].thread].lwp},
+                 {"evidence", EvidenceSourceName(e.source)},
+                 {"confidence", ConfidenceName(e.confidence)},
+                 {"detail", e.detail},
+                 {"name", t.name},
+                 {"thread", t.number},
+                 {"frames", frames},
+                 {"dump", a.dump.source}};
+    if (!w.lock_symbol.empty()) step["lock_symbol"] = w.lock_symbol;
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
+json DumpJson(const Analysis& a) {
+  const Dump& d = a.dump;
+  json cycles = json::array();
+  for (const Cycle& c : a.cycles) cycles.push_back(CycleJson(a, c));
+
+  json threads = json::array();
+  for (size_t i = 0; i < d.threads.size(); ++i) {
+    const Thread& t = d.threads[i];
+    const Wait& w = a.waits[i];
+    json j = {{"lwp", t.lwp},
+              {"thread", t.number},
+              {"name", t.name},
+              {"state", WaitKindName(w.kind)},
+              {"frames", t.frames.size()}};
+    if (t.pthread) j["pthread"] = Hex(*t.pthread);
+    if (t.current) j["current"] = true;
+    if (t.truncated) j["truncated"] = true;
+    if (w.kind != WaitKind::kNone) {
+      j["lock"] = AddressOrNull(w.lock);
+      j["api"] = w.api;
+      if (WaitsForHolder(w.kind)) {
+        const OwnerEvidence& e = a.owners[i];
+        j["owners"] = OwnersJson(e);
+        j["evidence"] = EvidenceSourceName(e.source);
+        j["confidence"] = ConfidenceName(e.confidence);
+        j["detail"] = e.detail;
+      }
+      if (w.call_site >= 0) j["call_site"] = FrameJson(t.frames[w.call_site]);
+    }
+    if (a.reaching_cycle[i] >= 0) j["cycle"] = a.reaching_cycle[i];
+    threads.push_back(std::move(j));
+  }
+
+  json blocked = json::array();
+  for (int i : a.blocked_behind) {
+    blocked.push_back({{"lwp", d.threads[i].lwp},
+                       {"cycle", a.reaching_cycle[i]},
+                       {"waits_for", OwnersJson(a.owners[i])},
+                       {"lock", AddressOrNull(a.waits[i].lock)}});
+  }
+  json unknown = json::array();
+  for (int i : a.unknown_owner) unknown.push_back(d.threads[i].lwp);
+
+  json groups = json::array();
+  for (const StackGroup& g : a.groups) {
+    const Thread& t = d.threads[g.threads.front()];
+    json lwps = json::array();
+    for (int i : g.threads) lwps.push_back(d.threads[i].lwp);
+    json frames = json::array();
+    for (const Frame& f : t.frames) frames.push_back(FrameJson(f));
+    groups.push_back({{"count", g.threads.size()},
+                      {"state", WaitKindName(a.waits[g.threads.front()].kind)},
+                      {"lwps", lwps},
+                      {"frames", frames}});
+  }
+  json out = {{"verdict", a.Verdict()},
+              {"deadlock", a.deadlock()},
+              {"cycles", cycles},
+              {"cycles_truncated", a.cycles_truncated},
+              {"blocked_behind", blocked},
+              {"unknown_owner", unknown},
+              {"threads", threads},
+              {"groups", groups},
+              {"dump",
+               {{"source", d.source},
+                {"format", DumpFormatName(d.format)},
+                {"threads", d.threads.size()},
+                {"lines", d.lines},
+                {"ignored_lines", d.ignored_lines}}}};
+  if (d.pid) out["dump"]["pid"] = *d.pid;
+  return out;
+}
+
+}  // namespace
+
+void RenderJson(const std::vector<Analysis>& analyses, std::ostream& out) {
+  json result;
+  if (analyses.size() == 1) {
+    result = DumpJson(analyses.front());
+  } else {
+    json cycles = json::array(), dumps = json::array();
+    bool deadlock = false;
+    for (const Analysis& a : analyses) {
+      json d = DumpJson(a);
+      for (const json& c : d["cycles"]) cycles.push_back(c);
+      deadlock = deadlock || a.deadlock();
+      dumps.push_back(std::move(d));
+    }
+    result = {{"cycles", cycles}, {"deadlock", deadlock}, {"dumps", dumps}};
+  }
+  // Thread names may hold bytes that are not UTF-8; replace them rather than throw.
+  out << result.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+}
+
+}  // namespace lockgraph::analyzer

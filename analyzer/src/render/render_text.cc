@@ -1,0 +1,160 @@
+// The text report: what a person reads first when a process hangs.
+#include <algorithm>
+
+#include "dump_parser.h"
+#include "hex.h"
+#include "render/render.h"
+
+namespace lockgraph::analyzer {
+namespace {
+
+constexpr size_t kMaxListedLwps = 12;
+constexpr int kMaxGroupFrames = 16;
+
+std::string LwpList(const Dump& dump, const std::vector<int>& threads) {
+  std::string out;
+  for (size_t i = 0; i < threads.size() && i < kMaxListedLwps; ++i) {
+    if (i) out += ", ";
+    out += std::to_string(dump.threads[threads[i]].lwp);
+  }
+  if (threads.size() > kMaxListedLwps) {
+    out += ", ... (" + std::to_string(threads.size() - kMaxListedLwps) + " more)";
+  }
+  return out;
+}
+
+std::string OwnerText(const Analysis& a, int thread) {
+  const OwnerEvidence& e = a.owners[thread];
+  std::string out;
+  if (e.owners.empty()) {
+    out = "owner unknown";
+  } else {
+    out = "held by ";
+    for (size_t i = 0; i < e.owners.size(); ++i) {
+      if (i) out += ", ";
+      out += "LWP " + std::to_string(e.owners[i].lwp);
+      if (e.owners[i].thread < 0) out += " (not in the dump: exited?)";
+    }
+  }
+  if (e.source == EvidenceSource::kUnknown) {
+    out += " [no owner evidence";
+  } else {
+    out += " [" + std::string(EvidenceSourceName(e.source)) + ", " + ConfidenceName(e.confidence) +
+           " confidence";
+  }
+  if (!e.detail.empty()) out += ": " + e.detail;
+  return out + "]";
+}
+
+void PrintFrames(const Thread& t, const Wait& w, const std::string& indent, std::ostream& out) {
+  for (int i : RelevantFrames(t, w)) {
+    out << indent << "#" << t.frames[i].index << "  " << FrameText(t.frames[i]) << "\n";
+  }
+}
+
+void PrintWaitLine(const Analysis& a, int thread, std::ostream& out) {
+  const Wait& w = a.waits[thread];
+  if (w.kind == WaitKind::kJoin) {
+    out << "joins a thread, " << OwnerText(a, thread);
+  } else {
+    out << "waits for " << LockText(w) << ", " << OwnerText(a, thread);
+  }
+}
+
+void RenderOne(const Analysis& a, bool several, std::ostream& out) {
+  const Dump& d = a.dump;
+  out << "lockgraph: " << a.Verdict() << "\n";
+  out << "  dump " << d.source << ": " << DumpFormatName(d.format) << ", " << d.threads.size()
+      << " threads, " << d.lines << " lines\n";
+  (void)several;
+
+  for (size_t c = 0; c < a.cycles.size(); ++c) {
+    const Cycle& cycle = a.cycles[c];
+    out << "\n"
+        << (cycle.self_deadlock() ? "self-deadlock " : "cycle ") << c + 1 << " ("
+        << cycle.steps.size() << (cycle.steps.size() == 1 ? " thread" : " threads") << "):\n";
+    const size_t len = cycle.steps.size();
+    for (size_t k = 0; k < len; ++k) {
+      const CycleStep& s = cycle.steps[k];
+      const Thread& t = d.threads[s.thread];
+      const Wait& w = a.waits[s.thread];
+      out << "  " << ThreadLabel(t);
+      if (t.number > 0) out << " (gdb thread " << t.number << ")";
+      out << "\n";
+      const CycleStep& prev_step = cycle.steps[(k + len - 1) % len];
+      if (s.holds) {
+        const std::string& symbol = a.waits[prev_step.thread].lock_symbol;
+        out << "    holds     " << Hex(*s.holds) << (symbol.empty() ? "" : " <" + symbol + ">")
+            << "\n";
+      } else {
+        // The previous step joins this thread: it holds nothing that has an address.
+        const Thread& prev = d.threads[prev_step.thread];
+        out << "    holds     itself (LWP " << prev.lwp << " joins it)\n";
+      }
+      out << "    ";
+      PrintWaitLine(a, s.thread, out);
+      out << "\n";
+      PrintFrames(t, w, "      ", out);
+    }
+  }
+
+  if (!a.blocked_behind.empty()) {
+    out << "\nblocked behind the cycle" << (a.cycles.size() == 1 ? "" : "s") << " ("
+        << a.blocked_behind.size() << " threads):\n";
+    for (int i : a.blocked_behind) {
+      const Thread& t = d.threads[i];
+      const Wait& w = a.waits[i];
+      out << "  " << ThreadLabel(t) << " -> cycle " << a.reaching_cycle[i] + 1 << ": ";
+      PrintWaitLine(a, i, out);
+      out << "\n";
+      if (w.call_site >= 0) {
+        out << "      #" << t.frames[w.call_site].index << "  " << FrameText(t.frames[w.call_site])
+            << "\n";
+      }
+    }
+  }
+
+  std::vector<int> other;
+  for (int i = 0; i < static_cast<int>(d.threads.size()); ++i) {
+    if (WaitsForHolder(a.waits[i].kind) && a.reaching_cycle[i] < 0) other.push_back(i);
+  }
+  if (!other.empty()) {
+    out << "\nother waits (" << other.size() << " threads):\n";
+    size_t shown = 0;
+    for (int i : other) {
+      if (++shown > 50) {
+        out << "  ... " << other.size() - 50 << " more (see the stack groups)\n";
+        break;
+      }
+      out << "  " << ThreadLabel(d.threads[i]) << ": ";
+      PrintWaitLine(a, i, out);
+      out << "\n";
+    }
+  }
+
+  out << "\nstack groups (" << a.groups.size() << " distinct stacks, " << d.threads.size()
+      << " threads):\n";
+  for (const StackGroup& g : a.groups) {
+    const Thread& t = d.threads[g.threads.front()];
+    const Wait& w = a.waits[g.threads.front()];
+    out << "  " << g.threads.size() << (g.threads.size() == 1 ? " thread" : " threads") << " ["
+        << WaitKindName(w.kind) << "]: LWP " << LwpList(d, g.threads) << "\n";
+    int n = static_cast<int>(t.frames.size());
+    for (int i = 0; i < std::min(n, kMaxGroupFrames); ++i) {
+      out << "      #" << t.frames[i].index << "  " << FrameText(t.frames[i]) << "\n";
+    }
+    if (n > kMaxGroupFrames) out << "      ... " << n - kMaxGroupFrames << " more frames\n";
+    if (t.truncated) out << "      (backtrace stopped)\n";
+  }
+}
+
+}  // namespace
+
+void RenderText(const std::vector<Analysis>& analyses, std::ostream& out) {
+  for (size_t i = 0; i < analyses.size(); ++i) {
+    if (i) out << "\n" << std::string(72, '=') << "\n\n";
+    RenderOne(analyses[i], analyses.size() > 1, out);
+  }
+}
+
+}  // namespace lockgraph::analyzer

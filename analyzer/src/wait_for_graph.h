@@ -1,0 +1,46 @@
+// The wait-for graph over threads: an edge W -> H when thread W waits for
+// something thread H holds (a lock H owns, or H itself for a join). Finds
+// every elementary cycle (Johnson, "Finding all the elementary circuits of a
+// directed graph", 1975), run only inside the strongly connected components
+// that have one, and the threads whose wait chains lead into a cycle.
+//
+// Nodes are integers 0..n-1 chosen by the caller; owners that are not in the
+// dump get nodes of their own, so they may appear in chains but never close
+// a cycle (they wait for nothing).
+#ifndef LOCKGRAPH_ANALYZER_SRC_WAIT_FOR_GRAPH_H_
+#define LOCKGRAPH_ANALYZER_SRC_WAIT_FOR_GRAPH_H_
+
+#include <cstddef>
+#include <vector>
+
+namespace lockgraph::analyzer {
+
+class WaitForGraph {
+ public:
+  explicit WaitForGraph(int nodes) : adjacency_(nodes) {}
+
+  int nodes() const { return static_cast<int>(adjacency_.size()); }
+  // Adds W -> H; duplicates are ignored.
+  void AddEdge(int waiter, int holder);
+  const std::vector<int>& Successors(int node) const { return adjacency_[node]; }
+
+  // Every elementary cycle, each as its nodes in wait order starting at its
+  // smallest node (a self-loop is a one-node cycle), in increasing order of
+  // that node. Stops after `max_cycles` and sets `*truncated` (optional).
+  std::vector<std::vector<int>> Cycles(size_t max_cycles = 10000, bool* truncated = nullptr) const;
+
+  // For each node: the index of a cycle its wait chain reaches (-1 when none),
+  // given `cycles` from Cycles(). Nodes on a cycle get that cycle.
+  std::vector<int> ReachingCycle(const std::vector<std::vector<int>>& cycles) const;
+
+ private:
+  // Strongly connected components (Tarjan, iterative); returns each node's
+  // component id.
+  std::vector<int> Components() const;
+
+  std::vector<std::vector<int>> adjacency_;
+};
+
+}  // namespace lockgraph::analyzer
+
+#endif  // LOCKGRAPH_ANALYZER_SRC_WAIT_FOR_GRAPH_H_
