@@ -97,8 +97,8 @@ void SlowUnlock(ThreadState* ts, const LockState* lock) {
     --ts->depth;
     uint64_t chain = i == 0 ? kChainSeed : ts->held[i - 1].chain;
     for (uint32_t k = i; k < ts->depth; ++k) {
-      chain = MixChain(chain, ts->held[k].lock->node.load(std::memory_order_relaxed),
-                       ts->held[k].mode);
+      chain =
+          MixChain(chain, ts->held[k].lock->node.load(std::memory_order_relaxed), ts->held[k].mode);
       ts->held[k].chain = chain;
     }
     return;
@@ -120,8 +120,7 @@ __attribute__((noinline)) void BeforeLockSlow(LockState* lock, AccessMode mode) 
   ++ts->busy;
   Detector& detector = Detector::Get();
   if (ts->depth > 0 && detector.mode() != Mode::kOff) detector.OnAcquire(ts, lock, mode);
-  const uint64_t chain =
-      MixChain(ChainBelow(ts), lock->node.load(std::memory_order_relaxed), mode);
+  const uint64_t chain = MixChain(ChainBelow(ts), lock->node.load(std::memory_order_relaxed), mode);
   Push(ts, lock, chain, mode, false);
   --ts->busy;
 }

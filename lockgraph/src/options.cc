@@ -95,12 +95,13 @@ bool ParseOptions(std::string_view spec, Options* options, std::string* error) {
     const size_t eq = item.find('=');
     std::string message;
     if (eq == std::string_view::npos) {
-      message = "option '" + std::string(item) + "' has no value (write key=value; valid keys: " +
-                std::string(kValidKeys) + ")";
+      message = "option '" + std::string(item) +
+                "' has no value (write key=value; valid keys: " + std::string(kValidKeys) + ")";
     } else {
       message = Apply(item.substr(0, eq), item.substr(eq + 1), options);
     }
-    if (!message.empty()) errors += "lockgraph: LOCKGRAPH_OPTIONS: " + message + "; using the default\n";
+    if (!message.empty())
+      errors += "lockgraph: LOCKGRAPH_OPTIONS: " + message + "; using the default\n";
   }
   if (error != nullptr) *error = errors;
   return errors.empty();

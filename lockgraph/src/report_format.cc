@@ -55,9 +55,12 @@ void AppendFrameJson(std::string* out, const StackFrame& f) {
 
 const char* ReportKindName(ReportKind kind) {
   switch (kind) {
-    case ReportKind::kLockOrderInversion: return "lock-order-inversion";
-    case ReportKind::kSelfDeadlock: return "self-deadlock";
-    case ReportKind::kRankViolation: return "rank-violation";
+    case ReportKind::kLockOrderInversion:
+      return "lock-order-inversion";
+    case ReportKind::kSelfDeadlock:
+      return "self-deadlock";
+    case ReportKind::kRankViolation:
+      return "rank-violation";
   }
   return "unknown";
 }
@@ -92,8 +95,8 @@ std::string FormatText(const Report& r) {
       s += LockLabel(r.locks[e.to]) + " acquired again by " + ThreadText(e) + ":\n";
     } else {
       s += "Edge " + std::to_string(i + 1) + ": " + LockLabel(r.locks[e.to]) +
-           " acquired while holding " + LockLabel(r.locks[e.from]) + ", first by " +
-           ThreadText(e) + ":\n";
+           " acquired while holding " + LockLabel(r.locks[e.from]) + ", first by " + ThreadText(e) +
+           ":\n";
     }
     if (e.stack.empty()) s += "    (no stack recorded)\n";
     for (size_t k = 0; k < e.stack.size(); ++k) {
@@ -134,8 +137,9 @@ std::string FormatJson(const Report& r) {
   for (size_t i = 0; i < r.edges.size(); ++i) {
     const OrderEdge& e = r.edges[i];
     if (i) s += ",";
-    s += "{\"from\":" + JsonString(r.locks[e.from].name) + ",\"to\":" +
-         JsonString(r.locks[e.to].name) + ",\"from_mode\":" + JsonString(Mode(e.from_shared)) +
+    s += "{\"from\":" + JsonString(r.locks[e.from].name) +
+         ",\"to\":" + JsonString(r.locks[e.to].name) +
+         ",\"from_mode\":" + JsonString(Mode(e.from_shared)) +
          ",\"to_mode\":" + JsonString(Mode(e.to_shared)) +
          ",\"thread\":{\"tid\":" + std::to_string(e.thread_id) +
          ",\"name\":" + JsonString(e.thread_name) + "},\"stack\":[";
@@ -150,11 +154,12 @@ std::string FormatJson(const Report& r) {
 }
 
 std::string FormatDot(const Report& r) {
-  std::string s = "digraph lockgraph_report {\n  rankdir=LR;\n  label=" +
-                  DotString("lockgraph: " + r.title) + ";\n  node [shape=box];\n";
+  std::string s =
+      "digraph lockgraph_report {\n  rankdir=LR;\n  label=" + DotString("lockgraph: " + r.title) +
+      ";\n  node [shape=box];\n";
   for (size_t i = 0; i < r.locks.size(); ++i) {
-    s += "  n" + std::to_string(i) + " [label=" +
-         DotString(r.locks[i].name + "\n" + r.locks[i].site) + "];\n";
+    s += "  n" + std::to_string(i) +
+         " [label=" + DotString(r.locks[i].name + "\n" + r.locks[i].site) + "];\n";
   }
   for (const OrderEdge& e : r.edges) {
     std::string label = ThreadText(e);

@@ -79,15 +79,15 @@ std::string GraphDot();
 bool WriteGraph(const std::string& path, std::string* error);
 
 struct Stats {
-  uint64_t classes = 0;         // lock classes seen in nested acquisitions
-  uint64_t live_nodes = 0;      // lock instances in the graph now
-  uint64_t live_edges = 0;      // instance edges in the graph now
-  uint64_t class_edges = 0;     // distinct class-to-class orders
-  uint64_t stacks = 0;          // distinct stacks stored
-  uint64_t reports = 0;         // distinct problems reported
-  uint64_t slow_path_calls = 0; // acquisitions that missed every cache
-  uint64_t dropped_edges = 0;   // edges checked but not kept (max_edges reached)
-  uint64_t memory_bytes = 0;    // approximate memory held by the detector
+  uint64_t classes = 0;          // lock classes seen in nested acquisitions
+  uint64_t live_nodes = 0;       // lock instances in the graph now
+  uint64_t live_edges = 0;       // instance edges in the graph now
+  uint64_t class_edges = 0;      // distinct class-to-class orders
+  uint64_t stacks = 0;           // distinct stacks stored
+  uint64_t reports = 0;          // distinct problems reported
+  uint64_t slow_path_calls = 0;  // acquisitions that missed every cache
+  uint64_t dropped_edges = 0;    // edges checked but not kept (max_edges reached)
+  uint64_t memory_bytes = 0;     // approximate memory held by the detector
 };
 Stats GetStats();
 

@@ -26,15 +26,15 @@ struct StackFrame {
   std::string function;  // demangled
   std::string file;      // source file, when debug info exists
   int line = 0;
-  std::string module;    // the binary or shared object
+  std::string module;  // the binary or shared object
 };
 
 // A lock as reports name it: its class (name, or construction site when
 // unnamed) and where this instance was constructed.
 struct LockInfo {
-  std::string name;  // the class: the given name, or "file:line" of construction
-  std::string site;  // "file:line" of this lock's construction
-  std::string function;  // the function that constructed it
+  std::string name;          // the class: the given name, or "file:line" of construction
+  std::string site;          // "file:line" of this lock's construction
+  std::string function;      // the function that constructed it
   int32_t rank = INT32_MIN;  // LockOptions::kUnranked when none was declared
   uint64_t instance = 0;     // versioned instance id within this process
 };
@@ -42,20 +42,20 @@ struct LockInfo {
 // "`to` was acquired while `from` was held", with the stack of the first time
 // it happened.
 struct OrderEdge {
-  size_t from = 0;            // index into Report::locks
-  size_t to = 0;              // index into Report::locks
-  bool from_shared = false;   // `from` was held in shared mode
-  bool to_shared = false;     // `to` was acquired in shared mode
-  int thread_id = 0;          // OS thread id (gettid) that first took this order
+  size_t from = 0;           // index into Report::locks
+  size_t to = 0;             // index into Report::locks
+  bool from_shared = false;  // `from` was held in shared mode
+  bool to_shared = false;    // `to` was acquired in shared mode
+  int thread_id = 0;         // OS thread id (gettid) that first took this order
   std::string thread_name;
   std::vector<StackFrame> stack;  // where `to` was acquired; lockgraph frames trimmed
 };
 
 struct Report {
   ReportKind kind = ReportKind::kLockOrderInversion;
-  std::string title;               // the first line's text after "lockgraph: "
-  std::vector<LockInfo> locks;     // the cycle's locks, in cycle order
-  std::vector<OrderEdge> edges;    // edges[i] goes locks[i] -> locks[(i + 1) % n]
+  std::string title;             // the first line's text after "lockgraph: "
+  std::vector<LockInfo> locks;   // the cycle's locks, in cycle order
+  std::vector<OrderEdge> edges;  // edges[i] goes locks[i] -> locks[(i + 1) % n]
   int pid = 0;
 };
 

@@ -21,11 +21,8 @@ namespace {
 // SlowBeforeLock and BeforeLock.
 constexpr int kInternalFrames = 3;
 
-std::string SiteString(const std::source_location& site) {
-  std::string s = site.file_name();
-  s += ':';
-  s += std::to_string(site.line());
-  return s;
+std::string SiteString(const char* file, uint32_t line) {
+  return std::string(file) + ":" + std::to_string(line);
 }
 
 void AtExit() { Detector::Get().WriteGraphOut(); }
@@ -72,13 +69,14 @@ Options Detector::CurrentOptions() {
 }
 
 uint32_t Detector::ClassOfLocked(const LockState* lock) {
-  std::string key = lock->name != nullptr ? std::string(lock->name) : SiteString(lock->site);
+  std::string key =
+      lock->name != nullptr ? std::string(lock->name) : SiteString(lock->file, lock->line);
   auto [it, inserted] = class_ids_.try_emplace(key, static_cast<uint32_t>(classes_.size()));
   if (inserted) {
     ClassInfo info;
     info.name = std::move(key);
-    info.site = SiteString(lock->site);
-    info.function = lock->site.function_name();
+    info.site = SiteString(lock->file, lock->line);
+    info.function = lock->function;
     classes_.push_back(std::move(info));
   }
   return it->second;
@@ -91,7 +89,9 @@ NodeId Detector::EnsureNodeLocked(LockState* lock) {
   info.cls = ClassOfLocked(lock);
   info.rank = lock->rank;
   info.ranked = (lock->flags & kFlagRanked) != 0;
-  info.site = lock->site;
+  info.file = lock->file;
+  info.function = lock->function;
+  info.line = lock->line;
   ++classes_[info.cls].instances;
   id = graph_.AddNode(info);
   lock->node.store(id, std::memory_order_relaxed);
@@ -159,8 +159,7 @@ void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
       CycleStep step{node, node, ComboOf(ts->held[i].mode, mode), StackDepot::kNoStack,
                      ThreadTagLocked(ts->tid)};
       CapturedStack stack;
-      StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed),
-                          &stack);
+      StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
       step.stack = depot_.Put(stack);
       MaybeReportCycleLocked(ReportKind::kSelfDeadlock, {step}, &reports);
     }
@@ -174,8 +173,8 @@ void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
   for (uint32_t i = 0; i < ts->depth; ++i) {
     const HeldLock& h = ts->held[i];
     if (h.lock == lock) continue;
-    const uint64_t fp = KnownEdgeSet::Fingerprint(h.lock->node.load(std::memory_order_relaxed),
-                                                  node, h.mode, mode);
+    const uint64_t fp =
+        KnownEdgeSet::Fingerprint(h.lock->node.load(std::memory_order_relaxed), node, h.mode, mode);
     if (known_.Contains(fp)) continue;
     if (unknown_count < kInlineHeld) {
       unknown[unknown_count++] = i;
@@ -202,8 +201,8 @@ void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
         const uint32_t i = k < unknown_count ? unknown[k] : unknown_overflow[k - unknown_count];
         const ClassEdge* ce = class_edge_of(i);
         const uint8_t combo = ComboOf(ts->held[i].mode, mode);
-        need_stack = ce == nullptr || !(ce->combos & (1u << combo)) ||
-                     ce->stack == StackDepot::kNoStack;
+        need_stack =
+            ce == nullptr || !(ce->combos & (1u << combo)) || ce->stack == StackDepot::kNoStack;
       }
     }
     CapturedStack stack;
@@ -253,8 +252,9 @@ void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
           ++dropped_edges_;
           if (!said_graph_full_) {
             said_graph_full_ = true;
-            EmitText("lockgraph: note: lock-order graph is full (max_edges); new orders are "
-                     "still checked against it but no longer remembered\n");
+            EmitText(
+                "lockgraph: note: lock-order graph is full (max_edges); new orders are "
+                "still checked against it but no longer remembered\n");
           }
         }
       }

@@ -39,8 +39,8 @@ bool IsLockMachinery(std::string_view fn) {
   return false;
 }
 
-std::string SiteOf(const std::source_location& site) {
-  return std::string(site.file_name()) + ":" + std::to_string(site.line());
+std::string SiteOf(const NodeInfo& node) {
+  return std::string(node.file) + ":" + std::to_string(node.line);
 }
 
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
@@ -80,8 +80,8 @@ Report BuildReport(const PendingReport& pending, bool symbolize) {
   for (const PendingReport::Lock& l : pending.locks) {
     LockInfo info;
     info.name = l.name;
-    info.site = SiteOf(l.node.site);
-    info.function = l.node.site.function_name();
+    info.site = SiteOf(l.node);
+    info.function = l.node.function;
     info.rank = l.node.ranked ? l.node.rank : INT32_MIN;
     info.instance = l.id;
     report.locks.push_back(std::move(info));
@@ -113,8 +113,8 @@ Report BuildReport(const PendingReport& pending, bool symbolize) {
       }
       break;
     case ReportKind::kSelfDeadlock:
-      report.title = "deadlock: a thread re-locks the non-recursive lock " +
-                     Quoted(locks[0].name) + " that it already holds";
+      report.title = "deadlock: a thread re-locks the non-recursive lock " + Quoted(locks[0].name) +
+                     " that it already holds";
       break;
     case ReportKind::kRankViolation:
       report.title = "lock rank violation: " + Quoted(locks[1].name) + " (rank " +

@@ -37,7 +37,8 @@ uint32_t StackDepot::Put(const CapturedStack& stack) {
   auto& ids = by_hash_[h];
   for (uint32_t id : ids) {
     const uint32_t begin = offsets_[id - 1];
-    const uint32_t end = id < offsets_.size() ? offsets_[id] : static_cast<uint32_t>(frames_.size());
+    const uint32_t end =
+        id < offsets_.size() ? offsets_[id] : static_cast<uint32_t>(frames_.size());
     if (end - begin == static_cast<uint32_t>(stack.depth) &&
         std::equal(stack.pcs, stack.pcs + stack.depth, frames_.begin() + begin)) {
       return id;

@@ -62,8 +62,8 @@ StackFrame Symbolize(uintptr_t pc, bool is_return_address, bool with_debug_info)
     module = dwfl_addrmodule(g_dwfl, addr);
     if (module == nullptr) return frame;
   }
-  const char* module_name = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                             nullptr, nullptr);
+  const char* module_name =
+      dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
   if (module_name != nullptr) frame.module = module_name;
   if (const char* sym = dwfl_module_addrname(module, addr)) frame.function = Demangle(sym);
   if (Dwfl_Line* line = dwfl_module_getsrc(module, addr)) {

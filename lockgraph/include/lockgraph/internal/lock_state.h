@@ -20,11 +20,11 @@
 
 #include <atomic>
 #include <cstdint>
-#include <source_location>
 
 #include "lockgraph/config.h"
 #include "lockgraph/internal/thread_state.h"
 #include "lockgraph/lock_options.h"
+#include "lockgraph/source_location.h"
 
 namespace lockgraph {
 namespace internal {
@@ -42,19 +42,25 @@ enum LockFlags : uint32_t {
 
 struct LockState {
   constexpr LockState(const char* lock_name, LockOptions options, uint32_t kind_flags,
-                      const std::source_location& where) noexcept
-      : name(lock_name),
-        site(where),
+                      const SourceLocation& where) noexcept
+      : flags(kind_flags | (options.tracked ? 0u : kFlagUntracked) |
+              (options.rank != LockOptions::kUnranked ? kFlagRanked : 0u)),
         rank(options.rank),
-        flags(kind_flags | (options.tracked ? 0u : kFlagUntracked) |
-              (options.rank != LockOptions::kUnranked ? kFlagRanked : 0u)) {}
+        name(lock_name),
+        file(where.file_name()),
+        function(where.function_name()),
+        line(where.line()) {}
 
   // Versioned graph node id; 0 until the lock is first nested with another.
   std::atomic<uint64_t> node{0};
-  const char* name;  // nullptr when unnamed; must outlive the lock (string literal)
-  std::source_location site;
-  int32_t rank;
   uint32_t flags;
+  int32_t rank;
+  const char* name;  // nullptr when unnamed; must outlive the lock (string literal)
+  // Construction site, stored as plain fields so the layout is the same
+  // whichever SourceLocation the compiler provides.
+  const char* file;
+  const char* function;
+  uint32_t line;
 };
 
 // The calling thread's state; null until its first lock operation.
@@ -107,7 +113,8 @@ inline void OnDestroy(LockState* lock) noexcept {
 #else  // !LOCKGRAPH_ON
 
 struct LockState {
-  constexpr LockState(const char*, LockOptions, uint32_t, const std::source_location&) noexcept {}
+  constexpr LockState(const char*, LockOptions, uint32_t,
+                      const lockgraph::SourceLocation&) noexcept {}
 };
 inline void BeforeLock(LockState*, AccessMode) noexcept {}
 inline void AfterTryLock(LockState*, AccessMode) noexcept {}

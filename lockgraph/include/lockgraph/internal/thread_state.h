@@ -28,7 +28,7 @@ struct HeldLock {
   uint64_t chain;      // chain key of the held stack up to and including this entry
   uint32_t reentries;  // extra acquisitions of a recursive lock
   AccessMode mode;
-  bool by_try;         // taken by try_lock: no edge leads into it
+  bool by_try;  // taken by try_lock: no edge leads into it
 };
 
 inline constexpr uint32_t kInlineHeld = 48;
