@@ -17,9 +17,11 @@ namespace lockgraph::internal {
 
 namespace {
 
-// Frames between StackDepot::Capture and the wrapper: OnAcquire,
-// SlowBeforeLock and BeforeLock.
-constexpr int kInternalFrames = 3;
+// Frames between StackDepot::Capture and the caller of the (inlined) fast
+// path: Detector::OnAcquire and BeforeLockSlow, both never inlined. Wrapper
+// frames that remain in unoptimized builds (Mutex::lock, std::lock_guard) are
+// trimmed by name when the report is symbolized.
+constexpr int kInternalFrames = 2;
 
 std::string SiteString(const char* file, uint32_t line) {
   return std::string(file) + ":" + std::to_string(line);
@@ -133,7 +135,8 @@ uint32_t Detector::ThreadTagLocked(int tid) {
   return it->second;
 }
 
-void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
+__attribute__((noinline)) void Detector::OnAcquire(ThreadState* ts, LockState* lock,
+                                                  AccessMode mode) {
   bool unregistered = lock->node.load(std::memory_order_relaxed) == 0;
   for (uint32_t i = 0; i < ts->depth && !unregistered; ++i) {
     unregistered = ts->held[i].lock->node.load(std::memory_order_relaxed) == 0;
@@ -153,14 +156,15 @@ void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
   // Re-locking a non-recursive lock this thread holds hangs for sure.
   for (uint32_t i = 0; i < ts->depth; ++i) {
     if (ts->held[i].lock != lock) continue;
+    // Unwind before taking the detector's lock: unwinding may take the
+    // dynamic loader's lock, which a thread inside dlopen holds while it runs
+    // constructors that may lock.
+    CapturedStack stack;
+    StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
     RawLockGuard guard(mu_);
-    const NodeInfo* info = graph_.Find(node);
-    if (info != nullptr) {
-      CycleStep step{node, node, ComboOf(ts->held[i].mode, mode), StackDepot::kNoStack,
+    if (graph_.Find(node) != nullptr) {
+      CycleStep step{node, node, ComboOf(ts->held[i].mode, mode), depot_.Put(stack),
                      ThreadTagLocked(ts->tid)};
-      CapturedStack stack;
-      StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
-      step.stack = depot_.Put(stack);
       MaybeReportCycleLocked(ReportKind::kSelfDeadlock, {step}, &reports);
     }
     break;
