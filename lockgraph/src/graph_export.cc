@@ -130,6 +130,31 @@ std::string Detector::GraphJson() {
     s += "], \"count\": " + std::to_string(c.count) + "}";
   }
   s += reported.empty() ? "],\n" : "\n  ],\n";
+  s += "  \"profile\": [";
+  const std::vector<LockProfile> profile = GetProfile();
+  for (size_t i = 0; i < profile.size(); ++i) {
+    const LockProfile& p = profile[i];
+    s += i ? ",\n    " : "\n    ";
+    s += "{\"name\": " + JsonString(p.name) + ", \"site\": " + JsonString(p.site) +
+         ", \"acquisitions\": " + std::to_string(p.acquisitions) +
+         ", \"contended\": " + std::to_string(p.contended) +
+         ", \"wait_total_ns\": " + std::to_string(p.wait_total_ns) +
+         ", \"wait_max_ns\": " + std::to_string(p.wait_max_ns) +
+         ", \"holds\": " + std::to_string(p.holds) +
+         ", \"hold_total_ns\": " + std::to_string(p.hold_total_ns) +
+         ", \"hold_max_ns\": " + std::to_string(p.hold_max_ns) +
+         ", \"long_waits\": " + std::to_string(p.long_waits) +
+         ", \"long_holds\": " + std::to_string(p.long_holds) + ", \"wait_histogram\": [";
+    for (size_t k = 0; k < p.wait_histogram.size(); ++k) {
+      s += (k ? ", " : "") + std::to_string(p.wait_histogram[k]);
+    }
+    s += "], \"hold_histogram\": [";
+    for (size_t k = 0; k < p.hold_histogram.size(); ++k) {
+      s += (k ? ", " : "") + std::to_string(p.hold_histogram[k]);
+    }
+    s += "]}";
+  }
+  s += profile.empty() ? "],\n" : "\n  ],\n";
   s += "  \"stats\": {\"live_nodes\": " + std::to_string(stats.live_nodes) +
        ", \"live_edges\": " + std::to_string(stats.live_edges) +
        ", \"stacks\": " + std::to_string(stats.stacks) +

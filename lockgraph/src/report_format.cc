@@ -61,11 +61,84 @@ const char* ReportKindName(ReportKind kind) {
       return "self-deadlock";
     case ReportKind::kRankViolation:
       return "rank-violation";
+    case ReportKind::kDeadlock:
+      return "deadlock";
+    case ReportKind::kLongWait:
+      return "long-wait";
+    case ReportKind::kLongHold:
+      return "long-hold";
   }
   return "unknown";
 }
 
+namespace {
+
+std::string ThreadsText(const Report& r) {
+  std::string s;
+  for (const ThreadSnapshot& t : r.threads) {
+    s += "    thread " + std::to_string(t.thread_id);
+    if (!t.thread_name.empty()) s += " \"" + t.thread_name + "\"";
+    if (!t.holds.empty()) {
+      s += " holds";
+      for (size_t k = 0; k < t.holds.size(); ++k) {
+        s += (k ? ", " : " ") + LockLabel(r.locks[t.holds[k]]);
+      }
+    } else if (t.sampled) {
+      s += " holds no lockgraph lock";
+    }
+    if (t.waits_for >= 0) {
+      char ms[32];
+      std::snprintf(ms, sizeof(ms), "%.0f", t.waited_ms);
+      s += (t.holds.empty() && !t.sampled ? " waits" : " and waits") + std::string(" for ") +
+           LockLabel(r.locks[t.waits_for]);
+      if (t.waits_for_owner != 0)
+        s += " (held by thread " + std::to_string(t.waits_for_owner) + ")";
+      s += std::string(" for ") + ms + " ms";
+    }
+    s += "\n";
+  }
+  for (const ThreadSnapshot& t : r.threads) {
+    s += "\n  Thread " + std::to_string(t.thread_id);
+    if (!t.thread_name.empty()) s += " \"" + t.thread_name + "\"";
+    if (!t.sampled) {
+      s += ": did not answer; no current stack\n";
+      continue;
+    }
+    s += r.kind == ReportKind::kLongHold ? ", released it here:\n" : ", now:\n";
+    for (size_t k = 0; k < t.stack.size(); ++k) {
+      s += "    #" + std::to_string(k) + " " + FrameText(t.stack[k]) + "\n";
+    }
+  }
+  return s;
+}
+
+std::string WatchdogText(const Report& r) {
+  std::string s = "lockgraph: " + r.title + "\n\n";
+  if (r.kind == ReportKind::kDeadlock) {
+    s += "  These threads wait for each other and none can go on:\n";
+  } else if (r.kind == ReportKind::kLongWait) {
+    s += "  The waiter, and what the holder is doing while it holds the lock:\n";
+  } else {
+    s += "  Taken at:\n";
+    for (const StackFrame& f : r.acquired_at) s += "    " + FrameText(f) + "\n";
+    s += "  Holder:\n";
+  }
+  s += ThreadsText(r);
+  s += "\n  Locks:\n";
+  for (const LockInfo& l : r.locks) {
+    s += "    " + LockLabel(l) + " constructed at " + l.site + "\n";
+  }
+  s += "\n";
+  return s;
+}
+
+}  // namespace
+
 std::string FormatText(const Report& r) {
+  if (r.kind == ReportKind::kDeadlock || r.kind == ReportKind::kLongWait ||
+      r.kind == ReportKind::kLongHold) {
+    return WatchdogText(r);
+  }
   std::string s = "lockgraph: " + r.title + "\n";
   const size_t n = r.locks.size();
   if (r.kind == ReportKind::kLockOrderInversion) {
@@ -149,7 +222,28 @@ std::string FormatJson(const Report& r) {
     }
     s += "]}";
   }
-  s += "]}";
+  s += "],\"threads\":[";
+  for (size_t i = 0; i < r.threads.size(); ++i) {
+    const ThreadSnapshot& t = r.threads[i];
+    if (i) s += ",";
+    s += "{\"tid\":" + std::to_string(t.thread_id) + ",\"name\":" + JsonString(t.thread_name) +
+         ",\"holds\":[";
+    for (size_t k = 0; k < t.holds.size(); ++k) {
+      if (k) s += ",";
+      AppendJsonString(&s, r.locks[t.holds[k]].name);
+    }
+    s += "],\"waits_for\":";
+    s += t.waits_for >= 0 ? JsonString(r.locks[t.waits_for].name) : std::string("null");
+    s += ",\"owner\":" + std::to_string(t.waits_for_owner) +
+         ",\"waited_ms\":" + std::to_string(t.waited_ms) +
+         ",\"sampled\":" + (t.sampled ? "true" : "false") + ",\"stack\":[";
+    for (size_t k = 0; k < t.stack.size(); ++k) {
+      if (k) s += ",";
+      AppendFrameJson(&s, t.stack[k]);
+    }
+    s += "]}";
+  }
+  s += "],\"duration_ms\":" + std::to_string(r.duration_ms) + "}";
   return s;
 }
 

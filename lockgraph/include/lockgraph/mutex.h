@@ -79,6 +79,41 @@ class LockBase {
   LockBase& operator=(const LockBase&) = delete;
 
  protected:
+  // The blocking acquisition, after BeforeLock. Uncontended it is one
+  // try_lock, like the first step of the native lock; only when that fails
+  // does the thread publish what it waits for and time the wait.
+  template <AccessMode kMode>
+  void AcquireNative(NativeKind kind) {
+#if LOCKGRAPH_ON
+    if constexpr (kMode == AccessMode::kShared) {
+      if (native_.try_lock_shared()) return;
+    } else {
+      if (native_.try_lock()) return;
+    }
+    AcquireContended<kMode>(kind);
+#else
+    (void)kind;
+    if constexpr (kMode == AccessMode::kShared) {
+      native_.lock_shared();
+    } else {
+      native_.lock();
+    }
+#endif
+  }
+
+#if LOCKGRAPH_ON
+  // Out of line and cold, so that lock() itself stays small enough to inline.
+  template <AccessMode kMode>
+  [[gnu::noinline, gnu::cold]] void AcquireContended(NativeKind kind) {
+    WaitScope wait(&state_, kMode, native_.native_handle(), kind);
+    if constexpr (kMode == AccessMode::kShared) {
+      native_.lock_shared();
+    } else {
+      native_.lock();
+    }
+  }
+#endif
+
   Native native_;
   [[no_unique_address]] LockState state_;
 };
@@ -93,6 +128,7 @@ class ConditionVariable;
 // A non-recursive exclusive lock (std::mutex).
 class LOCKGRAPH_CAPABILITY("mutex") Mutex : private internal::LockBase<std::mutex, 0> {
  public:
+  static constexpr internal::NativeKind kNativeKind = internal::NativeKind::kMutex;
   using LockBase::LockBase;
   // Declared here, not inherited, so the default argument names the caller.
   constexpr Mutex(
@@ -101,7 +137,7 @@ class LOCKGRAPH_CAPABILITY("mutex") Mutex : private internal::LockBase<std::mute
 
   void lock() LOCKGRAPH_ACQUIRE() {
     internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
-    native_.lock();
+    AcquireNative<internal::AccessMode::kExclusive>(kNativeKind);
   }
   bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
     if (!native_.try_lock()) return false;
@@ -121,6 +157,7 @@ class LOCKGRAPH_CAPABILITY("mutex") Mutex : private internal::LockBase<std::mute
 class LOCKGRAPH_CAPABILITY("shared_mutex") SharedMutex
     : private internal::LockBase<std::shared_mutex, 0> {
  public:
+  static constexpr internal::NativeKind kNativeKind = internal::NativeKind::kRwlock;
   using LockBase::LockBase;
   // Declared here, not inherited, so the default argument names the caller.
   constexpr SharedMutex(
@@ -129,7 +166,7 @@ class LOCKGRAPH_CAPABILITY("shared_mutex") SharedMutex
 
   void lock() LOCKGRAPH_ACQUIRE() {
     internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
-    native_.lock();
+    AcquireNative<internal::AccessMode::kExclusive>(kNativeKind);
   }
   bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
     if (!native_.try_lock()) return false;
@@ -142,7 +179,7 @@ class LOCKGRAPH_CAPABILITY("shared_mutex") SharedMutex
   }
   void lock_shared() LOCKGRAPH_ACQUIRE_SHARED() {
     internal::BeforeLock(&state_, internal::AccessMode::kShared);
-    native_.lock_shared();
+    AcquireNative<internal::AccessMode::kShared>(kNativeKind);
   }
   bool try_lock_shared() LOCKGRAPH_TRY_ACQUIRE_SHARED(true) {
     if (!native_.try_lock_shared()) return false;
@@ -159,6 +196,7 @@ class LOCKGRAPH_CAPABILITY("shared_mutex") SharedMutex
 class LOCKGRAPH_CAPABILITY("mutex") RecursiveMutex
     : private internal::LockBase<std::recursive_mutex, internal::kFlagRecursive> {
  public:
+  static constexpr internal::NativeKind kNativeKind = internal::NativeKind::kMutex;
   using LockBase::LockBase;
   // Declared here, not inherited, so the default argument names the caller.
   constexpr RecursiveMutex(
@@ -167,7 +205,7 @@ class LOCKGRAPH_CAPABILITY("mutex") RecursiveMutex
 
   void lock() LOCKGRAPH_ACQUIRE() {
     internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
-    native_.lock();
+    AcquireNative<internal::AccessMode::kExclusive>(kNativeKind);
   }
   bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
     if (!native_.try_lock()) return false;
@@ -184,6 +222,7 @@ class LOCKGRAPH_CAPABILITY("mutex") RecursiveMutex
 // succeeds is treated like try_lock: it cannot wait forever.
 class LOCKGRAPH_CAPABILITY("mutex") TimedMutex : private internal::LockBase<std::timed_mutex, 0> {
  public:
+  static constexpr internal::NativeKind kNativeKind = internal::NativeKind::kMutex;
   using LockBase::LockBase;
   // Declared here, not inherited, so the default argument names the caller.
   constexpr TimedMutex(
@@ -192,7 +231,7 @@ class LOCKGRAPH_CAPABILITY("mutex") TimedMutex : private internal::LockBase<std:
 
   void lock() LOCKGRAPH_ACQUIRE() {
     internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
-    native_.lock();
+    AcquireNative<internal::AccessMode::kExclusive>(kNativeKind);
   }
   bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
     if (!native_.try_lock()) return false;

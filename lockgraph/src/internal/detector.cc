@@ -12,6 +12,8 @@
 #include <string_view>
 
 #include "internal/report_builder.h"
+#include "internal/thread_registry.h"
+#include "internal/watchdog.h"
 
 namespace lockgraph::internal {
 
@@ -61,8 +63,24 @@ void Detector::Configure(const Options& options) {
                        std::memory_order_relaxed);
     symbolize_.store(options_.symbolize, std::memory_order_relaxed);
   }
-  RawLockGuard graph_lock(mu_);
-  graph_.set_max_edges(options.max_edges);
+  {
+    RawLockGuard graph_lock(mu_);
+    graph_.set_max_edges(options.max_edges);
+  }
+  ApplyTiming(options);
+  if (options.watchdog && options.mode != Mode::kOff) StartWatchdog();
+}
+
+void Detector::ApplyTiming(const Options& options) {
+  const bool timed = options.mode != Mode::kOff && (options.profile || options.hold_warn_ms > 0);
+  hold_warn_.store(options.mode != Mode::kOff && options.hold_warn_ms > 0,
+                   std::memory_order_relaxed);
+  if (timed != ThreadRegistry::Get().timed()) ThreadRegistry::Get().SetTimed(timed);
+}
+
+void Detector::StartWatchdog() {
+  if (watchdog_started_.exchange(true)) return;
+  Watchdog::Start();
 }
 
 Options Detector::CurrentOptions() {
@@ -97,6 +115,7 @@ NodeId Detector::EnsureNodeLocked(LockState* lock) {
   ++classes_[info.cls].instances;
   id = graph_.AddNode(info);
   lock->node.store(id, std::memory_order_relaxed);
+  lock->class_id.store(info.cls, std::memory_order_relaxed);
   return id;
 }
 
@@ -136,7 +155,7 @@ uint32_t Detector::ThreadTagLocked(int tid) {
 }
 
 __attribute__((noinline)) void Detector::OnAcquire(ThreadState* ts, LockState* lock,
-                                                  AccessMode mode) {
+                                                   AccessMode mode) {
   bool unregistered = lock->node.load(std::memory_order_relaxed) == 0;
   for (uint32_t i = 0; i < ts->depth && !unregistered; ++i) {
     unregistered = ts->held[i].lock->node.load(std::memory_order_relaxed) == 0;
@@ -338,26 +357,123 @@ void Detector::MaybeReportCycleLocked(ReportKind kind, const std::vector<CycleSt
 }
 
 void Detector::Deliver(std::vector<PendingReport>& reports) {
-  Options options = CurrentOptions();
+  const bool symbolize = symbolize_.load(std::memory_order_relaxed);
   for (PendingReport& pending : reports) {
-    Report report = BuildReport(pending, options.symbolize);
-    switch (options.mode) {
-      case Mode::kOff:
-        break;
-      case Mode::kCallback:
-        if (options.callback) options.callback(report);
-        break;
-      case Mode::kReport:
-      case Mode::kAbort:
-        EmitText(options.report_format == ReportFormat::kJson ? FormatJson(report) + "\n"
-                                                              : FormatText(report));
-        if (options.mode == Mode::kAbort) {
-          WriteGraphOut();
-          std::abort();
-        }
-        break;
-    }
+    Emit(BuildReport(pending, symbolize), mode() == Mode::kAbort);
   }
+}
+
+void Detector::Emit(const Report& report, bool abort_after) {
+  Options options = CurrentOptions();
+  switch (options.mode) {
+    case Mode::kOff:
+      return;
+    case Mode::kCallback:
+      if (options.callback) options.callback(report);
+      break;
+    case Mode::kReport:
+    case Mode::kAbort:
+      EmitText(options.report_format == ReportFormat::kJson ? FormatJson(report) + "\n"
+                                                            : FormatText(report));
+      break;
+  }
+  if (abort_after) {
+    WriteGraphOut();
+    std::abort();
+  }
+}
+
+uint32_t Detector::ClassIdOf(LockState* lock) {
+  uint32_t cls = lock->class_id.load(std::memory_order_relaxed);
+  if (cls != UINT32_MAX) return cls;
+  RawLockGuard guard(mu_);
+  EnsureNodeLocked(lock);
+  return lock->class_id.load(std::memory_order_relaxed);
+}
+
+std::string Detector::ClassName(uint32_t cls) {
+  RawLockGuard guard(mu_);
+  return cls < classes_.size() ? classes_[cls].name : std::string();
+}
+
+void Detector::RecordAcquisition(LockState* lock) {
+  profile_.For(ClassIdOf(lock)).acquisitions.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Detector::RecordWait(LockState* lock, uint64_t ns) {
+  if (mode() == Mode::kOff) return;
+  profile_.RecordWait(ClassIdOf(lock), ns);
+}
+
+void Detector::OnRelease(ThreadState* ts, const HeldLock& held, const uintptr_t* site, int64_t ns) {
+  const uint32_t cls = ClassIdOf(held.lock);
+  profile_.RecordHold(cls, static_cast<uint64_t>(ns));
+  Options options = CurrentOptions();
+  if (options.hold_warn_ms <= 0 || ns < int64_t{options.hold_warn_ms} * 1000000) return;
+  profile_.For(cls).long_holds.fetch_add(1, std::memory_order_relaxed);
+  std::vector<uintptr_t> acquired;
+  for (uint32_t k = 0; site != nullptr && k < kAcquireFrames && site[k] != 0; ++k) {
+    acquired.push_back(site[k]);
+  }
+  CapturedStack stack;
+  StackDepot::Capture(2, stack_depth_.load(std::memory_order_relaxed), &stack);
+  Report report = BuildLongHoldReport(held.lock, ClassName(cls), acquired,
+                                      std::vector<uintptr_t>(stack.pcs, stack.pcs + stack.depth),
+                                      ts->tid, static_cast<double>(ns) / 1e6,
+                                      symbolize_.load(std::memory_order_relaxed));
+  // One report per class and acquisition site (the first frame of user code
+  // that took it); later ones only count.
+  std::string key = std::to_string(cls);
+  if (!report.acquired_at.empty()) {
+    const StackFrame& f = report.acquired_at.front();
+    key += "@" + (f.file.empty() ? std::to_string(f.pc) : f.file + ":" + std::to_string(f.line));
+  }
+  {
+    RawLockGuard guard(long_hold_mu_);
+    if (!long_holds_reported_.insert(key).second) return;
+  }
+  {
+    RawLockGuard guard(mu_);
+    reported_.push_back(ReportedCycle{{cls}, ReportKind::kLongHold, 1});
+  }
+  Emit(report, false);
+}
+
+std::vector<LockProfile> Detector::GetProfile() {
+  std::vector<ClassInfo> classes;
+  {
+    RawLockGuard guard(mu_);
+    classes = classes_;
+  }
+  std::vector<LockProfile> out;
+  for (uint32_t cls = 0; cls < classes.size(); ++cls) {
+    const ClassCounters* c = profile_.Find(cls);
+    if (c == nullptr) continue;
+    LockProfile p;
+    p.name = classes[cls].name;
+    p.site = classes[cls].site;
+    p.acquisitions = c->acquisitions.load(std::memory_order_relaxed);
+    p.contended = c->contended.load(std::memory_order_relaxed);
+    p.wait_total_ns = c->wait_total_ns.load(std::memory_order_relaxed);
+    p.wait_max_ns = c->wait_max_ns.load(std::memory_order_relaxed);
+    p.holds = c->holds.load(std::memory_order_relaxed);
+    p.hold_total_ns = c->hold_total_ns.load(std::memory_order_relaxed);
+    p.hold_max_ns = c->hold_max_ns.load(std::memory_order_relaxed);
+    p.long_waits = c->long_waits.load(std::memory_order_relaxed);
+    p.long_holds = c->long_holds.load(std::memory_order_relaxed);
+    for (int b = 0; b < kHistogramBuckets; ++b) {
+      p.wait_histogram.push_back(c->wait_histogram[b].load(std::memory_order_relaxed));
+      p.hold_histogram.push_back(c->hold_histogram[b].load(std::memory_order_relaxed));
+    }
+    while (!p.wait_histogram.empty() && p.wait_histogram.back() == 0) p.wait_histogram.pop_back();
+    while (!p.hold_histogram.empty() && p.hold_histogram.back() == 0) p.hold_histogram.pop_back();
+    if (p.acquisitions == 0 && p.contended == 0 && p.holds == 0) continue;
+    out.push_back(std::move(p));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const LockProfile& a, const LockProfile& b) {
+    return a.wait_total_ns > b.wait_total_ns;
+  });
+  return out;
 }
 
 void Detector::EmitText(const std::string& text) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <string_view>
 
 #include "internal/symbolizer.h"
@@ -58,6 +59,53 @@ std::string ExpandPid(const std::string& path) {
     }
   }
   return out;
+}
+
+LockInfo LockInfoOf(const LockState* lock, const std::string& class_name) {
+  LockInfo info;
+  info.name = !class_name.empty()     ? class_name
+              : lock->name != nullptr ? std::string(lock->name)
+                                      : std::string(lock->file) + ":" + std::to_string(lock->line);
+  info.site = std::string(lock->file) + ":" + std::to_string(lock->line);
+  info.function = lock->function;
+  info.rank = (lock->flags & kFlagRanked) ? lock->rank : INT32_MIN;
+  info.instance = lock->node.load(std::memory_order_relaxed);
+  return info;
+}
+
+std::string ThreadName(int tid) {
+  const std::string path = "/proc/self/task/" + std::to_string(tid) + "/comm";
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (f == nullptr) return {};
+  char buf[64] = {};
+  const size_t n = std::fread(buf, 1, sizeof(buf) - 1, f);
+  std::fclose(f);
+  std::string name(buf, n);
+  while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
+  return name;
+}
+
+Report BuildLongHoldReport(const LockState* lock, const std::string& class_name,
+                           const std::vector<uintptr_t>& acquired_pcs,
+                           const std::vector<uintptr_t>& release_pcs, int tid, double duration_ms,
+                           bool symbolize) {
+  Report r;
+  r.kind = ReportKind::kLongHold;
+  r.pid = getpid();
+  r.duration_ms = duration_ms;
+  r.locks.push_back(LockInfoOf(lock, class_name));
+  r.acquired_at = SymbolizeStack(acquired_pcs, symbolize);
+  ThreadSnapshot t;
+  t.thread_id = tid;
+  t.thread_name = ThreadName(tid);
+  t.sampled = true;
+  t.stack = SymbolizeStack(release_pcs, symbolize);
+  t.holds.push_back(0);
+  r.threads.push_back(std::move(t));
+  char ms[32];
+  std::snprintf(ms, sizeof(ms), "%.1f", duration_ms);
+  r.title = "long hold: " + Quoted(r.locks[0].name) + " was held for " + ms + " ms";
+  return r;
 }
 
 std::vector<StackFrame> SymbolizeStack(const std::vector<uintptr_t>& pcs, bool symbolize) {
@@ -122,6 +170,10 @@ Report BuildReport(const PendingReport& pending, bool symbolize) {
                      Quoted(locks[0].name) + " (rank " + std::to_string(locks[0].rank) +
                      "); the declared order is increasing rank";
       break;
+    case ReportKind::kDeadlock:
+    case ReportKind::kLongWait:
+    case ReportKind::kLongHold:
+      break;  // built by the watchdog and the release path, not from a pending report
   }
   return report;
 }

@@ -61,12 +61,18 @@ struct LockState {
   const char* file;
   const char* function;
   uint32_t line;
+  // The lock's class id in the detector, once it has a node (for profiles).
+  std::atomic<uint32_t> class_id{UINT32_MAX};
 };
 
 // The calling thread's state; null until its first lock operation.
 extern __thread ThreadState* tls_thread_state __attribute__((tls_model("initial-exec")));
 
-// Out-of-line parts of the hooks (src/hooks.cc).
+// Out-of-line parts of the hooks (src/hooks.cc). BeginWait/EndWait bracket a
+// blocking wait on the contended path only: they publish what this thread
+// waits for (for the watchdog) and measure the wait.
+int64_t BeginWait(LockState* lock, AccessMode mode, const void* native, NativeKind kind) noexcept;
+void EndWait(LockState* lock, int64_t started_ns) noexcept;
 void BeforeLockSlow(LockState* lock, AccessMode mode) noexcept;
 void AfterTryLock(LockState* lock, AccessMode mode) noexcept;
 void AfterUnlockSlow(ThreadState* ts, const LockState* lock) noexcept;
@@ -77,7 +83,8 @@ void RetireNode(LockState* lock) noexcept;
 // thread's memory.
 inline void BeforeLock(LockState* lock, AccessMode mode) noexcept {
   ThreadState* ts = tls_thread_state;
-  if (ts != nullptr && ts->busy == 0 && (lock->flags & (kFlagUntracked | kFlagRecursive)) == 0) {
+  if (ts != nullptr && ts->bypass.load(std::memory_order_relaxed) == 0 &&
+      (lock->flags & (kFlagUntracked | kFlagRecursive)) == 0) {
     const uint32_t depth = ts->depth;
     if (depth < ts->capacity) {
       HeldLock* held = ts->held;
@@ -99,7 +106,8 @@ inline void AfterUnlock(const LockState* lock) noexcept {
   const uint32_t depth = ts->depth;
   if (depth == 0) return;
   const HeldLock& top = ts->held[depth - 1];
-  if (top.lock == lock && top.reentries == 0) {
+  if (top.lock == lock && top.reentries == 0 &&
+      (ts->bypass.load(std::memory_order_relaxed) & kBypassTimed) == 0) {
     ts->depth = depth - 1;
     return;
   }
@@ -109,6 +117,20 @@ inline void AfterUnlock(const LockState* lock) noexcept {
 inline void OnDestroy(LockState* lock) noexcept {
   if (lock->node.load(std::memory_order_relaxed) != 0) RetireNode(lock);
 }
+
+// Brackets the blocking part of a contended acquisition.
+class WaitScope {
+ public:
+  WaitScope(LockState* lock, AccessMode mode, const void* native, NativeKind kind) noexcept
+      : lock_(lock), started_ns_(BeginWait(lock, mode, native, kind)) {}
+  ~WaitScope() { EndWait(lock_, started_ns_); }
+  WaitScope(const WaitScope&) = delete;
+  WaitScope& operator=(const WaitScope&) = delete;
+
+ private:
+  LockState* lock_;
+  int64_t started_ns_;
+};
 
 #else  // !LOCKGRAPH_ON
 
