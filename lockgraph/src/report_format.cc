@@ -37,6 +37,20 @@ std::string ThreadText(const OrderEdge& e) {
 
 std::string LockLabel(const LockInfo& l) { return "\"" + l.name + "\""; }
 
+// Locks of one class in one report are told apart by instance.
+std::vector<std::string> LockLabels(const Report& r) {
+  std::vector<std::string> labels;
+  for (size_t i = 0; i < r.locks.size(); ++i) {
+    bool shared_name = false;
+    for (size_t k = 0; k < r.locks.size(); ++k) {
+      shared_name |= k != i && r.locks[k].name == r.locks[i].name;
+    }
+    labels.push_back(shared_name ? "\"" + r.locks[i].name + "\" #" + std::to_string(i + 1)
+                                 : LockLabel(r.locks[i]));
+  }
+  return labels;
+}
+
 void AppendFrameJson(std::string* out, const StackFrame& f) {
   char pc[32];
   std::snprintf(pc, sizeof(pc), "0x%zx", static_cast<size_t>(f.pc));
@@ -74,6 +88,7 @@ const char* ReportKindName(ReportKind kind) {
 namespace {
 
 std::string ThreadsText(const Report& r) {
+  const std::vector<std::string> labels = LockLabels(r);
   std::string s;
   for (const ThreadSnapshot& t : r.threads) {
     s += "    thread " + std::to_string(t.thread_id);
@@ -81,7 +96,7 @@ std::string ThreadsText(const Report& r) {
     if (!t.holds.empty()) {
       s += " holds";
       for (size_t k = 0; k < t.holds.size(); ++k) {
-        s += (k ? ", " : " ") + LockLabel(r.locks[t.holds[k]]);
+        s += (k ? ", " : " ") + labels[t.holds[k]];
       }
     } else if (t.sampled) {
       s += " holds no lockgraph lock";
@@ -90,7 +105,7 @@ std::string ThreadsText(const Report& r) {
       char ms[32];
       std::snprintf(ms, sizeof(ms), "%.0f", t.waited_ms);
       s += (t.holds.empty() && !t.sampled ? " waits" : " and waits") + std::string(" for ") +
-           LockLabel(r.locks[t.waits_for]);
+           labels[t.waits_for];
       if (t.waits_for_owner != 0)
         s += " (held by thread " + std::to_string(t.waits_for_owner) + ")";
       s += std::string(" for ") + ms + " ms";
@@ -125,8 +140,9 @@ std::string WatchdogText(const Report& r) {
   }
   s += ThreadsText(r);
   s += "\n  Locks:\n";
-  for (const LockInfo& l : r.locks) {
-    s += "    " + LockLabel(l) + " constructed at " + l.site + "\n";
+  const std::vector<std::string> labels = LockLabels(r);
+  for (size_t i = 0; i < r.locks.size(); ++i) {
+    s += "    " + labels[i] + " constructed at " + r.locks[i].site + "\n";
   }
   s += "\n";
   return s;
@@ -140,17 +156,18 @@ std::string FormatText(const Report& r) {
     return WatchdogText(r);
   }
   std::string s = "lockgraph: " + r.title + "\n";
+  const std::vector<std::string> labels = LockLabels(r);
   const size_t n = r.locks.size();
   if (r.kind == ReportKind::kLockOrderInversion) {
     s += "\n  Cycle: ";
-    for (size_t i = 0; i < n; ++i) s += LockLabel(r.locks[i]) + " -> ";
-    if (n > 0) s += LockLabel(r.locks[0]);
+    for (size_t i = 0; i < n; ++i) s += labels[i] + " -> ";
+    if (n > 0) s += labels[0];
     s += "\n\n  How this deadlocks: if these run at the same time,\n";
     for (size_t i = 0; i < r.edges.size(); ++i) {
       const OrderEdge& e = r.edges[i];
-      s += "    thread " + std::to_string(i + 1) + " holds " + LockLabel(r.locks[e.from]) + " (" +
-           Mode(e.from_shared) + ") and waits for " + LockLabel(r.locks[e.to]) + " (" +
-           Mode(e.to_shared) + ")\n";
+      s += "    thread " + std::to_string(i + 1) + " holds " + labels[e.from] + " (" +
+           Mode(e.from_shared) + ") and waits for " + labels[e.to] + " (" + Mode(e.to_shared) +
+           ")\n";
     }
     s += "    and no thread can go on. This run did not need to hang for it to be found.\n";
   } else if (r.kind == ReportKind::kSelfDeadlock) {
@@ -165,11 +182,10 @@ std::string FormatText(const Report& r) {
     const OrderEdge& e = r.edges[i];
     s += "\n  ";
     if (r.kind == ReportKind::kSelfDeadlock) {
-      s += LockLabel(r.locks[e.to]) + " acquired again by " + ThreadText(e) + ":\n";
+      s += labels[e.to] + " acquired again by " + ThreadText(e) + ":\n";
     } else {
-      s += "Edge " + std::to_string(i + 1) + ": " + LockLabel(r.locks[e.to]) +
-           " acquired while holding " + LockLabel(r.locks[e.from]) + ", first by " + ThreadText(e) +
-           ":\n";
+      s += "Edge " + std::to_string(i + 1) + ": " + labels[e.to] + " acquired while holding " +
+           labels[e.from] + ", first by " + ThreadText(e) + ":\n";
     }
     if (e.stack.empty()) s += "    (no stack recorded)\n";
     for (size_t k = 0; k < e.stack.size(); ++k) {
@@ -177,8 +193,9 @@ std::string FormatText(const Report& r) {
     }
   }
   s += "\n  Locks:\n";
-  for (const LockInfo& l : r.locks) {
-    s += "    " + LockLabel(l) + " constructed at " + l.site;
+  for (size_t i = 0; i < r.locks.size(); ++i) {
+    const LockInfo& l = r.locks[i];
+    s += "    " + labels[i] + " constructed at " + l.site;
     if (!l.function.empty()) s += " in " + l.function;
     if (l.rank != INT32_MIN) s += ", rank " + std::to_string(l.rank);
     s += "\n";

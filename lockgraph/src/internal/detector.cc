@@ -209,11 +209,12 @@ __attribute__((noinline)) void Detector::OnAcquire(ThreadState* ts, LockState* l
   if (unknown_count > 0) {
     // A stack is captured only for an order new to its pair of classes: a
     // million row locks taken under one table lock share the first one's stack
-    // instead of each paying for an unwind.
+    // instead of each paying for an unwind. Not within one class: there the
+    // pair says nothing about which instance came first.
     auto class_edge_of = [&](uint32_t i) -> ClassEdge* {
       const NodeInfo* from = graph_.Find(ts->held[i].lock->node.load(std::memory_order_relaxed));
       const NodeInfo* to = graph_.Find(node);
-      if (from == nullptr || to == nullptr) return nullptr;
+      if (from == nullptr || to == nullptr || from->cls == to->cls) return nullptr;
       auto it = class_edges_.find(uint64_t{from->cls} << 32 | to->cls);
       return it == class_edges_.end() ? nullptr : &it->second;
     };

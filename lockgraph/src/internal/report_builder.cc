@@ -19,6 +19,17 @@ bool IsLockMachinery(std::string_view fn) {
       // user code that happens to live in namespace lockgraph.
       "lockgraph::internal::",
       "lockgraph::checked::",
+      "lockgraph::preload::",
+      // The LD_PRELOAD library's entry points (and glibc's, below them).
+      "pthread_mutex_",
+      "pthread_rwlock_",
+      "pthread_cond_",
+      "__gthread_",
+      "std::mutex::",
+      "std::shared_mutex::",
+      "std::recursive_mutex::",
+      "std::timed_mutex::",
+      "std::__shared_mutex_pthread::",
       "std::lock_guard<",
       "std::unique_lock<",
       "std::scoped_lock<",
@@ -34,6 +45,11 @@ bool IsLockMachinery(std::string_view fn) {
       "unw_backtrace",
       "_ULx86_64",
   };
+  // Templates demangle with their return type first ("int ns::f<...>(...)").
+  const size_t space = fn.find(' ');
+  if (space != std::string_view::npos && space < fn.find_first_of("(<")) {
+    if (IsLockMachinery(fn.substr(space + 1))) return true;
+  }
   for (std::string_view p : kPrefixes) {
     if (fn.substr(0, p.size()) == p) return true;
   }

@@ -48,6 +48,19 @@ std::string Demangle(const char* name) {
   return result;
 }
 
+std::string SymbolStartingAt(uintptr_t address) {
+  RawLockGuard lock(g_mu);
+  if (g_dwfl == nullptr && !ReportModulesLocked()) return {};
+  Dwfl_Module* module = dwfl_addrmodule(g_dwfl, address);
+  if (module == nullptr) return {};
+  GElf_Off offset = 0;
+  GElf_Sym sym;
+  const char* name =
+      dwfl_module_addrinfo(module, address, &offset, &sym, nullptr, nullptr, nullptr);
+  if (name == nullptr || offset != 0) return {};
+  return Demangle(name);
+}
+
 StackFrame Symbolize(uintptr_t pc, bool is_return_address, bool with_debug_info) {
   StackFrame frame;
   frame.pc = pc;

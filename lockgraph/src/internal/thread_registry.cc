@@ -1,5 +1,7 @@
 #include "internal/thread_registry.h"
 
+#include "internal/reentrancy.h"
+
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 #include <signal.h>
@@ -20,6 +22,8 @@ extern "C" void SampleHandler(int, siginfo_t*, void*);
 ThreadState* SelfState();
 
 }  // namespace
+
+__thread int tls_internal_depth __attribute__((tls_model("initial-exec"))) = 0;
 
 int64_t MonotonicNanos() {
   timespec t;
@@ -118,6 +122,7 @@ namespace {
 ThreadState* SelfState() { return tls_thread_state; }
 
 extern "C" void SampleHandler(int, siginfo_t*, void*) {
+  InternalScope internal;  // libunwind's own locks must not re-enter the detector
   ThreadState* ts = SelfState();
   if (ts == nullptr) return;
   ThreadSample& s = ts->sample;

@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "internal/detector.h"
+#include "internal/reentrancy.h"
 #include "internal/report_builder.h"
 #include "internal/thread_registry.h"
 
@@ -187,6 +188,17 @@ class Loop {
       r.threads.push_back(Snapshot(r, index, waiters[i].tid, &waiters[i], now, symbolize));
       stuck_ms = std::max(stuck_ms, r.threads.back().waited_ms);
     }
+    // The lock words say who owns what each thread waits for: that is known
+    // to be held even when a thread could not be sampled.
+    for (ThreadSnapshot& t : r.threads) {
+      for (size_t i : cycle) {
+        if (waiters[i].owner != t.thread_id) continue;
+        const size_t lock = LockIndex(r, index, waiters[i].lock);
+        if (std::find(t.holds.begin(), t.holds.end(), lock) == t.holds.end()) {
+          t.holds.push_back(lock);
+        }
+      }
+    }
     r.duration_ms = stuck_ms;
     char buf[160];
     std::snprintf(buf, sizeof(buf),
@@ -237,8 +249,10 @@ void* ThreadMain(void*) {
   sigset_t all;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, nullptr);
-  static Loop loop;
-  loop.Run();
+  ++tls_internal_depth;  // everything this thread does is lockgraph's own work
+  // Never destroyed: the thread outlives static destruction.
+  static Loop* loop = new Loop;
+  loop->Run();
   return nullptr;
 }
 
