@@ -20,6 +20,13 @@ namespace lockgraph {
 namespace internal {
 inline namespace LOCKGRAPH_ABI_NAMESPACE {
 
+// Asks gdb to auto-load lockgraph's extension (lockgraph_gdb.py, installed in
+// share/gdb/auto-load) for every program linked with lockgraph.
+asm(".pushsection \".debug_gdb_scripts\", \"MS\",@progbits,1\n"
+    ".byte 1\n"  // a Python script, found by name in gdb's auto-load directories
+    ".asciz \"lockgraph_gdb.py\"\n"
+    ".popsection\n");
+
 // Initial-exec TLS: a direct %fs-relative load, not a __tls_get_addr call.
 __thread ThreadState* tls_thread_state __attribute__((tls_model("initial-exec"))) = nullptr;
 

@@ -31,9 +31,13 @@ int64_t MonotonicNanos() {
   return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
 }
 
+// For debuggers: the gdb extension (lockgraph/gdb/lockgraph_gdb.py) walks the
+// registry from here, reading memory only.
+ThreadRegistry* g_debug_registry = nullptr;
+
 ThreadRegistry& ThreadRegistry::Get() {
   alignas(ThreadRegistry) static unsigned char storage[sizeof(ThreadRegistry)];
-  static ThreadRegistry* registry = new (storage) ThreadRegistry();
+  static ThreadRegistry* registry = g_debug_registry = new (storage) ThreadRegistry();
   return *registry;
 }
 
