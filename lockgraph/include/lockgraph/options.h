@@ -34,7 +34,7 @@
 //   hold_warn_ms=N          report a hold longer than N ms at release, with where
 //                           it was taken (0: off). Times every acquisition.
 //   profile=0|1             count acquisitions and time holds for the contention
-//                           profile (contended waits are always timed).
+//                           profile, and time contended waits.
 // An unknown key or bad value is named on stderr with the valid choices, and
 // the default is used for it.
 //
@@ -115,8 +115,8 @@ struct Stats {
 };
 Stats GetStats();
 
-// Contention of one lock class. Waits are measured on every contended
-// acquisition; acquisitions and holds only with profile=1 or hold_warn_ms.
+// Contention of one lock class, measured with profile=1 or hold_warn_ms:
+// acquisitions, contended acquisitions and their waits, holds.
 struct LockProfile {
   std::string name;  // the class
   std::string site;
