@@ -83,8 +83,8 @@ void BM_FirstSeenEdge(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-#define LOCKGRAPH_BENCH_ALL(fn)                                   \
-  BENCHMARK_TEMPLATE(fn, std::mutex)->Name(#fn "/std::mutex");    \
+#define LOCKGRAPH_BENCH_ALL(fn)                                         \
+  BENCHMARK_TEMPLATE(fn, std::mutex)->Name(#fn "/std::mutex");          \
   BENCHMARK_TEMPLATE(fn, absl::Mutex)->Name(#fn "/absl::Mutex+detect"); \
   BENCHMARK_TEMPLATE(fn, lockgraph::Mutex)->Name(#fn "/lockgraph::Mutex")
 

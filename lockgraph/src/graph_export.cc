@@ -14,8 +14,8 @@ namespace lockgraph::internal {
 
 namespace {
 
-const char* kComboNames[4] = {"exclusive->exclusive", "exclusive->shared",
-                              "shared->exclusive", "shared->shared"};
+const char* kComboNames[4] = {"exclusive->exclusive", "exclusive->shared", "shared->exclusive",
+                              "shared->shared"};
 
 std::string ProgramPath() {
   char buf[4096];
@@ -45,8 +45,14 @@ std::string Detector::GraphJson() {
     classes = classes_;
     reported = reported_;
     for (const auto& [key, ce] : class_edges_) {
-      EdgeSnapshot e{static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key), ce.combos,
-                     ce.instance_edges, ce.same_class_ranked, 0, "", depot_.Get(ce.stack)};
+      EdgeSnapshot e{static_cast<uint32_t>(key >> 32),
+                     static_cast<uint32_t>(key),
+                     ce.combos,
+                     ce.instance_edges,
+                     ce.same_class_ranked,
+                     0,
+                     "",
+                     depot_.Get(ce.stack)};
       if (ce.thread < threads_.size()) {
         e.tid = threads_[ce.thread].tid;
         e.thread_name = threads_[ce.thread].name;
@@ -64,16 +70,17 @@ std::string Detector::GraphJson() {
                   ",\n  \"program\": " + JsonString(ProgramPath()) + ",\n  \"classes\": [";
   for (size_t i = 0; i < classes.size(); ++i) {
     s += i ? ",\n    " : "\n    ";
-    s += "{\"name\": " + JsonString(classes[i].name) + ", \"site\": " +
-         JsonString(classes[i].site) + ", \"function\": " + JsonString(classes[i].function) +
+    s += "{\"name\": " + JsonString(classes[i].name) +
+         ", \"site\": " + JsonString(classes[i].site) +
+         ", \"function\": " + JsonString(classes[i].function) +
          ", \"instances\": " + std::to_string(classes[i].instances) + "}";
   }
   s += classes.empty() ? "],\n  \"edges\": [" : "\n  ],\n  \"edges\": [";
   for (size_t i = 0; i < edges.size(); ++i) {
     const EdgeSnapshot& e = edges[i];
     s += i ? ",\n    " : "\n    ";
-    s += "{\"from\": " + JsonString(classes[e.from].name) + ", \"to\": " +
-         JsonString(classes[e.to].name) + ", \"modes\": [";
+    s += "{\"from\": " + JsonString(classes[e.from].name) +
+         ", \"to\": " + JsonString(classes[e.to].name) + ", \"modes\": [";
     bool first = true;
     for (int c = 0; c < 4; ++c) {
       if (!(e.combos & (1u << c))) continue;
@@ -86,8 +93,8 @@ std::string Detector::GraphJson() {
       s += ", \"same_class\": true, \"ranked\": ";
       s += e.same_class_ranked ? "true" : "false";
     }
-    s += ", \"thread\": {\"tid\": " + std::to_string(e.tid) + ", \"name\": " +
-         JsonString(e.thread_name) + "}, \"stack\": [";
+    s += ", \"thread\": {\"tid\": " + std::to_string(e.tid) +
+         ", \"name\": " + JsonString(e.thread_name) + "}, \"stack\": [";
     const std::vector<StackFrame> frames = SymbolizeStack(e.stack, symbolize);
     for (size_t k = 0; k < frames.size(); ++k) {
       const StackFrame& f = frames[k];
@@ -123,6 +130,31 @@ std::string Detector::GraphJson() {
     s += "], \"count\": " + std::to_string(c.count) + "}";
   }
   s += reported.empty() ? "],\n" : "\n  ],\n";
+  s += "  \"profile\": [";
+  const std::vector<LockProfile> profile = GetProfile();
+  for (size_t i = 0; i < profile.size(); ++i) {
+    const LockProfile& p = profile[i];
+    s += i ? ",\n    " : "\n    ";
+    s += "{\"name\": " + JsonString(p.name) + ", \"site\": " + JsonString(p.site) +
+         ", \"acquisitions\": " + std::to_string(p.acquisitions) +
+         ", \"contended\": " + std::to_string(p.contended) +
+         ", \"wait_total_ns\": " + std::to_string(p.wait_total_ns) +
+         ", \"wait_max_ns\": " + std::to_string(p.wait_max_ns) +
+         ", \"holds\": " + std::to_string(p.holds) +
+         ", \"hold_total_ns\": " + std::to_string(p.hold_total_ns) +
+         ", \"hold_max_ns\": " + std::to_string(p.hold_max_ns) +
+         ", \"long_waits\": " + std::to_string(p.long_waits) +
+         ", \"long_holds\": " + std::to_string(p.long_holds) + ", \"wait_histogram\": [";
+    for (size_t k = 0; k < p.wait_histogram.size(); ++k) {
+      s += (k ? ", " : "") + std::to_string(p.wait_histogram[k]);
+    }
+    s += "], \"hold_histogram\": [";
+    for (size_t k = 0; k < p.hold_histogram.size(); ++k) {
+      s += (k ? ", " : "") + std::to_string(p.hold_histogram[k]);
+    }
+    s += "]}";
+  }
+  s += profile.empty() ? "],\n" : "\n  ],\n";
   s += "  \"stats\": {\"live_nodes\": " + std::to_string(stats.live_nodes) +
        ", \"live_edges\": " + std::to_string(stats.live_edges) +
        ", \"stacks\": " + std::to_string(stats.stacks) +
@@ -150,8 +182,8 @@ std::string Detector::GraphDot() {
   std::sort(edges.begin(), edges.end());
   std::string s = "digraph lockgraph {\n  rankdir=LR;\n  node [shape=box];\n";
   for (size_t i = 0; i < classes.size(); ++i) {
-    s += "  c" + std::to_string(i) + " [label=" +
-         DotString(classes[i].name + "\n" + classes[i].site) + "];\n";
+    s += "  c" + std::to_string(i) +
+         " [label=" + DotString(classes[i].name + "\n" + classes[i].site) + "];\n";
   }
   for (const auto& [key, combos] : edges) {
     s += "  c" + std::to_string(key >> 32) + " -> c" + std::to_string(key & 0xFFFFFFFFu);

@@ -1,8 +1,9 @@
-// The wrappers' hooks: the per-thread fast path and its thread-state lifetime.
+// The wrappers' out-of-line hooks: thread-state lifetime, the slow paths of
+// acquisition and release, and the contended-wait bracket.
 //
-// An acquisition with nothing held, or whose lock chain this thread has seen
-// before, touches only thread-local memory: one TLS load, a few compares, a
-// store into the held-lock stack. Everything else goes to the Detector.
+// The fast paths are inline in lockgraph/internal/lock_state.h: an
+// acquisition with nothing held, or whose lock chain this thread has seen
+// before, touches only thread-local memory. Everything else comes here.
 #include <pthread.h>
 #include <unistd.h>
 
@@ -11,11 +12,20 @@
 #include <new>
 
 #include "internal/detector.h"
+#include "internal/stack_depot.h"
+#include "internal/thread_registry.h"
 #include "lockgraph/internal/thread_state.h"
 
 namespace lockgraph {
 namespace internal {
 inline namespace LOCKGRAPH_ABI_NAMESPACE {
+
+// Asks gdb to auto-load lockgraph's extension (lockgraph_gdb.py, installed in
+// share/gdb/auto-load) for every program linked with lockgraph.
+asm(".pushsection \".debug_gdb_scripts\", \"MS\",@progbits,1\n"
+    ".byte 1\n"  // a Python script, found by name in gdb's auto-load directories
+    ".asciz \"lockgraph_gdb.py\"\n"
+    ".popsection\n");
 
 // Initial-exec TLS: a direct %fs-relative load, not a __tls_get_addr call.
 __thread ThreadState* tls_thread_state __attribute__((tls_model("initial-exec"))) = nullptr;
@@ -32,25 +42,56 @@ void DestroyThreadState(void* p) {
   tls_thread_state = nullptr;
   tls_exited = true;
   ThreadState* ts = static_cast<ThreadState*>(p);
+  ThreadRegistry::Get().Remove(ts);
   if (ts->held != ts->inline_held) std::free(ts->held);
   ts->~ThreadState();
   std::free(ts);
+}
+
+void AfterForkInChild() {
+  // Only the forking thread exists in the child.
+  ThreadRegistry::Get().ResetAfterFork(tls_thread_state);
 }
 
 ThreadState* CreateThreadState() {
   if (tls_exited) return nullptr;
   // The detector (and LOCKGRAPH_OPTIONS) is set up before the first state.
   Detector& detector = Detector::Get();
-  static const bool key_ok = pthread_key_create(&g_thread_key, DestroyThreadState) == 0;
+  static const bool key_ok = [] {
+    pthread_atfork(nullptr, nullptr, AfterForkInChild);
+    return pthread_key_create(&g_thread_key, DestroyThreadState) == 0;
+  }();
   void* mem = std::malloc(sizeof(ThreadState));
   if (mem == nullptr) return nullptr;
   ThreadState* ts = new (mem) ThreadState();
   ts->tid = static_cast<int>(gettid());
-  if (detector.mode() == Mode::kOff) ts->busy = 1;
+  if (detector.mode() == Mode::kOff) ts->bypass.fetch_add(kBypassBusyOne);
   if (key_ok) pthread_setspecific(g_thread_key, ts);
+  ThreadRegistry::Get().Add(ts);
   tls_thread_state = ts;
   return ts;
 }
+
+inline bool Busy(const ThreadState* ts) {
+  return (ts->bypass.load(std::memory_order_relaxed) & kBypassBusyMask) != 0;
+}
+inline bool Timed(const ThreadState* ts) {
+  return (ts->bypass.load(std::memory_order_relaxed) & kBypassTimed) != 0;
+}
+
+// Marks this thread as inside detector code for the scope's duration.
+class BusyScope {
+ public:
+  explicit BusyScope(ThreadState* ts) : ts_(ts) {
+    ts_->bypass.fetch_add(kBypassBusyOne, std::memory_order_relaxed);
+  }
+  ~BusyScope() { ts_->bypass.fetch_sub(kBypassBusyOne, std::memory_order_relaxed); }
+  BusyScope(const BusyScope&) = delete;
+  BusyScope& operator=(const BusyScope&) = delete;
+
+ private:
+  ThreadState* ts_;
+};
 
 // Doubles the held-lock stack; false when memory is exhausted (the lock is
 // then taken untracked).
@@ -66,7 +107,7 @@ bool Grow(ThreadState* ts) {
 }
 
 inline void Push(ThreadState* ts, LockState* lock, uint64_t chain, AccessMode mode, bool by_try) {
-  ts->held[ts->depth++] = HeldLock{lock, chain, 0, mode, by_try};
+  ts->held[ts->depth++] = HeldLock{lock, chain, 0, mode, by_try, 0};
 }
 
 inline uint64_t ChainBelow(const ThreadState* ts) {
@@ -84,6 +125,28 @@ bool Reenter(ThreadState* ts, LockState* lock) {
   return false;
 }
 
+// Timing mode: counts the acquisition and stamps the new top entry; with
+// hold_warn_ms also records where it was taken (an unwind: this mode is a
+// diagnostic, not for production).
+__attribute__((noinline)) void StampAcquisition(ThreadState* ts, LockState* lock) {
+  const uint32_t i = ts->depth - 1;
+  BusyScope busy(ts);
+  Detector& detector = Detector::Get();
+  if (i < kInlineHeld) {
+    ts->acquire_stacks[i][0] = 0;
+    if (detector.hold_warn_enabled()) {
+      CapturedStack stack;
+      StackDepot::Capture(2, kAcquireFrames, &stack);  // StampAcquisition, the hook
+      for (int k = 0; k < stack.depth && k < static_cast<int>(kAcquireFrames); ++k) {
+        ts->acquire_stacks[i][k] = stack.pcs[k];
+      }
+      if (stack.depth < static_cast<int>(kAcquireFrames)) ts->acquire_stacks[i][stack.depth] = 0;
+    }
+  }
+  detector.RecordAcquisition(lock);
+  ts->held[i].acquired_ns = MonotonicNanos();
+}
+
 void SlowUnlock(ThreadState* ts, const LockState* lock) {
   for (uint32_t i = ts->depth; i-- > 0;) {
     HeldLock& h = ts->held[i];
@@ -92,13 +155,22 @@ void SlowUnlock(ThreadState* ts, const LockState* lock) {
       --h.reentries;
       return;
     }
-    // Released out of order: close the gap and recompute the chain keys above.
+    if (Timed(ts) && h.acquired_ns != 0 && !Busy(ts)) {
+      const HeldLock released = h;
+      BusyScope busy(ts);
+      const uintptr_t* site = i < kInlineHeld ? ts->acquire_stacks[i] : nullptr;
+      Detector::Get().OnRelease(ts, released, site, MonotonicNanos() - released.acquired_ns);
+    }
+    // Close the gap (a release out of order) and recompute the chain keys above.
     std::memmove(&ts->held[i], &ts->held[i + 1], sizeof(HeldLock) * (ts->depth - i - 1));
+    for (uint32_t k = i; k + 1 < ts->depth && k + 1 < kInlineHeld; ++k) {
+      std::memcpy(ts->acquire_stacks[k], ts->acquire_stacks[k + 1], sizeof(ts->acquire_stacks[k]));
+    }
     --ts->depth;
     uint64_t chain = i == 0 ? kChainSeed : ts->held[i - 1].chain;
     for (uint32_t k = i; k < ts->depth; ++k) {
-      chain = MixChain(chain, ts->held[k].lock->node.load(std::memory_order_relaxed),
-                       ts->held[k].mode);
+      chain =
+          MixChain(chain, ts->held[k].lock->node.load(std::memory_order_relaxed), ts->held[k].mode);
       ts->held[k].chain = chain;
     }
     return;
@@ -114,33 +186,66 @@ __attribute__((noinline)) void BeforeLockSlow(LockState* lock, AccessMode mode) 
     ts = CreateThreadState();
     if (ts == nullptr) return;
   }
-  if (ts->busy || (lock->flags & kFlagUntracked)) return;
+  if (Busy(ts) || (lock->flags & kFlagUntracked)) return;
   if ((lock->flags & kFlagRecursive) && Reenter(ts, lock)) return;
   if (ts->depth == ts->capacity && !Grow(ts)) return;
-  ++ts->busy;
   Detector& detector = Detector::Get();
-  if (ts->depth > 0 && detector.mode() != Mode::kOff) detector.OnAcquire(ts, lock, mode);
-  const uint64_t chain =
-      MixChain(ChainBelow(ts), lock->node.load(std::memory_order_relaxed), mode);
+  if (ts->depth > 0 && detector.mode() != Mode::kOff) {
+    BusyScope busy(ts);
+    detector.OnAcquire(ts, lock, mode);
+  }
+  const uint64_t chain = MixChain(ChainBelow(ts), lock->node.load(std::memory_order_relaxed), mode);
   Push(ts, lock, chain, mode, false);
-  --ts->busy;
+  if (Timed(ts)) StampAcquisition(ts, lock);
 }
 
-void AfterTryLock(LockState* lock, AccessMode mode) noexcept {
+__attribute__((noinline)) void AfterTryLock(LockState* lock, AccessMode mode) noexcept {
   ThreadState* ts = tls_thread_state;
   if (__builtin_expect(ts == nullptr, 0)) {
     ts = CreateThreadState();
     if (ts == nullptr) return;
   }
-  if (ts->busy || (lock->flags & kFlagUntracked)) return;
+  if (Busy(ts) || (lock->flags & kFlagUntracked)) return;
   if ((lock->flags & kFlagRecursive) && Reenter(ts, lock)) return;
   if (ts->depth == ts->capacity && !Grow(ts)) return;
   // No edge leads into a lock taken without waiting.
   Push(ts, lock, MixChain(ChainBelow(ts), lock->node.load(std::memory_order_relaxed), mode), mode,
        true);
+  if (Timed(ts)) StampAcquisition(ts, lock);
 }
 
 void AfterUnlockSlow(ThreadState* ts, const LockState* lock) noexcept { SlowUnlock(ts, lock); }
+
+int64_t BeginWait(LockState* lock, AccessMode mode, const void* native, NativeKind kind) noexcept {
+  ThreadState* ts = tls_thread_state;
+  if (ts == nullptr) ts = CreateThreadState();
+  if (ts == nullptr || Busy(ts) || (lock->flags & kFlagUntracked)) return 0;
+  // Waits are timed only in timing mode (profile / hold_warn_ms); otherwise
+  // the watchdog times them from when it first sees them, and the contended
+  // path reads no clock.
+  const int64_t now = Timed(ts) ? MonotonicNanos() : 0;
+  ts->wait_seq.store(ts->wait_seq.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  ts->waiting_native.store(native, std::memory_order_relaxed);
+  ts->waiting_kind.store(kind, std::memory_order_relaxed);
+  ts->waiting_mode.store(mode, std::memory_order_relaxed);
+  ts->waiting_for.store(lock, std::memory_order_release);  // publishes the fields above
+  return now;
+}
+
+void EndWait(LockState* lock, int64_t started_ns) noexcept {
+  ThreadState* ts = tls_thread_state;
+  if (ts == nullptr || Busy(ts) || (lock->flags & kFlagUntracked)) return;
+  ts->waiting_for.store(nullptr, std::memory_order_release);
+  if (started_ns == 0) return;
+  const int64_t now = MonotonicNanos();
+  // A timed hold starts when the lock is really held, not when the wait began.
+  if (ts->depth > 0 && ts->held[ts->depth - 1].lock == lock &&
+      ts->held[ts->depth - 1].acquired_ns != 0) {
+    ts->held[ts->depth - 1].acquired_ns = now;
+  }
+  BusyScope busy(ts);
+  Detector::Get().RecordWait(lock, static_cast<uint64_t>(now - started_ns));
+}
 
 void RetireNode(LockState* lock) noexcept { Detector::Get().Retire(lock); }
 

@@ -13,7 +13,8 @@ namespace lockgraph {
 namespace {
 
 constexpr std::string_view kValidKeys =
-    "mode, graph_out, report_out, report_format, stack_depth, symbolize, max_edges";
+    "mode, graph_out, report_out, report_format, stack_depth, symbolize, max_edges, watchdog, "
+    "on_deadlock, watchdog_ms, deadlock_ms, wait_warn_ms, hold_warn_ms, profile";
 
 bool ParseSize(std::string_view v, size_t* out) {
   size_t n = 0;
@@ -31,6 +32,15 @@ bool ParseBool(std::string_view v, bool* out) {
   } else {
     return false;
   }
+  return true;
+}
+
+bool ParseInt(std::string_view v, int lo, int hi, int* out) {
+  size_t n = 0;
+  if (!ParseSize(v, &n) || n < static_cast<size_t>(lo) || n > static_cast<size_t>(hi)) {
+    return false;
+  }
+  *out = static_cast<int>(n);
   return true;
 }
 
@@ -72,6 +82,28 @@ std::string Apply(std::string_view key, std::string_view value, Options* o) {
     size_t n = 0;
     if (!ParseSize(value, &n) || n < 1) return bad("a positive integer");
     o->max_edges = n;
+  } else if (key == "watchdog") {
+    if (!ParseBool(value, &o->watchdog)) return bad("0, 1");
+  } else if (key == "on_deadlock") {
+    if (value == "report") {
+      o->on_deadlock = DeadlockAction::kReport;
+    } else if (value == "abort") {
+      o->on_deadlock = DeadlockAction::kAbort;
+    } else {
+      return bad("report, abort");
+    }
+    o->watchdog = true;
+  } else if (key == "watchdog_ms") {
+    if (!ParseInt(value, 10, 10000, &o->watchdog_ms)) return bad("10..10000");
+  } else if (key == "deadlock_ms") {
+    if (!ParseInt(value, 0, 3600000, &o->deadlock_ms)) return bad("0..3600000");
+  } else if (key == "wait_warn_ms") {
+    if (!ParseInt(value, 0, 3600000, &o->wait_warn_ms)) return bad("0..3600000");
+    if (o->wait_warn_ms > 0) o->watchdog = true;
+  } else if (key == "hold_warn_ms") {
+    if (!ParseInt(value, 0, 3600000, &o->hold_warn_ms)) return bad("0..3600000");
+  } else if (key == "profile") {
+    if (!ParseBool(value, &o->profile)) return bad("0, 1");
   } else {
     return "unknown option '" + std::string(key) + "' (valid keys: " + std::string(kValidKeys) +
            ")";
@@ -95,12 +127,13 @@ bool ParseOptions(std::string_view spec, Options* options, std::string* error) {
     const size_t eq = item.find('=');
     std::string message;
     if (eq == std::string_view::npos) {
-      message = "option '" + std::string(item) + "' has no value (write key=value; valid keys: " +
-                std::string(kValidKeys) + ")";
+      message = "option '" + std::string(item) +
+                "' has no value (write key=value; valid keys: " + std::string(kValidKeys) + ")";
     } else {
       message = Apply(item.substr(0, eq), item.substr(eq + 1), options);
     }
-    if (!message.empty()) errors += "lockgraph: LOCKGRAPH_OPTIONS: " + message + "; using the default\n";
+    if (!message.empty())
+      errors += "lockgraph: LOCKGRAPH_OPTIONS: " + message + "; using the default\n";
   }
   if (error != nullptr) *error = errors;
   return errors.empty();
@@ -120,6 +153,7 @@ void SetReportCallback(ReportCallback callback) {
 std::string GraphJson() { return internal::Detector::Get().GraphJson(); }
 std::string GraphDot() { return internal::Detector::Get().GraphDot(); }
 Stats GetStats() { return internal::Detector::Get().GetStats(); }
+std::vector<LockProfile> GetProfile() { return internal::Detector::Get().GetProfile(); }
 
 bool WriteGraph(const std::string& path, std::string* error) {
   const std::string json = GraphJson();

@@ -37,6 +37,20 @@ std::string ThreadText(const OrderEdge& e) {
 
 std::string LockLabel(const LockInfo& l) { return "\"" + l.name + "\""; }
 
+// Locks of one class in one report are told apart by instance.
+std::vector<std::string> LockLabels(const Report& r) {
+  std::vector<std::string> labels;
+  for (size_t i = 0; i < r.locks.size(); ++i) {
+    bool shared_name = false;
+    for (size_t k = 0; k < r.locks.size(); ++k) {
+      shared_name |= k != i && r.locks[k].name == r.locks[i].name;
+    }
+    labels.push_back(shared_name ? "\"" + r.locks[i].name + "\" #" + std::to_string(i + 1)
+                                 : LockLabel(r.locks[i]));
+  }
+  return labels;
+}
+
 void AppendFrameJson(std::string* out, const StackFrame& f) {
   char pc[32];
   std::snprintf(pc, sizeof(pc), "0x%zx", static_cast<size_t>(f.pc));
@@ -55,26 +69,105 @@ void AppendFrameJson(std::string* out, const StackFrame& f) {
 
 const char* ReportKindName(ReportKind kind) {
   switch (kind) {
-    case ReportKind::kLockOrderInversion: return "lock-order-inversion";
-    case ReportKind::kSelfDeadlock: return "self-deadlock";
-    case ReportKind::kRankViolation: return "rank-violation";
+    case ReportKind::kLockOrderInversion:
+      return "lock-order-inversion";
+    case ReportKind::kSelfDeadlock:
+      return "self-deadlock";
+    case ReportKind::kRankViolation:
+      return "rank-violation";
+    case ReportKind::kDeadlock:
+      return "deadlock";
+    case ReportKind::kLongWait:
+      return "long-wait";
+    case ReportKind::kLongHold:
+      return "long-hold";
   }
   return "unknown";
 }
 
+namespace {
+
+std::string ThreadsText(const Report& r) {
+  const std::vector<std::string> labels = LockLabels(r);
+  std::string s;
+  for (const ThreadSnapshot& t : r.threads) {
+    s += "    thread " + std::to_string(t.thread_id);
+    if (!t.thread_name.empty()) s += " \"" + t.thread_name + "\"";
+    if (!t.holds.empty()) {
+      s += " holds";
+      for (size_t k = 0; k < t.holds.size(); ++k) {
+        s += (k ? ", " : " ") + labels[t.holds[k]];
+      }
+    } else if (t.sampled) {
+      s += " holds no lockgraph lock";
+    }
+    if (t.waits_for >= 0) {
+      char ms[32];
+      std::snprintf(ms, sizeof(ms), "%.0f", t.waited_ms);
+      s += (t.holds.empty() && !t.sampled ? " waits" : " and waits") + std::string(" for ") +
+           labels[t.waits_for];
+      if (t.waits_for_owner != 0)
+        s += " (held by thread " + std::to_string(t.waits_for_owner) + ")";
+      s += std::string(" for ") + ms + " ms";
+    }
+    s += "\n";
+  }
+  for (const ThreadSnapshot& t : r.threads) {
+    s += "\n  Thread " + std::to_string(t.thread_id);
+    if (!t.thread_name.empty()) s += " \"" + t.thread_name + "\"";
+    if (!t.sampled) {
+      s += ": did not answer; no current stack\n";
+      continue;
+    }
+    s += r.kind == ReportKind::kLongHold ? ", released it here:\n" : ", now:\n";
+    for (size_t k = 0; k < t.stack.size(); ++k) {
+      s += "    #" + std::to_string(k) + " " + FrameText(t.stack[k]) + "\n";
+    }
+  }
+  return s;
+}
+
+std::string WatchdogText(const Report& r) {
+  std::string s = "lockgraph: " + r.title + "\n\n";
+  if (r.kind == ReportKind::kDeadlock) {
+    s += "  These threads wait for each other and none can go on:\n";
+  } else if (r.kind == ReportKind::kLongWait) {
+    s += "  The waiter, and what the holder is doing while it holds the lock:\n";
+  } else {
+    s += "  Taken at:\n";
+    for (const StackFrame& f : r.acquired_at) s += "    " + FrameText(f) + "\n";
+    s += "  Holder:\n";
+  }
+  s += ThreadsText(r);
+  s += "\n  Locks:\n";
+  const std::vector<std::string> labels = LockLabels(r);
+  for (size_t i = 0; i < r.locks.size(); ++i) {
+    s += "    " + labels[i] + " constructed at " + r.locks[i].site + "\n";
+  }
+  s += "\n";
+  return s;
+}
+
+}  // namespace
+
 std::string FormatText(const Report& r) {
+  if (r.kind == ReportKind::kDeadlock || r.kind == ReportKind::kLongWait ||
+      r.kind == ReportKind::kLongHold) {
+    return WatchdogText(r);
+  }
   std::string s = "lockgraph: " + r.title + "\n";
+  const std::vector<std::string> labels = LockLabels(r);
   const size_t n = r.locks.size();
   if (r.kind == ReportKind::kLockOrderInversion) {
     s += "\n  Cycle: ";
-    for (size_t i = 0; i < n; ++i) s += LockLabel(r.locks[i]) + " -> ";
-    if (n > 0) s += LockLabel(r.locks[0]);
+    for (size_t i = 0; i < n; ++i) s += labels[i] + " -> ";
+    if (n > 0) s += labels[0];
     s += "\n\n  How this deadlocks: if these run at the same time,\n";
     for (size_t i = 0; i < r.edges.size(); ++i) {
       const OrderEdge& e = r.edges[i];
-      s += "    thread " + std::to_string(i + 1) + " holds " + LockLabel(r.locks[e.from]) + " (" +
-           Mode(e.from_shared) + ") and waits for " + LockLabel(r.locks[e.to]) + " (" +
-           Mode(e.to_shared) + ")\n";
+      s += "    thread " + std::to_string(i + 1) + " holds " + labels[e.from] + " (" +
+           Mode(e.from_shared) + ") and waits for " + labels[e.to] + " (" + Mode(e.to_shared) +
+           ")\n";
     }
     s += "    and no thread can go on. This run did not need to hang for it to be found.\n";
   } else if (r.kind == ReportKind::kSelfDeadlock) {
@@ -89,11 +182,10 @@ std::string FormatText(const Report& r) {
     const OrderEdge& e = r.edges[i];
     s += "\n  ";
     if (r.kind == ReportKind::kSelfDeadlock) {
-      s += LockLabel(r.locks[e.to]) + " acquired again by " + ThreadText(e) + ":\n";
+      s += labels[e.to] + " acquired again by " + ThreadText(e) + ":\n";
     } else {
-      s += "Edge " + std::to_string(i + 1) + ": " + LockLabel(r.locks[e.to]) +
-           " acquired while holding " + LockLabel(r.locks[e.from]) + ", first by " +
-           ThreadText(e) + ":\n";
+      s += "Edge " + std::to_string(i + 1) + ": " + labels[e.to] + " acquired while holding " +
+           labels[e.from] + ", first by " + ThreadText(e) + ":\n";
     }
     if (e.stack.empty()) s += "    (no stack recorded)\n";
     for (size_t k = 0; k < e.stack.size(); ++k) {
@@ -101,8 +193,9 @@ std::string FormatText(const Report& r) {
     }
   }
   s += "\n  Locks:\n";
-  for (const LockInfo& l : r.locks) {
-    s += "    " + LockLabel(l) + " constructed at " + l.site;
+  for (size_t i = 0; i < r.locks.size(); ++i) {
+    const LockInfo& l = r.locks[i];
+    s += "    " + labels[i] + " constructed at " + l.site;
     if (!l.function.empty()) s += " in " + l.function;
     if (l.rank != INT32_MIN) s += ", rank " + std::to_string(l.rank);
     s += "\n";
@@ -134,8 +227,9 @@ std::string FormatJson(const Report& r) {
   for (size_t i = 0; i < r.edges.size(); ++i) {
     const OrderEdge& e = r.edges[i];
     if (i) s += ",";
-    s += "{\"from\":" + JsonString(r.locks[e.from].name) + ",\"to\":" +
-         JsonString(r.locks[e.to].name) + ",\"from_mode\":" + JsonString(Mode(e.from_shared)) +
+    s += "{\"from\":" + JsonString(r.locks[e.from].name) +
+         ",\"to\":" + JsonString(r.locks[e.to].name) +
+         ",\"from_mode\":" + JsonString(Mode(e.from_shared)) +
          ",\"to_mode\":" + JsonString(Mode(e.to_shared)) +
          ",\"thread\":{\"tid\":" + std::to_string(e.thread_id) +
          ",\"name\":" + JsonString(e.thread_name) + "},\"stack\":[";
@@ -145,16 +239,38 @@ std::string FormatJson(const Report& r) {
     }
     s += "]}";
   }
-  s += "]}";
+  s += "],\"threads\":[";
+  for (size_t i = 0; i < r.threads.size(); ++i) {
+    const ThreadSnapshot& t = r.threads[i];
+    if (i) s += ",";
+    s += "{\"tid\":" + std::to_string(t.thread_id) + ",\"name\":" + JsonString(t.thread_name) +
+         ",\"holds\":[";
+    for (size_t k = 0; k < t.holds.size(); ++k) {
+      if (k) s += ",";
+      AppendJsonString(&s, r.locks[t.holds[k]].name);
+    }
+    s += "],\"waits_for\":";
+    s += t.waits_for >= 0 ? JsonString(r.locks[t.waits_for].name) : std::string("null");
+    s += ",\"owner\":" + std::to_string(t.waits_for_owner) +
+         ",\"waited_ms\":" + std::to_string(t.waited_ms) +
+         ",\"sampled\":" + (t.sampled ? "true" : "false") + ",\"stack\":[";
+    for (size_t k = 0; k < t.stack.size(); ++k) {
+      if (k) s += ",";
+      AppendFrameJson(&s, t.stack[k]);
+    }
+    s += "]}";
+  }
+  s += "],\"duration_ms\":" + std::to_string(r.duration_ms) + "}";
   return s;
 }
 
 std::string FormatDot(const Report& r) {
-  std::string s = "digraph lockgraph_report {\n  rankdir=LR;\n  label=" +
-                  DotString("lockgraph: " + r.title) + ";\n  node [shape=box];\n";
+  std::string s =
+      "digraph lockgraph_report {\n  rankdir=LR;\n  label=" + DotString("lockgraph: " + r.title) +
+      ";\n  node [shape=box];\n";
   for (size_t i = 0; i < r.locks.size(); ++i) {
-    s += "  n" + std::to_string(i) + " [label=" +
-         DotString(r.locks[i].name + "\n" + r.locks[i].site) + "];\n";
+    s += "  n" + std::to_string(i) +
+         " [label=" + DotString(r.locks[i].name + "\n" + r.locks[i].site) + "];\n";
   }
   for (const OrderEdge& e : r.edges) {
     std::string label = ThreadText(e);

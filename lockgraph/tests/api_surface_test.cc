@@ -42,7 +42,11 @@ TEST(ApiSurfaceTest, StandardLockHelpersWork) {
   lockgraph::Mutex c{lockgraph::LockOptions{.tracked = false}};
   lockgraph::Mutex unnamed;
   { std::lock_guard g(a); }
-  { std::unique_lock u(b, std::defer_lock); u.lock(); EXPECT_TRUE(u.owns_lock()); }
+  {
+    std::unique_lock u(b, std::defer_lock);
+    u.lock();
+    EXPECT_TRUE(u.owns_lock());
+  }
   { std::scoped_lock s(a, b, c); }
   std::lock(a, unnamed);
   a.unlock();
@@ -51,7 +55,10 @@ TEST(ApiSurfaceTest, StandardLockHelpersWork) {
   a.unlock();
   { std::lock_guard g(g_static_mutex); }
   Aggregate agg{};
-  { std::lock_guard g(agg.mu); agg.value = 1; }
+  {
+    std::lock_guard g(agg.mu);
+    agg.value = 1;
+  }
   EXPECT_EQ(agg.value, 1);
 }
 
@@ -61,7 +68,7 @@ TEST(ApiSurfaceTest, SharedMutexHelpersWork) {
     std::shared_lock r1(m);
     EXPECT_TRUE(m.try_lock_shared());  // readers share
     m.unlock_shared();
-    EXPECT_FALSE(m.try_lock());        // a writer does not get in
+    EXPECT_FALSE(m.try_lock());  // a writer does not get in
   }
   { std::unique_lock w(m); }
   EXPECT_TRUE(m.try_lock());

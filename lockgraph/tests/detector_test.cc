@@ -155,7 +155,8 @@ void RelockInAbortMode() {
 
 TEST(DetectorTest, AbortModeAbortsWithTheReport) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_DEATH(InvertInAbortMode(),
+  EXPECT_DEATH(
+      InvertInAbortMode(),
       "lockgraph: potential deadlock \\(lock-order inversion\\) between \"abort.[ab]\" and "
       "\"abort.[ab]\"");
 }
@@ -163,7 +164,7 @@ TEST(DetectorTest, AbortModeAbortsWithTheReport) {
 TEST(DetectorTest, SelfDeadlockIsReportedBeforeItHangs) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_DEATH(RelockInAbortMode(),
-      "lockgraph: deadlock: a thread re-locks the non-recursive lock \"self.m\"");
+               "lockgraph: deadlock: a thread re-locks the non-recursive lock \"self.m\"");
 }
 
 TEST(DetectorTest, CallbackReceivesTheReportAsData) {

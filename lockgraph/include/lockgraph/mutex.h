@@ -42,11 +42,11 @@
 #include <chrono>
 #include <mutex>
 #include <shared_mutex>
-#include <source_location>
 
 #include "lockgraph/config.h"
 #include "lockgraph/internal/lock_state.h"
 #include "lockgraph/lock_options.h"
+#include "lockgraph/source_location.h"
 #include "lockgraph/thread_annotations.h"
 
 namespace lockgraph {
@@ -60,18 +60,18 @@ class LockBase {
  public:
   // Unnamed: the class of the lock is its construction site.
   constexpr LockBase(
-      const std::source_location& site = std::source_location::current()) noexcept
+      const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
       : state_(nullptr, LockOptions{}, kKindFlags, site) {}
-  constexpr explicit LockBase(
-      const char* name,
-      const std::source_location& site = std::source_location::current()) noexcept
+  constexpr explicit LockBase(const char* name, const lockgraph::SourceLocation& site =
+                                                    lockgraph::SourceLocation::current()) noexcept
       : state_(name, LockOptions{}, kKindFlags, site) {}
-  constexpr LockBase(const char* name, LockOptions options,
-                     const std::source_location& site = std::source_location::current()) noexcept
+  constexpr LockBase(
+      const char* name, LockOptions options,
+      const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
       : state_(name, options, kKindFlags, site) {}
   constexpr explicit LockBase(
       LockOptions options,
-      const std::source_location& site = std::source_location::current()) noexcept
+      const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
       : state_(nullptr, options, kKindFlags, site) {}
 
   ~LockBase() { OnDestroy(&state_); }
@@ -79,6 +79,41 @@ class LockBase {
   LockBase& operator=(const LockBase&) = delete;
 
  protected:
+  // The blocking acquisition, after BeforeLock. Uncontended it is one
+  // try_lock, like the first step of the native lock; only when that fails
+  // does the thread publish what it waits for and time the wait.
+  template <AccessMode kMode>
+  void AcquireNative(NativeKind kind) {
+#if LOCKGRAPH_ON
+    if constexpr (kMode == AccessMode::kShared) {
+      if (native_.try_lock_shared()) return;
+    } else {
+      if (native_.try_lock()) return;
+    }
+    AcquireContended<kMode>(kind);
+#else
+    (void)kind;
+    if constexpr (kMode == AccessMode::kShared) {
+      native_.lock_shared();
+    } else {
+      native_.lock();
+    }
+#endif
+  }
+
+#if LOCKGRAPH_ON
+  // Out of line and cold, so that lock() itself stays small enough to inline.
+  template <AccessMode kMode>
+  [[gnu::noinline, gnu::cold]] void AcquireContended(NativeKind kind) {
+    WaitScope wait(&state_, kMode, native_.native_handle(), kind);
+    if constexpr (kMode == AccessMode::kShared) {
+      native_.lock_shared();
+    } else {
+      native_.lock();
+    }
+  }
+#endif
+
   Native native_;
   [[no_unique_address]] LockState state_;
 };
@@ -93,14 +128,16 @@ class ConditionVariable;
 // A non-recursive exclusive lock (std::mutex).
 class LOCKGRAPH_CAPABILITY("mutex") Mutex : private internal::LockBase<std::mutex, 0> {
  public:
+  static constexpr internal::NativeKind kNativeKind = internal::NativeKind::kMutex;
   using LockBase::LockBase;
   // Declared here, not inherited, so the default argument names the caller.
-  constexpr Mutex(const std::source_location& site = std::source_location::current()) noexcept
+  constexpr Mutex(
+      const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
       : LockBase(site) {}
 
   void lock() LOCKGRAPH_ACQUIRE() {
     internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
-    native_.lock();
+    AcquireNative<internal::AccessMode::kExclusive>(kNativeKind);
   }
   bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
     if (!native_.try_lock()) return false;
@@ -120,14 +157,16 @@ class LOCKGRAPH_CAPABILITY("mutex") Mutex : private internal::LockBase<std::mute
 class LOCKGRAPH_CAPABILITY("shared_mutex") SharedMutex
     : private internal::LockBase<std::shared_mutex, 0> {
  public:
+  static constexpr internal::NativeKind kNativeKind = internal::NativeKind::kRwlock;
   using LockBase::LockBase;
   // Declared here, not inherited, so the default argument names the caller.
-  constexpr SharedMutex(const std::source_location& site = std::source_location::current()) noexcept
+  constexpr SharedMutex(
+      const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
       : LockBase(site) {}
 
   void lock() LOCKGRAPH_ACQUIRE() {
     internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
-    native_.lock();
+    AcquireNative<internal::AccessMode::kExclusive>(kNativeKind);
   }
   bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
     if (!native_.try_lock()) return false;
@@ -140,7 +179,7 @@ class LOCKGRAPH_CAPABILITY("shared_mutex") SharedMutex
   }
   void lock_shared() LOCKGRAPH_ACQUIRE_SHARED() {
     internal::BeforeLock(&state_, internal::AccessMode::kShared);
-    native_.lock_shared();
+    AcquireNative<internal::AccessMode::kShared>(kNativeKind);
   }
   bool try_lock_shared() LOCKGRAPH_TRY_ACQUIRE_SHARED(true) {
     if (!native_.try_lock_shared()) return false;
@@ -157,14 +196,16 @@ class LOCKGRAPH_CAPABILITY("shared_mutex") SharedMutex
 class LOCKGRAPH_CAPABILITY("mutex") RecursiveMutex
     : private internal::LockBase<std::recursive_mutex, internal::kFlagRecursive> {
  public:
+  static constexpr internal::NativeKind kNativeKind = internal::NativeKind::kMutex;
   using LockBase::LockBase;
   // Declared here, not inherited, so the default argument names the caller.
-  constexpr RecursiveMutex(const std::source_location& site = std::source_location::current()) noexcept
+  constexpr RecursiveMutex(
+      const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
       : LockBase(site) {}
 
   void lock() LOCKGRAPH_ACQUIRE() {
     internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
-    native_.lock();
+    AcquireNative<internal::AccessMode::kExclusive>(kNativeKind);
   }
   bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
     if (!native_.try_lock()) return false;
@@ -179,17 +220,18 @@ class LOCKGRAPH_CAPABILITY("mutex") RecursiveMutex
 
 // A lock with timed acquisition (std::timed_mutex). A timed acquisition that
 // succeeds is treated like try_lock: it cannot wait forever.
-class LOCKGRAPH_CAPABILITY("mutex") TimedMutex
-    : private internal::LockBase<std::timed_mutex, 0> {
+class LOCKGRAPH_CAPABILITY("mutex") TimedMutex : private internal::LockBase<std::timed_mutex, 0> {
  public:
+  static constexpr internal::NativeKind kNativeKind = internal::NativeKind::kMutex;
   using LockBase::LockBase;
   // Declared here, not inherited, so the default argument names the caller.
-  constexpr TimedMutex(const std::source_location& site = std::source_location::current()) noexcept
+  constexpr TimedMutex(
+      const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
       : LockBase(site) {}
 
   void lock() LOCKGRAPH_ACQUIRE() {
     internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
-    native_.lock();
+    AcquireNative<internal::AccessMode::kExclusive>(kNativeKind);
   }
   bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
     if (!native_.try_lock()) return false;
@@ -197,8 +239,7 @@ class LOCKGRAPH_CAPABILITY("mutex") TimedMutex
     return true;
   }
   template <typename Rep, typename Period>
-  bool try_lock_for(const std::chrono::duration<Rep, Period>& timeout)
-      LOCKGRAPH_TRY_ACQUIRE(true) {
+  bool try_lock_for(const std::chrono::duration<Rep, Period>& timeout) LOCKGRAPH_TRY_ACQUIRE(true) {
     if (!native_.try_lock_for(timeout)) return false;
     internal::AfterTryLock(&state_, internal::AccessMode::kExclusive);
     return true;
@@ -214,6 +255,33 @@ class LOCKGRAPH_CAPABILITY("mutex") TimedMutex
     native_.unlock();
     internal::AfterUnlock(&state_);
   }
+};
+
+// Scoped guards annotated for clang's -Wthread-safety. libstdc++'s
+// std::lock_guard carries no annotations, so code checked with
+// -Wthread-safety uses these; they are otherwise the same as
+// std::lock_guard / std::shared_lock.
+template <typename M>
+class LOCKGRAPH_SCOPED_CAPABILITY MutexLock {
+ public:
+  explicit MutexLock(M& mu) LOCKGRAPH_ACQUIRE(mu) : mu_(mu) { mu_.lock(); }
+  ~MutexLock() LOCKGRAPH_RELEASE() { mu_.unlock(); }
+  MutexLock(const MutexLock&) = delete;
+  MutexLock& operator=(const MutexLock&) = delete;
+
+ private:
+  M& mu_;
+};
+
+class LOCKGRAPH_SCOPED_CAPABILITY ReaderLock {
+ public:
+  explicit ReaderLock(SharedMutex& mu) LOCKGRAPH_ACQUIRE_SHARED(mu) : mu_(mu) { mu_.lock_shared(); }
+  ~ReaderLock() LOCKGRAPH_RELEASE() { mu_.unlock_shared(); }
+  ReaderLock(const ReaderLock&) = delete;
+  ReaderLock& operator=(const ReaderLock&) = delete;
+
+ private:
+  SharedMutex& mu_;
 };
 
 #if !LOCKGRAPH_ON

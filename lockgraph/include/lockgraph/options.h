@@ -20,6 +20,21 @@
 //   symbolize=0|1           resolve function, file:line in reports (default 1).
 //   max_edges=N             instance edges kept before new ones are checked but
 //                           not remembered (default 4194304; said once when hit).
+//   watchdog=0|1            run a watchdog thread that finds threads blocked on
+//                           each other right now (actual deadlocks). Default 0;
+//                           on_deadlock, wait_warn_ms turn it on.
+//   on_deadlock=report|abort  what the watchdog does with an actual deadlock
+//                           (abort: print, write graph_out, abort(): a hanging
+//                           CI test becomes a failing one, with stacks).
+//   watchdog_ms=N           how often the watchdog looks, 10..10000 (default 100).
+//   deadlock_ms=N           how long threads must be stuck in a cycle before it
+//                           is reported, 0..3600000 (default 500).
+//   wait_warn_ms=N          report a wait longer than N ms with the holder's
+//                           current stack (0: off, the default).
+//   hold_warn_ms=N          report a hold longer than N ms at release, with where
+//                           it was taken (0: off). Times every acquisition.
+//   profile=0|1             count acquisitions and time holds for the contention
+//                           profile, and time contended waits.
 // An unknown key or bad value is named on stderr with the valid choices, and
 // the default is used for it.
 //
@@ -33,12 +48,14 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lockgraph/report.h"
 
 namespace lockgraph {
 
 enum class Mode { kOff, kReport, kAbort, kCallback };
+enum class DeadlockAction { kReport, kAbort };
 enum class ReportFormat { kText, kJson };
 
 using ReportCallback = std::function<void(const Report&)>;
@@ -51,6 +68,13 @@ struct Options {
   int stack_depth = 32;
   bool symbolize = true;
   size_t max_edges = size_t{1} << 22;
+  bool watchdog = false;
+  DeadlockAction on_deadlock = DeadlockAction::kReport;
+  int watchdog_ms = 100;
+  int deadlock_ms = 500;
+  int wait_warn_ms = 0;
+  int hold_warn_ms = 0;
+  bool profile = false;
   // Receives each report when mode == kCallback. Runs on the thread that found
   // the problem, outside the detector's locks; locks it takes are not tracked.
   ReportCallback callback;
@@ -79,17 +103,39 @@ std::string GraphDot();
 bool WriteGraph(const std::string& path, std::string* error);
 
 struct Stats {
-  uint64_t classes = 0;         // lock classes seen in nested acquisitions
-  uint64_t live_nodes = 0;      // lock instances in the graph now
-  uint64_t live_edges = 0;      // instance edges in the graph now
-  uint64_t class_edges = 0;     // distinct class-to-class orders
-  uint64_t stacks = 0;          // distinct stacks stored
-  uint64_t reports = 0;         // distinct problems reported
-  uint64_t slow_path_calls = 0; // acquisitions that missed every cache
-  uint64_t dropped_edges = 0;   // edges checked but not kept (max_edges reached)
-  uint64_t memory_bytes = 0;    // approximate memory held by the detector
+  uint64_t classes = 0;          // lock classes seen in nested acquisitions
+  uint64_t live_nodes = 0;       // lock instances in the graph now
+  uint64_t live_edges = 0;       // instance edges in the graph now
+  uint64_t class_edges = 0;      // distinct class-to-class orders
+  uint64_t stacks = 0;           // distinct stacks stored
+  uint64_t reports = 0;          // distinct problems reported
+  uint64_t slow_path_calls = 0;  // acquisitions that missed every cache
+  uint64_t dropped_edges = 0;    // edges checked but not kept (max_edges reached)
+  uint64_t memory_bytes = 0;     // approximate memory held by the detector
 };
 Stats GetStats();
+
+// Contention of one lock class, measured with profile=1 or hold_warn_ms:
+// acquisitions, contended acquisitions and their waits, holds.
+struct LockProfile {
+  std::string name;  // the class
+  std::string site;
+  uint64_t acquisitions = 0;
+  uint64_t contended = 0;
+  uint64_t wait_total_ns = 0;
+  uint64_t wait_max_ns = 0;
+  uint64_t holds = 0;
+  uint64_t hold_total_ns = 0;
+  uint64_t hold_max_ns = 0;
+  uint64_t long_waits = 0;  // waits reported by wait_warn_ms
+  uint64_t long_holds = 0;  // holds reported by hold_warn_ms
+  // Bucket i counts durations in [2^i, 2^(i+1)) ns; trailing zeros dropped.
+  std::vector<uint64_t> wait_histogram;
+  std::vector<uint64_t> hold_histogram;
+};
+// Every class with any recorded activity, most total wait first: the lock a
+// user should look at first.
+std::vector<LockProfile> GetProfile();
 
 }  // namespace lockgraph
 

@@ -18,6 +18,9 @@ enum class ReportKind {
   kLockOrderInversion,  // a cycle in the lock-order graph: a potential deadlock
   kSelfDeadlock,        // a thread re-locks a non-recursive lock it holds
   kRankViolation,       // two locks of one class taken against their declared ranks
+  kDeadlock,            // threads blocked on each other right now (watchdog)
+  kLongWait,            // a wait longer than wait_warn_ms (watchdog)
+  kLongHold,            // a hold longer than hold_warn_ms, reported at release
 };
 
 // One symbolized frame. Fields that are not known are empty / zero.
@@ -26,15 +29,15 @@ struct StackFrame {
   std::string function;  // demangled
   std::string file;      // source file, when debug info exists
   int line = 0;
-  std::string module;    // the binary or shared object
+  std::string module;  // the binary or shared object
 };
 
 // A lock as reports name it: its class (name, or construction site when
 // unnamed) and where this instance was constructed.
 struct LockInfo {
-  std::string name;  // the class: the given name, or "file:line" of construction
-  std::string site;  // "file:line" of this lock's construction
-  std::string function;  // the function that constructed it
+  std::string name;          // the class: the given name, or "file:line" of construction
+  std::string site;          // "file:line" of this lock's construction
+  std::string function;      // the function that constructed it
   int32_t rank = INT32_MIN;  // LockOptions::kUnranked when none was declared
   uint64_t instance = 0;     // versioned instance id within this process
 };
@@ -42,20 +45,39 @@ struct LockInfo {
 // "`to` was acquired while `from` was held", with the stack of the first time
 // it happened.
 struct OrderEdge {
-  size_t from = 0;            // index into Report::locks
-  size_t to = 0;              // index into Report::locks
-  bool from_shared = false;   // `from` was held in shared mode
-  bool to_shared = false;     // `to` was acquired in shared mode
-  int thread_id = 0;          // OS thread id (gettid) that first took this order
+  size_t from = 0;           // index into Report::locks
+  size_t to = 0;             // index into Report::locks
+  bool from_shared = false;  // `from` was held in shared mode
+  bool to_shared = false;    // `to` was acquired in shared mode
+  int thread_id = 0;         // OS thread id (gettid) that first took this order
   std::string thread_name;
   std::vector<StackFrame> stack;  // where `to` was acquired; lockgraph frames trimmed
 };
 
+// A thread as the watchdog saw it: what it holds, what it waits for, and
+// what it is doing now.
+struct ThreadSnapshot {
+  int thread_id = 0;  // OS thread id
+  std::string thread_name;
+  std::vector<size_t> holds;  // indexes into Report::locks
+  int waits_for = -1;         // index into Report::locks, or -1
+  int waits_for_owner = 0;    // thread id recorded as that lock's owner; 0 if unknown
+  double waited_ms = 0;
+  bool sampled = false;           // false: the thread did not answer in time; no stack
+  std::vector<StackFrame> stack;  // its current stack
+};
+
 struct Report {
   ReportKind kind = ReportKind::kLockOrderInversion;
-  std::string title;               // the first line's text after "lockgraph: "
-  std::vector<LockInfo> locks;     // the cycle's locks, in cycle order
-  std::vector<OrderEdge> edges;    // edges[i] goes locks[i] -> locks[(i + 1) % n]
+  std::string title;  // the first line's text after "lockgraph: "
+  // Order reports: the cycle's locks in cycle order, and edges[i] going
+  // locks[i] -> locks[(i + 1) % n]. Watchdog and hold reports: the locks the
+  // threads below hold or wait for.
+  std::vector<LockInfo> locks;
+  std::vector<OrderEdge> edges;
+  std::vector<ThreadSnapshot> threads;  // kDeadlock, kLongWait, kLongHold
+  double duration_ms = 0;               // kLongWait, kLongHold: how long
+  std::vector<StackFrame> acquired_at;  // kLongHold: where the lock was taken
   int pid = 0;
 };
 

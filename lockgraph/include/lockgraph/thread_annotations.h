@@ -18,7 +18,8 @@
 #define LOCKGRAPH_ACQUIRED_BEFORE(...) LOCKGRAPH_THREAD_ATTR(acquired_before(__VA_ARGS__))
 #define LOCKGRAPH_ACQUIRED_AFTER(...) LOCKGRAPH_THREAD_ATTR(acquired_after(__VA_ARGS__))
 #define LOCKGRAPH_REQUIRES(...) LOCKGRAPH_THREAD_ATTR(requires_capability(__VA_ARGS__))
-#define LOCKGRAPH_REQUIRES_SHARED(...) LOCKGRAPH_THREAD_ATTR(requires_shared_capability(__VA_ARGS__))
+#define LOCKGRAPH_REQUIRES_SHARED(...) \
+  LOCKGRAPH_THREAD_ATTR(requires_shared_capability(__VA_ARGS__))
 #define LOCKGRAPH_ACQUIRE(...) LOCKGRAPH_THREAD_ATTR(acquire_capability(__VA_ARGS__))
 #define LOCKGRAPH_ACQUIRE_SHARED(...) LOCKGRAPH_THREAD_ATTR(acquire_shared_capability(__VA_ARGS__))
 #define LOCKGRAPH_RELEASE(...) LOCKGRAPH_THREAD_ATTR(release_capability(__VA_ARGS__))

@@ -12,20 +12,21 @@
 #include <string_view>
 
 #include "internal/report_builder.h"
+#include "internal/thread_registry.h"
+#include "internal/watchdog.h"
 
 namespace lockgraph::internal {
 
 namespace {
 
-// Frames between StackDepot::Capture and the wrapper: OnAcquire,
-// SlowBeforeLock and BeforeLock.
-constexpr int kInternalFrames = 3;
+// Frames between StackDepot::Capture and the caller of the (inlined) fast
+// path: Detector::OnAcquire and BeforeLockSlow, both never inlined. Wrapper
+// frames that remain in unoptimized builds (Mutex::lock, std::lock_guard) are
+// trimmed by name when the report is symbolized.
+constexpr int kInternalFrames = 2;
 
-std::string SiteString(const std::source_location& site) {
-  std::string s = site.file_name();
-  s += ':';
-  s += std::to_string(site.line());
-  return s;
+std::string SiteString(const char* file, uint32_t line) {
+  return std::string(file) + ":" + std::to_string(line);
 }
 
 void AtExit() { Detector::Get().WriteGraphOut(); }
@@ -62,8 +63,24 @@ void Detector::Configure(const Options& options) {
                        std::memory_order_relaxed);
     symbolize_.store(options_.symbolize, std::memory_order_relaxed);
   }
-  RawLockGuard graph_lock(mu_);
-  graph_.set_max_edges(options.max_edges);
+  {
+    RawLockGuard graph_lock(mu_);
+    graph_.set_max_edges(options.max_edges);
+  }
+  ApplyTiming(options);
+  if (options.watchdog && options.mode != Mode::kOff) StartWatchdog();
+}
+
+void Detector::ApplyTiming(const Options& options) {
+  const bool timed = options.mode != Mode::kOff && (options.profile || options.hold_warn_ms > 0);
+  hold_warn_.store(options.mode != Mode::kOff && options.hold_warn_ms > 0,
+                   std::memory_order_relaxed);
+  if (timed != ThreadRegistry::Get().timed()) ThreadRegistry::Get().SetTimed(timed);
+}
+
+void Detector::StartWatchdog() {
+  if (watchdog_started_.exchange(true)) return;
+  Watchdog::Start();
 }
 
 Options Detector::CurrentOptions() {
@@ -72,13 +89,14 @@ Options Detector::CurrentOptions() {
 }
 
 uint32_t Detector::ClassOfLocked(const LockState* lock) {
-  std::string key = lock->name != nullptr ? std::string(lock->name) : SiteString(lock->site);
+  std::string key =
+      lock->name != nullptr ? std::string(lock->name) : SiteString(lock->file, lock->line);
   auto [it, inserted] = class_ids_.try_emplace(key, static_cast<uint32_t>(classes_.size()));
   if (inserted) {
     ClassInfo info;
     info.name = std::move(key);
-    info.site = SiteString(lock->site);
-    info.function = lock->site.function_name();
+    info.site = SiteString(lock->file, lock->line);
+    info.function = lock->function;
     classes_.push_back(std::move(info));
   }
   return it->second;
@@ -91,10 +109,13 @@ NodeId Detector::EnsureNodeLocked(LockState* lock) {
   info.cls = ClassOfLocked(lock);
   info.rank = lock->rank;
   info.ranked = (lock->flags & kFlagRanked) != 0;
-  info.site = lock->site;
+  info.file = lock->file;
+  info.function = lock->function;
+  info.line = lock->line;
   ++classes_[info.cls].instances;
   id = graph_.AddNode(info);
   lock->node.store(id, std::memory_order_relaxed);
+  lock->class_id.store(info.cls, std::memory_order_relaxed);
   return id;
 }
 
@@ -133,7 +154,8 @@ uint32_t Detector::ThreadTagLocked(int tid) {
   return it->second;
 }
 
-void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
+__attribute__((noinline)) void Detector::OnAcquire(ThreadState* ts, LockState* lock,
+                                                   AccessMode mode) {
   bool unregistered = lock->node.load(std::memory_order_relaxed) == 0;
   for (uint32_t i = 0; i < ts->depth && !unregistered; ++i) {
     unregistered = ts->held[i].lock->node.load(std::memory_order_relaxed) == 0;
@@ -153,15 +175,15 @@ void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
   // Re-locking a non-recursive lock this thread holds hangs for sure.
   for (uint32_t i = 0; i < ts->depth; ++i) {
     if (ts->held[i].lock != lock) continue;
+    // Unwind before taking the detector's lock: unwinding may take the
+    // dynamic loader's lock, which a thread inside dlopen holds while it runs
+    // constructors that may lock.
+    CapturedStack stack;
+    StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
     RawLockGuard guard(mu_);
-    const NodeInfo* info = graph_.Find(node);
-    if (info != nullptr) {
-      CycleStep step{node, node, ComboOf(ts->held[i].mode, mode), StackDepot::kNoStack,
+    if (graph_.Find(node) != nullptr) {
+      CycleStep step{node, node, ComboOf(ts->held[i].mode, mode), depot_.Put(stack),
                      ThreadTagLocked(ts->tid)};
-      CapturedStack stack;
-      StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed),
-                          &stack);
-      step.stack = depot_.Put(stack);
       MaybeReportCycleLocked(ReportKind::kSelfDeadlock, {step}, &reports);
     }
     break;
@@ -174,8 +196,8 @@ void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
   for (uint32_t i = 0; i < ts->depth; ++i) {
     const HeldLock& h = ts->held[i];
     if (h.lock == lock) continue;
-    const uint64_t fp = KnownEdgeSet::Fingerprint(h.lock->node.load(std::memory_order_relaxed),
-                                                  node, h.mode, mode);
+    const uint64_t fp =
+        KnownEdgeSet::Fingerprint(h.lock->node.load(std::memory_order_relaxed), node, h.mode, mode);
     if (known_.Contains(fp)) continue;
     if (unknown_count < kInlineHeld) {
       unknown[unknown_count++] = i;
@@ -187,11 +209,12 @@ void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
   if (unknown_count > 0) {
     // A stack is captured only for an order new to its pair of classes: a
     // million row locks taken under one table lock share the first one's stack
-    // instead of each paying for an unwind.
+    // instead of each paying for an unwind. Not within one class: there the
+    // pair says nothing about which instance came first.
     auto class_edge_of = [&](uint32_t i) -> ClassEdge* {
       const NodeInfo* from = graph_.Find(ts->held[i].lock->node.load(std::memory_order_relaxed));
       const NodeInfo* to = graph_.Find(node);
-      if (from == nullptr || to == nullptr) return nullptr;
+      if (from == nullptr || to == nullptr || from->cls == to->cls) return nullptr;
       auto it = class_edges_.find(uint64_t{from->cls} << 32 | to->cls);
       return it == class_edges_.end() ? nullptr : &it->second;
     };
@@ -202,8 +225,8 @@ void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
         const uint32_t i = k < unknown_count ? unknown[k] : unknown_overflow[k - unknown_count];
         const ClassEdge* ce = class_edge_of(i);
         const uint8_t combo = ComboOf(ts->held[i].mode, mode);
-        need_stack = ce == nullptr || !(ce->combos & (1u << combo)) ||
-                     ce->stack == StackDepot::kNoStack;
+        need_stack =
+            ce == nullptr || !(ce->combos & (1u << combo)) || ce->stack == StackDepot::kNoStack;
       }
     }
     CapturedStack stack;
@@ -253,8 +276,9 @@ void Detector::OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode) {
           ++dropped_edges_;
           if (!said_graph_full_) {
             said_graph_full_ = true;
-            EmitText("lockgraph: note: lock-order graph is full (max_edges); new orders are "
-                     "still checked against it but no longer remembered\n");
+            EmitText(
+                "lockgraph: note: lock-order graph is full (max_edges); new orders are "
+                "still checked against it but no longer remembered\n");
           }
         }
       }
@@ -334,26 +358,123 @@ void Detector::MaybeReportCycleLocked(ReportKind kind, const std::vector<CycleSt
 }
 
 void Detector::Deliver(std::vector<PendingReport>& reports) {
-  Options options = CurrentOptions();
+  const bool symbolize = symbolize_.load(std::memory_order_relaxed);
   for (PendingReport& pending : reports) {
-    Report report = BuildReport(pending, options.symbolize);
-    switch (options.mode) {
-      case Mode::kOff:
-        break;
-      case Mode::kCallback:
-        if (options.callback) options.callback(report);
-        break;
-      case Mode::kReport:
-      case Mode::kAbort:
-        EmitText(options.report_format == ReportFormat::kJson ? FormatJson(report) + "\n"
-                                                              : FormatText(report));
-        if (options.mode == Mode::kAbort) {
-          WriteGraphOut();
-          std::abort();
-        }
-        break;
-    }
+    Emit(BuildReport(pending, symbolize), mode() == Mode::kAbort);
   }
+}
+
+void Detector::Emit(const Report& report, bool abort_after) {
+  Options options = CurrentOptions();
+  switch (options.mode) {
+    case Mode::kOff:
+      return;
+    case Mode::kCallback:
+      if (options.callback) options.callback(report);
+      break;
+    case Mode::kReport:
+    case Mode::kAbort:
+      EmitText(options.report_format == ReportFormat::kJson ? FormatJson(report) + "\n"
+                                                            : FormatText(report));
+      break;
+  }
+  if (abort_after) {
+    WriteGraphOut();
+    std::abort();
+  }
+}
+
+uint32_t Detector::ClassIdOf(LockState* lock) {
+  uint32_t cls = lock->class_id.load(std::memory_order_relaxed);
+  if (cls != UINT32_MAX) return cls;
+  RawLockGuard guard(mu_);
+  EnsureNodeLocked(lock);
+  return lock->class_id.load(std::memory_order_relaxed);
+}
+
+std::string Detector::ClassName(uint32_t cls) {
+  RawLockGuard guard(mu_);
+  return cls < classes_.size() ? classes_[cls].name : std::string();
+}
+
+void Detector::RecordAcquisition(LockState* lock) {
+  profile_.For(ClassIdOf(lock)).acquisitions.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Detector::RecordWait(LockState* lock, uint64_t ns) {
+  if (mode() == Mode::kOff) return;
+  profile_.RecordWait(ClassIdOf(lock), ns);
+}
+
+void Detector::OnRelease(ThreadState* ts, const HeldLock& held, const uintptr_t* site, int64_t ns) {
+  const uint32_t cls = ClassIdOf(held.lock);
+  profile_.RecordHold(cls, static_cast<uint64_t>(ns));
+  Options options = CurrentOptions();
+  if (options.hold_warn_ms <= 0 || ns < int64_t{options.hold_warn_ms} * 1000000) return;
+  profile_.For(cls).long_holds.fetch_add(1, std::memory_order_relaxed);
+  std::vector<uintptr_t> acquired;
+  for (uint32_t k = 0; site != nullptr && k < kAcquireFrames && site[k] != 0; ++k) {
+    acquired.push_back(site[k]);
+  }
+  CapturedStack stack;
+  StackDepot::Capture(2, stack_depth_.load(std::memory_order_relaxed), &stack);
+  Report report = BuildLongHoldReport(held.lock, ClassName(cls), acquired,
+                                      std::vector<uintptr_t>(stack.pcs, stack.pcs + stack.depth),
+                                      ts->tid, static_cast<double>(ns) / 1e6,
+                                      symbolize_.load(std::memory_order_relaxed));
+  // One report per class and acquisition site (the first frame of user code
+  // that took it); later ones only count.
+  std::string key = std::to_string(cls);
+  if (!report.acquired_at.empty()) {
+    const StackFrame& f = report.acquired_at.front();
+    key += "@" + (f.file.empty() ? std::to_string(f.pc) : f.file + ":" + std::to_string(f.line));
+  }
+  {
+    RawLockGuard guard(long_hold_mu_);
+    if (!long_holds_reported_.insert(key).second) return;
+  }
+  {
+    RawLockGuard guard(mu_);
+    reported_.push_back(ReportedCycle{{cls}, ReportKind::kLongHold, 1});
+  }
+  Emit(report, false);
+}
+
+std::vector<LockProfile> Detector::GetProfile() {
+  std::vector<ClassInfo> classes;
+  {
+    RawLockGuard guard(mu_);
+    classes = classes_;
+  }
+  std::vector<LockProfile> out;
+  for (uint32_t cls = 0; cls < classes.size(); ++cls) {
+    const ClassCounters* c = profile_.Find(cls);
+    if (c == nullptr) continue;
+    LockProfile p;
+    p.name = classes[cls].name;
+    p.site = classes[cls].site;
+    p.acquisitions = c->acquisitions.load(std::memory_order_relaxed);
+    p.contended = c->contended.load(std::memory_order_relaxed);
+    p.wait_total_ns = c->wait_total_ns.load(std::memory_order_relaxed);
+    p.wait_max_ns = c->wait_max_ns.load(std::memory_order_relaxed);
+    p.holds = c->holds.load(std::memory_order_relaxed);
+    p.hold_total_ns = c->hold_total_ns.load(std::memory_order_relaxed);
+    p.hold_max_ns = c->hold_max_ns.load(std::memory_order_relaxed);
+    p.long_waits = c->long_waits.load(std::memory_order_relaxed);
+    p.long_holds = c->long_holds.load(std::memory_order_relaxed);
+    for (int b = 0; b < kHistogramBuckets; ++b) {
+      p.wait_histogram.push_back(c->wait_histogram[b].load(std::memory_order_relaxed));
+      p.hold_histogram.push_back(c->hold_histogram[b].load(std::memory_order_relaxed));
+    }
+    while (!p.wait_histogram.empty() && p.wait_histogram.back() == 0) p.wait_histogram.pop_back();
+    while (!p.hold_histogram.empty() && p.hold_histogram.back() == 0) p.hold_histogram.pop_back();
+    if (p.acquisitions == 0 && p.contended == 0 && p.holds == 0) continue;
+    out.push_back(std::move(p));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const LockProfile& a, const LockProfile& b) {
+    return a.wait_total_ns > b.wait_total_ns;
+  });
+  return out;
 }
 
 void Detector::EmitText(const std::string& text) {

@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "internal/known_edges.h"
 #include "internal/lock_graph.h"
+#include "internal/profile.h"
 #include "internal/raw_mutex.h"
 #include "internal/stack_depot.h"
 #include "lockgraph/internal/thread_state.h"
@@ -55,7 +56,8 @@ class Detector {
 
   // The slow path of an acquisition: `lock` is being taken in `mode` by the
   // thread owning `ts` while ts->held[0, ts->depth) are held. Records new edges,
-  // fills the caches and delivers any report. Requires ts->busy > 0.
+  // fills the caches and delivers any report. Requires the thread to be
+  // marked busy (its locks then bypass the detector).
   void OnAcquire(ThreadState* ts, LockState* lock, AccessMode mode);
   // Makes sure every held lock and `lock` (if not null) has a graph node, and
   // refreshes the held stack's chain keys.
@@ -66,6 +68,23 @@ class Detector {
   void Configure(const Options& options);
   Options CurrentOptions();
 
+  // Contention profile. The class of `lock` is resolved (and the lock given a
+  // node) on first use.
+  uint32_t ClassIdOf(LockState* lock);
+  void RecordAcquisition(LockState* lock);
+  void RecordWait(LockState* lock, uint64_t ns);
+  // Timing mode: `held` was released after `ns`; reports it past hold_warn_ms.
+  // `site`: kAcquireFrames pcs of where it was taken (0-terminated), or null.
+  void OnRelease(ThreadState* ts, const HeldLock& held, const uintptr_t* site, int64_t ns);
+  bool hold_warn_enabled() const { return hold_warn_.load(std::memory_order_relaxed); }
+  std::vector<LockProfile> GetProfile();
+  ClassCounters& CountersOf(uint32_t cls) { return profile_.For(cls); }
+  std::string ClassName(uint32_t cls);
+
+  // Delivers a finished report per the options: callback, or text/JSON to the
+  // sink; then, if `abort_after`, writes graph_out and aborts.
+  void Emit(const Report& report, bool abort_after);
+
   std::string GraphJson();
   std::string GraphDot();
   Stats GetStats();
@@ -74,6 +93,8 @@ class Detector {
 
  private:
   Detector();
+  void ApplyTiming(const Options& options);
+  void StartWatchdog();
 
   struct ClassInfo {
     std::string name;
@@ -132,6 +153,12 @@ class Detector {
   std::atomic<int> stack_depth_{32};
   std::atomic<bool> symbolize_{true};
   RawMutex emit_mu_;  // keeps concurrent reports from interleaving
+
+  Profile profile_;
+  std::atomic<bool> watchdog_started_{false};
+  std::atomic<bool> hold_warn_{false};
+  RawMutex long_hold_mu_;
+  absl::flat_hash_set<std::string> long_holds_reported_;  // guarded by long_hold_mu_
 };
 
 }  // namespace lockgraph::internal

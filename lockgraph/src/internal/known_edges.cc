@@ -27,8 +27,8 @@ uint64_t KnownEdgeSet::Fingerprint(uint64_t from, uint64_t to, AccessMode held, 
 bool KnownEdgeSet::Contains(uint64_t fingerprint) const {
   if (slots_ == nullptr) return false;
   for (int i = 0; i < kMaxProbes; ++i) {
-    const uint64_t v =
-        std::atomic_ref<uint64_t>(slots_[(fingerprint + i) & mask_]).load(std::memory_order_acquire);
+    const uint64_t v = std::atomic_ref<uint64_t>(slots_[(fingerprint + i) & mask_])
+                           .load(std::memory_order_acquire);
     if (v == fingerprint) return true;
     if (v == 0) return false;
   }

@@ -88,8 +88,8 @@ bool LockGraph::HasEdge(NodeId from, NodeId to, uint8_t combo) const {
   return it != edges_.end() && (it->second.combos & (1u << combo));
 }
 
-LockGraph::AddResult LockGraph::AddEdge(NodeId from_id, NodeId to_id, uint8_t combo,
-                                        uint32_t stack, uint32_t thread) {
+LockGraph::AddResult LockGraph::AddEdge(NodeId from_id, NodeId to_id, uint8_t combo, uint32_t stack,
+                                        uint32_t thread) {
   AddResult result;
   if (!Live(from_id) || !Live(to_id)) {
     result.kept = false;
@@ -261,8 +261,8 @@ size_t LockGraph::memory_bytes() const {
   size_t bytes = nodes_.capacity() * sizeof(Node) + free_slots_.capacity() * sizeof(uint32_t);
   bytes += edges_.capacity() * (sizeof(uint64_t) + sizeof(Edge) + 1);
   for (const Node& n : nodes_) {
-    bytes += (n.out.capacity() + n.in.capacity() + n.extra_out.capacity() +
-              n.extra_in.capacity()) * sizeof(uint32_t);
+    bytes += (n.out.capacity() + n.in.capacity() + n.extra_out.capacity() + n.extra_in.capacity()) *
+             sizeof(uint32_t);
   }
   return bytes;
 }

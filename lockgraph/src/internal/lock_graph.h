@@ -21,7 +21,6 @@
 #define LOCKGRAPH_SRC_INTERNAL_LOCK_GRAPH_H_
 
 #include <cstdint>
-#include <source_location>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -42,7 +41,9 @@ struct NodeInfo {
   uint32_t cls = 0;
   int32_t rank = 0;
   bool ranked = false;
-  std::source_location site;
+  const char* file = "";
+  const char* function = "";
+  uint32_t line = 0;
 };
 
 struct CycleStep {
@@ -96,9 +97,9 @@ class LockGraph {
     std::vector<uint32_t> in;         // ordered edges
     std::vector<uint32_t> extra_out;  // cycle-closing edges
     std::vector<uint32_t> extra_in;
-    uint32_t visit = 0;               // epoch stamps for searches
+    uint32_t visit = 0;  // epoch stamps for searches
     uint32_t seen[2] = {0, 0};
-    uint32_t parent[2] = {0, 0};      // BFS: previous slot, mode, combo
+    uint32_t parent[2] = {0, 0};  // BFS: previous slot, mode, combo
     uint8_t parent_mode[2] = {0, 0};
     uint8_t parent_combo[2] = {0, 0};
   };

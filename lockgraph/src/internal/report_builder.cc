@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <string_view>
 
 #include "internal/symbolizer.h"
@@ -18,6 +19,17 @@ bool IsLockMachinery(std::string_view fn) {
       // user code that happens to live in namespace lockgraph.
       "lockgraph::internal::",
       "lockgraph::checked::",
+      "lockgraph::preload::",
+      // The LD_PRELOAD library's entry points (and glibc's, below them).
+      "pthread_mutex_",
+      "pthread_rwlock_",
+      "pthread_cond_",
+      "__gthread_",
+      "std::mutex::",
+      "std::shared_mutex::",
+      "std::recursive_mutex::",
+      "std::timed_mutex::",
+      "std::__shared_mutex_pthread::",
       "std::lock_guard<",
       "std::unique_lock<",
       "std::scoped_lock<",
@@ -33,14 +45,19 @@ bool IsLockMachinery(std::string_view fn) {
       "unw_backtrace",
       "_ULx86_64",
   };
+  // Templates demangle with their return type first ("int ns::f<...>(...)").
+  const size_t space = fn.find(' ');
+  if (space != std::string_view::npos && space < fn.find_first_of("(<")) {
+    if (IsLockMachinery(fn.substr(space + 1))) return true;
+  }
   for (std::string_view p : kPrefixes) {
     if (fn.substr(0, p.size()) == p) return true;
   }
   return false;
 }
 
-std::string SiteOf(const std::source_location& site) {
-  return std::string(site.file_name()) + ":" + std::to_string(site.line());
+std::string SiteOf(const NodeInfo& node) {
+  return std::string(node.file) + ":" + std::to_string(node.line);
 }
 
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
@@ -58,6 +75,53 @@ std::string ExpandPid(const std::string& path) {
     }
   }
   return out;
+}
+
+LockInfo LockInfoOf(const LockState* lock, const std::string& class_name) {
+  LockInfo info;
+  info.name = !class_name.empty()     ? class_name
+              : lock->name != nullptr ? std::string(lock->name)
+                                      : std::string(lock->file) + ":" + std::to_string(lock->line);
+  info.site = std::string(lock->file) + ":" + std::to_string(lock->line);
+  info.function = lock->function;
+  info.rank = (lock->flags & kFlagRanked) ? lock->rank : INT32_MIN;
+  info.instance = lock->node.load(std::memory_order_relaxed);
+  return info;
+}
+
+std::string ThreadName(int tid) {
+  const std::string path = "/proc/self/task/" + std::to_string(tid) + "/comm";
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (f == nullptr) return {};
+  char buf[64] = {};
+  const size_t n = std::fread(buf, 1, sizeof(buf) - 1, f);
+  std::fclose(f);
+  std::string name(buf, n);
+  while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
+  return name;
+}
+
+Report BuildLongHoldReport(const LockState* lock, const std::string& class_name,
+                           const std::vector<uintptr_t>& acquired_pcs,
+                           const std::vector<uintptr_t>& release_pcs, int tid, double duration_ms,
+                           bool symbolize) {
+  Report r;
+  r.kind = ReportKind::kLongHold;
+  r.pid = getpid();
+  r.duration_ms = duration_ms;
+  r.locks.push_back(LockInfoOf(lock, class_name));
+  r.acquired_at = SymbolizeStack(acquired_pcs, symbolize);
+  ThreadSnapshot t;
+  t.thread_id = tid;
+  t.thread_name = ThreadName(tid);
+  t.sampled = true;
+  t.stack = SymbolizeStack(release_pcs, symbolize);
+  t.holds.push_back(0);
+  r.threads.push_back(std::move(t));
+  char ms[32];
+  std::snprintf(ms, sizeof(ms), "%.1f", duration_ms);
+  r.title = "long hold: " + Quoted(r.locks[0].name) + " was held for " + ms + " ms";
+  return r;
 }
 
 std::vector<StackFrame> SymbolizeStack(const std::vector<uintptr_t>& pcs, bool symbolize) {
@@ -80,8 +144,8 @@ Report BuildReport(const PendingReport& pending, bool symbolize) {
   for (const PendingReport::Lock& l : pending.locks) {
     LockInfo info;
     info.name = l.name;
-    info.site = SiteOf(l.node.site);
-    info.function = l.node.site.function_name();
+    info.site = SiteOf(l.node);
+    info.function = l.node.function;
     info.rank = l.node.ranked ? l.node.rank : INT32_MIN;
     info.instance = l.id;
     report.locks.push_back(std::move(info));
@@ -113,8 +177,8 @@ Report BuildReport(const PendingReport& pending, bool symbolize) {
       }
       break;
     case ReportKind::kSelfDeadlock:
-      report.title = "deadlock: a thread re-locks the non-recursive lock " +
-                     Quoted(locks[0].name) + " that it already holds";
+      report.title = "deadlock: a thread re-locks the non-recursive lock " + Quoted(locks[0].name) +
+                     " that it already holds";
       break;
     case ReportKind::kRankViolation:
       report.title = "lock rank violation: " + Quoted(locks[1].name) + " (rank " +
@@ -122,6 +186,10 @@ Report BuildReport(const PendingReport& pending, bool symbolize) {
                      Quoted(locks[0].name) + " (rank " + std::to_string(locks[0].rank) +
                      "); the declared order is increasing rank";
       break;
+    case ReportKind::kDeadlock:
+    case ReportKind::kLongWait:
+    case ReportKind::kLongHold:
+      break;  // built by the watchdog and the release path, not from a pending report
   }
   return report;
 }

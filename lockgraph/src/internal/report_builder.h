@@ -18,6 +18,19 @@ Report BuildReport(const PendingReport& pending, bool symbolize);
 // to the standard library's lock helpers (lock_guard, unique_lock, std::lock...).
 std::vector<StackFrame> SymbolizeStack(const std::vector<uintptr_t>& pcs, bool symbolize);
 
+// A lock as reports name it, straight from its state (no graph node needed).
+LockInfo LockInfoOf(const LockState* lock, const std::string& class_name);
+
+// kLongHold: `lock` was held `duration_ms` by thread `tid`, taken at
+// the stack `acquired_pcs` and released with stack `release_pcs`.
+Report BuildLongHoldReport(const LockState* lock, const std::string& class_name,
+                           const std::vector<uintptr_t>& acquired_pcs,
+                           const std::vector<uintptr_t>& release_pcs, int tid, double duration_ms,
+                           bool symbolize);
+
+// The name of thread `tid` of this process (from /proc), or "".
+std::string ThreadName(int tid);
+
 // Replaces "%p" in `path` with the process id.
 std::string ExpandPid(const std::string& path);
 

@@ -20,14 +20,24 @@ uint64_t HashFrames(const uintptr_t* pcs, int n) {
 }  // namespace
 
 __attribute__((noinline)) void StackDepot::Capture(int skip, int max_depth, CapturedStack* out) {
+  // unw_step rather than unw_backtrace: the latter keeps a per-thread cache
+  // freed by a pthread key destructor at thread exit, which ThreadSanitizer's
+  // runtime crashes on; captures are rare (new lock orders only), so the
+  // slower walk costs little.
   max_depth = std::clamp(max_depth, 1, kMaxStackDepth);
-  void* buf[kMaxStackDepth + 8];
-  const int want = std::min(max_depth + skip + 1, kMaxStackDepth + 8);
-  int n = unw_backtrace(buf, want);
-  const int first = std::min(n, skip + 1);  // + 1: this function's own frame
-  out->depth = std::min(n - first, max_depth);
-  for (int i = 0; i < out->depth; ++i) {
-    out->pcs[i] = reinterpret_cast<uintptr_t>(buf[first + i]);
+  out->depth = 0;
+  unw_context_t context;
+  unw_cursor_t cursor;
+  if (unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0) return;
+  int to_skip = skip;  // the cursor starts in this function, which unw_step leaves first
+  while (out->depth < max_depth && unw_step(&cursor) > 0) {
+    if (to_skip > 0) {
+      --to_skip;
+      continue;
+    }
+    unw_word_t ip = 0;
+    if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0) break;
+    out->pcs[out->depth++] = static_cast<uintptr_t>(ip);
   }
 }
 
@@ -37,7 +47,8 @@ uint32_t StackDepot::Put(const CapturedStack& stack) {
   auto& ids = by_hash_[h];
   for (uint32_t id : ids) {
     const uint32_t begin = offsets_[id - 1];
-    const uint32_t end = id < offsets_.size() ? offsets_[id] : static_cast<uint32_t>(frames_.size());
+    const uint32_t end =
+        id < offsets_.size() ? offsets_[id] : static_cast<uint32_t>(frames_.size());
     if (end - begin == static_cast<uint32_t>(stack.depth) &&
         std::equal(stack.pcs, stack.pcs + stack.depth, frames_.begin() + begin)) {
       return id;

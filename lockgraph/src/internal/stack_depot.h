@@ -44,8 +44,8 @@ class StackDepot {
   bool full() const { return full_; }
 
  private:
-  std::vector<uintptr_t> frames_;   // all stacks back to back
-  std::vector<uint32_t> offsets_;   // stack i: frames_[offsets_[i], offsets_[i+1])
+  std::vector<uintptr_t> frames_;  // all stacks back to back
+  std::vector<uint32_t> offsets_;  // stack i: frames_[offsets_[i], offsets_[i+1])
   absl::flat_hash_map<uint64_t, std::vector<uint32_t>> by_hash_;
   size_t max_bytes_ = size_t{64} << 20;
   bool full_ = false;

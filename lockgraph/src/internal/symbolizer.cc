@@ -48,6 +48,19 @@ std::string Demangle(const char* name) {
   return result;
 }
 
+std::string SymbolStartingAt(uintptr_t address) {
+  RawLockGuard lock(g_mu);
+  if (g_dwfl == nullptr && !ReportModulesLocked()) return {};
+  Dwfl_Module* module = dwfl_addrmodule(g_dwfl, address);
+  if (module == nullptr) return {};
+  GElf_Off offset = 0;
+  GElf_Sym sym;
+  const char* name =
+      dwfl_module_addrinfo(module, address, &offset, &sym, nullptr, nullptr, nullptr);
+  if (name == nullptr || offset != 0) return {};
+  return Demangle(name);
+}
+
 StackFrame Symbolize(uintptr_t pc, bool is_return_address, bool with_debug_info) {
   StackFrame frame;
   frame.pc = pc;
@@ -62,8 +75,8 @@ StackFrame Symbolize(uintptr_t pc, bool is_return_address, bool with_debug_info)
     module = dwfl_addrmodule(g_dwfl, addr);
     if (module == nullptr) return frame;
   }
-  const char* module_name = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                             nullptr, nullptr);
+  const char* module_name =
+      dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
   if (module_name != nullptr) frame.module = module_name;
   if (const char* sym = dwfl_module_addrname(module, addr)) frame.function = Demangle(sym);
   if (Dwfl_Line* line = dwfl_module_getsrc(module, addr)) {

@@ -6,6 +6,7 @@
 #define LOCKGRAPH_SRC_INTERNAL_SYMBOLIZER_H_
 
 #include <cstdint>
+#include <string>
 
 #include "lockgraph/report.h"
 
@@ -14,6 +15,10 @@ namespace lockgraph::internal {
 // `is_return_address`: the pc is a return address (every frame but a signal
 // frame or the innermost), so the call instruction is looked up instead.
 StackFrame Symbolize(uintptr_t pc, bool is_return_address, bool with_debug_info);
+
+// The demangled name of the symbol that starts exactly at `address` (a global
+// variable, say), or "" if none does.
+std::string SymbolStartingAt(uintptr_t address);
 
 // Demangles a C++ symbol; returns the input when it is not mangled.
 std::string Demangle(const char* name);

@@ -20,11 +20,11 @@
 
 #include <atomic>
 #include <cstdint>
-#include <source_location>
 
 #include "lockgraph/config.h"
 #include "lockgraph/internal/thread_state.h"
 #include "lockgraph/lock_options.h"
+#include "lockgraph/source_location.h"
 
 namespace lockgraph {
 namespace internal {
@@ -42,25 +42,37 @@ enum LockFlags : uint32_t {
 
 struct LockState {
   constexpr LockState(const char* lock_name, LockOptions options, uint32_t kind_flags,
-                      const std::source_location& where) noexcept
-      : name(lock_name),
-        site(where),
+                      const SourceLocation& where) noexcept
+      : flags(kind_flags | (options.tracked ? 0u : kFlagUntracked) |
+              (options.rank != LockOptions::kUnranked ? kFlagRanked : 0u)),
         rank(options.rank),
-        flags(kind_flags | (options.tracked ? 0u : kFlagUntracked) |
-              (options.rank != LockOptions::kUnranked ? kFlagRanked : 0u)) {}
+        name(lock_name),
+        file(where.file_name()),
+        function(where.function_name()),
+        line(where.line()) {}
 
   // Versioned graph node id; 0 until the lock is first nested with another.
   std::atomic<uint64_t> node{0};
-  const char* name;  // nullptr when unnamed; must outlive the lock (string literal)
-  std::source_location site;
-  int32_t rank;
   uint32_t flags;
+  int32_t rank;
+  const char* name;  // nullptr when unnamed; must outlive the lock (string literal)
+  // Construction site, stored as plain fields so the layout is the same
+  // whichever SourceLocation the compiler provides.
+  const char* file;
+  const char* function;
+  uint32_t line;
+  // The lock's class id in the detector, once it has a node (for profiles).
+  std::atomic<uint32_t> class_id{UINT32_MAX};
 };
 
 // The calling thread's state; null until its first lock operation.
 extern __thread ThreadState* tls_thread_state __attribute__((tls_model("initial-exec")));
 
-// Out-of-line parts of the hooks (src/hooks.cc).
+// Out-of-line parts of the hooks (src/hooks.cc). BeginWait/EndWait bracket a
+// blocking wait on the contended path only: they publish what this thread
+// waits for (for the watchdog) and measure the wait.
+int64_t BeginWait(LockState* lock, AccessMode mode, const void* native, NativeKind kind) noexcept;
+void EndWait(LockState* lock, int64_t started_ns) noexcept;
 void BeforeLockSlow(LockState* lock, AccessMode mode) noexcept;
 void AfterTryLock(LockState* lock, AccessMode mode) noexcept;
 void AfterUnlockSlow(ThreadState* ts, const LockState* lock) noexcept;
@@ -71,7 +83,8 @@ void RetireNode(LockState* lock) noexcept;
 // thread's memory.
 inline void BeforeLock(LockState* lock, AccessMode mode) noexcept {
   ThreadState* ts = tls_thread_state;
-  if (ts != nullptr && ts->busy == 0 && (lock->flags & (kFlagUntracked | kFlagRecursive)) == 0) {
+  if (ts != nullptr && ts->bypass.load(std::memory_order_relaxed) == 0 &&
+      (lock->flags & (kFlagUntracked | kFlagRecursive)) == 0) {
     const uint32_t depth = ts->depth;
     if (depth < ts->capacity) {
       HeldLock* held = ts->held;
@@ -93,7 +106,8 @@ inline void AfterUnlock(const LockState* lock) noexcept {
   const uint32_t depth = ts->depth;
   if (depth == 0) return;
   const HeldLock& top = ts->held[depth - 1];
-  if (top.lock == lock && top.reentries == 0) {
+  if (top.lock == lock && top.reentries == 0 &&
+      (ts->bypass.load(std::memory_order_relaxed) & kBypassTimed) == 0) {
     ts->depth = depth - 1;
     return;
   }
@@ -104,10 +118,25 @@ inline void OnDestroy(LockState* lock) noexcept {
   if (lock->node.load(std::memory_order_relaxed) != 0) RetireNode(lock);
 }
 
+// Brackets the blocking part of a contended acquisition.
+class WaitScope {
+ public:
+  WaitScope(LockState* lock, AccessMode mode, const void* native, NativeKind kind) noexcept
+      : lock_(lock), started_ns_(BeginWait(lock, mode, native, kind)) {}
+  ~WaitScope() { EndWait(lock_, started_ns_); }
+  WaitScope(const WaitScope&) = delete;
+  WaitScope& operator=(const WaitScope&) = delete;
+
+ private:
+  LockState* lock_;
+  int64_t started_ns_;
+};
+
 #else  // !LOCKGRAPH_ON
 
 struct LockState {
-  constexpr LockState(const char*, LockOptions, uint32_t, const std::source_location&) noexcept {}
+  constexpr LockState(const char*, LockOptions, uint32_t,
+                      const lockgraph::SourceLocation&) noexcept {}
 };
 inline void BeforeLock(LockState*, AccessMode) noexcept {}
 inline void AfterTryLock(LockState*, AccessMode) noexcept {}

@@ -4,14 +4,16 @@
 // this thread has already checked. Visible in a header only so that the
 // wrappers' fast path can be inlined; not part of the public API.
 //
-// Only the owning thread touches a ThreadState, so nothing here is atomic. The
-// chain key of a held-stack entry hashes the ids and modes of every lock below
-// and including it (Linux lockdep's chain key): a hit in `chain_cache` for
-// "held stack + new lock" means every edge into the new lock is known, so the
+// Only the owning thread touches the held-lock stack and the chain cache, so
+// they are plain memory. The fields under "published" are atomics: the
+// watchdog thread reads them to build the live wait-for graph. The chain key of a held-stack entry
+// hashes the ids and modes of every lock below and including it (Linux lockdep's chain key): a hit
+// in `chain_cache` for "held stack + new lock" means every edge into the new lock is known, so the
 // acquisition needs no global state at all.
 #ifndef LOCKGRAPH_INTERNAL_THREAD_STATE_H_
 #define LOCKGRAPH_INTERNAL_THREAD_STATE_H_
 
+#include <atomic>
 #include <cstdint>
 
 #include "lockgraph/config.h"
@@ -28,25 +30,70 @@ struct HeldLock {
   uint64_t chain;      // chain key of the held stack up to and including this entry
   uint32_t reentries;  // extra acquisitions of a recursive lock
   AccessMode mode;
-  bool by_try;         // taken by try_lock: no edge leads into it
+  bool by_try;  // taken by try_lock: no edge leads into it
+  // Timing mode only (hold_warn_ms / profile): when it was taken.
+  int64_t acquired_ns;
+};
+
+// Frames kept of where each held lock was taken, with hold_warn_ms.
+inline constexpr uint32_t kAcquireFrames = 12;
+
+// What the lock being waited for is, natively: tells the watchdog where glibc
+// records its owner (pthread_mutex_t::__owner, pthread_rwlock_t::__cur_writer).
+enum class NativeKind : uint8_t { kNone = 0, kMutex = 1, kRwlock = 2 };
+
+inline constexpr uint32_t kMaxSampledFrames = 64;
+inline constexpr uint32_t kMaxSampledHeld = 32;
+
+// A thread's state captured by itself in a signal handler, on request of the
+// watchdog: its current stack and the locks it holds.
+struct ThreadSample {
+  std::atomic<uint32_t> request{0};  // sequence number asked for by the watchdog
+  std::atomic<uint32_t> done{0};     // sequence number answered (release)
+  uint32_t frames = 0;
+  uintptr_t pcs[kMaxSampledFrames];
+  uint32_t held = 0;
+  LockState* held_locks[kMaxSampledHeld];
+  AccessMode held_modes[kMaxSampledHeld];
 };
 
 inline constexpr uint32_t kInlineHeld = 48;
 inline constexpr uint32_t kChainCacheBits = 10;
 inline constexpr uint64_t kChainCacheMask = (uint64_t{1} << kChainCacheBits) - 1;
 
+// Bits of ThreadState::bypass.
+inline constexpr uint32_t kBypassBusyOne = 1;  // count in the low 16 bits
+inline constexpr uint32_t kBypassBusyMask = 0xFFFF;
+inline constexpr uint32_t kBypassTimed = 1u << 16;  // time every hold (slow path)
+
 struct ThreadState {
   uint32_t depth = 0;
   uint32_t capacity = kInlineHeld;
-  // Non-zero while this thread runs detector code (or a report callback), or
-  // for good when the detector is off: lock operations then pass straight
-  // through, so the detector never recurses into itself.
-  uint32_t busy = 0;
+  // The fast paths run only while this is 0. The low 16 bits count how deep
+  // this thread is in detector code or a report callback (lock operations
+  // then pass straight through, so the detector never recurses into itself),
+  // or are set for good when the detector is off. kBypassTimed sends every
+  // acquisition and release through the slow path to time holds; another
+  // thread sets or clears it when the options change, hence the atomic.
+  std::atomic<uint32_t> bypass{0};
   int tid = 0;
   uint32_t thread_tag = UINT32_MAX;  // detector's id for (tid, name); refreshed with new stacks
   HeldLock* held = inline_held;
   uint64_t chain_cache[uint64_t{1} << kChainCacheBits] = {};
   HeldLock inline_held[kInlineHeld];
+
+  // Published for the watchdog; written only on the contended path.
+  std::atomic<LockState*> waiting_for{nullptr};
+  std::atomic<const void*> waiting_native{nullptr};
+  std::atomic<NativeKind> waiting_kind{NativeKind::kNone};
+  std::atomic<AccessMode> waiting_mode{};
+  std::atomic<uint64_t> wait_seq{0};  // which wait this is (the watchdog times it)
+  ThreadSample sample;
+  // With hold_warn_ms: where held[i] was taken, for i < kInlineHeld
+  // (acquire_stacks[i][0] == 0: not recorded). Moves with the held stack.
+  uintptr_t acquire_stacks[kInlineHeld][kAcquireFrames];
+  ThreadState* registry_next = nullptr;  // guarded by the thread registry's lock
+  ThreadState* registry_prev = nullptr;
 };
 
 // The chain key of `prev` extended by one lock. Never 0 (an empty cache slot).

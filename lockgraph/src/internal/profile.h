@@ -1,0 +1,56 @@
+// Contention profile per lock class: acquisitions, contended acquisitions,
+// wait and hold times with log2 histograms. Counters are atomics in chunks
+// that never move, so the contended path updates them without a lock.
+#ifndef LOCKGRAPH_SRC_INTERNAL_PROFILE_H_
+#define LOCKGRAPH_SRC_INTERNAL_PROFILE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "internal/raw_mutex.h"
+
+namespace lockgraph::internal {
+
+inline constexpr int kHistogramBuckets = 40;  // bucket i: [2^i, 2^(i+1)) ns; 0 also in bucket 0
+
+struct ClassCounters {
+  std::atomic<uint64_t> acquisitions{0};  // counted in timing mode only
+  std::atomic<uint64_t> contended{0};
+  std::atomic<uint64_t> wait_total_ns{0};
+  std::atomic<uint64_t> wait_max_ns{0};
+  std::atomic<uint64_t> hold_total_ns{0};  // timing mode only
+  std::atomic<uint64_t> hold_max_ns{0};
+  std::atomic<uint64_t> holds{0};
+  std::atomic<uint64_t> long_waits{0};
+  std::atomic<uint64_t> long_holds{0};
+  std::atomic<uint64_t> wait_histogram[kHistogramBuckets] = {};
+  std::atomic<uint64_t> hold_histogram[kHistogramBuckets] = {};
+};
+
+class Profile {
+ public:
+  Profile() = default;
+  Profile(const Profile&) = delete;
+  Profile& operator=(const Profile&) = delete;
+
+  // The counters of class `cls`, created on first use. Never moves.
+  ClassCounters& For(uint32_t cls);
+  // Counters of classes [0, n); a class without counters yet reads as zeros.
+  const ClassCounters* Find(uint32_t cls) const;
+
+  void RecordWait(uint32_t cls, uint64_t ns);
+  void RecordHold(uint32_t cls, uint64_t ns);
+
+  static int Bucket(uint64_t ns);
+
+ private:
+  static constexpr uint32_t kChunk = 256;
+  static constexpr uint32_t kMaxChunks = 4096;  // 1M classes
+  std::atomic<ClassCounters*> chunks_[kMaxChunks] = {};
+  RawMutex grow_mu_;
+};
+
+}  // namespace lockgraph::internal
+
+#endif  // LOCKGRAPH_SRC_INTERNAL_PROFILE_H_

@@ -1,0 +1,21 @@
+// The watchdog thread: every watchdog_ms it reads what each thread waits for
+// (published on the contended path only), asks glibc's lock words who owns
+// each awaited lock, and builds the live wait-for graph. Threads stuck in a
+// cycle for deadlock_ms are an actual deadlock: it samples each one's current
+// stack and held locks (a signal each answers itself) and reports it, then
+// aborts if on_deadlock=abort. A single wait longer than wait_warn_ms is
+// reported with the holder's current stack: what it does while others wait.
+#ifndef LOCKGRAPH_SRC_INTERNAL_WATCHDOG_H_
+#define LOCKGRAPH_SRC_INTERNAL_WATCHDOG_H_
+
+namespace lockgraph::internal {
+
+class Watchdog {
+ public:
+  // Starts the thread (once). It runs until the process exits.
+  static void Start();
+};
+
+}  // namespace lockgraph::internal
+
+#endif  // LOCKGRAPH_SRC_INTERNAL_WATCHDOG_H_
