@@ -16,6 +16,11 @@ constexpr Command kCommands[] = {
     {"analyze", "find deadlocks in a gdb / eu-stack / pstack thread dump", RunAnalyze},
     {"capture", "take a thread dump with lock owners of a process or core file with gdb",
      RunCapture},
+    {"check", "merge the lock-order graphs of many runs; fail on a cycle not in the baseline",
+     RunCheck},
+    {"dot", "draw the merged lock-order graph of one or more runs (DOT or SVG)", RunDot},
+    {"profile", "the contention profile of one or more runs, the most waited-for lock first",
+     RunProfile},
 };
 
 void Usage(std::FILE* out) {

@@ -1,0 +1,143 @@
+// lockgraph check [--baseline FILE] [--update-baseline] [--format text|sarif|junit|json]
+//                 [-o FILE] [--same-class] [--keep-going] GRAPH.json...
+//
+// Merges the lock-order graphs of many processes by lock class and fails on
+// any cycle not accepted by the baseline. Exit status: 0 no new cycle, 1 a new
+// cycle, 2 unreadable or incompatible input, or a usage error.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "cli/graph_args.h"
+#include "graphs/baseline.h"
+#include "graphs/check_report.h"
+#include "graphs/merged_graph.h"
+
+#ifndef LOCKGRAPH_VERSION
+#define LOCKGRAPH_VERSION "unknown"
+#endif
+
+namespace lockgraph::cli {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: lockgraph check [--baseline FILE] [--update-baseline]\n"
+    "                       [--format text|sarif|junit|json] [-o FILE]\n"
+    "                       [--same-class] [--keep-going] GRAPH.json...\n"
+    "\n"
+    "Merges the lock-order graphs written by many processes (LOCKGRAPH_OPTIONS=graph_out=PATH)\n"
+    "by lock class and reports every cycle: inversions that no single run shows. A cycle\n"
+    "accepted in the baseline (with its reason) does not fail; a blessed pair is ignored.\n"
+    "\n"
+    "  --baseline FILE      accepted cycles and blessed pairs (JSON, see the user guide)\n"
+    "  --update-baseline    add the cycles found to --baseline FILE and exit 0\n"
+    "  --format F           text (default), sarif (2.1.0), junit (XML), json\n"
+    "  -o FILE              write the result to FILE instead of stdout\n"
+    "  --same-class         also count unranked nesting within one lock class as a cycle\n"
+    "  --keep-going         skip unreadable graph files with a warning\n"
+    "\n"
+    "exit status: 0 no new cycle, 1 a new cycle, 2 unreadable input or usage error\n";
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "lockgraph check: %s\n", message.c_str());
+  return kExitBadInput;
+}
+
+}  // namespace
+
+int RunCheck(int argc, char** argv) {
+  std::string baseline_path, format = "text", output;
+  bool update = false, keep_going = false, same_class = false;
+  std::vector<std::string> paths;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](std::string* out) {
+      if (i + 1 >= argc) return false;
+      *out = argv[++i];
+      return true;
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return kExitOk;
+    } else if (arg == "--baseline") {
+      if (!value(&baseline_path)) return Fail("--baseline needs a file\n\n" + std::string(kUsage));
+    } else if (arg == "--format") {
+      if (!value(&format)) return Fail("--format needs a value: text, sarif, junit, json");
+    } else if (arg == "-o" || arg == "--output") {
+      if (!value(&output)) return Fail("-o needs a file");
+    } else if (arg == "--update-baseline") {
+      update = true;
+    } else if (arg == "--keep-going") {
+      keep_going = true;
+    } else if (arg == "--same-class") {
+      same_class = true;
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return Fail("unknown option '" + arg + "'\n\n" + kUsage);
+    } else {
+      paths.push_back(arg);
+    }
+  }
+  if (format != "text" && format != "sarif" && format != "junit" && format != "json") {
+    return Fail("unknown format '" + format + "' (text, sarif, junit, json)");
+  }
+  if (paths.empty()) return Fail("no graph files given\n\n" + std::string(kUsage));
+  if (update && baseline_path.empty()) return Fail("--update-baseline needs --baseline FILE");
+
+  graphs::Baseline baseline;
+  std::string error;
+  if (!baseline_path.empty()) {
+    FILE* exists = std::fopen(baseline_path.c_str(), "r");
+    if (exists != nullptr) {
+      std::fclose(exists);
+      if (!graphs::LoadBaseline(baseline_path, &baseline, &error)) return Fail(error);
+    } else if (!update) {
+      return Fail("baseline " + baseline_path + ": cannot open the file");
+    }
+  }
+
+  std::vector<graphs::GraphFile> files;
+  graphs::CheckResult result;
+  if (!LoadGraphs(paths, keep_going, &files, &result.skipped, &error)) return Fail(error);
+  for (const std::string& why : result.skipped) {
+    std::fprintf(stderr, "lockgraph check: warning: skipped %s\n", why.c_str());
+  }
+  graphs::MergedGraph graph;
+  for (const graphs::GraphFile& f : files) graph.Add(f);
+  for (const auto& b : baseline.blessed) graph.Bless(b.from, b.to);
+  graphs::MergedGraph::CycleOptions options;
+  options.same_class = same_class;
+  result.graph = &graph;
+  result.cycles = graph.Cycles(options, &result.truncated);
+  for (const graphs::Cycle& c : result.cycles) result.is_new.push_back(!baseline.Accepts(c));
+
+  if (update) {
+    size_t added = 0;
+    for (size_t i = 0; i < result.cycles.size(); ++i) {
+      if (!result.is_new[i]) continue;
+      baseline.accepted.push_back({graphs::CanonicalCycle(result.cycles[i].classes), ""});
+      ++added;
+    }
+    if (!graphs::SaveBaseline(baseline_path, baseline, &error)) return Fail(error);
+    std::fprintf(stderr,
+                 "lockgraph check: added %zu cycle(s) to %s; give each a reason before "
+                 "committing it\n",
+                 added, baseline_path.c_str());
+    return kExitOk;
+  }
+
+  std::string text = format == "sarif"   ? graphs::CheckSarif(result, LOCKGRAPH_VERSION)
+                     : format == "junit" ? graphs::CheckJunit(result)
+                     : format == "json"  ? graphs::CheckJson(result)
+                                         : graphs::CheckText(result);
+  if (!WriteOutput(output, text, &error)) return Fail(error);
+  if (!output.empty() && output != "-" && result.new_count() > 0) {
+    // Whatever the format, a failing CI log says why.
+    std::fprintf(stderr, "lockgraph check: %zu new lock-order cycle(s); see %s\n",
+                 result.new_count(), output.c_str());
+  }
+  return result.new_count() > 0 ? kExitFound : kExitOk;
+}
+
+}  // namespace lockgraph::cli

@@ -1,0 +1,115 @@
+// lockgraph profile [--top N] [--keep-going] GRAPH.json...
+//
+// The contention profile recorded with profile=1 (or hold_warn_ms), summed
+// over the given runs per lock class and sorted by total wait: the lock to
+// look at first is on top.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "cli/graph_args.h"
+
+namespace lockgraph::cli {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: lockgraph profile [--top N] [--keep-going] GRAPH.json...\n"
+    "\n"
+    "Prints the contention profile of the given runs (recorded with LOCKGRAPH_OPTIONS\n"
+    "profile=1 and graph_out=PATH): per lock class, acquisitions, contended acquisitions,\n"
+    "total and maximum wait and hold, sorted by total wait.\n";
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "lockgraph profile: %s\n", message.c_str());
+  return kExitBadInput;
+}
+
+std::string Duration(uint64_t ns) {
+  char buf[32];
+  if (ns >= 1000000000ull) {
+    std::snprintf(buf, sizeof buf, "%.2f s", ns / 1e9);
+  } else if (ns >= 1000000ull) {
+    std::snprintf(buf, sizeof buf, "%.2f ms", ns / 1e6);
+  } else if (ns >= 1000ull) {
+    std::snprintf(buf, sizeof buf, "%.1f us", ns / 1e3);
+  } else {
+    std::snprintf(buf, sizeof buf, "%llu ns", static_cast<unsigned long long>(ns));
+  }
+  return buf;
+}
+
+}  // namespace
+
+int RunProfile(int argc, char** argv) {
+  size_t top = 0;
+  bool keep_going = false;
+  std::vector<std::string> paths;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return kExitOk;
+    } else if (arg == "--top" && i + 1 < argc) {
+      char* end = nullptr;
+      const long n = std::strtol(argv[++i], &end, 10);
+      if (*end != '\0' || n <= 0) return Fail("--top needs a positive number");
+      top = static_cast<size_t>(n);
+    } else if (arg == "--keep-going") {
+      keep_going = true;
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return Fail("unknown or incomplete option '" + arg + "'\n\n" + kUsage);
+    } else {
+      paths.push_back(arg);
+    }
+  }
+  if (paths.empty()) return Fail("no graph files given\n\n" + std::string(kUsage));
+  std::vector<graphs::GraphFile> files;
+  std::vector<std::string> skipped;
+  std::string error;
+  if (!LoadGraphs(paths, keep_going, &files, &skipped, &error)) return Fail(error);
+
+  std::map<std::string, graphs::ClassProfile> merged;
+  for (const graphs::GraphFile& f : files) {
+    for (const graphs::ClassProfile& p : f.profile) {
+      graphs::ClassProfile& m = merged[p.name];
+      m.name = p.name;
+      if (m.site.empty()) m.site = p.site;
+      m.acquisitions += p.acquisitions;
+      m.contended += p.contended;
+      m.wait_total_ns += p.wait_total_ns;
+      m.wait_max_ns = std::max(m.wait_max_ns, p.wait_max_ns);
+      m.holds += p.holds;
+      m.hold_total_ns += p.hold_total_ns;
+      m.hold_max_ns = std::max(m.hold_max_ns, p.hold_max_ns);
+      m.long_waits += p.long_waits;
+      m.long_holds += p.long_holds;
+    }
+  }
+  std::vector<graphs::ClassProfile> rows;
+  for (auto& [name, p] : merged) rows.push_back(p);
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.wait_total_ns > b.wait_total_ns; });
+  if (top > 0 && rows.size() > top) rows.resize(top);
+  if (rows.empty()) {
+    std::printf(
+        "lockgraph profile: no contention data in %zu file(s); record it with "
+        "LOCKGRAPH_OPTIONS=profile=1:graph_out=PATH\n",
+        files.size());
+    return kExitOk;
+  }
+  std::printf("%-32s %12s %10s %12s %12s %12s %12s\n", "lock class", "acquisitions", "contended",
+              "total wait", "max wait", "total hold", "max hold");
+  for (const auto& p : rows) {
+    std::printf("%-32s %12llu %10llu %12s %12s %12s %12s\n", p.name.substr(0, 32).c_str(),
+                static_cast<unsigned long long>(p.acquisitions),
+                static_cast<unsigned long long>(p.contended), Duration(p.wait_total_ns).c_str(),
+                Duration(p.wait_max_ns).c_str(), Duration(p.hold_total_ns).c_str(),
+                Duration(p.hold_max_ns).c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace lockgraph::cli

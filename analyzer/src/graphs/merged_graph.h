@@ -1,0 +1,79 @@
+// The lock-order graphs of many processes merged by lock class, and every
+// cycle in the result: the inversions no single run shows (test A takes
+// cache then stats, test B stats then cache).
+//
+// Cycles are elementary cycles found with Johnson's algorithm ("Finding all
+// the elementary circuits of a directed graph", 1975), bounded in number. A
+// cycle counts as a deadlock only if some choice of the recorded lock modes
+// makes every lock on it a real conflict (two shared acquisitions never block
+// each other). A same-class edge is a cycle of one only when it is unranked
+// and same-class cycles were asked for: instances of one class nested in a
+// consistent order are usual (rows of a table) and are checked per instance at
+// run time.
+#ifndef LOCKGRAPH_ANALYZER_SRC_GRAPHS_MERGED_GRAPH_H_
+#define LOCKGRAPH_ANALYZER_SRC_GRAPHS_MERGED_GRAPH_H_
+
+#include <cstddef>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "graphs/graph_file.h"
+
+namespace lockgraph::graphs {
+
+struct MergedEdge {
+  std::string from, to;
+  std::set<std::string> modes;
+  bool same_class = false;
+  bool ranked = true;                  // every contributing run nested it in rank order
+  std::vector<size_t> runs;            // indexes into MergedGraph::runs, first one first
+  const GraphEdge* example = nullptr;  // the first run's edge (stack, thread)
+};
+
+struct Run {
+  std::string path;
+  std::string program;
+  int pid = 0;
+};
+
+struct Cycle {
+  std::vector<std::string> classes;      // canonical rotation, smallest name first
+  std::vector<const MergedEdge*> edges;  // edges[i]: classes[i] -> classes[i + 1]
+  std::string Key() const;               // "a -> b -> a"
+};
+
+class MergedGraph {
+ public:
+  // Adds one run's graph. `files` must outlive this object.
+  void Add(const GraphFile& file);
+  // Removes an edge from consideration (a "blessed" pair).
+  void Bless(const std::string& from, const std::string& to);
+
+  struct CycleOptions {
+    bool same_class = false;    // count unranked same-class edges as cycles
+    size_t max_cycles = 10000;  // stop enumerating past this many
+  };
+  // Every elementary deadlock cycle; `*truncated` says whether the limit cut it.
+  std::vector<Cycle> Cycles(const CycleOptions& options, bool* truncated) const;
+
+  const std::vector<Run>& runs() const { return runs_; }
+  const std::map<std::pair<std::string, std::string>, MergedEdge>& edges() const { return edges_; }
+  const std::map<std::string, std::string>& classes() const { return classes_; }  // name -> site
+
+ private:
+  std::vector<Run> runs_;
+  std::map<std::string, std::string> classes_;
+  std::map<std::pair<std::string, std::string>, MergedEdge> edges_;
+  std::set<std::pair<std::string, std::string>> blessed_;
+};
+
+// True if some choice of each edge's recorded modes makes every lock on the
+// cycle a conflict between the waiter and the holder.
+bool ModesCanDeadlock(const std::vector<const MergedEdge*>& cycle);
+
+}  // namespace lockgraph::graphs
+
+#endif  // LOCKGRAPH_ANALYZER_SRC_GRAPHS_MERGED_GRAPH_H_

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `lockgraph check` end to end on real graph files: exit codes, every output
+# format (SARIF validated against the 2.1.0 schema, JUnit parsed as XML),
+# baselines, bad input, and thousands of files.
+# Usage: check_cli_test.sh LOCKGRAPH_CLI GRAPH_A GRAPH_B SARIF_SCHEMA VALIDATOR
+set -uo pipefail
+cli=$1 a=$2 b=$3 schema=$4 validator=$5
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+expect() {  # expect WANT_RC DESCRIPTION -- COMMAND...
+  local want=$1 what=$2; shift 3
+  "$@" >"$work/out" 2>"$work/err"; local rc=$?
+  if [[ $rc == "$want" ]]; then echo "ok   $what"; else
+    echo "FAIL $what: exit $rc, want $want"; cat "$work/out" "$work/err"; fails=$((fails + 1)); fi
+}
+
+[[ -s $a && -s $b ]] || { echo "graph files missing: run the split_inversion tests first"; exit 1; }
+expect 0 "one run alone is clean" -- "$cli" check "$a"
+expect 1 "two runs merged show the inversion" -- "$cli" check "$a" "$b"
+grep -q "Cache::Lookup" "$work/out" && grep -q "Cache::Rebalance" "$work/out" ||
+  { echo "FAIL text output lacks both stacks"; fails=$((fails + 1)); }
+
+expect 1 "SARIF output" -- "$cli" check --format sarif -o "$work/out.sarif" "$a" "$b"
+/usr/bin/python3 "$validator" "$schema" "$work/out.sarif" 1 || fails=$((fails + 1))
+expect 1 "JUnit output" -- "$cli" check --format junit -o "$work/junit.xml" "$a" "$b"
+/usr/bin/python3 - "$work/junit.xml" <<'PY' || fails=$((fails + 1))
+import sys, xml.etree.ElementTree as ET
+suite = ET.parse(sys.argv[1]).getroot().find("testsuite")
+assert suite.get("failures") == "1", suite.attrib
+assert suite.find("testcase/failure") is not None
+print("ok   JUnit XML parses, one failing test case")
+PY
+expect 1 "JSON output" -- "$cli" check --format json -o "$work/out.json" "$a" "$b"
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["new"]==1 and len(d["cycles"][0]["edges"])==2' "$work/out.json" ||
+  { echo "FAIL JSON output"; fails=$((fails + 1)); }
+
+expect 0 "update-baseline writes the cycle" -- "$cli" check --baseline "$work/base.json" --update-baseline "$a" "$b"
+expect 2 "a baseline entry without a reason is refused" -- "$cli" check --baseline "$work/base.json" "$a" "$b"
+sed -i 's/TODO: say why this cycle cannot deadlock/rebalance only runs with the cache drained/' "$work/base.json"
+expect 0 "an accepted cycle does not fail" -- "$cli" check --baseline "$work/base.json" "$a" "$b"
+
+echo '{"version": 1, "classes": [], "edges": [' >"$work/truncated.json"
+: >"$work/empty.json"
+expect 2 "truncated file: exit 2" -- "$cli" check "$work/truncated.json" "$a"
+grep -q "truncated.json: not valid JSON" "$work/err" || { echo "FAIL message lacks the file"; fails=$((fails + 1)); }
+expect 1 "--keep-going skips it and still finds the cycle" -- "$cli" check --keep-going "$work/empty.json" "$a" "$b"
+expect 2 "no readable file at all" -- "$cli" check --keep-going "$work/empty.json"
+expect 2 "unknown option" -- "$cli" check --frobnicate "$a"
+expect 2 "unknown format" -- "$cli" check --format xml "$a"
+expect 2 "no files" -- "$cli" check
+
+# Thousands of runs: copies of the two graphs.
+mkdir "$work/many"
+for i in $(seq 1000); do cp "$a" "$work/many/a$i.json"; cp "$b" "$work/many/b$i.json"; done
+expect 1 "2000 graph files" -- "$cli" check "$work/many"/*.json
+grep -q "2000 graph files" "$work/out" || { echo "FAIL did not read all 2000"; fails=$((fails + 1)); }
+
+expect 0 "dot draws the merged graph" -- "$cli" dot "$a" "$b"
+grep -q "color=red" "$work/out" || { echo "FAIL dot: cycle not red"; fails=$((fails + 1)); }
+if command -v dot >/dev/null; then
+  expect 0 "dot --format svg" -- "$cli" dot --format svg "$a" "$b"
+  grep -q "<svg" "$work/out" || { echo "FAIL no svg"; fails=$((fails + 1)); }
+fi
+echo "check_cli_test: $fails failed"
+((fails == 0))

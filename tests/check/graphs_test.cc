@@ -1,0 +1,200 @@
+// The merged lock-order graph: cycles across runs, the read/write rule,
+// blessed pairs and baselines, and what a bad graph file gets told.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "graphs/baseline.h"
+#include "graphs/graph_file.h"
+#include "graphs/merged_graph.h"
+
+namespace lockgraph::graphs {
+namespace {
+
+GraphEdge Edge(const std::string& from, const std::string& to,
+               const std::string& mode = "exclusive->exclusive") {
+  GraphEdge e;
+  e.from = from;
+  e.to = to;
+  e.modes = {mode};
+  e.same_class = from == to;
+  return e;
+}
+
+GraphFile MakeRun(const std::string& path, std::vector<GraphEdge> edges) {
+  GraphFile g;
+  g.path = path;
+  g.edges = std::move(edges);
+  return g;
+}
+
+std::vector<std::string> Keys(const MergedGraph& g, MergedGraph::CycleOptions o = {}) {
+  bool truncated = false;
+  std::vector<std::string> keys;
+  for (const Cycle& c : g.Cycles(o, &truncated)) keys.push_back(c.Key());
+  return keys;
+}
+
+TEST(MergedGraphTest, InversionSplitAcrossTwoRunsIsFound) {
+  GraphFile a = MakeRun("a.json", {Edge("cache", "stats")});
+  GraphFile b = MakeRun("b.json", {Edge("stats", "cache")});
+  MergedGraph g;
+  g.Add(a);
+  EXPECT_TRUE(Keys(g).empty());
+  g.Add(b);
+  ASSERT_EQ(Keys(g), std::vector<std::string>{"cache -> stats -> cache"});
+  bool truncated = false;
+  const Cycle c = g.Cycles({}, &truncated).front();
+  ASSERT_EQ(c.edges.size(), 2u);
+  EXPECT_EQ(c.edges[0]->runs, std::vector<size_t>{0});
+  EXPECT_EQ(c.edges[1]->runs, std::vector<size_t>{1});
+}
+
+TEST(MergedGraphTest, EveryElementaryCycleIsListed) {
+  GraphFile f = MakeRun("f.json", {Edge("a", "b"), Edge("b", "c"), Edge("c", "a"), Edge("b", "a"),
+                                   Edge("c", "d"), Edge("d", "b")});
+  MergedGraph g;
+  g.Add(f);
+  const std::vector<std::string> keys = Keys(g);
+  EXPECT_EQ(keys.size(), 3u);  // a-b-a, a-b-c-a, b-c-d-b
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "a -> b -> c -> a"), keys.end());
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "b -> c -> d -> b"), keys.end());
+}
+
+TEST(MergedGraphTest, ReadersDoNotDeadlockEachOther) {
+  GraphFile f =
+      MakeRun("f.json", {Edge("a", "b", "shared->shared"), Edge("b", "a", "shared->shared")});
+  MergedGraph g;
+  g.Add(f);
+  EXPECT_TRUE(Keys(g).empty());
+  GraphFile w = MakeRun("w.json", {Edge("b", "a", "exclusive->exclusive")});
+  g.Add(w);
+  EXPECT_EQ(Keys(g).size(), 1u);
+}
+
+TEST(MergedGraphTest, BlessedPairIsIgnored) {
+  GraphFile f = MakeRun("f.json", {Edge("log", "cache"), Edge("cache", "log")});
+  MergedGraph g;
+  g.Add(f);
+  g.Bless("log", "cache");
+  EXPECT_TRUE(Keys(g).empty());
+}
+
+TEST(MergedGraphTest, SameClassNestingCountsOnlyWhenAskedAndUnranked) {
+  GraphEdge ranked = Edge("shard", "shard");
+  ranked.ranked = true;
+  GraphFile f = MakeRun("f.json", {ranked, Edge("row", "row")});
+  MergedGraph g;
+  g.Add(f);
+  EXPECT_TRUE(Keys(g).empty());
+  MergedGraph::CycleOptions o;
+  o.same_class = true;
+  EXPECT_EQ(Keys(g, o), std::vector<std::string>{"row -> row"});
+}
+
+TEST(MergedGraphTest, EnumerationStopsAtItsLimit) {
+  // A complete graph on 8 classes has thousands of elementary cycles.
+  std::vector<GraphEdge> edges;
+  for (int i = 0; i < 8; ++i) {
+    for (int j = 0; j < 8; ++j) {
+      if (i != j) edges.push_back(Edge("c" + std::to_string(i), "c" + std::to_string(j)));
+    }
+  }
+  GraphFile f = MakeRun("f.json", edges);
+  MergedGraph g;
+  g.Add(f);
+  MergedGraph::CycleOptions o;
+  o.max_cycles = 100;
+  bool truncated = false;
+  EXPECT_EQ(g.Cycles(o, &truncated).size(), 100u);
+  EXPECT_TRUE(truncated);
+}
+
+TEST(BaselineTest, AcceptsACycleInAnyRotation) {
+  Baseline b;
+  b.accepted.push_back({CanonicalCycle({"stats", "cache"}), "only at shutdown"});
+  Cycle c;
+  c.classes = {"cache", "stats"};
+  EXPECT_TRUE(b.Accepts(c));
+}
+
+std::string WriteTemp(const std::string& text) {
+  char path[] = "/tmp/lockgraph_graphs_test_XXXXXX";
+  const int fd = mkstemp(path);
+  EXPECT_GE(fd, 0);
+  FILE* f = fdopen(fd, "w");
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+  return path;
+}
+
+TEST(BaselineTest, EveryEntryNeedsAReason) {
+  const std::string path = WriteTemp(R"({"version": 1, "accepted": [{"cycle": ["a", "b"]}]})");
+  Baseline b;
+  std::string error;
+  EXPECT_FALSE(LoadBaseline(path, &b, &error));
+  EXPECT_NE(error.find("has no \"reason\""), std::string::npos) << error;
+  std::remove(path.c_str());
+}
+
+TEST(BaselineTest, SaveThenLoadRoundTrips) {
+  Baseline b;
+  b.accepted.push_back({{"a", "b"}, "reviewed"});
+  b.blessed.push_back({"log", "cache", "try_lock only"});
+  const std::string path = WriteTemp("");
+  std::string error;
+  ASSERT_TRUE(SaveBaseline(path, b, &error)) << error;
+  Baseline loaded;
+  ASSERT_TRUE(LoadBaseline(path, &loaded, &error)) << error;
+  ASSERT_EQ(loaded.accepted.size(), 1u);
+  EXPECT_EQ(loaded.accepted[0].reason, "reviewed");
+  ASSERT_EQ(loaded.blessed.size(), 1u);
+  EXPECT_EQ(loaded.blessed[0].to, "cache");
+  std::remove(path.c_str());
+}
+
+struct BadFile {
+  const char* text;
+  const char* message;
+};
+
+class GraphFileErrorsTest : public ::testing::TestWithParam<BadFile> {};
+
+TEST_P(GraphFileErrorsTest, SaysWhatIsWrong) {
+  const std::string path = WriteTemp(GetParam().text);
+  GraphFile g;
+  std::string error;
+  EXPECT_FALSE(LoadGraphFile(path, &g, &error));
+  EXPECT_NE(error.find(path), std::string::npos) << error;
+  EXPECT_NE(error.find(GetParam().message), std::string::npos) << error;
+  std::remove(path.c_str());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, GraphFileErrorsTest,
+    ::testing::Values(BadFile{"", "empty"}, BadFile{"   \n", "empty"},
+                      BadFile{R"({"version": 1, "classes": [], "edges": [)", "not valid JSON"},
+                      BadFile{"[1, 2]", "expected a JSON object"},
+                      BadFile{R"({"classes": [], "edges": [], "cycles": []})", "no \"version\""},
+                      BadFile{R"({"version": 7, "classes": [], "edges": [], "cycles": []})",
+                              "version 7"},
+                      BadFile{R"({"version": 1, "classes": [], "cycles": []})", "'edges'"},
+                      BadFile{R"({"version": 1, "classes": [], "edges": [{"from": 3}],
+                                  "cycles": []})",
+                              "edges[0]: 'from' is not a string"},
+                      BadFile{"\x7f"
+                              "ELF\x02\x01\x01",
+                              "not valid JSON"}));
+
+TEST(GraphFileTest, MissingFileIsNamed) {
+  GraphFile g;
+  std::string error;
+  EXPECT_FALSE(LoadGraphFile("/nonexistent/graph.json", &g, &error));
+  EXPECT_NE(error.find("/nonexistent/graph.json: cannot open"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lockgraph::graphs
