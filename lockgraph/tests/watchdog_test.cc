@@ -101,6 +101,32 @@ TEST(WatchdogTest, LongWaitShowsWhatTheHolderIsDoing) {
   Configure(o);
 }
 
+TEST(WatchdogTest, AWaitBehindABusyHolderIsNotADeadlock) {
+  // The holder is running (sleeping), not waiting: the chain of waits ends at
+  // it, so there is no cycle however long the wait.
+  ReportCollector collector;
+  Options o = CurrentOptions();
+  o.watchdog = true;
+  o.watchdog_ms = 10;
+  o.deadlock_ms = 20;
+  Configure(o);
+  Mutex mu{"busy.holder"};
+  std::atomic<bool> holding{false};
+  std::thread holder([&] {
+    std::lock_guard l(mu);
+    holding = true;
+    std::this_thread::sleep_for(300ms);
+  });
+  while (!holding) std::this_thread::yield();
+  std::thread waiter([&] { std::lock_guard l(mu); });
+  holder.join();
+  waiter.join();
+  EXPECT_TRUE(collector.reports(ReportKind::kDeadlock).empty())
+      << FormatText(collector.reports(ReportKind::kDeadlock).front());
+  o.watchdog = false;
+  Configure(o);
+}
+
 __attribute__((noinline)) void HoldWhileSleeping(Mutex& mu) {
   std::lock_guard l(mu);
   std::this_thread::sleep_for(150ms);

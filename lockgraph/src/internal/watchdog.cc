@@ -144,14 +144,16 @@ class Loop {
     for (size_t start = 0; start < waiters.size(); ++start) {
       std::vector<size_t> path;
       size_t i = start;
+      bool closed = false;  // the chain came back to a thread on this path
       while (state[i] == 0) {
         state[i] = 1;
         path.push_back(i);
         auto it = by_tid.find(waiters[i].owner);
         if (waiters[i].owner == 0 || it == by_tid.end()) break;
         i = it->second;
+        closed = state[i] == 1;
       }
-      if (state[i] == 1) {
+      if (closed) {
         auto begin = std::find(path.begin(), path.end(), i);
         std::vector<size_t> cycle(begin, path.end());
         ConsiderCycle(o, waiters, cycle, now, seen_now);
@@ -201,9 +203,15 @@ class Loop {
     }
     r.duration_ms = stuck_ms;
     char buf[160];
-    std::snprintf(buf, sizeof(buf),
-                  "deadlock: %zu thread%s blocked on each other (stuck for %.0f ms)", cycle.size(),
-                  cycle.size() == 1 ? " is" : "s are", stuck_ms);
+    if (cycle.size() == 1) {
+      std::snprintf(buf, sizeof(buf),
+                    "deadlock: a thread waits for a lock it holds itself (stuck for %.0f ms)",
+                    stuck_ms);
+    } else {
+      std::snprintf(buf, sizeof(buf),
+                    "deadlock: %zu threads are blocked on each other (stuck for %.0f ms)",
+                    cycle.size(), stuck_ms);
+    }
     r.title = buf;
     Detector::Get().Emit(r, o.on_deadlock == DeadlockAction::kAbort);
   }
