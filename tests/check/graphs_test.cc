@@ -157,6 +157,7 @@ TEST(BaselineTest, SaveThenLoadRoundTrips) {
 }
 
 struct BadFile {
+  const char* name;
   const char* text;
   const char* message;
 };
@@ -175,19 +176,19 @@ TEST_P(GraphFileErrorsTest, SaysWhatIsWrong) {
 
 INSTANTIATE_TEST_SUITE_P(
     All, GraphFileErrorsTest,
-    ::testing::Values(BadFile{"", "empty"}, BadFile{"   \n", "empty"},
-                      BadFile{R"({"version": 1, "classes": [], "edges": [)", "not valid JSON"},
-                      BadFile{"[1, 2]", "expected a JSON object"},
-                      BadFile{R"({"classes": [], "edges": [], "cycles": []})", "no \"version\""},
-                      BadFile{R"({"version": 7, "classes": [], "edges": [], "cycles": []})",
-                              "version 7"},
-                      BadFile{R"({"version": 1, "classes": [], "cycles": []})", "'edges'"},
-                      BadFile{R"({"version": 1, "classes": [], "edges": [{"from": 3}],
-                                  "cycles": []})",
-                              "edges[0]: 'from' is not a string"},
-                      BadFile{"\x7f"
-                              "ELF\x02\x01\x01",
-                              "not valid JSON"}));
+    ::testing::Values(
+        BadFile{"Empty", "", "empty"}, BadFile{"Blank", "   \n", "empty"},
+        BadFile{"Truncated", R"({"version": 1, "classes": [], "edges": [)", "not valid JSON"},
+        BadFile{"NotAnObject", "[1, 2]", "expected a JSON object"},
+        BadFile{"NoVersion", R"({"classes": [], "edges": [], "cycles": []})", "no \"version\""},
+        BadFile{"OtherVersion", R"({"version": 7, "classes": [], "edges": [], "cycles": []})",
+                "version 7"},
+        BadFile{"NoEdges", R"({"version": 1, "classes": [], "cycles": []})", "'edges'"},
+        BadFile{"MistypedField",
+                R"({"version": 1, "classes": [], "edges": [{"from": 3}], "cycles": []})",
+                "edges[0]: 'from' is not a string"},
+        BadFile{"Binary", "\x7f" "ELF\x02\x01\x01", "not valid JSON"}),
+    [](const ::testing::TestParamInfo<BadFile>& info) { return std::string(info.param.name); });
 
 TEST(GraphFileTest, MissingFileIsNamed) {
   GraphFile g;
