@@ -42,6 +42,7 @@
 #include <chrono>
 #include <mutex>
 #include <shared_mutex>
+#include <type_traits>
 
 #include "lockgraph/config.h"
 #include "lockgraph/internal/lock_state.h"
@@ -79,6 +80,35 @@ class LockBase {
   LockBase& operator=(const LockBase&) = delete;
 
  protected:
+  // Where glibc records the owner: a pthread mutex, or a pthread rwlock.
+  static constexpr NativeKind kNativeKind =
+      std::is_same_v<Native, std::shared_mutex> ? NativeKind::kRwlock : NativeKind::kMutex;
+
+  template <AccessMode kMode>
+  void Lock() {
+    BeforeLock(&state_, kMode);
+    AcquireNative<kMode>(kNativeKind);
+  }
+  template <AccessMode kMode>
+  bool TryLock() {
+    if constexpr (kMode == AccessMode::kShared) {
+      if (!native_.try_lock_shared()) return false;
+    } else {
+      if (!native_.try_lock()) return false;
+    }
+    AfterTryLock(&state_, kMode);
+    return true;
+  }
+  template <AccessMode kMode>
+  void Unlock() {
+    if constexpr (kMode == AccessMode::kShared) {
+      native_.unlock_shared();
+    } else {
+      native_.unlock();
+    }
+    AfterUnlock(&state_);
+  }
+
   // The blocking acquisition, after BeforeLock. Uncontended it is one
   // try_lock, like the first step of the native lock; only when that fails
   // does the thread publish what it waits for and time the wait.
@@ -128,26 +158,17 @@ class ConditionVariable;
 // A non-recursive exclusive lock (std::mutex).
 class LOCKGRAPH_CAPABILITY("mutex") Mutex : private internal::LockBase<std::mutex, 0> {
  public:
-  static constexpr internal::NativeKind kNativeKind = internal::NativeKind::kMutex;
   using LockBase::LockBase;
   // Declared here, not inherited, so the default argument names the caller.
   constexpr Mutex(
       const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
       : LockBase(site) {}
 
-  void lock() LOCKGRAPH_ACQUIRE() {
-    internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
-    AcquireNative<internal::AccessMode::kExclusive>(kNativeKind);
-  }
+  void lock() LOCKGRAPH_ACQUIRE() { Lock<internal::AccessMode::kExclusive>(); }
   bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
-    if (!native_.try_lock()) return false;
-    internal::AfterTryLock(&state_, internal::AccessMode::kExclusive);
-    return true;
+    return TryLock<internal::AccessMode::kExclusive>();
   }
-  void unlock() LOCKGRAPH_RELEASE() {
-    native_.unlock();
-    internal::AfterUnlock(&state_);
-  }
+  void unlock() LOCKGRAPH_RELEASE() { Unlock<internal::AccessMode::kExclusive>(); }
 
  private:
   friend class ConditionVariable;
@@ -157,86 +178,54 @@ class LOCKGRAPH_CAPABILITY("mutex") Mutex : private internal::LockBase<std::mute
 class LOCKGRAPH_CAPABILITY("shared_mutex") SharedMutex
     : private internal::LockBase<std::shared_mutex, 0> {
  public:
-  static constexpr internal::NativeKind kNativeKind = internal::NativeKind::kRwlock;
   using LockBase::LockBase;
   // Declared here, not inherited, so the default argument names the caller.
   constexpr SharedMutex(
       const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
       : LockBase(site) {}
 
-  void lock() LOCKGRAPH_ACQUIRE() {
-    internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
-    AcquireNative<internal::AccessMode::kExclusive>(kNativeKind);
-  }
+  void lock() LOCKGRAPH_ACQUIRE() { Lock<internal::AccessMode::kExclusive>(); }
   bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
-    if (!native_.try_lock()) return false;
-    internal::AfterTryLock(&state_, internal::AccessMode::kExclusive);
-    return true;
+    return TryLock<internal::AccessMode::kExclusive>();
   }
-  void unlock() LOCKGRAPH_RELEASE() {
-    native_.unlock();
-    internal::AfterUnlock(&state_);
-  }
-  void lock_shared() LOCKGRAPH_ACQUIRE_SHARED() {
-    internal::BeforeLock(&state_, internal::AccessMode::kShared);
-    AcquireNative<internal::AccessMode::kShared>(kNativeKind);
-  }
+  void unlock() LOCKGRAPH_RELEASE() { Unlock<internal::AccessMode::kExclusive>(); }
+  void lock_shared() LOCKGRAPH_ACQUIRE_SHARED() { Lock<internal::AccessMode::kShared>(); }
   bool try_lock_shared() LOCKGRAPH_TRY_ACQUIRE_SHARED(true) {
-    if (!native_.try_lock_shared()) return false;
-    internal::AfterTryLock(&state_, internal::AccessMode::kShared);
-    return true;
+    return TryLock<internal::AccessMode::kShared>();
   }
-  void unlock_shared() LOCKGRAPH_RELEASE_SHARED() {
-    native_.unlock_shared();
-    internal::AfterUnlock(&state_);
-  }
+  void unlock_shared() LOCKGRAPH_RELEASE_SHARED() { Unlock<internal::AccessMode::kShared>(); }
 };
 
 // A lock its holder may take again (std::recursive_mutex).
 class LOCKGRAPH_CAPABILITY("mutex") RecursiveMutex
     : private internal::LockBase<std::recursive_mutex, internal::kFlagRecursive> {
  public:
-  static constexpr internal::NativeKind kNativeKind = internal::NativeKind::kMutex;
   using LockBase::LockBase;
   // Declared here, not inherited, so the default argument names the caller.
   constexpr RecursiveMutex(
       const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
       : LockBase(site) {}
 
-  void lock() LOCKGRAPH_ACQUIRE() {
-    internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
-    AcquireNative<internal::AccessMode::kExclusive>(kNativeKind);
-  }
+  void lock() LOCKGRAPH_ACQUIRE() { Lock<internal::AccessMode::kExclusive>(); }
   bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
-    if (!native_.try_lock()) return false;
-    internal::AfterTryLock(&state_, internal::AccessMode::kExclusive);
-    return true;
+    return TryLock<internal::AccessMode::kExclusive>();
   }
-  void unlock() LOCKGRAPH_RELEASE() {
-    native_.unlock();
-    internal::AfterUnlock(&state_);
-  }
+  void unlock() LOCKGRAPH_RELEASE() { Unlock<internal::AccessMode::kExclusive>(); }
 };
 
 // A lock with timed acquisition (std::timed_mutex). A timed acquisition that
 // succeeds is treated like try_lock: it cannot wait forever.
 class LOCKGRAPH_CAPABILITY("mutex") TimedMutex : private internal::LockBase<std::timed_mutex, 0> {
  public:
-  static constexpr internal::NativeKind kNativeKind = internal::NativeKind::kMutex;
   using LockBase::LockBase;
   // Declared here, not inherited, so the default argument names the caller.
   constexpr TimedMutex(
       const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
       : LockBase(site) {}
 
-  void lock() LOCKGRAPH_ACQUIRE() {
-    internal::BeforeLock(&state_, internal::AccessMode::kExclusive);
-    AcquireNative<internal::AccessMode::kExclusive>(kNativeKind);
-  }
+  void lock() LOCKGRAPH_ACQUIRE() { Lock<internal::AccessMode::kExclusive>(); }
   bool try_lock() LOCKGRAPH_TRY_ACQUIRE(true) {
-    if (!native_.try_lock()) return false;
-    internal::AfterTryLock(&state_, internal::AccessMode::kExclusive);
-    return true;
+    return TryLock<internal::AccessMode::kExclusive>();
   }
   template <typename Rep, typename Period>
   bool try_lock_for(const std::chrono::duration<Rep, Period>& timeout) LOCKGRAPH_TRY_ACQUIRE(true) {
@@ -251,10 +240,7 @@ class LOCKGRAPH_CAPABILITY("mutex") TimedMutex : private internal::LockBase<std:
     internal::AfterTryLock(&state_, internal::AccessMode::kExclusive);
     return true;
   }
-  void unlock() LOCKGRAPH_RELEASE() {
-    native_.unlock();
-    internal::AfterUnlock(&state_);
-  }
+  void unlock() LOCKGRAPH_RELEASE() { Unlock<internal::AccessMode::kExclusive>(); }
 };
 
 // Scoped guards annotated for clang's -Wthread-safety. libstdc++'s
