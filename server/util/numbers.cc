@@ -50,7 +50,9 @@ bool ParseLongDouble(std::string_view text, long double* out) {
   errno = 0;
   long double value = std::strtold(buffer.c_str(), &end);
   if (end != buffer.c_str() + buffer.size()) return false;
-  if (errno == ERANGE || std::isnan(value) || std::isinf(value)) return false;
+  // Like Redis, "inf" parses (the command then refuses an infinite result);
+  // NaN and out-of-range finite text do not.
+  if (std::isnan(value) || (errno == ERANGE && !std::isinf(value))) return false;
   *out = value;
   return true;
 }

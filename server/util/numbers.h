@@ -15,8 +15,8 @@ namespace cacheforge {
 // overflow. "0" is valid, "-0" and "007" are not.
 bool ParseInt64(std::string_view text, int64_t* out);
 
-// Redis's string2ld: a finite long double that uses all of `text`, with no
-// leading whitespace; "nan" and "inf" are rejected.
+// Redis's string2ld: a long double that uses all of `text`, with no leading
+// whitespace; "nan" is rejected, "inf" is not.
 bool ParseLongDouble(std::string_view text, long double* out);
 
 // A long double as Redis prints INCRBYFLOAT results: fixed notation with 17
