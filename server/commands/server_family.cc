@@ -15,6 +15,7 @@
 
 #include "base/log.h"
 #include "commands/command_table.h"
+#include "commands/key_access.h"
 #include "util/glob.h"
 #include "util/numbers.h"
 
@@ -357,6 +358,37 @@ Reply TimeCommand(CommandContext&) {
 // DEBUG LOCKGRAPH: the process's lock-order graph (classes, edges, cycles).
 Reply DebugLockgraphCommand(CommandContext&) { return Reply::Bulk(lockgraph::GraphJson()); }
 
+// DEBUG POPULATE count [prefix] [size]: creates keys prefix:0 .. prefix:count-1
+// (default "key") whose values are "value:N", padded with zeros or cut to
+// `size` bytes when given; existing keys are left alone, as in Redis.
+Reply DebugPopulateCommand(CommandContext& ctx) {
+  int64_t count = 0;
+  if (!ParseInt64(ctx.arg(2), &count) || count < 0) {
+    return Reply::Error("ERR count must be a non-negative integer");
+  }
+  std::string prefix = ctx.argc() > 3 ? std::string(ctx.arg(3)) : "key";
+  int64_t size = -1;
+  if (ctx.argc() > 4 && (!ParseInt64(ctx.arg(4), &size) || size < 0 || size > 1024 * 1024)) {
+    return Reply::Error("ERR size must be an integer between 0 and 1048576");
+  }
+  if (ctx.argc() > 5) return Reply::Error(errors::kSyntax);
+  Keyspace& keyspace = ctx.server.keyspace();
+  for (int64_t i = 0; i < count; ++i) {
+    std::string key = prefix + ":" + std::to_string(i);
+    uint64_t hash = Keyspace::Hash(key);
+    Shard& shard = keyspace.ShardFor(hash);
+    std::lock_guard lock(shard.mu());
+    uint64_t expired = 0;
+    if (shard.FindLocked(key, hash, ctx.now_ms, &expired) != nullptr) continue;
+    Entry* e = shard.InsertLocked(std::move(key), hash);
+    shard.MutateValueLocked(e, [&](std::string& v) {
+      v = "value:" + std::to_string(i);
+      if (size >= 0) v.resize(static_cast<size_t>(size), '\0');
+    });
+  }
+  return Reply::Ok();
+}
+
 // DEBUG SLEEP seconds (blocks this client's I/O thread, as in Redis)
 Reply DebugSleepCommand(CommandContext& ctx) {
   long double seconds = 0;
@@ -370,6 +402,8 @@ Reply DebugSleepCommand(CommandContext& ctx) {
 Reply DebugHelpCommand(CommandContext&) {
   return HelpLines({"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "LOCKGRAPH",
                     "    Return the server's lock-order graph as JSON (classes, edges, cycles).",
+                    "POPULATE <count> [<prefix>] [<size>]",
+                    "    Create <count> string keys named key:<num>, or <prefix>:<num>.",
                     "SLEEP <seconds>", "    Stop the server's I/O thread for <seconds>.", "HELP",
                     "    Print this help."});
 }

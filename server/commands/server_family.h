@@ -29,6 +29,7 @@ Reply ClientKillCommand(CommandContext& ctx);
 Reply ClientHelpCommand(CommandContext& ctx);
 Reply TimeCommand(CommandContext& ctx);
 Reply DebugLockgraphCommand(CommandContext& ctx);
+Reply DebugPopulateCommand(CommandContext& ctx);
 Reply DebugSleepCommand(CommandContext& ctx);
 Reply DebugHelpCommand(CommandContext& ctx);
 Reply ShutdownCommand(CommandContext& ctx);

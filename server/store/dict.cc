@@ -24,7 +24,7 @@ Dict::~Dict() { Clear(); }
 Entry* Dict::Find(std::string_view key, uint64_t hash) const {
   if (buckets_.empty()) return nullptr;
   for (Entry* e = buckets_[hash & (buckets_.size() - 1)]; e != nullptr; e = e->next) {
-    if (e->hash == hash && e->key == key) return e;
+    if (e->hash == static_cast<uint32_t>(hash) && e->key == key) return e;
   }
   return nullptr;
 }
@@ -32,7 +32,7 @@ Entry* Dict::Find(std::string_view key, uint64_t hash) const {
 Entry* Dict::Insert(std::string key, uint64_t hash) {
   if (size_ + 1 > buckets_.size()) Resize(buckets_.empty() ? kMinBuckets : buckets_.size() * 2);
   Entry* e = new Entry;
-  e->hash = hash;
+  e->hash = static_cast<uint32_t>(hash);
   e->key = std::move(key);
   Entry*& head = buckets_[hash & (buckets_.size() - 1)];
   e->next = head;
@@ -46,7 +46,7 @@ Entry* Dict::Unlink(std::string_view key, uint64_t hash) {
   Entry** link = &buckets_[hash & (buckets_.size() - 1)];
   while (*link != nullptr) {
     Entry* e = *link;
-    if (e->hash == hash && e->key == key) {
+    if (e->hash == static_cast<uint32_t>(hash) && e->key == key) {
       *link = e->next;
       e->next = nullptr;
       --size_;

@@ -22,14 +22,18 @@ namespace cacheforge {
 inline constexpr int64_t kNoExpiry = -1;
 inline constexpr uint32_t kNotVolatile = UINT32_MAX;
 
+// 88 bytes, so with malloc's header an entry fills a 96-byte chunk: the low
+// 32 bits of the hash are enough to pick a bucket (the high bits pick the
+// shard), and they share a word with the expiry-index slot.
 struct Entry {
   Entry* next = nullptr;
-  uint64_t hash = 0;
-  int64_t expire_at_ms = kNoExpiry;       // absolute Unix time in ms, or kNoExpiry
+  uint32_t hash = 0;                      // low 32 bits of the key's hash
   uint32_t volatile_slot = kNotVolatile;  // position in the shard's expiry index
+  int64_t expire_at_ms = kNoExpiry;       // absolute Unix time in ms, or kNoExpiry
   std::string key;
   std::string value;
 };
+static_assert(sizeof(Entry) <= 88, "keep an entry in a 96-byte malloc chunk");
 
 class Dict {
  public:

@@ -184,6 +184,17 @@ TEST_F(ServerFamily, TimeAndLockgraph) {
   EXPECT_EQ(Run({"DEBUG", "WHAT"}), Err("ERR unknown subcommand 'WHAT'. Try DEBUG HELP."));
 }
 
+TEST_F(ServerFamily, DebugPopulate) {
+  Run({"SET", "key:1", "mine"});
+  EXPECT_EQ(Run({"DEBUG", "POPULATE", "100"}), kOk);
+  EXPECT_EQ(Run({"DBSIZE"}), Int(100));
+  EXPECT_EQ(Run({"GET", "key:1"}), Bulk("mine")) << "existing keys are kept";
+  EXPECT_EQ(Run({"GET", "key:99"}), Bulk("value:99"));
+  EXPECT_EQ(Run({"DEBUG", "POPULATE", "3", "big", "12"}), kOk);
+  EXPECT_EQ(Run({"GET", "big:2"}), Bulk(std::string("value:2\0\0\0\0\0", 12)));
+  EXPECT_EQ(Run({"DEBUG", "POPULATE", "-1"}), Err("ERR count must be a non-negative integer"));
+}
+
 TEST_F(ServerFamily, ShutdownRequestsStopAndAnswersNothing) {
   EXPECT_EQ(Run({"SHUTDOWN", "BOGUS"}), Err("ERR syntax error"));
   EXPECT_FALSE(server_.shutdown_requested());
