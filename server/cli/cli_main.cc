@@ -6,7 +6,8 @@
 //
 // With a command it sends it, prints the reply like redis-cli and exits (1 if
 // the reply was an error). Without one it reads commands line by line from
-// standard input — a prompt when that is a terminal — until EOF or "quit".
+// standard input — a prompt with line editing and history when that is a
+// terminal — until EOF or "quit".
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/line_reader.h"
 #include "cli/reply_printer.h"
 #include "cli/reply_reader.h"
 #include "net/resp_parser.h"
@@ -149,15 +151,9 @@ int main(int argc, char** argv) {
     return reply.is_error() ? 1 : 0;
   }
 
-  const bool tty = isatty(STDIN_FILENO);
-  const std::string prompt = host + ":" + port + "> ";
+  cacheforge::LineReader input(host + ":" + port + "> ");
   std::string line;
-  for (;;) {
-    if (tty) {
-      std::fputs(prompt.c_str(), stdout);
-      std::fflush(stdout);
-    }
-    if (!std::getline(std::cin, line)) break;
+  while (input.Next(&line)) {
     std::vector<std::string> args;
     if (!cacheforge::SplitInlineArgs(line, &args)) {
       std::fputs("Invalid argument(s)\n", stdout);
