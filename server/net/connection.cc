@@ -53,10 +53,15 @@ bool Connection::OnReadable() {
   session_.info->last_interaction_ms.store(NowMs(), std::memory_order_relaxed);
   if (static_cast<int64_t>(in_.size()) > server_.config().client_query_buffer_limit()) {
     Log(LogLevel::kWarning,
-        "Closing client id=%llu addr=%s: query buffer of %zu bytes over the limit",
+        "Closing client id=%llu addr=%s: query buffer of %zu bytes over client-query-buffer-limit",
         static_cast<unsigned long long>(session_.info->id), session_.info->addr.c_str(),
         in_.size());
-    return false;
+    // The request can never complete: answer, drop it, and close once sent.
+    AppendError("ERR Protocol error: query buffer over client-query-buffer-limit", &out_);
+    in_.Consume(in_.size());
+    in_.ShrinkIfIdle(0);
+    closing_ = true;
+    return Flush() && !out_.empty();
   }
   return ProcessInput();
 }

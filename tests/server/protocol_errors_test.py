@@ -93,6 +93,13 @@ check("8MB value round-trips", r.get("big") == big)
 r.config_set("proto-max-bulk-len", "1mb")
 data, closed = exchange(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2000000\r\n")
 check("bulk over a lowered proto-max-bulk-len", data == b"-ERR Protocol error: invalid bulk length\r\n" and closed, repr(data))
+# A request larger than client-query-buffer-limit (lowered to 1mb) is refused.
+r.config_set("proto-max-bulk-len", "512mb")
+r.config_set("client-query-buffer-limit", "1mb")
+data, closed = exchange(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n" + b"x" * 2000000)
+check("query buffer over client-query-buffer-limit",
+      data == b"-ERR Protocol error: query buffer over client-query-buffer-limit\r\n" and closed,
+      repr(data[:100]))
 check("server still serves at the end", ping_still_works())
 if failures:
     print(f"{len(failures)} check(s) failed")
