@@ -24,6 +24,13 @@ expect "CONFIG SET loglevel" "OK" "$(r CONFIG SET loglevel verbose)"
 expect "CONFIG RESETSTAT" "OK" "$(r CONFIG RESETSTAT)"
 check_server_clean
 
+# SIGTERM: a clean shutdown with exit status 0.
+kill -TERM "$SERVER_PID"
+for _ in $(seq 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.05; done
+wait "$SERVER_PID"; expect "exit status after SIGTERM" "0" "$?"
+grep -q "Received SIGTERM scheduling shutdown" "$SERVER_LOG" && pass "SIGTERM logged" \
+  || fail "SIGTERM not logged"
+
 # Bad settings: exit 1 with a message naming the problem.
 startup_error() {  # startup_error NAME WANT-IN-MESSAGE ARGS...
   local name=$1 want=$2; shift 2
@@ -39,5 +46,6 @@ startup_error "missing value" "option '--port' needs a value" --port
 printf 'port 1234\nnot-a-setting 5\n' >"$WORK/bad.conf"
 startup_error "config file line" "$WORK/bad.conf:2: unknown setting 'not-a-setting'" --config "$WORK/bad.conf"
 startup_error "missing dir" "can't chdir to '$WORK/nope'" --dir "$WORK/nope" --port "$(free_port)"
+start_server --threads 1
 startup_error "port in use" "could not create server TCP listening socket" --port "$PORT"
 finish
