@@ -8,16 +8,10 @@
 #include <string>
 
 #include "util/numbers.h"
+#include "util/strings.h"
 
 namespace cacheforge {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Checks a password against requirepass; sets the session's state.
 Reply Authenticate(CommandContext& ctx, std::string_view user, std::string_view password) {

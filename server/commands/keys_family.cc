@@ -15,25 +15,9 @@
 #include "commands/key_access.h"
 #include "util/glob.h"
 #include "util/numbers.h"
+#include "util/strings.h"
 
 namespace cacheforge {
-namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
-
 // DEL key [key ...] / UNLINK key [key ...]
 Reply DelCommand(CommandContext& ctx) {
   auto keys = ctx.args.subspan(1);
@@ -112,7 +96,7 @@ Reply SetExpire(CommandContext& ctx, bool seconds, bool absolute) {
     return Reply::Error("ERR NX and XX, GT or LT options at the same time are not compatible");
   }
   if (gt && lt) return Reply::Error("ERR GT and LT options at the same time are not compatible");
-  std::string invalid = "ERR invalid expire time in '" + Lower(ctx.arg(0)) + "' command";
+  std::string invalid = "ERR invalid expire time in '" + ToLower(ctx.arg(0)) + "' command";
   if (seconds) {
     if (when > INT64_MAX / 1000 || when < INT64_MIN / 1000) return Reply::Error(invalid);
     when *= 1000;
@@ -219,7 +203,7 @@ Reply ScanCommand(CommandContext& ctx) {
       if (!ParseInt64(ctx.arg(i + 1), &count)) return Reply::Error(errors::kNotInteger);
       if (count < 1) return Reply::Error(errors::kSyntax);
     } else if (EqualsIgnoreCase(opt, "TYPE")) {
-      type_filter = Lower(ctx.arg(i + 1));
+      type_filter = ToLower(ctx.arg(i + 1));
     } else {
       return Reply::Error(errors::kSyntax);
     }

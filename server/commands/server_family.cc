@@ -18,22 +18,10 @@
 #include "commands/key_access.h"
 #include "util/glob.h"
 #include "util/numbers.h"
+#include "util/strings.h"
 
 namespace cacheforge {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 Reply HelpLines(std::initializer_list<const char*> lines) {
   std::vector<Reply> out;
@@ -74,7 +62,7 @@ Reply ConfigSetCommand(CommandContext& ctx) {
                             std::string(ctx.arg(i)) + "'");
       }
       return Reply::Error("ERR CONFIG SET failed (possibly related to argument '" +
-                          Lower(ctx.arg(i)) + "') - " + why);
+                          ToLower(ctx.arg(i)) + "') - " + why);
     }
   }
   for (size_t i = 2; i < ctx.argc(); i += 2) {
@@ -262,7 +250,7 @@ Reply ClientListCommand(CommandContext& ctx) {
   std::vector<uint64_t> ids;
   for (size_t i = 2; i < ctx.argc(); ++i) {
     if (EqualsIgnoreCase(ctx.arg(i), "TYPE") && i + 1 < ctx.argc()) {
-      std::string type = Lower(ctx.arg(++i));
+      std::string type = ToLower(ctx.arg(++i));
       if (type != "normal" && type != "master" && type != "replica" && type != "pubsub") {
         return Reply::Error("ERR Unknown client type '" + std::string(ctx.arg(i)) + "'");
       }

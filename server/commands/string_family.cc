@@ -12,21 +12,13 @@
 
 #include "commands/key_access.h"
 #include "util/numbers.h"
+#include "util/strings.h"
 
 namespace cacheforge {
 namespace {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::string InvalidExpire(std::string_view command) {
-  std::string name(command);
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return "ERR invalid expire time in '" + name + "' command";
+  return "ERR invalid expire time in '" + ToLower(command) + "' command";
 }
 
 enum class ExpireUnit { kSeconds, kMillis, kUnixSeconds, kUnixMillis };
@@ -232,9 +224,7 @@ std::vector<std::string_view> PairKeys(const CommandContext& ctx) {
 }
 
 std::string WrongArgs(std::string_view command) {
-  std::string name(command);
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return "ERR wrong number of arguments for '" + name + "' command";
+  return "ERR wrong number of arguments for '" + ToLower(command) + "' command";
 }
 
 }  // namespace
