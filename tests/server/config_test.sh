@@ -31,6 +31,18 @@ wait "$SERVER_PID"; expect "exit status after SIGTERM" "0" "$?"
 grep -q "Received SIGTERM scheduling shutdown" "$SERVER_LOG" && pass "SIGTERM logged" \
   || fail "SIGTERM not logged"
 
+# --logfile and --loglevel verbose: the banner and the per-second SET line.
+start_server --threads 1 --loglevel verbose --logfile "$WORK/cacheforge.log"
+redis-cli -p "$PORT" -r 200 SET k v >/dev/null
+sleep 1.3
+grep -q "cacheforge-server .* starting: port=$PORT bind=127.0.0.1 threads=1" "$WORK/cacheforge.log" \
+  && pass "startup banner in the log file" || fail "no banner in $(cat "$WORK/cacheforge.log")"
+grep -qE "lockgraph: compiled (in|out), mode=" "$WORK/cacheforge.log" && pass "lockgraph mode logged" \
+  || fail "lockgraph mode not logged"
+grep -qE "Processed [0-9]+ SET operations in last second" "$WORK/cacheforge.log" \
+  && pass "per-second SET line at verbose" || fail "no per-second SET line"
+redis-cli -p "$PORT" SHUTDOWN >/dev/null 2>&1
+
 # Bad settings: exit 1 with a message naming the problem.
 startup_error() {  # startup_error NAME WANT-IN-MESSAGE ARGS...
   local name=$1 want=$2; shift 2
