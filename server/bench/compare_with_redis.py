@@ -52,8 +52,8 @@ def rss_bytes(pid):
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def bench(port, pipeline, n, clients):
-    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-t", "set,get,incr,mset",
+def bench(port, pipeline, n, clients, tests):
+    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-t", tests,
            "-n", str(n), "-c", str(clients), "-P", str(pipeline), "--csv"]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600).stdout
     rows = {}
@@ -70,7 +70,9 @@ def main():
     ap.add_argument("--off", required=True, help="cacheforge-server built with LOCKGRAPH=OFF")
     ap.add_argument("-n", type=int, default=200000)
     ap.add_argument("-c", type=int, default=50)
-    ap.add_argument("--keys", type=int, default=1000000, help="keys for the memory comparison")
+    ap.add_argument("-t", default="set,get,incr,mset", help="redis-benchmark -t list")
+    ap.add_argument("--keys", type=int, default=1000000,
+                    help="keys for the memory comparison (0: skip it)")
     args = ap.parse_args()
 
     work = tempfile.mkdtemp()
@@ -94,10 +96,12 @@ def main():
         results = {}
         for pipeline in (1, 16):
             for (name, _), port in zip(targets, ports):
-                results[(name, pipeline)] = bench(port, pipeline, args.n, args.c)
+                results[(name, pipeline)] = bench(port, pipeline, args.n, args.c, args.t)
                 subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], capture_output=True)
         memory = {}
         for (name, _), port, proc in zip(targets, ports, procs):
+            if args.keys == 0:
+                break
             subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], capture_output=True)
             time.sleep(0.2)
             before = rss_bytes(proc.pid)
@@ -114,7 +118,7 @@ def main():
     print(f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  ")
     print(f"Machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} "
           f"{platform.release()}; load average at the end {os.getloadavg()[0]:.2f}  ")
-    print(f"Each workload: `redis-benchmark -t set,get,incr,mset -n {args.n} -c {args.c} "
+    print(f"Each workload: `redis-benchmark -t {args.t} -n {args.n} -c {args.c} "
           f"-P <P> --csv`\n")
     for pipeline in (1, 16):
         print(f"### -P {pipeline}\n")
@@ -130,6 +134,8 @@ def main():
             print(f"| {name} | {rps('SET')} | {rps('GET')} | {rps('INCR')} | "
                   f"{rps('MSET (10 keys)')} | {lat('SET')} | {lat('GET')} |")
         print()
+    if not memory:
+        return 0
     print(f"### Memory: `DEBUG POPULATE {args.keys} key 100` (100-byte values), RSS growth\n")
     print("| server | keys | RSS growth | bytes per key |")
     print("|---|---:|---:|---:|")
