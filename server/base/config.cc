@@ -1,0 +1,315 @@
+// server/base/config.cc
+// -----------------------------------------------------------------------------
+// The settings table and its three readers: config file, argv, CONFIG GET/SET.
+#include "base/config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+
+#include "net/resp_parser.h"
+#include "util/glob.h"
+#include "util/numbers.h"
+
+namespace cacheforge {
+namespace {
+
+enum class Kind { kInt, kMemory, kBool, kString, kEnum };
+
+struct SettingSpec {
+  const char* name;
+  Kind kind;
+  bool runtime;  // CONFIG SET may change it
+  const char* default_value;
+  int64_t min;  // kInt and kMemory bounds
+  int64_t max;
+  const char* choices;  // kEnum: space-separated
+};
+
+constexpr int64_t kMaxInt = INT64_MAX;
+
+// The one list of settings. Keep it sorted by name.
+constexpr SettingSpec kSettings[] = {
+    {"appendfsync", Kind::kEnum, true, "everysec", 0, 0, "always everysec no"},
+    {"appendonly", Kind::kBool, true, "no", 0, 0, nullptr},
+    {"bind", Kind::kString, false, "127.0.0.1", 0, 0, nullptr},
+    {"client-query-buffer-limit", Kind::kMemory, true, "1gb", 1024 * 1024, kMaxInt, nullptr},
+    {"databases", Kind::kInt, false, "1", 1, 1, nullptr},
+    {"dir", Kind::kString, false, ".", 0, 0, nullptr},
+    {"hz", Kind::kInt, true, "10", 1, 500, nullptr},
+    {"logfile", Kind::kString, false, "", 0, 0, nullptr},
+    {"loglevel", Kind::kEnum, true, "notice", 0, 0, "debug verbose notice warning"},
+    {"maxclients", Kind::kInt, true, "10000", 1, 1000000, nullptr},
+    {"maxmemory", Kind::kMemory, true, "0", 0, kMaxInt, nullptr},
+    {"maxmemory-policy", Kind::kEnum, true, "noeviction", 0, 0,
+     "noeviction allkeys-lru volatile-lru allkeys-lfu volatile-lfu allkeys-random "
+     "volatile-random volatile-ttl"},
+    {"port", Kind::kInt, false, "6379", 0, 65535, nullptr},
+    {"proto-max-bulk-len", Kind::kMemory, true, "512mb", 1024 * 1024, kMaxInt, nullptr},
+    {"requirepass", Kind::kString, true, "", 0, 0, nullptr},
+    {"save", Kind::kString, true, "", 0, 0, nullptr},
+    {"shards", Kind::kInt, false, "16", 1, 64, nullptr},
+    {"threads", Kind::kInt, false, "0", 1, 128, nullptr},  // default: the core count
+    {"timeout", Kind::kInt, true, "0", 0, INT32_MAX, nullptr},
+};
+
+const SettingSpec* FindSpec(std::string_view name) {
+  for (const SettingSpec& spec : kSettings) {
+    if (name.size() == std::string_view(spec.name).size() &&
+        std::equal(name.begin(), name.end(), spec.name, [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == b;
+        })) {
+      return &spec;
+    }
+  }
+  return nullptr;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Checks `value` against `spec`; on success `*canonical` is the stored form.
+bool Validate(const SettingSpec& spec, std::string_view value, std::string* canonical,
+              std::string* error) {
+  switch (spec.kind) {
+    case Kind::kInt: {
+      int64_t n = 0;
+      if (!ParseInt64(value, &n)) {
+        *error = "argument couldn't be parsed into an integer";
+        return false;
+      }
+      if (n < spec.min || n > spec.max) {
+        *error = "argument must be between " + std::to_string(spec.min) + " and " +
+                 std::to_string(spec.max) + " inclusive";
+        return false;
+      }
+      *canonical = std::to_string(n);
+      return true;
+    }
+    case Kind::kMemory: {
+      int64_t n = 0;
+      if (!ParseMemorySize(value, &n)) {
+        *error = "argument must be a memory value";
+        return false;
+      }
+      if (n < spec.min || n > spec.max) {
+        *error = "argument must be a memory value between " + std::to_string(spec.min) + " and " +
+                 std::to_string(spec.max) + " bytes";
+        return false;
+      }
+      *canonical = std::to_string(n);
+      return true;
+    }
+    case Kind::kBool: {
+      std::string v = Lower(value);
+      if (v != "yes" && v != "no") {
+        *error = "argument must be 'yes' or 'no'";
+        return false;
+      }
+      *canonical = v;
+      return true;
+    }
+    case Kind::kEnum: {
+      std::string v = Lower(value);
+      std::string_view choices = spec.choices;
+      size_t start = 0;
+      while (start < choices.size()) {
+        size_t end = choices.find(' ', start);
+        if (end == std::string_view::npos) end = choices.size();
+        if (choices.substr(start, end - start) == v) {
+          *canonical = v;
+          return true;
+        }
+        start = end + 1;
+      }
+      std::string list(spec.choices);
+      for (size_t at = list.find(' '); at != std::string::npos; at = list.find(' ', at + 2)) {
+        list.replace(at, 1, ", ");
+      }
+      *error = "argument(s) must be one of the following: " + list;
+      return false;
+    }
+    case Kind::kString:
+      *canonical = std::string(value);
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Config::Config() {
+  std::unique_lock lock(mu_);
+  for (const SettingSpec& spec : kSettings) {
+    // Defaults go through the same validation, so "1gb" is stored as bytes.
+    std::string canonical = spec.default_value, error;
+    if (spec.kind != Kind::kInt || std::string_view(spec.name) != "threads") {
+      Validate(spec, spec.default_value, &canonical, &error);
+    }
+    values_[spec.name] = canonical;
+  }
+  unsigned cores = std::thread::hardware_concurrency();
+  values_["threads"] = std::to_string(std::clamp(cores == 0 ? 1u : cores, 1u, 128u));
+  for (const SettingSpec& spec : kSettings) MirrorLocked(spec.name);
+}
+
+void Config::MirrorLocked(const std::string& name) {
+  const std::string& value = values_[name];
+  if (name == "proto-max-bulk-len") {
+    proto_max_bulk_len_.store(std::stoll(value), std::memory_order_relaxed);
+  } else if (name == "client-query-buffer-limit") {
+    client_query_buffer_limit_.store(std::stoll(value), std::memory_order_relaxed);
+  } else if (name == "hz") {
+    hz_.store(std::stoi(value), std::memory_order_relaxed);
+  } else if (name == "requirepass") {
+    requires_password_.store(!value.empty(), std::memory_order_relaxed);
+  } else if (name == "loglevel") {
+    LogLevel level = value == "debug"     ? LogLevel::kDebug
+                     : value == "verbose" ? LogLevel::kVerbose
+                     : value == "warning" ? LogLevel::kWarning
+                                          : LogLevel::kNotice;
+    loglevel_.store(level, std::memory_order_relaxed);
+  }
+}
+
+bool Config::Set(std::string_view name, std::string_view value, bool at_runtime,
+                 std::string* error) {
+  const SettingSpec* spec = FindSpec(name);
+  if (spec == nullptr) {
+    *error = "unknown setting '" + std::string(name) + "'";
+    return false;
+  }
+  if (at_runtime && !spec->runtime) {
+    *error = "can't set immutable config";
+    return false;
+  }
+  std::string canonical;
+  if (!Validate(*spec, value, &canonical, error)) return false;
+  std::unique_lock lock(mu_);
+  values_[spec->name] = std::move(canonical);
+  MirrorLocked(spec->name);
+  return true;
+}
+
+bool Config::Check(std::string_view name, std::string_view value, bool at_runtime,
+                   std::string* error) const {
+  const SettingSpec* spec = FindSpec(name);
+  if (spec == nullptr) {
+    *error = "unknown setting '" + std::string(name) + "'";
+    return false;
+  }
+  if (at_runtime && !spec->runtime) {
+    *error = "can't set immutable config";
+    return false;
+  }
+  std::string canonical;
+  return Validate(*spec, value, &canonical, error);
+}
+
+bool Config::Get(std::string_view name, std::string* value) const {
+  const SettingSpec* spec = FindSpec(name);
+  if (spec == nullptr) return false;
+  std::shared_lock lock(mu_);
+  *value = values_.find(spec->name)->second;
+  return true;
+}
+
+std::vector<std::pair<std::string, std::string>> Config::Match(std::string_view pattern) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::shared_lock lock(mu_);
+  for (const auto& [name, value] : values_) {
+    if (GlobMatch(pattern, name, /*nocase=*/true)) out.emplace_back(name, value);
+  }
+  return out;
+}
+
+int64_t Config::GetInt(std::string_view name) const {
+  std::string value;
+  if (!Get(name, &value)) return 0;
+  int64_t n = 0;
+  ParseInt64(value, &n);
+  return n;
+}
+
+std::string Config::GetString(std::string_view name) const {
+  std::string value;
+  Get(name, &value);
+  return value;
+}
+
+bool Config::LoadFile(const std::string& path, std::string* error) {
+  std::ifstream in(path);
+  if (!in) {
+    *error = "can't open config file '" + path + "'";
+    return false;
+  }
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    std::vector<std::string> words;
+    if (!SplitInlineArgs(line, &words)) {
+      *error = path + ":" + std::to_string(number) + ": unbalanced quotes";
+      return false;
+    }
+    if (words.empty() || words[0][0] == '#') continue;
+    if (words.size() != 2 && !(words.size() == 1 && FindSpec(words[0]) != nullptr &&
+                               FindSpec(words[0])->kind == Kind::kString)) {
+      *error = path + ":" + std::to_string(number) + ": expected 'name value', got '" + line + "'";
+      return false;
+    }
+    std::string why;
+    if (!Set(words[0], words.size() == 2 ? words[1] : "", false, &why)) {
+      *error = path + ":" + std::to_string(number) + ": " +
+               (FindSpec(words[0]) == nullptr ? why : "bad value for '" + words[0] + "': " + why);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Config::ParseArgs(int argc, char** argv, std::string* error) {
+  int i = 1;
+  // A config file comes first, so that command-line settings override it.
+  if (i < argc && std::string_view(argv[i]).substr(0, 2) != "--") {
+    if (!LoadFile(argv[i], error)) return false;
+    ++i;
+  }
+  for (int j = i; j + 1 < argc; ++j) {
+    if (std::string_view(argv[j]) == "--config") {
+      if (!LoadFile(argv[j + 1], error)) return false;
+    }
+  }
+  for (; i < argc; i += 2) {
+    std::string_view arg = argv[i];
+    if (arg.substr(0, 2) != "--" || arg.size() == 2) {
+      *error = "unexpected argument '" + std::string(arg) + "' (settings are --name value)";
+      return false;
+    }
+    std::string_view name = arg.substr(2);
+    if (i + 1 >= argc) {
+      *error = "option '" + std::string(arg) + "' needs a value";
+      return false;
+    }
+    if (name == "config") continue;
+    std::string why;
+    if (!Set(name, argv[i + 1], false, &why)) {
+      if (FindSpec(name) == nullptr) {
+        *error = "unknown option '" + std::string(arg) + "' (see --help)";
+      } else {
+        *error =
+            "bad value '" + std::string(argv[i + 1]) + "' for " + std::string(arg) + ": " + why;
+      }
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace cacheforge

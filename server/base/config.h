@@ -1,0 +1,83 @@
+// server/base/config.h
+// -----------------------------------------------------------------------------
+// Every server setting, declared once in a table (config.cc) with its type,
+// default, accepted values and whether CONFIG SET may change it at runtime. The
+// same table serves the config file (`name value` per line), the command line
+// (`--name value`) and CONFIG GET/SET, so the three can never disagree.
+//
+// Some settings are accepted and stored before the behaviour behind them
+// exists (appendonly, appendfsync, maxmemory, maxmemory-policy, maxclients,
+// timeout), so configuration files written for later versions already load.
+//
+// Thread safety: all methods may be called from any thread. Values live under
+// a lockgraph::SharedMutex ("server.config"); the few read on every request are
+// mirrored in atomics so the request path takes no lock.
+#ifndef CACHEFORGE_BASE_CONFIG_H_
+#define CACHEFORGE_BASE_CONFIG_H_
+
+#include <lockgraph/mutex.h>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cacheforge {
+
+enum class LogLevel { kDebug = 0, kVerbose = 1, kNotice = 2, kWarning = 3 };
+
+class Config {
+ public:
+  Config();
+
+  // Validates and stores one setting. `at_runtime` is true for CONFIG SET,
+  // which may not change settings that only apply at startup. On failure
+  // returns false with a message naming the setting and what it accepts.
+  bool Set(std::string_view name, std::string_view value, bool at_runtime, std::string* error);
+
+  // Set() without storing: whether Set() would accept this value.
+  bool Check(std::string_view name, std::string_view value, bool at_runtime,
+             std::string* error) const;
+
+  // The canonical text of a setting (sizes in bytes, booleans yes/no).
+  bool Get(std::string_view name, std::string* value) const;
+  // Every (name, value) whose name matches the glob `pattern`, case-insensitively.
+  std::vector<std::pair<std::string, std::string>> Match(std::string_view pattern) const;
+
+  // Loads `name value...` lines; `#` starts a comment. Errors name the line.
+  bool LoadFile(const std::string& path, std::string* error);
+  // Parses argv: `--name value` pairs; `--config FILE` (or a first argument
+  // that does not start with "--") loads a file first, as Redis does.
+  bool ParseArgs(int argc, char** argv, std::string* error);
+
+  // Fast, lock-free reads for the request path.
+  int64_t proto_max_bulk_len() const { return proto_max_bulk_len_.load(std::memory_order_relaxed); }
+  int64_t client_query_buffer_limit() const {
+    return client_query_buffer_limit_.load(std::memory_order_relaxed);
+  }
+  LogLevel loglevel() const { return loglevel_.load(std::memory_order_relaxed); }
+  int hz() const { return hz_.load(std::memory_order_relaxed); }
+  bool requires_password() const { return requires_password_.load(std::memory_order_relaxed); }
+
+  // Typed reads of startup settings.
+  int64_t GetInt(std::string_view name) const;
+  std::string GetString(std::string_view name) const;
+
+ private:
+  void MirrorLocked(const std::string& name) LOCKGRAPH_REQUIRES(mu_);
+
+  mutable lockgraph::SharedMutex mu_{"server.config"};
+  std::map<std::string, std::string, std::less<>> values_ LOCKGRAPH_GUARDED_BY(mu_);
+  std::atomic<int64_t> proto_max_bulk_len_{0};
+  std::atomic<int64_t> client_query_buffer_limit_{0};
+  std::atomic<LogLevel> loglevel_{LogLevel::kNotice};
+  std::atomic<int> hz_{10};
+  std::atomic<bool> requires_password_{false};
+};
+
+}  // namespace cacheforge
+
+#endif  // CACHEFORGE_BASE_CONFIG_H_

@@ -1,0 +1,38 @@
+// server/base/server.cc
+// -----------------------------------------------------------------------------
+// Shared server state.
+#include "base/server.h"
+
+#include <time.h>
+
+#include <random>
+
+namespace cacheforge {
+
+int64_t NowMs() { return NowUs() / 1000; }
+
+int64_t NowUs() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+Server::Server(Config* config, int loops, size_t command_count)
+    : config_(config),
+      keyspace_(static_cast<int>(config->GetInt("shards"))),
+      clients_([this](int loop) { Wake(loop); }),
+      start_ms_(NowMs()) {
+  for (int i = 0; i < loops; ++i) {
+    thread_stats_.push_back(std::make_unique<ThreadStats>(command_count));
+  }
+  std::random_device device;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 40; ++i) run_id_.push_back(kHex[device() % 16]);
+}
+
+void Server::RequestShutdown() {
+  shutdown_.store(true, std::memory_order_release);
+  for (int i = 0; i < loop_count(); ++i) Wake(i);
+}
+
+}  // namespace cacheforge

@@ -1,0 +1,77 @@
+// server/base/server.h
+// -----------------------------------------------------------------------------
+// The state one cacheforge-server process shares between its I/O threads and
+// its commands: settings, the keyspace, the client registry and the counters.
+// The event loops (net/) and the command handlers (commands/) both see it;
+// neither sees the other.
+#ifndef CACHEFORGE_BASE_SERVER_H_
+#define CACHEFORGE_BASE_SERVER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/clients.h"
+#include "base/config.h"
+#include "base/stats.h"
+#include "store/keyspace.h"
+
+namespace cacheforge {
+
+inline constexpr char kVersion[] = "0.1.0";
+
+int64_t NowMs();  // Unix time in milliseconds
+int64_t NowUs();  // Unix time in microseconds
+
+class Server {
+ public:
+  // `loops` I/O threads, each with its own ThreadStats; `command_count` sizes
+  // the per-command counters.
+  Server(Config* config, int loops, size_t command_count);
+
+  Config& config() { return *config_; }
+  Keyspace& keyspace() { return keyspace_; }
+  ClientRegistry& clients() { return clients_; }
+  ThreadStats& thread_stats(int loop) { return *thread_stats_[static_cast<size_t>(loop)]; }
+  int loop_count() const { return static_cast<int>(thread_stats_.size()); }
+
+  // Called by the net layer once the loops exist: wakes loop `i` from any thread.
+  void set_waker(std::function<void(int)> waker) { waker_ = std::move(waker); }
+  void Wake(int loop) {
+    if (waker_) waker_(loop);
+  }
+
+  // SHUTDOWN and signals: every loop stops after its current pass.
+  void RequestShutdown();
+  bool shutdown_requested() const { return shutdown_.load(std::memory_order_acquire); }
+
+  const std::string& run_id() const { return run_id_; }
+  int64_t start_ms() const { return start_ms_; }
+  int port() const { return port_; }
+  void set_port(int port) { port_ = port; }
+
+  std::atomic<uint64_t> connections_received{0};
+  std::atomic<uint64_t> rejected_connections{0};
+  std::atomic<uint64_t> connected_clients{0};
+  std::atomic<uint64_t> instantaneous_ops_per_sec{0};  // sampled once a second
+  std::atomic<uint64_t> peak_memory{0};
+  std::string config_file;  // set before the loops start; read-only after
+
+ private:
+  Config* config_;
+  Keyspace keyspace_;
+  ClientRegistry clients_;
+  std::vector<std::unique_ptr<ThreadStats>> thread_stats_;
+  std::function<void(int)> waker_;
+  std::atomic<bool> shutdown_{false};
+  std::string run_id_;
+  int64_t start_ms_;
+  int port_ = 0;
+};
+
+}  // namespace cacheforge
+
+#endif  // CACHEFORGE_BASE_SERVER_H_

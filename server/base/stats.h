@@ -1,0 +1,63 @@
+// server/base/stats.h
+// -----------------------------------------------------------------------------
+// Counters for INFO. Each I/O thread owns one ThreadStats and is its only
+// writer; INFO sums them. Counters are relaxed atomics on the thread's own
+// cache lines, so counting costs no lock and no sharing on the request path.
+#ifndef CACHEFORGE_BASE_STATS_H_
+#define CACHEFORGE_BASE_STATS_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace cacheforge {
+
+class Counter {
+ public:
+  void Add(uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
+  uint64_t Get() const { return value_.load(std::memory_order_relaxed); }
+  void Reset() { value_.store(0, std::memory_order_relaxed); }
+
+ private:
+  std::atomic<uint64_t> value_{0};
+};
+
+struct CommandCounters {
+  Counter calls;
+  Counter usec;
+  Counter failed_calls;    // the handler answered an error
+  Counter rejected_calls;  // refused before running (arity, auth)
+};
+
+struct alignas(64) ThreadStats {
+  explicit ThreadStats(size_t command_count)
+      : per_command(std::make_unique<CommandCounters[]>(command_count)),
+        command_count(command_count) {}
+
+  void Reset() {
+    for (Counter* c : {&commands, &net_input_bytes, &net_output_bytes, &keyspace_hits,
+                       &keyspace_misses, &expired_keys}) {
+      c->Reset();
+    }
+    for (size_t i = 0; i < command_count; ++i) {
+      per_command[i].calls.Reset();
+      per_command[i].usec.Reset();
+      per_command[i].failed_calls.Reset();
+      per_command[i].rejected_calls.Reset();
+    }
+  }
+
+  Counter commands;
+  Counter net_input_bytes;
+  Counter net_output_bytes;
+  Counter keyspace_hits;
+  Counter keyspace_misses;
+  Counter expired_keys;
+  std::unique_ptr<CommandCounters[]> per_command;  // indexed by CommandSpec::id
+  size_t command_count;
+};
+
+}  // namespace cacheforge
+
+#endif  // CACHEFORGE_BASE_STATS_H_

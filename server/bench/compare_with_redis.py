@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+"""Measures cacheforge-server against Debian's redis-server in one run, with
+redis-benchmark, and prints a Markdown table (the source of
+docs/benchmarks-server.md).
+
+Usage: compare_with_redis.py --on BUILD_ON_SERVER --off BUILD_OFF_SERVER [-n N]
+
+Every server listens on 127.0.0.1 only and is killed at the end. The targets
+are run in turn for each workload, so background load hits them alike.
+"""
+import argparse
+import csv
+import io
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_ready(port):
+    for _ in range(200):
+        out = subprocess.run(["redis-cli", "-p", str(port), "PING"], capture_output=True, text=True)
+        if out.stdout.strip() == "PONG":
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"server on port {port} did not start")
+
+
+def info_field(port, section, name):
+    out = subprocess.run(["redis-cli", "-p", str(port), "INFO", section], capture_output=True,
+                         text=True).stdout
+    for line in out.splitlines():
+        if line.startswith(name + ":"):
+            return int(line.split(":", 1)[1].strip())
+    raise RuntimeError(f"INFO {section} has no {name}")
+
+
+def rss_bytes(pid):
+    with open(f"/proc/{pid}/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def bench(port, pipeline, n, clients, tests):
+    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-t", tests,
+           "-n", str(n), "-c", str(clients), "-P", str(pipeline), "--csv"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600).stdout
+    rows = {}
+    for row in csv.reader(io.StringIO(out)):
+        if row and row[0] != "test":
+            # test, rps, avg, min, p50, p95, p99, max
+            rows[row[0]] = (float(row[1]), float(row[4]), float(row[6]))
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--on", required=True, help="cacheforge-server built with LOCKGRAPH=ON")
+    ap.add_argument("--off", required=True, help="cacheforge-server built with LOCKGRAPH=OFF")
+    ap.add_argument("-n", type=int, default=200000)
+    ap.add_argument("-c", type=int, default=50)
+    ap.add_argument("-t", default="set,get,incr,mset", help="redis-benchmark -t list")
+    ap.add_argument("--keys", type=int, default=1000000,
+                    help="keys for the memory comparison (0: skip it)")
+    args = ap.parse_args()
+
+    work = tempfile.mkdtemp()
+    targets = [
+        ("redis-server 7.0 (io-threads 1)", ["redis-server", "--save", "", "--appendonly", "no",
+                                             "--enable-debug-command", "yes", "--dir", work]),
+        ("cacheforge, lockgraph off, --threads 1", [args.off, "--threads", "1", "--dir", work]),
+        ("cacheforge, lockgraph off, --threads 2", [args.off, "--threads", "2", "--dir", work]),
+        ("cacheforge, lockgraph on, --threads 2", [args.on, "--threads", "2", "--dir", work]),
+    ]
+    procs = []
+    try:
+        ports = []
+        for _, cmd in targets:
+            port = free_port()
+            full = cmd + ["--port", str(port), "--bind", "127.0.0.1"]
+            procs.append(subprocess.Popen(full, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL))
+            ports.append(port)
+            wait_ready(port)
+        results = {}
+        for pipeline in (1, 16):
+            for (name, _), port in zip(targets, ports):
+                results[(name, pipeline)] = bench(port, pipeline, args.n, args.c, args.t)
+                subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], capture_output=True)
+        memory = {}
+        for (name, _), port, proc in zip(targets, ports, procs):
+            if args.keys == 0:
+                break
+            subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], capture_output=True)
+            time.sleep(0.2)
+            before = rss_bytes(proc.pid)
+            subprocess.run(["redis-cli", "-p", str(port), "DEBUG", "POPULATE", str(args.keys),
+                            "key", "100"], capture_output=True, timeout=600)
+            keys = int(subprocess.run(["redis-cli", "-p", str(port), "DBSIZE"],
+                                      capture_output=True, text=True).stdout)
+            memory[name] = (keys, rss_bytes(proc.pid) - before)
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+
+    print(f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  ")
+    print(f"Machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} "
+          f"{platform.release()}; load average at the end {os.getloadavg()[0]:.2f}  ")
+    print(f"Each workload: `redis-benchmark -t {args.t} -n {args.n} -c {args.c} "
+          f"-P <P> --csv`\n")
+    for pipeline in (1, 16):
+        print(f"### -P {pipeline}\n")
+        print("| server | SET rps | GET rps | INCR rps | MSET (10 keys) rps | SET p50/p99 ms | "
+              "GET p50/p99 ms |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for name, _ in targets:
+            r = results[(name, pipeline)]
+            def rps(t):
+                return f"{r[t][0]:,.0f}" if t in r else "-"
+            def lat(t):
+                return f"{r[t][1]:.3f} / {r[t][2]:.3f}" if t in r else "-"
+            print(f"| {name} | {rps('SET')} | {rps('GET')} | {rps('INCR')} | "
+                  f"{rps('MSET (10 keys)')} | {lat('SET')} | {lat('GET')} |")
+        print()
+    if not memory:
+        return 0
+    print(f"### Memory: `DEBUG POPULATE {args.keys} key 100` (100-byte values), RSS growth\n")
+    print("| server | keys | RSS growth | bytes per key |")
+    print("|---|---:|---:|---:|")
+    for name, _ in targets:
+        keys, grown = memory[name]
+        print(f"| {name} | {keys:,} | {grown / 2**20:,.1f} MiB | {grown / max(keys, 1):.0f} |")
+
+
+def cpu_model():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

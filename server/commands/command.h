@@ -1,0 +1,71 @@
+// server/commands/command.h
+// -----------------------------------------------------------------------------
+// What a command handler is given and what the command table says about it.
+//
+// A handler gets a CommandContext (the server, the calling client, its
+// arguments with args[0] the command name, and the time the command started)
+// and returns a Reply. The dispatcher has already checked the arity and the
+// client's authentication, so a handler only checks its own options.
+#ifndef CACHEFORGE_COMMANDS_COMMAND_H_
+#define CACHEFORGE_COMMANDS_COMMAND_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "base/clients.h"
+#include "base/server.h"
+#include "base/stats.h"
+#include "commands/reply.h"
+
+namespace cacheforge {
+
+// Per-connection state that commands may read or change.
+struct ClientSession {
+  std::shared_ptr<ClientInfo> info;
+  bool authenticated = false;
+  bool close_after_reply = false;  // QUIT, CLIENT KILL of itself
+};
+
+struct CommandContext {
+  Server& server;
+  ClientSession& client;
+  ThreadStats& stats;
+  std::span<const std::string_view> args;
+  int64_t now_ms;
+
+  size_t argc() const { return args.size(); }
+  std::string_view arg(size_t i) const { return args[i]; }
+};
+
+using CommandHandler = Reply (*)(CommandContext& ctx);
+
+// Command flags, with the names COMMAND INFO prints.
+enum CommandFlag : uint32_t {
+  kCmdWrite = 1 << 0,     // "write": may change the keyspace
+  kCmdReadonly = 1 << 1,  // "readonly"
+  kCmdFast = 1 << 2,      // "fast": O(1) or O(log n)
+  kCmdAdmin = 1 << 3,     // "admin"
+  kCmdNoAuth = 1 << 4,    // "no_auth": allowed before AUTH
+  kCmdLoading = 1 << 5,   // "loading"
+  kCmdStale = 1 << 6,     // "stale"
+  kCmdDenyOom = 1 << 7,   // "denyoom": may grow memory
+};
+
+struct CommandSpec {
+  const char* name;  // lowercase
+  int arity;         // N: exactly N arguments (name included); -N: at least N
+  uint32_t flags;
+  int first_key;  // position of the first key argument, 0 when none
+  int last_key;   // position of the last key; -1 = the last argument
+  int key_step;
+  CommandHandler handler;  // null for a container (CONFIG, CLIENT, ...)
+  const char* group;       // COMMAND DOCS group: "string", "generic", ...
+  const char* summary;
+  std::span<const CommandSpec> subcommands;  // empty unless a container
+};
+
+}  // namespace cacheforge
+
+#endif  // CACHEFORGE_COMMANDS_COMMAND_H_

@@ -1,0 +1,67 @@
+// server/commands/dispatcher.cc
+// -----------------------------------------------------------------------------
+// Command lookup, the arity check and per-command counters.
+#include "commands/dispatcher.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace cacheforge {
+namespace {
+
+bool ArityOk(int arity, size_t argc) {
+  return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+}
+
+Reply WrongArity(const CommandEntry& entry) {
+  return Reply::Error("ERR wrong number of arguments for '" + entry.full_name + "' command");
+}
+
+Reply UnknownCommand(const CommandContext& ctx) {
+  // Like Redis: the arguments are quoted, and cut once they pass 128 bytes.
+  std::string args;
+  for (size_t i = 1; i < ctx.argc() && args.size() < 128; ++i) {
+    args += "'" + std::string(ctx.arg(i).substr(0, 128 - args.size())) + "' ";
+  }
+  return Reply::Error("ERR unknown command '" + std::string(ctx.arg(0).substr(0, 128)) +
+                      "', with args beginning with: " + args);
+}
+
+}  // namespace
+
+Reply Dispatch(CommandContext& ctx) {
+  const CommandEntry* entry = CommandTable::Get().Find(ctx.arg(0));
+  if (entry == nullptr) return UnknownCommand(ctx);
+  if (!entry->subcommands.empty() && ctx.argc() >= 2) {
+    const CommandEntry* sub = CommandTable::FindSub(*entry, ctx.arg(1));
+    if (sub == nullptr) {
+      std::string upper = entry->spec->name;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return Reply::Error("ERR unknown subcommand '" + std::string(ctx.arg(1).substr(0, 128)) +
+                          "'. Try " + upper + " HELP.");
+    }
+    entry = sub;
+  }
+  CommandCounters& counters = ctx.stats.per_command[entry->id];
+  const CommandSpec& spec = *entry->spec;
+  if (!ArityOk(spec.arity, ctx.argc()) || spec.handler == nullptr) {
+    counters.rejected_calls.Add();
+    return WrongArity(*entry);
+  }
+  if (!(spec.flags & kCmdNoAuth) && !ctx.client.authenticated &&
+      ctx.server.config().requires_password()) {
+    counters.rejected_calls.Add();
+    return Reply::Error(errors::kNoAuth);
+  }
+  ctx.client.info->last_command.store(entry->full_name.c_str(), std::memory_order_relaxed);
+  int64_t start = NowUs();
+  Reply reply = spec.handler(ctx);
+  counters.usec.Add(static_cast<uint64_t>(std::max<int64_t>(NowUs() - start, 0)));
+  counters.calls.Add();
+  if (reply.is_error()) counters.failed_calls.Add();
+  ctx.stats.commands.Add();
+  return reply;
+}
+
+}  // namespace cacheforge

@@ -1,0 +1,20 @@
+// server/commands/dispatcher.h
+// -----------------------------------------------------------------------------
+// Runs one request: looks the command (and subcommand) up in the command table,
+// checks arity — the only place arity is checked — and authentication, calls
+// the handler, and counts the call. Returns the handler's Reply, or the error
+// Redis gives for an unknown command, a wrong argument count or NOAUTH.
+#ifndef CACHEFORGE_COMMANDS_DISPATCHER_H_
+#define CACHEFORGE_COMMANDS_DISPATCHER_H_
+
+#include "commands/command.h"
+#include "commands/command_table.h"
+
+namespace cacheforge {
+
+// `ctx.args` must not be empty.
+Reply Dispatch(CommandContext& ctx);
+
+}  // namespace cacheforge
+
+#endif  // CACHEFORGE_COMMANDS_DISPATCHER_H_

@@ -1,0 +1,279 @@
+// server/commands/info_command.cc
+// -----------------------------------------------------------------------------
+// INFO [section ...]: Redis's sections and field names, so monitoring that
+// reads Redis reads cacheforge.
+#include <lockgraph/mutex.h>
+#include <malloc.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "commands/command_table.h"
+#include "commands/server_family.h"
+
+namespace cacheforge {
+namespace {
+
+std::string Human(uint64_t bytes) {
+  static constexpr const char* kUnits[] = {"B", "K", "M", "G", "T"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  char buf[32];
+  if (unit == 0) {
+    std::snprintf(buf, sizeof(buf), "%lluB", static_cast<unsigned long long>(bytes));
+  } else {
+    std::snprintf(buf, sizeof(buf), "%.2f%s", value, kUnits[unit]);
+  }
+  return buf;
+}
+
+uint64_t RssBytes() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+uint64_t UsedMemory() {
+  struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+class InfoWriter {
+ public:
+  void Section(const char* name) {
+    if (!text_.empty()) text_ += "\r\n";
+    text_ += "# ";
+    text_ += name;
+    text_ += "\r\n";
+  }
+  void Field(const std::string& name, const std::string& value) {
+    text_ += name;
+    text_ += ':';
+    text_ += value;
+    text_ += "\r\n";
+  }
+  void Field(const std::string& name, uint64_t value) { Field(name, std::to_string(value)); }
+  void Field(const std::string& name, int64_t value) { Field(name, std::to_string(value)); }
+  std::string Take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
+uint64_t Sum(Server& server, Counter ThreadStats::*counter) {
+  uint64_t total = 0;
+  for (int i = 0; i < server.loop_count(); ++i) total += (server.thread_stats(i).*counter).Get();
+  return total;
+}
+
+void ServerSection(CommandContext& ctx, InfoWriter& w) {
+  Server& server = ctx.server;
+  utsname name;
+  uname(&name);
+  int64_t uptime = (ctx.now_ms - server.start_ms()) / 1000;
+  w.Section("Server");
+  w.Field("redis_version", std::string("7.0.0"));
+  w.Field("cacheforge_version", std::string(kVersion));
+  w.Field("redis_mode", std::string("standalone"));
+  w.Field("os", std::string(name.sysname) + " " + name.release + " " + name.machine);
+  w.Field("arch_bits", std::string("64"));
+  w.Field("multiplexing_api", std::string("epoll"));
+  w.Field("process_id", static_cast<int64_t>(getpid()));
+  w.Field("run_id", server.run_id());
+  w.Field("tcp_port", static_cast<int64_t>(server.port()));
+  w.Field("server_time_usec", NowUs());
+  w.Field("uptime_in_seconds", uptime);
+  w.Field("uptime_in_days", uptime / 86400);
+  w.Field("hz", static_cast<int64_t>(server.config().hz()));
+  w.Field("configured_hz", static_cast<int64_t>(server.config().hz()));
+  w.Field("io_threads_active", static_cast<int64_t>(server.loop_count() > 1));
+  w.Field("server_threads", static_cast<int64_t>(server.loop_count()));
+  w.Field("keyspace_shards", static_cast<int64_t>(server.keyspace().shard_count()));
+  w.Field("lockgraph", std::string(LOCKGRAPH_ON ? "on" : "off"));
+  w.Field("config_file", server.config_file);
+}
+
+void ClientsSection(CommandContext& ctx, InfoWriter& w) {
+  w.Section("Clients");
+  w.Field("connected_clients", ctx.server.connected_clients.load());
+  w.Field("maxclients", ctx.server.config().GetInt("maxclients"));
+  w.Field("blocked_clients", uint64_t{0});
+  w.Field("tracking_clients", uint64_t{0});
+}
+
+void MemorySection(CommandContext& ctx, InfoWriter& w) {
+  Keyspace& keyspace = ctx.server.keyspace();
+  uint64_t dataset = 0;
+  for (int i = 0; i < keyspace.shard_count(); ++i) {
+    std::lock_guard lock(keyspace.shard(i).mu());
+    dataset += keyspace.shard(i).MemoryLocked();
+  }
+  uint64_t used = UsedMemory();
+  uint64_t peak = std::max(ctx.server.peak_memory.load(), used);
+  ctx.server.peak_memory.store(peak);
+  uint64_t maxmemory = static_cast<uint64_t>(ctx.server.config().GetInt("maxmemory"));
+  uint64_t rss = RssBytes();
+  w.Section("Memory");
+  w.Field("used_memory", used);
+  w.Field("used_memory_human", Human(used));
+  w.Field("used_memory_rss", rss);
+  w.Field("used_memory_rss_human", Human(rss));
+  w.Field("used_memory_peak", peak);
+  w.Field("used_memory_peak_human", Human(peak));
+  w.Field("used_memory_dataset", dataset);
+  w.Field("total_system_memory", static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                                     static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
+  w.Field("maxmemory", maxmemory);
+  w.Field("maxmemory_human", Human(maxmemory));
+  w.Field("maxmemory_policy", ctx.server.config().GetString("maxmemory-policy"));
+  char ratio[32];
+  std::snprintf(ratio, sizeof(ratio), "%.2f", used == 0 ? 0.0 : static_cast<double>(rss) / used);
+  w.Field("mem_fragmentation_ratio", std::string(ratio));
+  w.Field("mem_allocator", std::string("libc"));
+  w.Field("lockgraph_memory", lockgraph::GetStats().memory_bytes);
+}
+
+void PersistenceSection(CommandContext& ctx, InfoWriter& w) {
+  w.Section("Persistence");
+  w.Field("loading", uint64_t{0});
+  w.Field("async_loading", uint64_t{0});
+  w.Field("rdb_changes_since_last_save", uint64_t{0});
+  w.Field("rdb_bgsave_in_progress", uint64_t{0});
+  w.Field("rdb_last_save_time", ctx.server.start_ms() / 1000);
+  w.Field("rdb_last_bgsave_status", std::string("ok"));
+  w.Field("aof_enabled",
+          static_cast<uint64_t>(ctx.server.config().GetString("appendonly") == "yes"));
+  w.Field("aof_rewrite_in_progress", uint64_t{0});
+  w.Field("aof_last_write_status", std::string("ok"));
+}
+
+void StatsSection(CommandContext& ctx, InfoWriter& w) {
+  Server& s = ctx.server;
+  w.Section("Stats");
+  w.Field("total_connections_received", s.connections_received.load());
+  w.Field("total_commands_processed", Sum(s, &ThreadStats::commands));
+  w.Field("instantaneous_ops_per_sec", s.instantaneous_ops_per_sec.load());
+  w.Field("total_net_input_bytes", Sum(s, &ThreadStats::net_input_bytes));
+  w.Field("total_net_output_bytes", Sum(s, &ThreadStats::net_output_bytes));
+  w.Field("rejected_connections", s.rejected_connections.load());
+  w.Field("expired_keys", Sum(s, &ThreadStats::expired_keys));
+  w.Field("evicted_keys", uint64_t{0});
+  w.Field("keyspace_hits", Sum(s, &ThreadStats::keyspace_hits));
+  w.Field("keyspace_misses", Sum(s, &ThreadStats::keyspace_misses));
+  lockgraph::Stats lg = lockgraph::GetStats();
+  w.Field("lockgraph_reports", lg.reports);
+  w.Field("lockgraph_classes", lg.classes);
+  w.Field("lockgraph_class_edges", lg.class_edges);
+}
+
+void ReplicationSection(CommandContext& ctx, InfoWriter& w) {
+  w.Section("Replication");
+  w.Field("role", std::string("master"));
+  w.Field("connected_slaves", uint64_t{0});
+  w.Field("master_failover_state", std::string("no-failover"));
+  w.Field("master_replid", ctx.server.run_id());
+  w.Field("master_repl_offset", uint64_t{0});
+}
+
+void CpuSection(InfoWriter& w) {
+  auto seconds = [](const timeval& tv) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(tv.tv_sec),
+                  static_cast<long>(tv.tv_usec));
+    return std::string(buf);
+  };
+  rusage self, children;
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  w.Section("CPU");
+  w.Field("used_cpu_sys", seconds(self.ru_stime));
+  w.Field("used_cpu_user", seconds(self.ru_utime));
+  w.Field("used_cpu_sys_children", seconds(children.ru_stime));
+  w.Field("used_cpu_user_children", seconds(children.ru_utime));
+}
+
+void CommandStatsSection(CommandContext& ctx, InfoWriter& w) {
+  w.Section("Commandstats");
+  for (const auto& entry : CommandTable::Get().all()) {
+    uint64_t calls = 0, usec = 0, failed = 0, rejected = 0;
+    for (int i = 0; i < ctx.server.loop_count(); ++i) {
+      const CommandCounters& c = ctx.server.thread_stats(i).per_command[entry->id];
+      calls += c.calls.Get();
+      usec += c.usec.Get();
+      failed += c.failed_calls.Get();
+      rejected += c.rejected_calls.Get();
+    }
+    if (calls == 0 && rejected == 0) continue;
+    char line[256];
+    std::snprintf(line, sizeof(line),
+                  "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
+                  static_cast<unsigned long long>(calls), static_cast<unsigned long long>(usec),
+                  calls == 0 ? 0.0 : static_cast<double>(usec) / static_cast<double>(calls),
+                  static_cast<unsigned long long>(rejected),
+                  static_cast<unsigned long long>(failed));
+    w.Field("cmdstat_" + entry->full_name, std::string(line));
+  }
+}
+
+void KeyspaceSection(CommandContext& ctx, InfoWriter& w) {
+  Keyspace& keyspace = ctx.server.keyspace();
+  uint64_t keys = 0, expires = 0;
+  for (int i = 0; i < keyspace.shard_count(); ++i) {
+    std::lock_guard lock(keyspace.shard(i).mu());
+    keys += keyspace.shard(i).SizeLocked();
+    expires += keyspace.shard(i).VolatileCountLocked();
+  }
+  w.Section("Keyspace");
+  if (keys > 0) {
+    w.Field("db0",
+            "keys=" + std::to_string(keys) + ",expires=" + std::to_string(expires) + ",avg_ttl=0");
+  }
+}
+
+}  // namespace
+
+// INFO [section [section ...]]
+Reply InfoCommand(CommandContext& ctx) {
+  static const std::set<std::string> kDefault = {"server", "clients",     "memory", "persistence",
+                                                 "stats",  "replication", "cpu",    "keyspace"};
+  std::set<std::string> wanted;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    std::string name(ctx.arg(i));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "default") {
+      wanted.insert(kDefault.begin(), kDefault.end());
+    } else if (name == "all" || name == "everything") {
+      wanted.insert(kDefault.begin(), kDefault.end());
+      wanted.insert("commandstats");
+    } else {
+      wanted.insert(name);
+    }
+  }
+  if (ctx.argc() == 1) wanted = kDefault;
+  InfoWriter w;
+  if (wanted.count("server")) ServerSection(ctx, w);
+  if (wanted.count("clients")) ClientsSection(ctx, w);
+  if (wanted.count("memory")) MemorySection(ctx, w);
+  if (wanted.count("persistence")) PersistenceSection(ctx, w);
+  if (wanted.count("stats")) StatsSection(ctx, w);
+  if (wanted.count("replication")) ReplicationSection(ctx, w);
+  if (wanted.count("cpu")) CpuSection(w);
+  if (wanted.count("commandstats")) CommandStatsSection(ctx, w);
+  if (wanted.count("keyspace")) KeyspaceSection(ctx, w);
+  return Reply::Bulk(w.Take());
+}
+
+}  // namespace cacheforge

@@ -1,0 +1,99 @@
+// server/commands/key_access.h
+// -----------------------------------------------------------------------------
+// How command handlers reach keys: KeyLock holds the one shard of a single
+// key; KeysLock holds every shard of a set of keys, taken in ascending shard
+// order through ShardSetLock. Both apply lazy expiry on lookup and count
+// keyspace hits, misses and expirations in the calling thread's stats.
+#ifndef CACHEFORGE_COMMANDS_KEY_ACCESS_H_
+#define CACHEFORGE_COMMANDS_KEY_ACCESS_H_
+
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "commands/command.h"
+#include "store/keyspace.h"
+
+namespace cacheforge {
+
+class KeyLock {
+ public:
+  KeyLock(CommandContext& ctx, std::string_view key)
+      : ctx_(ctx),
+        key_(key),
+        hash_(Keyspace::Hash(key)),
+        shard_(ctx.server.keyspace().ShardFor(hash_)),
+        lock_(shard_.mu()) {}
+
+  // The live entry, or null.
+  Entry* Find() {
+    uint64_t expired = 0;
+    Entry* e = shard_.FindLocked(key_, hash_, ctx_.now_ms, &expired);
+    if (expired != 0) ctx_.stats.expired_keys.Add(expired);
+    return e;
+  }
+  // Find() that also counts a keyspace hit or miss (read commands).
+  Entry* FindForRead() {
+    Entry* e = Find();
+    (e != nullptr ? ctx_.stats.keyspace_hits : ctx_.stats.keyspace_misses).Add();
+    return e;
+  }
+  // Adds the key with an empty value; it must not be live.
+  Entry* Insert() { return shard_.InsertLocked(std::string(key_), hash_); }
+  void Erase(Entry* e) { shard_.EraseLocked(e); }
+  // Replaces the value and, unless `keep_ttl`, clears the TTL.
+  void Assign(Entry* e, std::string_view value, bool keep_ttl = false) {
+    shard_.MutateValueLocked(e, [&](std::string& v) { v.assign(value); });
+    if (!keep_ttl && e->expire_at_ms != kNoExpiry) shard_.SetExpireLocked(e, kNoExpiry);
+  }
+  Shard& shard() { return shard_; }
+
+ private:
+  CommandContext& ctx_;
+  std::string_view key_;
+  uint64_t hash_;
+  Shard& shard_;
+  std::lock_guard<lockgraph::Mutex> lock_;
+};
+
+class KeysLock {
+ public:
+  KeysLock(CommandContext& ctx, std::span<const std::string_view> keys)
+      : ctx_(ctx), lock_(ctx.server.keyspace(), ctx.server.keyspace().ShardMask(keys)) {}
+  // For a mask computed by the caller (e.g. every shard).
+  KeysLock(CommandContext& ctx, uint64_t mask) : ctx_(ctx), lock_(ctx.server.keyspace(), mask) {}
+
+  Entry* Find(std::string_view key) {
+    uint64_t hash = Keyspace::Hash(key);
+    uint64_t expired = 0;
+    Entry* e = ctx_.server.keyspace().ShardFor(hash).FindLocked(key, hash, ctx_.now_ms, &expired);
+    if (expired != 0) ctx_.stats.expired_keys.Add(expired);
+    return e;
+  }
+  Entry* FindForRead(std::string_view key) {
+    Entry* e = Find(key);
+    (e != nullptr ? ctx_.stats.keyspace_hits : ctx_.stats.keyspace_misses).Add();
+    return e;
+  }
+  Shard& ShardOf(std::string_view key) {
+    return ctx_.server.keyspace().ShardFor(Keyspace::Hash(key));
+  }
+  // Sets `key` to `value` with no TTL, creating it when missing.
+  void Put(std::string_view key, std::string_view value) {
+    uint64_t hash = Keyspace::Hash(key);
+    Shard& shard = ctx_.server.keyspace().ShardFor(hash);
+    Entry* e = Find(key);
+    if (e == nullptr) e = shard.InsertLocked(std::string(key), hash);
+    shard.MutateValueLocked(e, [&](std::string& v) { v.assign(value); });
+    if (e->expire_at_ms != kNoExpiry) shard.SetExpireLocked(e, kNoExpiry);
+  }
+
+ private:
+  CommandContext& ctx_;
+  ShardSetLock lock_;
+};
+
+}  // namespace cacheforge
+
+#endif  // CACHEFORGE_COMMANDS_KEY_ACCESS_H_

@@ -1,0 +1,277 @@
+// server/commands/keys_family.cc
+// -----------------------------------------------------------------------------
+// Generic key commands. Commands over several keys (DEL, EXISTS, RENAME) lock
+// all involved shards at once in ascending order, so each is atomic; commands
+// over the whole keyspace (KEYS, SCAN, DBSIZE) visit one shard at a time, as
+// a snapshot of all shards would stall every client.
+#include "commands/keys_family.h"
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+#include <random>
+#include <string>
+
+#include "commands/key_access.h"
+#include "util/glob.h"
+#include "util/numbers.h"
+#include "util/strings.h"
+
+namespace cacheforge {
+// DEL key [key ...] / UNLINK key [key ...]
+Reply DelCommand(CommandContext& ctx) {
+  auto keys = ctx.args.subspan(1);
+  KeysLock lock(ctx, keys);
+  int64_t deleted = 0;
+  for (std::string_view key : keys) {
+    if (Entry* e = lock.Find(key)) {
+      lock.ShardOf(key).EraseLocked(e);
+      ++deleted;
+    }
+  }
+  return Reply::Integer(deleted);
+}
+
+// EXISTS key [key ...] (a key named twice counts twice)
+Reply ExistsCommand(CommandContext& ctx) {
+  auto keys = ctx.args.subspan(1);
+  KeysLock lock(ctx, keys);
+  int64_t found = 0;
+  for (std::string_view key : keys) found += lock.Find(key) != nullptr ? 1 : 0;
+  return Reply::Integer(found);
+}
+
+// TYPE key
+Reply TypeCommand(CommandContext& ctx) {
+  KeyLock key(ctx, ctx.arg(1));
+  return Reply::Status(key.Find() != nullptr ? "string" : "none");
+}
+
+namespace {
+
+// RENAME/RENAMENX: moves src to dst, keeping src's TTL.
+Reply Rename(CommandContext& ctx, bool only_if_new) {
+  std::string_view names[2] = {ctx.arg(1), ctx.arg(2)};
+  KeysLock lock(ctx, names);
+  Entry* src = lock.Find(names[0]);
+  if (src == nullptr) return Reply::Error(errors::kNoSuchKey);
+  if (names[0] == names[1]) return only_if_new ? Reply::Integer(0) : Reply::Ok();
+  Entry* dst = lock.Find(names[1]);
+  if (dst != nullptr && only_if_new) return Reply::Integer(0);
+  Shard& dst_shard = lock.ShardOf(names[1]);
+  if (dst == nullptr) dst = dst_shard.InsertLocked(std::string(names[1]), Keyspace::Hash(names[1]));
+  dst_shard.MutateValueLocked(dst, [&](std::string& v) { v.assign(src->value); });
+  dst_shard.SetExpireLocked(dst, src->expire_at_ms);
+  lock.ShardOf(names[0]).EraseLocked(src);
+  return only_if_new ? Reply::Integer(1) : Reply::Ok();
+}
+
+}  // namespace
+
+Reply RenameCommand(CommandContext& ctx) { return Rename(ctx, false); }
+Reply RenameNxCommand(CommandContext& ctx) { return Rename(ctx, true); }
+
+namespace {
+
+// EXPIRE key seconds [NX | XX | GT | LT] and its three siblings.
+Reply SetExpire(CommandContext& ctx, bool seconds, bool absolute) {
+  int64_t when = 0;
+  if (!ParseInt64(ctx.arg(2), &when)) return Reply::Error(errors::kNotInteger);
+  bool nx = false, xx = false, gt = false, lt = false;
+  for (size_t i = 3; i < ctx.argc(); ++i) {
+    std::string_view opt = ctx.arg(i);
+    if (EqualsIgnoreCase(opt, "NX")) {
+      nx = true;
+    } else if (EqualsIgnoreCase(opt, "XX")) {
+      xx = true;
+    } else if (EqualsIgnoreCase(opt, "GT")) {
+      gt = true;
+    } else if (EqualsIgnoreCase(opt, "LT")) {
+      lt = true;
+    } else {
+      return Reply::Error("ERR Unsupported option " + std::string(opt));
+    }
+  }
+  if (nx && (xx || gt || lt)) {
+    return Reply::Error("ERR NX and XX, GT or LT options at the same time are not compatible");
+  }
+  if (gt && lt) return Reply::Error("ERR GT and LT options at the same time are not compatible");
+  std::string invalid = "ERR invalid expire time in '" + ToLower(ctx.arg(0)) + "' command";
+  if (seconds) {
+    if (when > INT64_MAX / 1000 || when < INT64_MIN / 1000) return Reply::Error(invalid);
+    when *= 1000;
+  }
+  if (!absolute) {
+    if ((when > 0 && ctx.now_ms > INT64_MAX - when)) return Reply::Error(invalid);
+    when += ctx.now_ms;
+  }
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.Find();
+  if (e == nullptr) return Reply::Integer(0);
+  int64_t current = e->expire_at_ms;
+  // A key without a TTL counts as expiring never (infinitely late) for GT/LT.
+  if (nx && current != kNoExpiry) return Reply::Integer(0);
+  if (xx && current == kNoExpiry) return Reply::Integer(0);
+  if (gt && (current == kNoExpiry || when <= current)) return Reply::Integer(0);
+  if (lt && current != kNoExpiry && when >= current) return Reply::Integer(0);
+  if (when <= ctx.now_ms) {
+    key.Erase(e);
+  } else {
+    key.shard().SetExpireLocked(e, when);
+  }
+  return Reply::Integer(1);
+}
+
+// TTL/PTTL/EXPIRETIME/PEXPIRETIME: -2 no key, -1 no TTL.
+Reply ReadExpire(CommandContext& ctx, bool seconds, bool absolute) {
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.FindForRead();
+  if (e == nullptr) return Reply::Integer(-2);
+  if (e->expire_at_ms == kNoExpiry) return Reply::Integer(-1);
+  int64_t value = absolute ? e->expire_at_ms : std::max<int64_t>(e->expire_at_ms - ctx.now_ms, 0);
+  if (seconds) value = absolute ? value / 1000 : (value + 500) / 1000;
+  return Reply::Integer(value);
+}
+
+}  // namespace
+
+Reply ExpireCommand(CommandContext& ctx) { return SetExpire(ctx, true, false); }
+Reply PExpireCommand(CommandContext& ctx) { return SetExpire(ctx, false, false); }
+Reply ExpireAtCommand(CommandContext& ctx) { return SetExpire(ctx, true, true); }
+Reply PExpireAtCommand(CommandContext& ctx) { return SetExpire(ctx, false, true); }
+Reply TtlCommand(CommandContext& ctx) { return ReadExpire(ctx, true, false); }
+Reply PTtlCommand(CommandContext& ctx) { return ReadExpire(ctx, false, false); }
+Reply ExpireTimeCommand(CommandContext& ctx) { return ReadExpire(ctx, true, true); }
+Reply PExpireTimeCommand(CommandContext& ctx) { return ReadExpire(ctx, false, true); }
+
+// PERSIST key
+Reply PersistCommand(CommandContext& ctx) {
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.Find();
+  if (e == nullptr || e->expire_at_ms == kNoExpiry) return Reply::Integer(0);
+  key.shard().SetExpireLocked(e, kNoExpiry);
+  return Reply::Integer(1);
+}
+
+// KEYS pattern
+Reply KeysCommand(CommandContext& ctx) {
+  std::string_view pattern = ctx.arg(1);
+  bool all = pattern == "*";
+  std::vector<Reply> keys;
+  Keyspace& keyspace = ctx.server.keyspace();
+  for (int i = 0; i < keyspace.shard_count(); ++i) {
+    Shard& shard = keyspace.shard(i);
+    std::lock_guard lock(shard.mu());
+    uint64_t cursor = 0;
+    do {
+      cursor = shard.DictLocked().Scan(cursor, [&](Entry* e) {
+        if (e->expire_at_ms != kNoExpiry && e->expire_at_ms <= ctx.now_ms) return;
+        if (all || GlobMatch(pattern, e->key)) keys.push_back(Reply::Bulk(e->key));
+      });
+    } while (cursor != 0);
+  }
+  return Reply::Array(std::move(keys));
+}
+
+// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+//
+// The cursor is the shard's Dict cursor times 64 plus the shard index, so one
+// SCAN walks shard 0 to the end, then shard 1, and so on.
+Reply ScanCommand(CommandContext& ctx) {
+  uint64_t cursor = 0;
+  {
+    std::string_view text = ctx.arg(1);
+    if (text.empty() || text.size() > 20) return Reply::Error("ERR invalid cursor");
+    for (char c : text) {
+      if (c < '0' || c > '9') return Reply::Error("ERR invalid cursor");
+      uint64_t digit = static_cast<uint64_t>(c - '0');
+      if (cursor > (UINT64_MAX - digit) / 10) return Reply::Error("ERR invalid cursor");
+      cursor = cursor * 10 + digit;
+    }
+  }
+  std::string_view pattern;
+  bool has_pattern = false;
+  int64_t count = 10;
+  std::string type_filter;
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    std::string_view opt = ctx.arg(i);
+    if (i + 1 >= ctx.argc()) return Reply::Error(errors::kSyntax);
+    if (EqualsIgnoreCase(opt, "MATCH")) {
+      pattern = ctx.arg(i + 1);
+      has_pattern = !(pattern == "*");
+    } else if (EqualsIgnoreCase(opt, "COUNT")) {
+      if (!ParseInt64(ctx.arg(i + 1), &count)) return Reply::Error(errors::kNotInteger);
+      if (count < 1) return Reply::Error(errors::kSyntax);
+    } else if (EqualsIgnoreCase(opt, "TYPE")) {
+      type_filter = ToLower(ctx.arg(i + 1));
+    } else {
+      return Reply::Error(errors::kSyntax);
+    }
+  }
+  Keyspace& keyspace = ctx.server.keyspace();
+  int shard_index = static_cast<int>(cursor % 64);
+  uint64_t dict_cursor = cursor / 64;
+  std::vector<Reply> keys;
+  // Like Redis, bound the buckets visited so a sparse table cannot stall us.
+  int64_t budget = count * 10;
+  while (shard_index < keyspace.shard_count() && budget > 0 &&
+         static_cast<int64_t>(keys.size()) < count) {
+    Shard& shard = keyspace.shard(shard_index);
+    std::lock_guard lock(shard.mu());
+    do {
+      dict_cursor = shard.DictLocked().Scan(dict_cursor, [&](Entry* e) {
+        if (e->expire_at_ms != kNoExpiry && e->expire_at_ms <= ctx.now_ms) return;
+        if (has_pattern && !GlobMatch(pattern, e->key)) return;
+        if (!type_filter.empty() && type_filter != "string") return;
+        keys.push_back(Reply::Bulk(e->key));
+      });
+    } while (dict_cursor != 0 && --budget > 0 && static_cast<int64_t>(keys.size()) < count);
+    if (dict_cursor == 0) ++shard_index;
+  }
+  uint64_t next = shard_index >= keyspace.shard_count() ? 0 : dict_cursor * 64 + shard_index;
+  std::vector<Reply> reply;
+  reply.push_back(Reply::Bulk(std::to_string(next)));
+  reply.push_back(Reply::Array(std::move(keys)));
+  return Reply::Array(std::move(reply));
+}
+
+// RANDOMKEY
+Reply RandomKeyCommand(CommandContext& ctx) {
+  Keyspace& keyspace = ctx.server.keyspace();
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  int start = static_cast<int>(rng() % static_cast<uint64_t>(keyspace.shard_count()));
+  for (int n = 0; n < keyspace.shard_count(); ++n) {
+    Shard& shard = keyspace.shard((start + n) % keyspace.shard_count());
+    std::lock_guard lock(shard.mu());
+    uint64_t expired = 0;
+    Entry* e = shard.RandomEntryLocked(ctx.now_ms, &expired);
+    if (expired != 0) ctx.stats.expired_keys.Add(expired);
+    if (e != nullptr) return Reply::Bulk(e->key);
+  }
+  return Reply::Null();
+}
+
+// DBSIZE
+Reply DbSizeCommand(CommandContext& ctx) {
+  Keyspace& keyspace = ctx.server.keyspace();
+  int64_t total = 0;
+  for (int i = 0; i < keyspace.shard_count(); ++i) {
+    std::lock_guard lock(keyspace.shard(i).mu());
+    total += static_cast<int64_t>(keyspace.shard(i).SizeLocked());
+  }
+  return Reply::Integer(total);
+}
+
+// FLUSHDB [ASYNC | SYNC] / FLUSHALL [ASYNC | SYNC]: one database, so the same.
+Reply FlushDbCommand(CommandContext& ctx) {
+  if (ctx.argc() > 2 || (ctx.argc() == 2 && !EqualsIgnoreCase(ctx.arg(1), "ASYNC") &&
+                         !EqualsIgnoreCase(ctx.arg(1), "SYNC"))) {
+    return Reply::Error(errors::kSyntax);
+  }
+  Keyspace& keyspace = ctx.server.keyspace();
+  KeysLock lock(ctx, ShardSetLock::AllShards(keyspace));
+  for (int i = 0; i < keyspace.shard_count(); ++i) keyspace.shard(i).ClearLocked();
+  return Reply::Ok();
+}
+
+}  // namespace cacheforge

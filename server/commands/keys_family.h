@@ -1,0 +1,35 @@
+// server/commands/keys_family.h
+// -----------------------------------------------------------------------------
+// Generic key commands: DEL UNLINK EXISTS TYPE RENAME RENAMENX EXPIRE PEXPIRE
+// EXPIREAT PEXPIREAT EXPIRETIME PEXPIRETIME TTL PTTL PERSIST KEYS SCAN
+// RANDOMKEY DBSIZE FLUSHDB FLUSHALL.
+#ifndef CACHEFORGE_COMMANDS_KEYS_FAMILY_H_
+#define CACHEFORGE_COMMANDS_KEYS_FAMILY_H_
+
+#include "commands/command.h"
+
+namespace cacheforge {
+
+Reply DelCommand(CommandContext& ctx);
+Reply ExistsCommand(CommandContext& ctx);
+Reply TypeCommand(CommandContext& ctx);
+Reply RenameCommand(CommandContext& ctx);
+Reply RenameNxCommand(CommandContext& ctx);
+Reply ExpireCommand(CommandContext& ctx);
+Reply PExpireCommand(CommandContext& ctx);
+Reply ExpireAtCommand(CommandContext& ctx);
+Reply PExpireAtCommand(CommandContext& ctx);
+Reply ExpireTimeCommand(CommandContext& ctx);
+Reply PExpireTimeCommand(CommandContext& ctx);
+Reply TtlCommand(CommandContext& ctx);
+Reply PTtlCommand(CommandContext& ctx);
+Reply PersistCommand(CommandContext& ctx);
+Reply KeysCommand(CommandContext& ctx);
+Reply ScanCommand(CommandContext& ctx);
+Reply RandomKeyCommand(CommandContext& ctx);
+Reply DbSizeCommand(CommandContext& ctx);
+Reply FlushDbCommand(CommandContext& ctx);
+
+}  // namespace cacheforge
+
+#endif  // CACHEFORGE_COMMANDS_KEYS_FAMILY_H_

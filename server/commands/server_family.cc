@@ -1,0 +1,414 @@
+// server/commands/server_family.cc
+// -----------------------------------------------------------------------------
+// Administration: CONFIG, COMMAND, CLIENT, TIME, DEBUG, SHUTDOWN. (INFO is in
+// info_command.cc.)
+#include "commands/server_family.h"
+
+#include <lockgraph/mutex.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "base/log.h"
+#include "commands/command_table.h"
+#include "commands/key_access.h"
+#include "util/glob.h"
+#include "util/numbers.h"
+#include "util/strings.h"
+
+namespace cacheforge {
+namespace {
+
+Reply HelpLines(std::initializer_list<const char*> lines) {
+  std::vector<Reply> out;
+  for (const char* line : lines) out.push_back(Reply::Status(line));
+  return Reply::Array(std::move(out));
+}
+
+}  // namespace
+
+// ------------------------------- CONFIG --------------------------------------
+
+// CONFIG GET parameter [parameter ...] (glob patterns)
+Reply ConfigGetCommand(CommandContext& ctx) {
+  std::vector<Reply> out;
+  std::set<std::string> seen;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    for (auto& [name, value] : ctx.server.config().Match(ctx.arg(i))) {
+      if (!seen.insert(name).second) continue;
+      out.push_back(Reply::Bulk(name));
+      out.push_back(Reply::Bulk(value));
+    }
+  }
+  return Reply::Array(std::move(out));
+}
+
+// CONFIG SET parameter value [parameter value ...] (all or nothing)
+Reply ConfigSetCommand(CommandContext& ctx) {
+  if (ctx.argc() % 2 != 0) {
+    return Reply::Error("ERR wrong number of arguments for 'config|set' command");
+  }
+  Config& config = ctx.server.config();
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    std::string why;
+    if (!config.Check(ctx.arg(i), ctx.arg(i + 1), true, &why)) {
+      std::string value;
+      if (!config.Get(ctx.arg(i), &value)) {
+        return Reply::Error("ERR Unknown option or number of arguments for CONFIG SET - '" +
+                            std::string(ctx.arg(i)) + "'");
+      }
+      return Reply::Error("ERR CONFIG SET failed (possibly related to argument '" +
+                          ToLower(ctx.arg(i)) + "') - " + why);
+    }
+  }
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    std::string why;
+    config.Set(ctx.arg(i), ctx.arg(i + 1), true, &why);
+  }
+  return Reply::Ok();
+}
+
+// CONFIG RESETSTAT
+Reply ConfigResetStatCommand(CommandContext& ctx) {
+  Server& server = ctx.server;
+  for (int i = 0; i < server.loop_count(); ++i) server.thread_stats(i).Reset();
+  server.connections_received.store(0);
+  server.rejected_connections.store(0);
+  server.peak_memory.store(0);
+  return Reply::Ok();
+}
+
+Reply ConfigHelpCommand(CommandContext&) {
+  return HelpLines(
+      {"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET <pattern>",
+       "    Return parameters matching the glob-like <pattern> and their values.",
+       "SET <directive> <value>", "    Set the configuration <directive> to <value>.", "RESETSTAT",
+       "    Reset statistics reported by the INFO command.", "HELP", "    Print this help."});
+}
+
+// ------------------------------- COMMAND -------------------------------------
+
+namespace {
+
+const char* AclCategory(const CommandSpec& spec) {
+  std::string_view group = spec.group;
+  if (group == "string") return "@string";
+  if (group == "generic") return "@keyspace";
+  if (group == "connection") return "@connection";
+  return "@admin";
+}
+
+Reply DescribeCommand(const CommandEntry& entry) {
+  const CommandSpec& spec = *entry.spec;
+  std::vector<Reply> flags;
+  for (const std::string& flag : CommandFlagNames(spec.flags)) flags.push_back(Reply::Status(flag));
+  std::vector<Reply> categories;
+  if (spec.flags & kCmdWrite) categories.push_back(Reply::Status("@write"));
+  if (spec.flags & kCmdReadonly) categories.push_back(Reply::Status("@read"));
+  if (spec.flags & kCmdFast) categories.push_back(Reply::Status("@fast"));
+  if (!(spec.flags & kCmdFast)) categories.push_back(Reply::Status("@slow"));
+  categories.push_back(Reply::Status(AclCategory(spec)));
+  std::vector<Reply> subcommands;
+  for (const CommandEntry* sub : entry.subcommands) subcommands.push_back(DescribeCommand(*sub));
+  std::vector<Reply> info;
+  info.push_back(Reply::Bulk(entry.full_name));
+  info.push_back(Reply::Integer(spec.arity));
+  info.push_back(Reply::Array(std::move(flags)));
+  info.push_back(Reply::Integer(spec.first_key));
+  info.push_back(Reply::Integer(spec.last_key));
+  info.push_back(Reply::Integer(spec.key_step));
+  info.push_back(Reply::Array(std::move(categories)));
+  info.push_back(Reply::Array());  // tips
+  info.push_back(Reply::Array());  // key specifications
+  info.push_back(Reply::Array(std::move(subcommands)));
+  return Reply::Array(std::move(info));
+}
+
+Reply DocsFor(const CommandEntry& entry) {
+  std::vector<Reply> doc;
+  doc.push_back(Reply::Bulk("summary"));
+  doc.push_back(Reply::Bulk(entry.spec->summary));
+  doc.push_back(Reply::Bulk("since"));
+  doc.push_back(Reply::Bulk("1.0.0"));
+  doc.push_back(Reply::Bulk("group"));
+  doc.push_back(Reply::Bulk(entry.spec->group));
+  if (!entry.subcommands.empty()) {
+    std::vector<Reply> subs;
+    for (const CommandEntry* sub : entry.subcommands) {
+      subs.push_back(Reply::Bulk(sub->full_name));
+      subs.push_back(DocsFor(*sub));
+    }
+    doc.push_back(Reply::Bulk("subcommands"));
+    doc.push_back(Reply::Array(std::move(subs)));
+  }
+  return Reply::Array(std::move(doc));
+}
+
+}  // namespace
+
+// COMMAND: every command's description.
+Reply CommandCommand(CommandContext&) {
+  std::vector<Reply> out;
+  for (const CommandEntry* entry : CommandTable::Get().commands()) {
+    out.push_back(DescribeCommand(*entry));
+  }
+  return Reply::Array(std::move(out));
+}
+
+// COMMAND COUNT
+Reply CommandCountCommand(CommandContext&) {
+  return Reply::Integer(static_cast<int64_t>(CommandTable::Get().commands().size()));
+}
+
+// COMMAND INFO [command-name ...]
+Reply CommandInfoCommand(CommandContext& ctx) {
+  if (ctx.argc() == 2) return CommandCommand(ctx);
+  std::vector<Reply> out;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    const CommandEntry* entry = CommandTable::Get().Find(ctx.arg(i));
+    out.push_back(entry != nullptr ? DescribeCommand(*entry) : Reply::NullArray());
+  }
+  return Reply::Array(std::move(out));
+}
+
+// COMMAND DOCS [command-name ...]
+Reply CommandDocsCommand(CommandContext& ctx) {
+  std::vector<Reply> out;
+  auto add = [&](const CommandEntry& entry) {
+    out.push_back(Reply::Bulk(entry.full_name));
+    out.push_back(DocsFor(entry));
+  };
+  if (ctx.argc() == 2) {
+    for (const CommandEntry* entry : CommandTable::Get().commands()) add(*entry);
+  } else {
+    for (size_t i = 2; i < ctx.argc(); ++i) {
+      if (const CommandEntry* entry = CommandTable::Get().Find(ctx.arg(i))) add(*entry);
+    }
+  }
+  return Reply::Array(std::move(out));
+}
+
+// COMMAND LIST [FILTERBY PATTERN pattern]
+Reply CommandListCommand(CommandContext& ctx) {
+  std::string_view pattern = "*";
+  if (ctx.argc() != 2) {
+    if (ctx.argc() != 5 || !EqualsIgnoreCase(ctx.arg(2), "FILTERBY") ||
+        !EqualsIgnoreCase(ctx.arg(3), "PATTERN")) {
+      return Reply::Error(errors::kSyntax);
+    }
+    pattern = ctx.arg(4);
+  }
+  std::vector<Reply> out;
+  for (const CommandEntry* entry : CommandTable::Get().commands()) {
+    if (GlobMatch(pattern, entry->full_name, true)) out.push_back(Reply::Bulk(entry->full_name));
+  }
+  return Reply::Array(std::move(out));
+}
+
+Reply CommandHelpCommand(CommandContext&) {
+  return HelpLines(
+      {"COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "(no subcommand)",
+       "    Return details about all commands.", "COUNT",
+       "    Return the total number of commands in this server.", "LIST",
+       "    Return a list of all commands in this server.", "INFO [<command-name> ...]",
+       "    Return details about the given commands.", "DOCS [<command-name> ...]",
+       "    Return documentation details about the given commands.", "HELP",
+       "    Print this help."});
+}
+
+// ------------------------------- CLIENT --------------------------------------
+
+// CLIENT ID
+Reply ClientIdCommand(CommandContext& ctx) {
+  return Reply::Integer(static_cast<int64_t>(ctx.client.info->id));
+}
+
+// CLIENT SETNAME name
+Reply ClientSetNameCommand(CommandContext& ctx) {
+  for (char c : ctx.arg(2)) {
+    if (c < '!' || c > '~') {
+      return Reply::Error(
+          "ERR Client names cannot contain spaces, newlines or special characters.");
+    }
+  }
+  ctx.server.clients().SetName(ctx.client.info->id, std::string(ctx.arg(2)));
+  return Reply::Ok();
+}
+
+// CLIENT GETNAME
+Reply ClientGetNameCommand(CommandContext& ctx) {
+  std::string name = ctx.server.clients().GetName(ctx.client.info->id);
+  return name.empty() ? Reply::Null() : Reply::Bulk(std::move(name));
+}
+
+// CLIENT LIST [TYPE NORMAL] [ID id ...]
+Reply ClientListCommand(CommandContext& ctx) {
+  std::vector<uint64_t> ids;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    if (EqualsIgnoreCase(ctx.arg(i), "TYPE") && i + 1 < ctx.argc()) {
+      std::string type = ToLower(ctx.arg(++i));
+      if (type != "normal" && type != "master" && type != "replica" && type != "pubsub") {
+        return Reply::Error("ERR Unknown client type '" + std::string(ctx.arg(i)) + "'");
+      }
+      if (type != "normal") return Reply::Bulk("");
+    } else if (EqualsIgnoreCase(ctx.arg(i), "ID") && i + 1 < ctx.argc()) {
+      while (++i < ctx.argc()) {
+        int64_t id = 0;
+        if (!ParseInt64(ctx.arg(i), &id) || id <= 0) return Reply::Error("ERR Invalid client ID");
+        ids.push_back(static_cast<uint64_t>(id));
+      }
+    } else {
+      return Reply::Error(errors::kSyntax);
+    }
+  }
+  if (ids.empty()) return Reply::Bulk(ctx.server.clients().Describe(0, ctx.now_ms));
+  std::string out;
+  for (uint64_t id : ids) out += ctx.server.clients().Describe(id, ctx.now_ms);
+  return Reply::Bulk(std::move(out));
+}
+
+// CLIENT INFO
+Reply ClientInfoCommand(CommandContext& ctx) {
+  return Reply::Bulk(ctx.server.clients().Describe(ctx.client.info->id, ctx.now_ms));
+}
+
+// CLIENT KILL ip:port | CLIENT KILL [ID id] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]
+Reply ClientKillCommand(CommandContext& ctx) {
+  KillFilter filter;
+  uint64_t self = ctx.client.info->id;
+  if (ctx.argc() == 3) {  // the old form: one address, OK or an error
+    filter.addr = std::string(ctx.arg(2));
+    size_t killed = ctx.server.clients().Kill(filter);
+    if (killed == 0) return Reply::Error("ERR No such client");
+    if (ctx.client.info->kill_requested.load()) ctx.client.close_after_reply = true;
+    return Reply::Ok();
+  }
+  if (ctx.argc() % 2 != 0) return Reply::Error(errors::kSyntax);
+  bool skip_me = true;
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    std::string_view option = ctx.arg(i);
+    std::string_view value = ctx.arg(i + 1);
+    if (EqualsIgnoreCase(option, "ID")) {
+      int64_t id = 0;
+      if (!ParseInt64(value, &id) || id <= 0) {
+        return Reply::Error("ERR client-id should be greater than 0");
+      }
+      filter.id = static_cast<uint64_t>(id);
+    } else if (EqualsIgnoreCase(option, "ADDR")) {
+      filter.addr = std::string(value);
+    } else if (EqualsIgnoreCase(option, "LADDR")) {
+      filter.laddr = std::string(value);
+    } else if (EqualsIgnoreCase(option, "SKIPME")) {
+      if (EqualsIgnoreCase(value, "yes")) {
+        skip_me = true;
+      } else if (EqualsIgnoreCase(value, "no")) {
+        skip_me = false;
+      } else {
+        return Reply::Error(errors::kSyntax);
+      }
+    } else {
+      return Reply::Error(errors::kSyntax);
+    }
+  }
+  if (skip_me) filter.skip_id = self;
+  size_t killed = ctx.server.clients().Kill(filter);
+  if (ctx.client.info->kill_requested.load()) ctx.client.close_after_reply = true;
+  return Reply::Integer(static_cast<int64_t>(killed));
+}
+
+Reply ClientHelpCommand(CommandContext&) {
+  return HelpLines({"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "ID",
+                    "    Return the ID of the current connection.", "GETNAME",
+                    "    Return the name of the current connection.", "SETNAME <name>",
+                    "    Assign the name <name> to the current connection.", "LIST [options ...]",
+                    "    Return information about client connections.", "INFO",
+                    "    Return information about the current client connection.",
+                    "KILL <ip:port> | KILL <option> <value> [<option> <value> [...]]",
+                    "    Kill connections. Options are ID, ADDR, LADDR, SKIPME.", "HELP",
+                    "    Print this help."});
+}
+
+// ------------------------------- misc ----------------------------------------
+
+// TIME
+Reply TimeCommand(CommandContext&) {
+  int64_t us = NowUs();
+  std::vector<Reply> out;
+  out.push_back(Reply::Bulk(std::to_string(us / 1000000)));
+  out.push_back(Reply::Bulk(std::to_string(us % 1000000)));
+  return Reply::Array(std::move(out));
+}
+
+// DEBUG LOCKGRAPH: the process's lock-order graph (classes, edges, cycles).
+Reply DebugLockgraphCommand(CommandContext&) { return Reply::Bulk(lockgraph::GraphJson()); }
+
+// DEBUG POPULATE count [prefix] [size]: creates keys prefix:0 .. prefix:count-1
+// (default "key") whose values are "value:N", padded with zeros or cut to
+// `size` bytes when given; existing keys are left alone, as in Redis.
+Reply DebugPopulateCommand(CommandContext& ctx) {
+  int64_t count = 0;
+  if (!ParseInt64(ctx.arg(2), &count) || count < 0) {
+    return Reply::Error("ERR count must be a non-negative integer");
+  }
+  std::string prefix = ctx.argc() > 3 ? std::string(ctx.arg(3)) : "key";
+  int64_t size = -1;
+  if (ctx.argc() > 4 && (!ParseInt64(ctx.arg(4), &size) || size < 0 || size > 1024 * 1024)) {
+    return Reply::Error("ERR size must be an integer between 0 and 1048576");
+  }
+  if (ctx.argc() > 5) return Reply::Error(errors::kSyntax);
+  Keyspace& keyspace = ctx.server.keyspace();
+  for (int64_t i = 0; i < count; ++i) {
+    std::string key = prefix + ":" + std::to_string(i);
+    uint64_t hash = Keyspace::Hash(key);
+    Shard& shard = keyspace.ShardFor(hash);
+    std::lock_guard lock(shard.mu());
+    uint64_t expired = 0;
+    if (shard.FindLocked(key, hash, ctx.now_ms, &expired) != nullptr) continue;
+    Entry* e = shard.InsertLocked(std::move(key), hash);
+    shard.MutateValueLocked(e, [&](std::string& v) {
+      v = "value:" + std::to_string(i);
+      if (size >= 0) v.resize(static_cast<size_t>(size), '\0');
+    });
+  }
+  return Reply::Ok();
+}
+
+// DEBUG SLEEP seconds (blocks this client's I/O thread, as in Redis)
+Reply DebugSleepCommand(CommandContext& ctx) {
+  long double seconds = 0;
+  if (!ParseLongDouble(ctx.arg(2), &seconds) || seconds < 0 || seconds > 60) {
+    return Reply::Error(errors::kNotFloat);
+  }
+  std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6L)));
+  return Reply::Ok();
+}
+
+Reply DebugHelpCommand(CommandContext&) {
+  return HelpLines({"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "LOCKGRAPH",
+                    "    Return the server's lock-order graph as JSON (classes, edges, cycles).",
+                    "POPULATE <count> [<prefix>] [<size>]",
+                    "    Create <count> string keys named key:<num>, or <prefix>:<num>.",
+                    "SLEEP <seconds>", "    Stop the server's I/O thread for <seconds>.", "HELP",
+                    "    Print this help."});
+}
+
+// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE]
+Reply ShutdownCommand(CommandContext& ctx) {
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    std::string_view opt = ctx.arg(i);
+    if (!EqualsIgnoreCase(opt, "NOSAVE") && !EqualsIgnoreCase(opt, "SAVE") &&
+        !EqualsIgnoreCase(opt, "NOW") && !EqualsIgnoreCase(opt, "FORCE")) {
+      return Reply::Error(errors::kSyntax);
+    }
+  }
+  Log(LogLevel::kWarning, "User requested shutdown...");
+  ctx.server.RequestShutdown();
+  ctx.client.close_after_reply = true;
+  return Reply::None();
+}
+
+}  // namespace cacheforge

@@ -1,0 +1,350 @@
+// server/commands/string_family.cc
+// -----------------------------------------------------------------------------
+// String commands. Each handler parses its options, then does its work under
+// the lock of the key's shard (KeyLock) or, for several keys, under every
+// involved shard's lock in ascending order (KeysLock), and returns a Reply.
+#include "commands/string_family.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <string>
+
+#include "commands/key_access.h"
+#include "util/numbers.h"
+#include "util/strings.h"
+
+namespace cacheforge {
+namespace {
+
+std::string InvalidExpire(std::string_view command) {
+  return "ERR invalid expire time in '" + ToLower(command) + "' command";
+}
+
+enum class ExpireUnit { kSeconds, kMillis, kUnixSeconds, kUnixMillis };
+
+// Converts an EX/PX/EXAT/PXAT argument to an absolute time in ms. Returns an
+// error reply text, or an empty string on success.
+std::string ToAbsoluteMs(ExpireUnit unit, std::string_view text, CommandContext& ctx,
+                         int64_t* out) {
+  int64_t value = 0;
+  if (!ParseInt64(text, &value)) return errors::kNotInteger;
+  if (value <= 0) return InvalidExpire(ctx.arg(0));
+  if (unit == ExpireUnit::kSeconds || unit == ExpireUnit::kUnixSeconds) {
+    if (value > INT64_MAX / 1000) return InvalidExpire(ctx.arg(0));
+    value *= 1000;
+  }
+  if (unit == ExpireUnit::kSeconds || unit == ExpireUnit::kMillis) {
+    if (value > INT64_MAX - ctx.now_ms) return InvalidExpire(ctx.arg(0));
+    value += ctx.now_ms;
+  }
+  *out = value;
+  return {};
+}
+
+// Stores `value` at `key` with the given TTL rule. An absolute time already in
+// the past deletes the key instead, as Redis does.
+void Store(KeyLock& key, Entry* existing, std::string_view value, int64_t expire_at_ms,
+           bool keep_ttl, int64_t now_ms) {
+  if (expire_at_ms != kNoExpiry && expire_at_ms <= now_ms) {
+    if (existing != nullptr) key.Erase(existing);
+    return;
+  }
+  Entry* e = existing != nullptr ? existing : key.Insert();
+  key.Assign(e, value, keep_ttl);
+  if (expire_at_ms != kNoExpiry) key.shard().SetExpireLocked(e, expire_at_ms);
+}
+
+// INCRBY and friends: adds `delta` to the integer at `key`.
+Reply IncrementBy(CommandContext& ctx, int64_t delta) {
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.Find();
+  int64_t current = 0;
+  if (e != nullptr && !ParseInt64(e->value, &current)) return Reply::Error(errors::kNotInteger);
+  if ((delta < 0 && current < 0 && delta < INT64_MIN - current) ||
+      (delta > 0 && current > 0 && delta > INT64_MAX - current)) {
+    return Reply::Error(errors::kOverflow);
+  }
+  int64_t result = current + delta;
+  if (e == nullptr) e = key.Insert();
+  key.Assign(e, std::to_string(result), /*keep_ttl=*/true);
+  return Reply::Integer(result);
+}
+
+}  // namespace
+
+// SET key value [NX | XX] [GET] [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | KEEPTTL]
+Reply SetCommand(CommandContext& ctx) {
+  bool nx = false, xx = false, get = false, keep_ttl = false, has_expire = false;
+  int64_t expire_at = kNoExpiry;
+  for (size_t i = 3; i < ctx.argc(); ++i) {
+    std::string_view opt = ctx.arg(i);
+    bool has_next = i + 1 < ctx.argc();
+    if (EqualsIgnoreCase(opt, "NX") && !xx) {
+      nx = true;
+    } else if (EqualsIgnoreCase(opt, "XX") && !nx) {
+      xx = true;
+    } else if (EqualsIgnoreCase(opt, "GET")) {
+      get = true;
+    } else if (EqualsIgnoreCase(opt, "KEEPTTL") && !has_expire) {
+      keep_ttl = true;
+    } else if (has_next && !keep_ttl && !has_expire &&
+               (EqualsIgnoreCase(opt, "EX") || EqualsIgnoreCase(opt, "PX") ||
+                EqualsIgnoreCase(opt, "EXAT") || EqualsIgnoreCase(opt, "PXAT"))) {
+      ExpireUnit unit = EqualsIgnoreCase(opt, "EX")     ? ExpireUnit::kSeconds
+                        : EqualsIgnoreCase(opt, "PX")   ? ExpireUnit::kMillis
+                        : EqualsIgnoreCase(opt, "EXAT") ? ExpireUnit::kUnixSeconds
+                                                        : ExpireUnit::kUnixMillis;
+      std::string error = ToAbsoluteMs(unit, ctx.arg(++i), ctx, &expire_at);
+      if (!error.empty()) return Reply::Error(std::move(error));
+      has_expire = true;
+    } else {
+      return Reply::Error(errors::kSyntax);
+    }
+  }
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.Find();
+  Reply old = Reply::Null();
+  if (get && e != nullptr) old = Reply::Bulk(e->value);
+  bool condition_met = !((nx && e != nullptr) || (xx && e == nullptr));
+  if (condition_met) Store(key, e, ctx.arg(2), expire_at, keep_ttl, ctx.now_ms);
+  if (get) return old;
+  return condition_met ? Reply::Ok() : Reply::Null();
+}
+
+// GET key
+Reply GetCommand(CommandContext& ctx) {
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.FindForRead();
+  return e != nullptr ? Reply::Bulk(e->value) : Reply::Null();
+}
+
+// GETSET key value
+Reply GetSetCommand(CommandContext& ctx) {
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.Find();
+  Reply old = e != nullptr ? Reply::Bulk(e->value) : Reply::Null();
+  Store(key, e, ctx.arg(2), kNoExpiry, false, ctx.now_ms);
+  return old;
+}
+
+// GETDEL key
+Reply GetDelCommand(CommandContext& ctx) {
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.FindForRead();
+  if (e == nullptr) return Reply::Null();
+  Reply value = Reply::Bulk(e->value);
+  key.Erase(e);
+  return value;
+}
+
+// GETEX key [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | PERSIST]
+Reply GetExCommand(CommandContext& ctx) {
+  bool persist = false, has_expire = false;
+  int64_t expire_at = kNoExpiry;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    std::string_view opt = ctx.arg(i);
+    bool has_next = i + 1 < ctx.argc();
+    if (EqualsIgnoreCase(opt, "PERSIST") && !has_expire) {
+      persist = true;
+    } else if (has_next && !persist && !has_expire &&
+               (EqualsIgnoreCase(opt, "EX") || EqualsIgnoreCase(opt, "PX") ||
+                EqualsIgnoreCase(opt, "EXAT") || EqualsIgnoreCase(opt, "PXAT"))) {
+      ExpireUnit unit = EqualsIgnoreCase(opt, "EX")     ? ExpireUnit::kSeconds
+                        : EqualsIgnoreCase(opt, "PX")   ? ExpireUnit::kMillis
+                        : EqualsIgnoreCase(opt, "EXAT") ? ExpireUnit::kUnixSeconds
+                                                        : ExpireUnit::kUnixMillis;
+      std::string error = ToAbsoluteMs(unit, ctx.arg(++i), ctx, &expire_at);
+      if (!error.empty()) return Reply::Error(std::move(error));
+      has_expire = true;
+    } else {
+      return Reply::Error(errors::kSyntax);
+    }
+  }
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.FindForRead();
+  if (e == nullptr) return Reply::Null();
+  Reply value = Reply::Bulk(e->value);
+  if (has_expire && expire_at <= ctx.now_ms) {
+    key.Erase(e);
+  } else if (has_expire) {
+    key.shard().SetExpireLocked(e, expire_at);
+  } else if (persist) {
+    key.shard().SetExpireLocked(e, kNoExpiry);
+  }
+  return value;
+}
+
+// SETNX key value
+Reply SetNxCommand(CommandContext& ctx) {
+  KeyLock key(ctx, ctx.arg(1));
+  if (key.Find() != nullptr) return Reply::Integer(0);
+  Store(key, nullptr, ctx.arg(2), kNoExpiry, false, ctx.now_ms);
+  return Reply::Integer(1);
+}
+
+namespace {
+
+// SETEX key seconds value / PSETEX key milliseconds value
+Reply SetWithExpire(CommandContext& ctx, ExpireUnit unit) {
+  int64_t expire_at = 0;
+  std::string error = ToAbsoluteMs(unit, ctx.arg(2), ctx, &expire_at);
+  if (!error.empty()) return Reply::Error(std::move(error));
+  KeyLock key(ctx, ctx.arg(1));
+  Store(key, key.Find(), ctx.arg(3), expire_at, false, ctx.now_ms);
+  return Reply::Ok();
+}
+
+}  // namespace
+
+Reply SetExCommand(CommandContext& ctx) { return SetWithExpire(ctx, ExpireUnit::kSeconds); }
+Reply PSetExCommand(CommandContext& ctx) { return SetWithExpire(ctx, ExpireUnit::kMillis); }
+
+// MGET key [key ...]
+Reply MGetCommand(CommandContext& ctx) {
+  auto keys = ctx.args.subspan(1);
+  std::vector<Reply> values;
+  values.reserve(keys.size());
+  KeysLock lock(ctx, keys);
+  for (std::string_view key : keys) {
+    Entry* e = lock.FindForRead(key);
+    values.push_back(e != nullptr ? Reply::Bulk(e->value) : Reply::Null());
+  }
+  return Reply::Array(std::move(values));
+}
+
+namespace {
+
+// The keys of MSET/MSETNX: every other argument from 1.
+std::vector<std::string_view> PairKeys(const CommandContext& ctx) {
+  std::vector<std::string_view> keys;
+  keys.reserve(ctx.argc() / 2);
+  for (size_t i = 1; i < ctx.argc(); i += 2) keys.push_back(ctx.arg(i));
+  return keys;
+}
+
+std::string WrongArgs(std::string_view command) {
+  return "ERR wrong number of arguments for '" + ToLower(command) + "' command";
+}
+
+}  // namespace
+
+// MSET key value [key value ...]
+Reply MSetCommand(CommandContext& ctx) {
+  if (ctx.argc() % 2 == 0) return Reply::Error(WrongArgs(ctx.arg(0)));
+  std::vector<std::string_view> keys = PairKeys(ctx);
+  KeysLock lock(ctx, keys);
+  for (size_t i = 1; i < ctx.argc(); i += 2) lock.Put(ctx.arg(i), ctx.arg(i + 1));
+  return Reply::Ok();
+}
+
+// MSETNX key value [key value ...]
+Reply MSetNxCommand(CommandContext& ctx) {
+  if (ctx.argc() % 2 == 0) return Reply::Error(WrongArgs(ctx.arg(0)));
+  std::vector<std::string_view> keys = PairKeys(ctx);
+  KeysLock lock(ctx, keys);
+  for (std::string_view key : keys) {
+    if (lock.Find(key) != nullptr) return Reply::Integer(0);
+  }
+  for (size_t i = 1; i < ctx.argc(); i += 2) lock.Put(ctx.arg(i), ctx.arg(i + 1));
+  return Reply::Integer(1);
+}
+
+// APPEND key value
+Reply AppendCommand(CommandContext& ctx) {
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.Find();
+  std::string_view tail = ctx.arg(2);
+  if (e != nullptr && static_cast<int64_t>(e->value.size() + tail.size()) >
+                          ctx.server.config().proto_max_bulk_len()) {
+    return Reply::Error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+  }
+  if (e == nullptr) e = key.Insert();
+  key.shard().MutateValueLocked(e, [&](std::string& v) { v.append(tail); });
+  return Reply::Integer(static_cast<int64_t>(e->value.size()));
+}
+
+// STRLEN key
+Reply StrLenCommand(CommandContext& ctx) {
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.FindForRead();
+  return Reply::Integer(e != nullptr ? static_cast<int64_t>(e->value.size()) : 0);
+}
+
+// GETRANGE key start end (negative offsets count from the end)
+Reply GetRangeCommand(CommandContext& ctx) {
+  int64_t start = 0, end = 0;
+  if (!ParseInt64(ctx.arg(2), &start) || !ParseInt64(ctx.arg(3), &end)) {
+    return Reply::Error(errors::kNotInteger);
+  }
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.FindForRead();
+  if (e == nullptr) return Reply::Bulk("");
+  const int64_t len = static_cast<int64_t>(e->value.size());
+  if (start < 0 && end < 0 && start > end) return Reply::Bulk("");
+  if (start < 0) start = std::max<int64_t>(len + start, 0);
+  if (end < 0) end = std::max<int64_t>(len + end, 0);
+  if (end >= len) end = len - 1;
+  if (len == 0 || start > end) return Reply::Bulk("");
+  return Reply::Bulk(
+      e->value.substr(static_cast<size_t>(start), static_cast<size_t>(end - start + 1)));
+}
+
+// SETRANGE key offset value
+Reply SetRangeCommand(CommandContext& ctx) {
+  int64_t offset = 0;
+  if (!ParseInt64(ctx.arg(2), &offset)) return Reply::Error(errors::kNotInteger);
+  if (offset < 0) return Reply::Error("ERR offset is out of range");
+  std::string_view patch = ctx.arg(3);
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.Find();
+  if (patch.empty())
+    return Reply::Integer(e != nullptr ? static_cast<int64_t>(e->value.size()) : 0);
+  if (offset > ctx.server.config().proto_max_bulk_len() - static_cast<int64_t>(patch.size())) {
+    return Reply::Error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+  }
+  if (e == nullptr) e = key.Insert();
+  key.shard().MutateValueLocked(e, [&](std::string& v) {
+    size_t needed = static_cast<size_t>(offset) + patch.size();
+    if (v.size() < needed) v.resize(needed, '\0');
+    v.replace(static_cast<size_t>(offset), patch.size(), patch);
+  });
+  return Reply::Integer(static_cast<int64_t>(e->value.size()));
+}
+
+// INCR key / DECR key / INCRBY key increment / DECRBY key decrement
+Reply IncrCommand(CommandContext& ctx) { return IncrementBy(ctx, 1); }
+Reply DecrCommand(CommandContext& ctx) { return IncrementBy(ctx, -1); }
+
+Reply IncrByCommand(CommandContext& ctx) {
+  int64_t delta = 0;
+  if (!ParseInt64(ctx.arg(2), &delta)) return Reply::Error(errors::kNotInteger);
+  return IncrementBy(ctx, delta);
+}
+
+Reply DecrByCommand(CommandContext& ctx) {
+  int64_t delta = 0;
+  if (!ParseInt64(ctx.arg(2), &delta)) return Reply::Error(errors::kNotInteger);
+  if (delta == INT64_MIN) return Reply::Error("ERR decrement would overflow");
+  return IncrementBy(ctx, -delta);
+}
+
+// INCRBYFLOAT key increment
+Reply IncrByFloatCommand(CommandContext& ctx) {
+  long double delta = 0;
+  if (!ParseLongDouble(ctx.arg(2), &delta)) return Reply::Error(errors::kNotFloat);
+  KeyLock key(ctx, ctx.arg(1));
+  Entry* e = key.Find();
+  long double current = 0;
+  if (e != nullptr && !ParseLongDouble(e->value, &current)) return Reply::Error(errors::kNotFloat);
+  long double result = current + delta;
+  if (std::isnan(result) || std::isinf(result)) {
+    return Reply::Error("ERR increment would produce NaN or Infinity");
+  }
+  std::string text = FormatLongDouble(result);
+  if (e == nullptr) e = key.Insert();
+  key.Assign(e, text, /*keep_ttl=*/true);
+  return Reply::Bulk(std::move(text));
+}
+
+}  // namespace cacheforge

@@ -1,0 +1,130 @@
+// server/net/connection.cc
+// -----------------------------------------------------------------------------
+// Read → parse → dispatch → encode → write for one client.
+#include "net/connection.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "commands/dispatcher.h"
+#include "net/resp_writer.h"
+
+namespace cacheforge {
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr int kReadsPerEvent = 4;  // fairness between clients of one loop
+
+RespLimits LimitsFrom(const Config& config) {
+  RespLimits limits;
+  limits.max_bulk_len = config.proto_max_bulk_len();
+  return limits;
+}
+
+}  // namespace
+
+Connection::Connection(Server& server, int loop_index, int fd, std::shared_ptr<ClientInfo> info)
+    : server_(server),
+      stats_(server.thread_stats(loop_index)),
+      fd_(fd),
+      parser_(LimitsFrom(server.config())) {
+  session_.info = std::move(info);
+}
+
+Connection::~Connection() { close(fd_); }
+
+bool Connection::OnReadable() {
+  for (int i = 0; i < kReadsPerEvent; ++i) {
+    char* tail = in_.Reserve(kReadChunk);
+    ssize_t n = read(fd_, tail, kReadChunk);
+    if (n > 0) {
+      in_.Commit(static_cast<size_t>(n));
+      stats_.net_input_bytes.Add(static_cast<uint64_t>(n));
+      if (static_cast<size_t>(n) < kReadChunk) break;
+      continue;
+    }
+    if (n == 0) return false;  // the client closed
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    return false;
+  }
+  session_.info->last_interaction_ms.store(NowMs(), std::memory_order_relaxed);
+  if (static_cast<int64_t>(in_.size()) > server_.config().client_query_buffer_limit()) {
+    Log(LogLevel::kWarning,
+        "Closing client id=%llu addr=%s: query buffer of %zu bytes over client-query-buffer-limit",
+        static_cast<unsigned long long>(session_.info->id), session_.info->addr.c_str(),
+        in_.size());
+    // The request can never complete: answer, drop it, and close once sent.
+    AppendError("ERR Protocol error: query buffer over client-query-buffer-limit", &out_);
+    in_.Consume(in_.size());
+    in_.ShrinkIfIdle(0);
+    closing_ = true;
+    return Flush() && !out_.empty();
+  }
+  return ProcessInput();
+}
+
+bool Connection::ProcessInput() {
+  parser_.set_limits(LimitsFrom(server_.config()));
+  while (!closing_ && out_.size() < kOutputPauseBytes) {
+    size_t consumed = 0;
+    RespParser::Status status = parser_.Parse(in_.readable(), &consumed, &args_);
+    if (status == RespParser::Status::kNeedMore) break;
+    if (status == RespParser::Status::kError) {
+      AppendError("ERR " + parser_.error(), &out_);
+      Log(LogLevel::kVerbose, "Protocol error (%s) from client id=%llu addr=%s",
+          parser_.error().c_str(), static_cast<unsigned long long>(session_.info->id),
+          session_.info->addr.c_str());
+      closing_ = true;
+      break;
+    }
+    if (!args_.empty()) {
+      CommandContext ctx{server_, session_, stats_, args_, NowMs()};
+      AppendReply(Dispatch(ctx), &out_);
+      if (session_.close_after_reply) closing_ = true;
+    }
+    // The arguments view the buffer: consume only after the command ran.
+    in_.Consume(consumed);
+  }
+  in_.ShrinkIfIdle(1024 * 1024);
+  if (session_.info->kill_requested.load(std::memory_order_acquire)) closing_ = true;
+  session_.info->query_buffer_bytes.store(in_.size(), std::memory_order_relaxed);
+  if (!Flush()) return false;
+  return !(closing_ && out_.empty());
+}
+
+bool Connection::OnWritable() {
+  if (!Flush()) return false;
+  if (closing_) return !out_.empty();
+  // Output drained below the pause mark: run requests that were waiting.
+  if (!in_.empty() && out_.size() < kOutputPauseBytes) return ProcessInput();
+  return true;
+}
+
+bool Connection::Flush() {
+  while (out_sent_ < out_.size()) {
+    ssize_t n = send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
+    if (n > 0) {
+      out_sent_ += static_cast<size_t>(n);
+      stats_.net_output_bytes.Add(static_cast<uint64_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    return false;
+  }
+  if (out_sent_ == out_.size()) {
+    out_.clear();
+    out_sent_ = 0;
+    if (out_.capacity() > 1024 * 1024) out_.shrink_to_fit();
+  } else if (out_sent_ > out_.size() / 2) {
+    out_.erase(0, out_sent_);
+    out_sent_ = 0;
+  }
+  session_.info->output_buffer_bytes.store(out_.size() - out_sent_, std::memory_order_relaxed);
+  return true;
+}
+
+}  // namespace cacheforge

@@ -1,0 +1,69 @@
+// server/net/connection.h
+// -----------------------------------------------------------------------------
+// One client connection, owned by one I/O thread: reads bytes, parses requests
+// (RespParser), runs each through the dispatcher, and queues the encoded
+// replies. Pipelined requests in one read are all answered in one write.
+//
+// Protocol errors are answered with `-ERR Protocol error: ...` and then the
+// connection closes, as in Redis. A client whose pending output passes the
+// output limit stops being read until it drains, so a client that pipelines
+// without reading cannot make the server buffer without bound.
+#ifndef CACHEFORGE_NET_CONNECTION_H_
+#define CACHEFORGE_NET_CONNECTION_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/server.h"
+#include "commands/command.h"
+#include "net/io_buffer.h"
+#include "net/resp_parser.h"
+
+namespace cacheforge {
+
+class Connection {
+ public:
+  Connection(Server& server, int loop_index, int fd, std::shared_ptr<ClientInfo> info);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  int fd() const { return fd_; }
+  const ClientInfo& info() const { return *session_.info; }
+
+  // Each returns false when the connection must be closed now.
+  bool OnReadable();
+  bool OnWritable();
+
+  // Whether the loop should watch for writability / readability.
+  bool WantsWrite() const { return !out_.empty(); }
+  bool WantsRead() const { return !closing_ && out_.size() < kOutputPauseBytes; }
+
+  // Sends what can be sent without blocking (used before a forced close).
+  void FlushBestEffort() { Flush(); }
+
+ private:
+  static constexpr size_t kOutputPauseBytes = 64 * 1024 * 1024;
+
+  // Runs every complete request in the input buffer. False: close now.
+  bool ProcessInput();
+  // Writes queued output. False on a socket error.
+  bool Flush();
+
+  Server& server_;
+  ThreadStats& stats_;
+  int fd_;
+  IoBuffer in_;
+  std::string out_;
+  size_t out_sent_ = 0;
+  RespParser parser_;
+  std::vector<std::string_view> args_;
+  ClientSession session_;
+  bool closing_ = false;  // close once `out_` is written
+};
+
+}  // namespace cacheforge
+
+#endif  // CACHEFORGE_NET_CONNECTION_H_

@@ -1,0 +1,62 @@
+// server/net/event_loop.h
+// -----------------------------------------------------------------------------
+// One I/O thread: an epoll loop that accepts connections (every loop watches
+// the listening sockets with EPOLLEXCLUSIVE, so the kernel spreads new clients
+// over the loops), serves its own connections start to finish, and runs the
+// periodic jobs (`hz` times a second): active expiry for its share of the
+// shards and, on loop 0, the once-a-second statistics.
+//
+// A connection never moves between loops, so its state needs no lock; what
+// other threads may touch (ClientInfo) is atomic or under the registry's lock.
+#ifndef CACHEFORGE_NET_EVENT_LOOP_H_
+#define CACHEFORGE_NET_EVENT_LOOP_H_
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "base/server.h"
+#include "net/connection.h"
+
+namespace cacheforge {
+
+class EventLoop {
+ public:
+  EventLoop(Server& server, int index, const std::vector<int>& listen_fds);
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Serves until the server's shutdown is requested; then closes its clients.
+  void Run();
+  // Interrupts epoll_wait from any thread (kills, shutdown).
+  void Wake();
+
+ private:
+  void Accept(int listen_fd);
+  void Close(Connection* connection);
+  void UpdateInterest(Connection* connection);
+  void KillMarkedClients();
+  void Cron(int64_t now_ms);
+  void ActiveExpire(int64_t now_ms);
+  void SecondlyStats(int64_t now_ms);
+
+  Server& server_;
+  const int index_;
+  const std::vector<int> listen_fds_;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  std::unordered_map<int, std::unique_ptr<Connection>> connections_;
+  std::unordered_map<int, uint32_t> interest_;          // epoll events registered per fd
+  std::vector<std::unique_ptr<Connection>> graveyard_;  // closed in this batch
+  bool accept_paused_ = false;
+  int64_t last_cron_ms_ = 0;
+  int64_t last_second_ms_ = 0;
+  uint64_t last_total_commands_ = 0;
+  uint64_t last_set_calls_ = 0;
+};
+
+}  // namespace cacheforge
+
+#endif  // CACHEFORGE_NET_EVENT_LOOP_H_

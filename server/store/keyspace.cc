@@ -1,0 +1,42 @@
+// server/store/keyspace.cc
+// -----------------------------------------------------------------------------
+// Shard selection and ordered multi-shard locking.
+#include "store/keyspace.h"
+
+#include <absl/hash/hash.h>
+
+#include <algorithm>
+#include <bit>
+
+namespace cacheforge {
+
+Keyspace::Keyspace(int shards) {
+  // A power of two, so the shard is a shift of the hash.
+  shards =
+      static_cast<int>(std::bit_ceil(static_cast<unsigned>(std::clamp(shards, 1, kMaxShards))));
+  shards_.reserve(static_cast<size_t>(shards));
+  for (int i = 0; i < shards; ++i) shards_.push_back(std::make_unique<Shard>(i));
+  shift_ = 64 - std::countr_zero(static_cast<unsigned>(shards));
+}
+
+uint64_t Keyspace::Hash(std::string_view key) { return absl::Hash<std::string_view>{}(key); }
+
+uint64_t Keyspace::ShardMask(std::span<const std::string_view> keys) const {
+  uint64_t mask = 0;
+  for (std::string_view key : keys) mask |= uint64_t{1} << ShardIndex(Hash(key));
+  return mask;
+}
+
+ShardSetLock::ShardSetLock(Keyspace& keyspace, uint64_t mask) : keyspace_(keyspace), mask_(mask) {
+  for (uint64_t m = mask_; m != 0; m &= m - 1) keyspace_.shard(std::countr_zero(m)).mu().lock();
+}
+
+ShardSetLock::~ShardSetLock() {
+  for (uint64_t m = mask_; m != 0;) {
+    int highest = 63 - std::countl_zero(m);
+    keyspace_.shard(highest).mu().unlock();
+    m &= ~(uint64_t{1} << highest);
+  }
+}
+
+}  // namespace cacheforge

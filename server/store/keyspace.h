@@ -1,0 +1,72 @@
+// server/store/keyspace.h
+// -----------------------------------------------------------------------------
+// The sharded keyspace (database 0): N shards chosen by the key's hash, and the
+// one way to lock several of them — ShardSetLock, which always takes them in
+// ascending shard index, the order each shard's lockgraph rank declares.
+//
+// Thread safety: the Keyspace object itself is immutable after construction;
+// each shard is guarded by its own lock.
+#ifndef CACHEFORGE_STORE_KEYSPACE_H_
+#define CACHEFORGE_STORE_KEYSPACE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "store/shard.h"
+
+namespace cacheforge {
+
+class Keyspace {
+ public:
+  static constexpr int kMaxShards = 64;  // ShardSetLock uses a 64-bit mask
+
+  // `shards` is clamped to [1, kMaxShards] and rounded up to a power of two.
+  explicit Keyspace(int shards);
+
+  int shard_count() const { return static_cast<int>(shards_.size()); }
+  Shard& shard(int index) { return *shards_[static_cast<size_t>(index)]; }
+
+  static uint64_t Hash(std::string_view key);
+  int ShardIndex(uint64_t hash) const {
+    // The high bits pick the shard, the low bits the bucket inside it.
+    return shift_ == 64 ? 0 : static_cast<int>(hash >> shift_);
+  }
+  Shard& ShardFor(uint64_t hash) { return shard(ShardIndex(hash)); }
+
+  // Bit i set for each shard that holds one of `keys`.
+  uint64_t ShardMask(std::span<const std::string_view> keys) const;
+
+  // Keys removed by lazy or active expiry since start (or CONFIG RESETSTAT).
+  std::atomic<uint64_t> expired_keys{0};
+
+ private:
+  std::vector<std::unique_ptr<Shard>> shards_;
+  int shift_;
+};
+
+// Locks every shard in `mask`, lowest index first, and unlocks them on
+// destruction. The only way code takes more than one shard lock.
+class ShardSetLock {
+ public:
+  ShardSetLock(Keyspace& keyspace, uint64_t mask);
+  ~ShardSetLock();
+  ShardSetLock(const ShardSetLock&) = delete;
+  ShardSetLock& operator=(const ShardSetLock&) = delete;
+
+  static uint64_t AllShards(const Keyspace& keyspace) {
+    return keyspace.shard_count() == 64 ? ~uint64_t{0}
+                                        : (uint64_t{1} << keyspace.shard_count()) - 1;
+  }
+
+ private:
+  Keyspace& keyspace_;
+  uint64_t mask_;
+};
+
+}  // namespace cacheforge
+
+#endif  // CACHEFORGE_STORE_KEYSPACE_H_

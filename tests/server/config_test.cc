@@ -1,0 +1,124 @@
+// tests/server/config_test.cc
+// -----------------------------------------------------------------------------
+// Settings: defaults, validation, the config file and the command line.
+#include "base/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace cacheforge {
+namespace {
+
+bool Parse(Config* config, std::vector<std::string> args, std::string* error) {
+  args.insert(args.begin(), "cacheforge-server");
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  return config->ParseArgs(static_cast<int>(argv.size()), argv.data(), error);
+}
+
+TEST(Config, Defaults) {
+  Config config;
+  EXPECT_EQ(config.GetString("bind"), "127.0.0.1");
+  EXPECT_EQ(config.GetInt("port"), 6379);
+  EXPECT_GE(config.GetInt("threads"), 1);
+  EXPECT_EQ(config.GetInt("proto-max-bulk-len"), 512LL * 1024 * 1024);
+  EXPECT_EQ(config.proto_max_bulk_len(), 512LL * 1024 * 1024);
+  EXPECT_EQ(config.client_query_buffer_limit(), 1024LL * 1024 * 1024);
+  EXPECT_EQ(config.GetString("appendonly"), "no");
+}
+
+TEST(Config, CommandLine) {
+  Config config;
+  std::string error;
+  ASSERT_TRUE(Parse(&config,
+                    {"--port", "7000", "--threads", "2", "--maxmemory", "100mb", "--appendonly",
+                     "YES", "--loglevel", "verbose"},
+                    &error))
+      << error;
+  EXPECT_EQ(config.GetInt("port"), 7000);
+  EXPECT_EQ(config.GetInt("threads"), 2);
+  EXPECT_EQ(config.GetString("maxmemory"), "104857600");
+  EXPECT_EQ(config.GetString("appendonly"), "yes");
+  EXPECT_EQ(config.loglevel(), LogLevel::kVerbose);
+}
+
+TEST(Config, CommandLineErrorsNameTheProblem) {
+  std::string error;
+  Config a;
+  EXPECT_FALSE(Parse(&a, {"--no-such-thing", "1"}, &error));
+  EXPECT_EQ(error, "unknown option '--no-such-thing' (see --help)");
+  Config b;
+  EXPECT_FALSE(Parse(&b, {"--port", "70000"}, &error));
+  EXPECT_EQ(error, "bad value '70000' for --port: argument must be between 0 and 65535 inclusive");
+  Config c;
+  EXPECT_FALSE(Parse(&c, {"--maxmemory", "lots"}, &error));
+  EXPECT_EQ(error, "bad value 'lots' for --maxmemory: argument must be a memory value");
+  Config d;
+  EXPECT_FALSE(Parse(&d, {"--appendonly", "maybe"}, &error));
+  EXPECT_EQ(error, "bad value 'maybe' for --appendonly: argument must be 'yes' or 'no'");
+  Config e;
+  EXPECT_FALSE(Parse(&e, {"--port"}, &error));
+  EXPECT_EQ(error, "option '--port' needs a value");
+  Config f;
+  EXPECT_FALSE(Parse(&f, {"--loglevel", "loud"}, &error));
+  EXPECT_EQ(error,
+            "bad value 'loud' for --loglevel: argument(s) must be one of the following: debug, "
+            "verbose, notice, warning");
+}
+
+TEST(Config, FileThenFlagsOverride) {
+  std::string path = testing::TempDir() + "/cacheforge_config_test.conf";
+  {
+    std::ofstream out(path);
+    out << "# a comment\n\nport 7100\nmaxmemory 2gb\nlogfile \"\"\nbind \"127.0.0.1 ::1\"\n";
+  }
+  Config config;
+  std::string error;
+  ASSERT_TRUE(Parse(&config, {"--config", path, "--port", "7200"}, &error)) << error;
+  EXPECT_EQ(config.GetInt("port"), 7200);
+  EXPECT_EQ(config.GetInt("maxmemory"), 2LL * 1024 * 1024 * 1024);
+  EXPECT_EQ(config.GetString("bind"), "127.0.0.1 ::1");
+  std::remove(path.c_str());
+}
+
+TEST(Config, FileErrorsNameTheLine) {
+  std::string path = testing::TempDir() + "/cacheforge_config_bad.conf";
+  {
+    std::ofstream out(path);
+    out << "port 7100\nfrobnicate yes\n";
+  }
+  Config config;
+  std::string error;
+  EXPECT_FALSE(config.LoadFile(path, &error));
+  EXPECT_EQ(error, path + ":2: unknown setting 'frobnicate'");
+  {
+    std::ofstream out(path);
+    out << "port 7100\n\nhz 0\n";
+  }
+  EXPECT_FALSE(config.LoadFile(path, &error));
+  EXPECT_EQ(error, path + ":3: bad value for 'hz': argument must be between 1 and 500 inclusive");
+  EXPECT_FALSE(config.LoadFile(path + ".missing", &error));
+  std::remove(path.c_str());
+}
+
+TEST(Config, RuntimeChangesAndGlobs) {
+  Config config;
+  std::string error;
+  EXPECT_FALSE(config.Set("port", "1234", /*at_runtime=*/true, &error));
+  EXPECT_EQ(error, "can't set immutable config");
+  EXPECT_TRUE(config.Set("MAXMEMORY", "1kb", true, &error));
+  EXPECT_EQ(config.GetInt("maxmemory"), 1024);
+  auto matches = config.Match("max*");
+  ASSERT_EQ(matches.size(), 3u);
+  EXPECT_EQ(matches[0].first, "maxclients");
+  EXPECT_EQ(matches[1], (std::pair<std::string, std::string>{"maxmemory", "1024"}));
+  EXPECT_TRUE(config.Set("proto-max-bulk-len", "2mb", true, &error));
+  EXPECT_EQ(config.proto_max_bulk_len(), 2 * 1024 * 1024);
+}
+
+}  // namespace
+}  // namespace cacheforge
