@@ -2,10 +2,11 @@
 #
 #   include(LockgraphTesting)   # comes with find_package(lockgraph)
 #
-#   lockgraph_add_test(NAME cache_test COMMAND cache_test [args...] [GROUP unit])
-#       A test whose process writes its lock-order graph to its own file
-#       (LOCKGRAPH_OPTIONS graph_out=...), registered in GROUP (default
-#       "lockgraph").
+#   lockgraph_add_test(NAME cache_test COMMAND cache_test [args...]
+#                      [GROUP unit] [OPTIONS mode=abort] [WORKING_DIRECTORY dir])
+#       A test whose processes (the test, and any server it starts) each write
+#       their lock-order graph (LOCKGRAPH_OPTIONS graph_out=...) into the
+#       group's directory. OPTIONS are more LOCKGRAPH_OPTIONS for the test.
 #
 #   lockgraph_add_check([GROUP unit] [BASELINE file] [FORMAT text|sarif|junit|json]
 #                       [OUTPUT file] [NAME test_name])
@@ -13,8 +14,13 @@
 #       `lockgraph check` finds a lock-order cycle across their graphs that is
 #       not in the baseline: the inversion that no single test shows.
 #
-# The graphs go to ${CMAKE_BINARY_DIR}/lockgraph-graphs/GROUP/NAME.json.
+# The graphs go to ${CMAKE_BINARY_DIR}/lockgraph-graphs/GROUP/, emptied by a
+# setup test at the start of each ctest run that includes the group.
 include_guard(GLOBAL)
+
+function(_lockgraph_group_dir group out)
+  set(${out} "${CMAKE_BINARY_DIR}/lockgraph-graphs/${group}" PARENT_SCOPE)
+endfunction()
 
 function(lockgraph_add_test)
   cmake_parse_arguments(ARG "" "NAME;GROUP;WORKING_DIRECTORY;OPTIONS" "COMMAND" ${ARGN})
@@ -24,23 +30,28 @@ function(lockgraph_add_test)
   if(NOT ARG_GROUP)
     set(ARG_GROUP lockgraph)
   endif()
-  set(dir "${CMAKE_BINARY_DIR}/lockgraph-graphs/${ARG_GROUP}")
-  file(MAKE_DIRECTORY "${dir}")
-  set(graph "${dir}/${ARG_NAME}.json")
+  _lockgraph_group_dir(${ARG_GROUP} dir)
+  # One setup test per group empties the directory, so graphs of earlier runs
+  # do not mix with this one.
+  set(clean "${ARG_GROUP}.lockgraph_clean")
+  if(NOT TEST ${clean})
+    add_test(NAME ${clean} COMMAND sh -c "rm -rf '${dir}' && mkdir -p '${dir}'")
+    set_tests_properties(${clean} PROPERTIES FIXTURES_SETUP "lockgraph_clean_${ARG_GROUP}")
+  endif()
   set(working)
   if(ARG_WORKING_DIRECTORY)
     set(working WORKING_DIRECTORY "${ARG_WORKING_DIRECTORY}")
   endif()
   add_test(NAME ${ARG_NAME} COMMAND ${ARG_COMMAND} ${working})
-  set(options "graph_out=${graph}")
+  # %p: every process of the test (a server it starts, say) writes its own file.
+  set(options "graph_out=${dir}/${ARG_NAME}.%p.json")
   if(ARG_OPTIONS)
     set(options "${ARG_OPTIONS}:${options}")
   endif()
-  set_tests_properties(${ARG_NAME} PROPERTIES
-    ENVIRONMENT "LOCKGRAPH_OPTIONS=${options}"
-    FIXTURES_SETUP "lockgraph_graphs_${ARG_GROUP}")
-  set_property(GLOBAL APPEND PROPERTY "LOCKGRAPH_GRAPHS_${ARG_GROUP}" "${graph}")
-endfunction()
+  set_property(TEST ${ARG_NAME} APPEND PROPERTY ENVIRONMENT "LOCKGRAPH_OPTIONS=${options}")
+  set_property(TEST ${ARG_NAME} APPEND PROPERTY FIXTURES_REQUIRED "lockgraph_clean_${ARG_GROUP}")
+  set_property(TEST ${ARG_NAME} APPEND PROPERTY FIXTURES_SETUP "lockgraph_graphs_${ARG_GROUP}")
+  endfunction()
 
 function(lockgraph_add_check)
   cmake_parse_arguments(ARG "" "GROUP;BASELINE;FORMAT;OUTPUT;NAME" "" ${ARGN})
@@ -50,19 +61,17 @@ function(lockgraph_add_check)
   if(NOT ARG_NAME)
     set(ARG_NAME "${ARG_GROUP}.lockgraph_check")
   endif()
-  get_property(graphs GLOBAL PROPERTY "LOCKGRAPH_GRAPHS_${ARG_GROUP}")
-  if(NOT graphs)
+  if(NOT TEST "${ARG_GROUP}.lockgraph_clean")
     message(FATAL_ERROR "lockgraph_add_check: no lockgraph_add_test in group ${ARG_GROUP}")
   endif()
+  _lockgraph_group_dir(${ARG_GROUP} dir)
   if(TARGET lockgraph_cli)
     set(cli $<TARGET_FILE:lockgraph_cli>)
-  elseif(TARGET lockgraph::cli)
-    set(cli $<TARGET_FILE:lockgraph::cli>)
   else()
     find_program(LOCKGRAPH_CLI lockgraph REQUIRED)
     set(cli ${LOCKGRAPH_CLI})
   endif()
-  set(args --keep-going)  # a test filtered out of this run has no graph: warn, go on
+  set(args)
   if(ARG_BASELINE)
     list(APPEND args --baseline "${ARG_BASELINE}")
   endif()
@@ -72,6 +81,6 @@ function(lockgraph_add_check)
   if(ARG_OUTPUT)
     list(APPEND args -o "${ARG_OUTPUT}")
   endif()
-  add_test(NAME ${ARG_NAME} COMMAND ${cli} check ${args} ${graphs})
+  add_test(NAME ${ARG_NAME} COMMAND ${cli} check ${args} "${dir}")
   set_tests_properties(${ARG_NAME} PROPERTIES FIXTURES_REQUIRED "lockgraph_graphs_${ARG_GROUP}")
 endfunction()

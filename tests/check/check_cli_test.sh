@@ -2,11 +2,15 @@
 # `lockgraph check` end to end on real graph files: exit codes, every output
 # format (SARIF validated against the 2.1.0 schema, JUnit parsed as XML),
 # baselines, bad input, and thousands of files.
-# Usage: check_cli_test.sh LOCKGRAPH_CLI GRAPH_A GRAPH_B SARIF_SCHEMA VALIDATOR
+# Usage: check_cli_test.sh LOCKGRAPH_CLI TEST_A TEST_B SARIF_SCHEMA VALIDATOR
+#   (TEST_A and TEST_B: the split_inversion binaries, whose graphs it writes)
 set -uo pipefail
-cli=$1 a=$2 b=$3 schema=$4 validator=$5
+cli=$1 test_a=$2 test_b=$3 schema=$4 validator=$5
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+a=$work/lookup.json b=$work/rebalance.json
+LOCKGRAPH_OPTIONS="graph_out=$a" "$test_a" >/dev/null || { echo "FAIL $test_a"; exit 1; }
+LOCKGRAPH_OPTIONS="graph_out=$b" "$test_b" >/dev/null || { echo "FAIL $test_b"; exit 1; }
 fails=0
 expect() {  # expect WANT_RC DESCRIPTION -- COMMAND...
   local want=$1 what=$2; shift 3
@@ -15,7 +19,7 @@ expect() {  # expect WANT_RC DESCRIPTION -- COMMAND...
     echo "FAIL $what: exit $rc, want $want"; cat "$work/out" "$work/err"; fails=$((fails + 1)); fi
 }
 
-[[ -s $a && -s $b ]] || { echo "graph files missing: run the split_inversion tests first"; exit 1; }
+[[ -s $a && -s $b ]] || { echo "graph files missing"; exit 1; }
 expect 0 "one run alone is clean" -- "$cli" check "$a"
 expect 1 "two runs merged show the inversion" -- "$cli" check "$a" "$b"
 grep -q "Cache::Lookup" "$work/out" && grep -q "Cache::Rebalance" "$work/out" ||
@@ -49,6 +53,9 @@ expect 2 "no readable file at all" -- "$cli" check --keep-going "$work/empty.jso
 expect 2 "unknown option" -- "$cli" check --frobnicate "$a"
 expect 2 "unknown format" -- "$cli" check --format xml "$a"
 expect 2 "no files" -- "$cli" check
+mkdir "$work/nothing"
+expect 2 "a directory without graph files" -- "$cli" check "$work/nothing"
+grep -q "no graph files" "$work/err" || { echo "FAIL empty directory message"; fails=$((fails + 1)); }
 
 # Thousands of runs: copies of the two graphs.
 mkdir "$work/many"
@@ -56,6 +63,7 @@ for i in $(seq 1000); do cp "$a" "$work/many/a$i.json"; cp "$b" "$work/many/b$i.
 expect 1 "2000 graph files" -- "$cli" check "$work/many"/*.json
 grep -q "2000 graph files" "$work/out" || { echo "FAIL did not read all 2000"; fails=$((fails + 1)); }
 
+expect 1 "a directory stands for its graph files" -- "$cli" check "$work/many"
 expect 0 "dot draws the merged graph" -- "$cli" dot "$a" "$b"
 grep -q "color=red" "$work/out" || { echo "FAIL dot: cycle not red"; fails=$((fails + 1)); }
 if command -v dot >/dev/null; then

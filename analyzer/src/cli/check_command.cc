@@ -25,10 +25,11 @@ namespace {
 constexpr char kUsage[] =
     "usage: lockgraph check [--baseline FILE] [--update-baseline]\n"
     "                       [--format text|sarif|junit|json] [-o FILE]\n"
-    "                       [--same-class] [--keep-going] GRAPH.json...\n"
+    "                       [--same-class] [--keep-going] GRAPH.json|DIR...\n"
     "\n"
     "Merges the lock-order graphs written by many processes (LOCKGRAPH_OPTIONS=graph_out=PATH)\n"
-    "by lock class and reports every cycle: inversions that no single run shows. A cycle\n"
+    "by lock class and reports every cycle: inversions that no single run shows. A directory\n"
+    "stands for the *.json files in it. A cycle\n"
     "accepted in the baseline (with its reason) does not fail; a blessed pair is ignored.\n"
     "\n"
     "  --baseline FILE      accepted cycles and blessed pairs (JSON, see the user guide)\n"

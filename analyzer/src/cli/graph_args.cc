@@ -1,6 +1,8 @@
 #include "cli/graph_args.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 namespace lockgraph::cli {
@@ -20,9 +22,35 @@ bool WriteOutput(const std::string& path, const std::string& text, std::string* 
   return true;
 }
 
-bool LoadGraphs(const std::vector<std::string>& paths, bool keep_going,
+// A directory stands for the *.json files in it (a CI job's graph directory).
+std::vector<std::string> ExpandDirectories(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec)) {
+      out.push_back(path);
+      continue;
+    }
+    std::vector<std::string> inside;
+    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+      if (entry.path().extension() == ".json") inside.push_back(entry.path().string());
+    }
+    std::sort(inside.begin(), inside.end());
+    out.insert(out.end(), inside.begin(), inside.end());
+  }
+  return out;
+}
+
+bool LoadGraphs(const std::vector<std::string>& given, bool keep_going,
                 std::vector<graphs::GraphFile>* files, std::vector<std::string>* skipped,
                 std::string* error) {
+  const std::vector<std::string> paths = ExpandDirectories(given);
+  if (paths.empty()) {
+    *error = "no graph files (*.json) in " + given.front() +
+             (given.size() > 1 ? " and the other directories given" : "") +
+             " (were the tests run with LOCKGRAPH_OPTIONS=graph_out=...?)";
+    return false;
+  }
   files->reserve(paths.size());
   for (const std::string& path : paths) {
     graphs::GraphFile g;

@@ -14,7 +14,7 @@ namespace lockgraph::cli {
 // Writes `text` to `path`, or to stdout when `path` is empty or "-".
 bool WriteOutput(const std::string& path, const std::string& text, std::string* error);
 
-// Loads every file. With `keep_going`, unreadable files are left out and
+// Loads every file (a directory stands for the *.json files in it). With `keep_going`, unreadable files are left out and
 // described in `*skipped`; otherwise the first one fails the whole load. At
 // least one file must load.
 bool LoadGraphs(const std::vector<std::string>& paths, bool keep_going,
