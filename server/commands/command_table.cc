@@ -51,7 +51,7 @@ constexpr CommandSpec kClientSubcommands[] = {
 };
 
 constexpr CommandSpec kDebugSubcommands[] = {
-  {"lockgraph", 2, kA, 0, 0, 0, DebugLockgraphCommand, "server", "Returns the server's lock-order graph as JSON.", {}},
+  {"lockgraph", -2, kA, 0, 0, 0, DebugLockgraphCommand, "server", "Returns the server's lock-order graph (JSON or DOT) or its lock contention profile.", {}},
   {"populate", -3, kA, 0, 0, 0, DebugPopulateCommand,  "server", "Creates string keys for tests and measurements.", {}},
   {"sleep",     3, kA, 0, 0, 0, DebugSleepCommand,     "server", "Stops the connection's I/O thread for a while.", {}},
   {"help",      2, kA, 0, 0, 0, DebugHelpCommand,      "server", "Returns helpful text about the different subcommands.", {}},

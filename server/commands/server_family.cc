@@ -343,8 +343,54 @@ Reply TimeCommand(CommandContext&) {
   return Reply::Array(std::move(out));
 }
 
-// DEBUG LOCKGRAPH: the process's lock-order graph (classes, edges, cycles).
-Reply DebugLockgraphCommand(CommandContext&) { return Reply::Bulk(lockgraph::GraphJson()); }
+// DEBUG LOCKGRAPH [GRAPH | DOT | STATS]
+//   GRAPH (default): the process's lock-order graph as JSON (classes, edges,
+//   cycles, contention profile); DOT: the same graph for Graphviz; STATS: the
+//   contention profile per lock class, most total wait first (acquisitions and
+//   hold times need LOCKGRAPH_OPTIONS=profile=1), and the detector's own counters.
+Reply DebugLockgraphCommand(CommandContext& ctx) {
+  if (ctx.argc() > 3) return Reply::Error(errors::kSyntax);
+  const std::string_view what = ctx.argc() == 3 ? ctx.arg(2) : std::string_view("GRAPH");
+  if (EqualsIgnoreCase(what, "GRAPH")) return Reply::Bulk(lockgraph::GraphJson());
+  if (EqualsIgnoreCase(what, "DOT")) return Reply::Bulk(lockgraph::GraphDot());
+  if (!EqualsIgnoreCase(what, "STATS")) return Reply::Error(errors::kSyntax);
+  std::vector<Reply> rows;
+  for (const lockgraph::LockProfile& p : lockgraph::GetProfile()) {
+    std::vector<Reply> row;
+    auto field = [&](const char* name, uint64_t value) {
+      row.push_back(Reply::Bulk(name));
+      row.push_back(Reply::Integer(static_cast<int64_t>(value)));
+    };
+    row.push_back(Reply::Bulk("class"));
+    row.push_back(Reply::Bulk(p.name));
+    field("acquisitions", p.acquisitions);
+    field("contended", p.contended);
+    field("wait_total_us", p.wait_total_ns / 1000);
+    field("wait_max_us", p.wait_max_ns / 1000);
+    field("hold_total_us", p.hold_total_ns / 1000);
+    field("hold_max_us", p.hold_max_ns / 1000);
+    field("long_waits", p.long_waits);
+    field("long_holds", p.long_holds);
+    rows.push_back(Reply::Array(std::move(row)));
+  }
+  const lockgraph::Stats s = lockgraph::GetStats();
+  std::vector<Reply> detector;
+  auto stat = [&](const char* name, uint64_t value) {
+    detector.push_back(Reply::Bulk(name));
+    detector.push_back(Reply::Integer(static_cast<int64_t>(value)));
+  };
+  stat("classes", s.classes);
+  stat("live_nodes", s.live_nodes);
+  stat("live_edges", s.live_edges);
+  stat("reports", s.reports);
+  stat("memory_bytes", s.memory_bytes);
+  std::vector<Reply> out;
+  out.push_back(Reply::Bulk("profile"));
+  out.push_back(Reply::Array(std::move(rows)));
+  out.push_back(Reply::Bulk("detector"));
+  out.push_back(Reply::Array(std::move(detector)));
+  return Reply::Array(std::move(out));
+}
 
 // DEBUG POPULATE count [prefix] [size]: creates keys prefix:0 .. prefix:count-1
 // (default "key") whose values are "value:N", padded with zeros or cut to
@@ -388,8 +434,9 @@ Reply DebugSleepCommand(CommandContext& ctx) {
 }
 
 Reply DebugHelpCommand(CommandContext&) {
-  return HelpLines({"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "LOCKGRAPH",
-                    "    Return the server's lock-order graph as JSON (classes, edges, cycles).",
+  return HelpLines({"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "LOCKGRAPH [GRAPH|DOT|STATS]",
+                    "    The server's lock-order graph as JSON (default) or DOT, or the lock",
+                    "    contention profile (STATS; full with LOCKGRAPH_OPTIONS=profile=1).",
                     "POPULATE <count> [<prefix>] [<size>]",
                     "    Create <count> string keys named key:<num>, or <prefix>:<num>.",
                     "SLEEP <seconds>", "    Stop the server's I/O thread for <seconds>.", "HELP",

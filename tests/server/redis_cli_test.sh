@@ -5,6 +5,8 @@
 # CONFIG and CLIENT. (redis-cli prints bare replies when stdout is not a tty.)
 SERVER=$1 CLI=$2
 source "$(dirname "$0")/lib.sh"
+# profile=1: DEBUG LOCKGRAPH STATS below reads the contention profile.
+export LOCKGRAPH_OPTIONS="${LOCKGRAPH_OPTIONS:+$LOCKGRAPH_OPTIONS:}profile=1"
 start_server --threads 2
 r() { redis-cli -p "$PORT" "$@" 2>&1; }
 
@@ -73,6 +75,11 @@ expect "COMMAND COUNT > 50" "1" "$( (( $(r COMMAND COUNT) > 50 )) && echo 1)"
 r DEBUG LOCKGRAPH >"$WORK/graph.json"
 "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["cycles"] == [], d["cycles"]' \
   "$WORK/graph.json" && pass "DEBUG LOCKGRAPH is JSON without cycles" || fail "DEBUG LOCKGRAPH"
+stats=$(r DEBUG LOCKGRAPH STATS)
+grep -q "^store.shard$" <<<"$stats" && grep -q "^contended$" <<<"$stats" && grep -q "^live_nodes$" <<<"$stats" \
+  && pass "DEBUG LOCKGRAPH STATS lists the shard locks' contention" || { fail "DEBUG LOCKGRAPH STATS"; echo "$stats"; }
+r DEBUG LOCKGRAPH DOT | grep -q "^digraph" && pass "DEBUG LOCKGRAPH DOT" || fail "DEBUG LOCKGRAPH DOT"
+expect "DEBUG LOCKGRAPH bad argument" "ERR syntax error" "$(r DEBUG LOCKGRAPH PIE)"
 
 check_server_clean
 r SHUTDOWN >/dev/null
