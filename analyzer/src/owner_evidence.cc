@@ -11,20 +11,22 @@ namespace lockgraph::analyzer {
 namespace {
 
 // Addresses of locks a live RAII guard in one of `thread`'s frames holds.
-// Frames at or above `skip_through` are skipped: a lock_guard whose
-// constructor is still blocked looks initialized already.
-void CollectGuards(const Thread& thread, int skip_through, int lwp_index,
+// The waited-for lock is skipped in the call-site frame: a lock_guard whose
+// constructor is still blocked already looks initialized there.
+void CollectGuards(const Thread& thread, const Wait& wait, int thread_index,
                    std::unordered_map<uint64_t, std::vector<int>>* held) {
-  for (int i = skip_through + 1; i < static_cast<int>(thread.frames.size()); ++i) {
+  int first = wait.call_site >= 0 ? wait.call_site : wait.wait_frame + 1;
+  for (int i = first; i < static_cast<int>(thread.frames.size()); ++i) {
     for (const NamedValue& local : thread.frames[i].locals) {
       std::string_view v = local.value;
       if (v.find("_M_owns = false") != std::string_view::npos) continue;
       for (std::string_view field : {"_M_device = ", "_M_pm = "}) {
         size_t at = v.find(field);
         if (at == std::string_view::npos) continue;
-        if (auto addr = ParseAddress(v.substr(at + field.size()))) {
-          (*held)[*addr].push_back(lwp_index);
-        }
+        auto addr = ParseAddress(v.substr(at + field.size()));
+        if (!addr || (i == wait.call_site && wait.lock == addr)) continue;
+        std::vector<int>& holders = (*held)[*addr];
+        if (holders.empty() || holders.back() != thread_index) holders.push_back(thread_index);
       }
     }
   }
@@ -68,8 +70,7 @@ std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>&
     const Thread& t = dump.threads[i];
     if (t.lwp != 0) by_lwp.emplace(t.lwp, i);
     if (t.pthread) by_pthread.emplace(*t.pthread, i);
-    int skip = waits[i].call_site >= 0 ? waits[i].call_site : waits[i].wait_frame;
-    CollectGuards(t, skip, i, &guards);
+    CollectGuards(t, waits[i], i, &guards);
   }
   // The last record for an address wins: a capture may re-read a lock.
   for (const LockRecord& r : dump.locks) records[r.address] = &r;
