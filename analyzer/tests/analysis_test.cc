@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "dump_compare.h"
 #include "test_util.h"
 
 namespace lockgraph::analyzer {
@@ -191,6 +192,29 @@ TEST(AnalysisTest, TwoThousandThreadsCollapseIntoAFewGroups) {
   EXPECT_EQ(total, 2002u);
   EXPECT_GE(a.groups[0].threads.size(), a.groups[1].threads.size());
   EXPECT_EQ(a.groups[0].threads.size(), 667u);  // 2000 split three ways, first gets the extra
+}
+
+}  // namespace
+}  // namespace lockgraph::analyzer
+
+namespace lockgraph::analyzer {
+namespace {
+
+TEST(DumpCompareTest, ThreadsBlockedInTheSamePlaceInEveryDumpAreStuck) {
+  std::string first = testing::ReadFile(testing::TestdataPath("dumps/gdb_capture_abba.txt"));
+  // In the second dump the rwlock writer has moved on (a different line).
+  std::string second = first;
+  size_t at = second.find("t3 (x=0x0) at abba.c:8");
+  ASSERT_NE(at, std::string::npos);
+  second.replace(at, 22, "t3 (x=0x0) at abba.c:9");
+  std::vector<Analysis> v;
+  v.push_back(testing::AnalyzeText(first, "first"));
+  v.push_back(testing::AnalyzeText(second, "second"));
+  std::set<int64_t> stuck;
+  for (const StuckThread& s : StuckAcrossDumps(v)) stuck.insert(s.lwp);
+  EXPECT_EQ(stuck, (std::set<int64_t>{26075, 26077, 26078}));
+  v.pop_back();
+  EXPECT_TRUE(StuckAcrossDumps(v).empty());  // one dump compares with nothing
 }
 
 }  // namespace

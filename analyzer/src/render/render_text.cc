@@ -1,6 +1,7 @@
 // The text report: what a person reads first when a process hangs.
 #include <algorithm>
 
+#include "dump_compare.h"
 #include "dump_parser.h"
 #include "hex.h"
 #include "render/render.h"
@@ -61,12 +62,11 @@ void PrintWaitLine(const Analysis& a, int thread, std::ostream& out) {
   }
 }
 
-void RenderOne(const Analysis& a, bool several, std::ostream& out) {
+void RenderOne(const Analysis& a, std::ostream& out) {
   const Dump& d = a.dump;
   out << "lockgraph: " << a.Verdict() << "\n";
   out << "  dump " << d.source << ": " << DumpFormatName(d.format) << ", " << d.threads.size()
       << " threads, " << d.lines << " lines\n";
-  (void)several;
 
   for (size_t c = 0; c < a.cycles.size(); ++c) {
     const Cycle& cycle = a.cycles[c];
@@ -153,7 +153,25 @@ void RenderOne(const Analysis& a, bool several, std::ostream& out) {
 void RenderText(const std::vector<Analysis>& analyses, std::ostream& out) {
   for (size_t i = 0; i < analyses.size(); ++i) {
     if (i) out << "\n" << std::string(72, '=') << "\n\n";
-    RenderOne(analyses[i], analyses.size() > 1, out);
+    RenderOne(analyses[i], out);
+  }
+  if (analyses.size() < 2) return;
+  std::vector<StuckThread> stuck = StuckAcrossDumps(analyses);
+  const Analysis& last = analyses.back();
+  out << "\n"
+      << std::string(72, '=') << "\n\nacross " << analyses.size() << " dumps: " << stuck.size()
+      << (stuck.size() == 1 ? " thread" : " threads")
+      << " stayed blocked in the same place in every dump\n";
+  for (const StuckThread& s : stuck) {
+    const Thread& t = last.dump.threads[s.thread];
+    const Wait& w = last.waits[s.thread];
+    out << "  " << ThreadLabel(t) << ": ";
+    PrintWaitLine(last, s.thread, out);
+    out << "\n";
+    if (w.call_site >= 0) {
+      out << "      #" << t.frames[w.call_site].index << "  " << FrameText(t.frames[w.call_site])
+          << "\n";
+    }
   }
 }
 
