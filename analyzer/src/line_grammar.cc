@@ -409,7 +409,11 @@ std::optional<uint64_t> ParseAddress(std::string_view value) {
   }
   uint64_t v;
   if (!ConsumeHex(&s, &v)) return std::nullopt;
-  if (!s.empty() && !IsSpace(s.front())) return std::nullopt;
+  // Inside a printed struct the address ends at `,` or `}`:
+  // `{_M_device = 0x5555555592a0, _M_owns = true}`.
+  if (!s.empty() && !IsSpace(s.front()) && s.front() != ',' && s.front() != '}') {
+    return std::nullopt;
+  }
   return v;
 }
 

@@ -194,6 +194,8 @@ TEST(LineGrammarTest, LocalsAndLockRecords) {
 TEST(LineGrammarTest, Numbers) {
   EXPECT_EQ(ParseAddress("(pthread_mutex_t *) 0x55d0"), 0x55d0u);
   EXPECT_EQ(ParseAddress("0x55d0 <m>"), 0x55d0u);
+  EXPECT_EQ(ParseAddress("0x5555555592a0, _M_owns = true}"), 0x5555555592a0u);
+  EXPECT_EQ(ParseAddress("0x5555555592a0}"), 0x5555555592a0u);
   EXPECT_FALSE(ParseAddress("<optimized out>").has_value());
   EXPECT_FALSE(ParseAddress("0x55zz").has_value());
   EXPECT_FALSE(ParseAddress("0xffffffffffffffffff").has_value());  // overflow

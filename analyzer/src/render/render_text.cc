@@ -10,6 +10,7 @@ namespace lockgraph::analyzer {
 namespace {
 
 constexpr size_t kMaxListedLwps = 12;
+constexpr size_t kMaxTextCycles = 100;
 constexpr int kMaxGroupFrames = 16;
 
 std::string LwpList(const Dump& dump, const std::vector<int>& threads) {
@@ -69,6 +70,10 @@ void RenderOne(const Analysis& a, std::ostream& out) {
       << " threads, " << d.lines << " lines\n";
 
   for (size_t c = 0; c < a.cycles.size(); ++c) {
+    if (c == kMaxTextCycles) {
+      out << "\n... " << a.cycles.size() - c << " more cycles (all of them: --format json)\n";
+      break;
+    }
     const Cycle& cycle = a.cycles[c];
     out << "\n"
         << (cycle.self_deadlock() ? "self-deadlock " : "cycle ") << c + 1 << " ("
