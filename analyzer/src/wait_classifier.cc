@@ -192,8 +192,11 @@ const char* WaitKindName(WaitKind kind) {
 }
 
 bool WaitsForHolder(WaitKind kind) {
+  // A bare futex wait (a semaphore, std::atomic::wait, an event) has no
+  // holder to point at; idle pools wait like this by the thousand, so it is
+  // a state, like a condvar wait, not an edge with an unknown owner.
   return kind == WaitKind::kMutex || kind == WaitKind::kRwlockRead ||
-         kind == WaitKind::kRwlockWrite || kind == WaitKind::kJoin || kind == WaitKind::kFutex;
+         kind == WaitKind::kRwlockWrite || kind == WaitKind::kJoin;
 }
 
 std::string NormalizeFunction(std::string_view function) {

@@ -219,3 +219,19 @@ TEST(DumpCompareTest, ThreadsBlockedInTheSamePlaceInEveryDumpAreStuck) {
 
 }  // namespace
 }  // namespace lockgraph::analyzer
+
+namespace lockgraph::analyzer {
+namespace {
+
+TEST(AnalysisTest, BareFutexWaitsAreAStateNotAnUnknownOwner) {
+  Analysis a = testing::AnalyzeText(
+      "Thread 1 (Thread 0x7f01 (LWP 12)):\n"
+      "#0  0x7f in futex_wait (futex_word=0x6200, expected=0) at futex-internal.h:146\n"
+      "#1  0x55 in WaitForWork (w=0x6200) at pool.cc:3\n");
+  EXPECT_EQ(a.waits[0].kind, WaitKind::kFutex);
+  EXPECT_TRUE(a.unknown_owner.empty());
+  EXPECT_NE(a.Verdict().find("no deadlock: 0 of 1 threads"), std::string::npos) << a.Verdict();
+}
+
+}  // namespace
+}  // namespace lockgraph::analyzer
