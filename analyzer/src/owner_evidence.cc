@@ -23,7 +23,10 @@ void CollectGuards(const Thread& thread, const Wait& wait, int thread_index,
       for (std::string_view field : {"_M_device = ", "_M_pm = "}) {
         size_t at = v.find(field);
         if (at == std::string_view::npos) continue;
-        auto addr = ParseAddress(v.substr(at + field.size()));
+        std::string_view rest = v.substr(at + field.size());
+        // lock_guard holds a reference, which gdb prints as `@0x...`.
+        if (rest.starts_with("@")) rest.remove_prefix(1);
+        auto addr = ParseAddress(rest);
         if (!addr || (i == wait.call_site && wait.lock == addr)) continue;
         std::vector<int>& holders = (*held)[*addr];
         if (holders.empty() || holders.back() != thread_index) holders.push_back(thread_index);

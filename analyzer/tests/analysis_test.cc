@@ -235,3 +235,24 @@ TEST(AnalysisTest, BareFutexWaitsAreAStateNotAnUnknownOwner) {
 
 }  // namespace
 }  // namespace lockgraph::analyzer
+
+namespace lockgraph::analyzer {
+namespace {
+
+TEST(AnalysisTest, RealStdMutexDeadlockFromPlainBtFull) {
+  // gdb `thread apply all bt full` of guards.cc-style code: Transfer(a, b) and
+  // Transfer(b, a) with std::lock_guard then std::unique_lock. No capture:
+  // the owners come from the guards gdb prints as locals (`@0x...` for the
+  // lock_guard's reference).
+  Analysis a = testing::AnalyzeFixture("gdb_bt_full_std_guards.txt");
+  ASSERT_EQ(a.cycles.size(), 1u);
+  std::set<int64_t> lwps;
+  for (const CycleStep& s : a.cycles[0].steps) {
+    lwps.insert(a.dump.threads[s.thread].lwp);
+    EXPECT_EQ(a.owners[s.thread].source, EvidenceSource::kHeldGuard);
+  }
+  EXPECT_EQ(lwps, (std::set<int64_t>{14107, 14108}));
+}
+
+}  // namespace
+}  // namespace lockgraph::analyzer
