@@ -20,7 +20,8 @@ void CollectGuards(const Thread& thread, const Wait& wait, int thread_index,
     for (const NamedValue& local : thread.frames[i].locals) {
       std::string_view v = local.value;
       if (v.find("_M_owns = false") != std::string_view::npos) continue;
-      for (std::string_view field : {"_M_device = ", "_M_pm = "}) {
+      // libstdc++'s lock_guard/unique_lock, shared_lock, and absl's MutexLock family.
+      for (std::string_view field : {"_M_device = ", "_M_pm = ", "mu_ = "}) {
         size_t at = v.find(field);
         if (at == std::string_view::npos) continue;
         std::string_view rest = v.substr(at + field.size());

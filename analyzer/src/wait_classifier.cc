@@ -109,6 +109,12 @@ WaitKind MatchCxx(std::string_view name) {
         return WaitKind::kMutex;
       }
     }
+    // The RAII guards' constructors: their `mu` argument is the mutex.
+    if (method == cls &&
+        IsOneOf(cls, {"MutexLock", "WriterMutexLock", "MutexLockMaybe", "ReleasableMutexLock"})) {
+      return WaitKind::kMutex;
+    }
+    if (method == cls && cls == "ReaderMutexLock") return WaitKind::kRwlockRead;
     if (cls == "CondVar" && method.starts_with("Wait")) return WaitKind::kCondvar;
     return WaitKind::kNone;
   }
@@ -294,11 +300,12 @@ Wait ClassifyWait(const Thread& thread) {
   };
   switch (wait.kind) {
     case WaitKind::kMutex:
-      address_from({"mutex"}) || address_from({"futex", "futex_word"}) || address_from({"this"});
+      address_from({"mutex"}) || address_from({"futex", "futex_word"}) || address_from({"mu"}) ||
+          address_from({"this"});
       break;
     case WaitKind::kRwlockRead:
     case WaitKind::kRwlockWrite:
-      address_from({"rwlock"}) || address_from({"this"});
+      address_from({"rwlock"}) || address_from({"mu"}) || address_from({"this"});
       break;
     case WaitKind::kCondvar:
       address_from({"cond"}) || address_from({"this"});

@@ -256,3 +256,47 @@ TEST(AnalysisTest, RealStdMutexDeadlockFromPlainBtFull) {
 
 }  // namespace
 }  // namespace lockgraph::analyzer
+
+namespace lockgraph::analyzer {
+namespace {
+
+// A real program with two deadlocks: absl::Mutex ABBA through absl::MutexLock,
+// and a std::shared_mutex writer (unique_lock) against a reader (shared_lock)
+// that holds a std::mutex the writer wants.
+void ExpectSharedAndAbslCycles(const Analysis& a, EvidenceSource shared_evidence) {
+  ASSERT_EQ(a.cycles.size(), 2u);
+  std::set<std::set<int64_t>> cycles;
+  for (const Cycle& c : a.cycles) {
+    std::set<int64_t> lwps;
+    for (const CycleStep& s : c.steps) {
+      lwps.insert(a.dump.threads[s.thread].lwp);
+      const Wait& w = a.waits[s.thread];
+      if (lwps.count(16286) || lwps.count(16287)) {
+        EXPECT_EQ(a.owners[s.thread].source, EvidenceSource::kHeldGuard);  // absl: no owner field
+        EXPECT_TRUE(w.lock == 0x564d61068148u || w.lock == 0x564d61068150u);
+      } else {
+        EXPECT_EQ(a.owners[s.thread].source, shared_evidence);
+      }
+    }
+    cycles.insert(lwps);
+  }
+  EXPECT_EQ(cycles, (std::set<std::set<int64_t>>{{16284, 16285}, {16286, 16287}}));
+  int reader = -1;
+  for (size_t i = 0; i < a.dump.threads.size(); ++i) {
+    if (a.dump.threads[i].lwp == 16285) reader = static_cast<int>(i);
+  }
+  EXPECT_EQ(a.waits[reader].kind, WaitKind::kRwlockRead);
+}
+
+TEST(AnalysisTest, RealSharedMutexAndAbslDeadlocksFromCapture) {
+  ExpectSharedAndAbslCycles(testing::AnalyzeFixture("gdb_capture_std_shared_and_absl.txt"),
+                            EvidenceSource::kRecordedOwner);
+}
+
+TEST(AnalysisTest, RealSharedMutexAndAbslDeadlocksFromPlainBtFull) {
+  ExpectSharedAndAbslCycles(testing::AnalyzeFixture("gdb_bt_full_std_shared_and_absl.txt"),
+                            EvidenceSource::kHeldGuard);
+}
+
+}  // namespace
+}  // namespace lockgraph::analyzer
