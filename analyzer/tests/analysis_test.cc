@@ -300,3 +300,21 @@ TEST(AnalysisTest, RealSharedMutexAndAbslDeadlocksFromPlainBtFull) {
 
 }  // namespace
 }  // namespace lockgraph::analyzer
+
+namespace lockgraph::analyzer {
+namespace {
+
+TEST(AnalysisTest, RealLockgraphMutexDeadlock) {
+  Analysis a = testing::AnalyzeFixture("gdb_capture_lockgraph_mutex.txt");
+  ASSERT_EQ(a.cycles.size(), 1u);
+  std::set<std::string> symbols;
+  for (const CycleStep& s : a.cycles[0].steps) {
+    EXPECT_EQ(a.waits[s.thread].kind, WaitKind::kMutex);
+    EXPECT_EQ(a.owners[s.thread].source, EvidenceSource::kRecordedOwner);
+    symbols.insert(a.waits[s.thread].lock_symbol);
+  }
+  EXPECT_EQ(symbols, (std::set<std::string>{"m1", "m2"}));
+}
+
+}  // namespace
+}  // namespace lockgraph::analyzer
