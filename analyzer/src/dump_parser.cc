@@ -54,11 +54,15 @@ const char* DumpFormatName(DumpFormat format) {
   return "unknown";
 }
 
-const NamedValue* Frame::FindArg(std::string_view name) const {
-  for (const NamedValue& a : args) {
-    if (a.name == name) return &a;
+std::vector<NamedValue> Frame::Args() const { return ParseArgs(args_text); }
+
+std::optional<NamedValue> Frame::FindArg(std::string_view name) const {
+  // Cheap rejection before splitting: most frames asked lack the name.
+  if (args_text.find(name) == std::string::npos) return std::nullopt;
+  for (NamedValue& a : Args()) {
+    if (a.name == name) return std::move(a);
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 const NamedValue* Frame::FindLocal(std::string_view name) const {

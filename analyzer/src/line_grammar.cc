@@ -284,10 +284,10 @@ bool ParseGdbFrame(std::string_view line, Frame* frame) {
     size_t close = FindClosingParen(rest, open);
     if (close == std::string_view::npos) {
       // A line cut short (a wrapped or truncated dump): keep what is there.
-      f.args = ParseArgs(rest.substr(open + 1));
+      f.args_text = std::string(rest.substr(open + 1));
       rest = {};
     } else {
-      f.args = ParseArgs(rest.substr(open + 1, close - open - 1));
+      f.args_text = std::string(rest.substr(open + 1, close - open - 1));
       rest = rest.substr(close + 1);
     }
   }

@@ -156,11 +156,11 @@ bool IsMachinery(const Frame& frame, std::string_view raw, std::string_view norm
          frame.library.find("libpthread") != std::string::npos;
 }
 
-const NamedValue* FindNamed(const Frame& f, std::initializer_list<std::string_view> names) {
+std::optional<NamedValue> FindNamed(const Frame& f, std::initializer_list<std::string_view> names) {
   for (std::string_view n : names) {
-    if (const NamedValue* v = f.FindArg(n)) return v;
+    if (auto v = f.FindArg(n)) return v;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 // Looks for a recorded owner field (`__owner = N`, `__cur_writer = N`) in the
@@ -285,7 +285,7 @@ Wait ClassifyWait(const Thread& thread) {
   // then a C++ wrapper's `this`.
   auto address_from = [&](std::initializer_list<std::string_view> names) -> bool {
     for (auto [index, kind] : hits) {
-      if (const NamedValue* v = FindNamed(thread.frames[index], names)) {
+      if (auto v = FindNamed(thread.frames[index], names)) {
         if (auto a = ParseAddress(v->value)) {
           wait.lock = a;
           size_t open = v->value.find('<'), close = v->value.rfind('>');
@@ -316,7 +316,7 @@ Wait ClassifyWait(const Thread& thread) {
     case WaitKind::kJoin:
       for (auto [index, kind] : hits) {
         const Frame& f = thread.frames[index];
-        if (const NamedValue* v = FindNamed(f, {"threadid", "th", "thread"})) {
+        if (auto v = FindNamed(f, {"threadid", "th", "thread"})) {
           if (auto id = ParseInteger(v->value))
             wait.join_target = static_cast<uint64_t>(*id);
           else if (auto a = ParseAddress(v->value))
@@ -325,7 +325,7 @@ Wait ClassifyWait(const Thread& thread) {
         // The join futex is the joined thread's tid field: the kernel clears
         // it when that thread exits, so its expected value is that tid.
         if (kind == WaitKind::kFutex) {
-          if (const NamedValue* v = f.FindArg("expected")) {
+          if (auto v = f.FindArg("expected")) {
             if (auto tid = ParseInteger(v->value); tid && *tid > 0) wait.join_tid = tid;
           }
         }
@@ -343,7 +343,8 @@ Wait ClassifyWait(const Thread& thread) {
   if (wait.kind != WaitKind::kJoin && wait.kind != WaitKind::kCondvar) {
     for (auto [index, kind] : hits) {
       const Frame& f = thread.frames[index];
-      for (const auto* list : {&f.args, &f.locals}) {
+      const std::vector<NamedValue> args = f.Args();
+      for (const auto* list : {&args, &f.locals}) {
         for (const NamedValue& nv : *list) {
           if (auto owner = FindOwnerField(nv.value, field)) {
             wait.recorded_owner = owner;

@@ -126,7 +126,7 @@ TEST(LineGrammarTest, GdbFrames) {
     EXPECT_EQ(f.index, c.index);
     EXPECT_EQ(f.pc, c.pc);
     EXPECT_EQ(f.function, c.function);
-    EXPECT_EQ(f.args.size(), c.args);
+    EXPECT_EQ(f.Args().size(), c.args);
     EXPECT_EQ(f.file, c.file);
     EXPECT_EQ(f.line, c.line_number);
     EXPECT_EQ(f.library, c.library);
@@ -137,13 +137,15 @@ TEST(LineGrammarTest, EntryValuesAreFoldedIntoTheArgument) {
   Frame f;
   ASSERT_TRUE(ParseGdbFrame(
       "#1  __GI___lll_lock_wait (futex=futex@entry=0x55ada3b46080 <a>, private=0) at x.c:1", &f));
-  ASSERT_EQ(f.args.size(), 2u);
-  EXPECT_EQ(f.args[0].name, "futex");
-  EXPECT_EQ(f.args[0].value, "0x55ada3b46080 <a>");
-  EXPECT_EQ(ParseAddress(f.args[0].value), 0x55ada3b46080u);
+  std::vector<NamedValue> args = f.Args();
+  ASSERT_EQ(args.size(), 2u);
+  EXPECT_EQ(args[0].name, "futex");
+  EXPECT_EQ(args[0].value, "0x55ada3b46080 <a>");
+  EXPECT_EQ(ParseAddress(args[0].value), 0x55ada3b46080u);
   ASSERT_TRUE(ParseGdbFrame("#1  g (expected@entry=2) at x.c:1", &f));
-  EXPECT_EQ(f.args[0].name, "expected");
-  EXPECT_EQ(f.args[0].value, "2");
+  args = f.Args();
+  EXPECT_EQ(args[0].name, "expected");
+  EXPECT_EQ(args[0].value, "2");
 }
 
 TEST(LineGrammarTest, EuStackFrames) {
