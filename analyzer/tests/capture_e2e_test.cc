@@ -103,6 +103,18 @@ TEST(CaptureEndToEndTest, CapturesAndAnalyzesARealAbbaDeadlock) {
   ASSERT_EQ(cap.exit_code, 0) << cap.err;
   ExpectAbbaCycle(dump, lwp_a, lwp_b);
   std::filesystem::remove(dump);
+
+  // `analyze --pid` captures and analyzes in one step.
+  ProcessResult direct = RunProcess(
+      {LOCKGRAPH_CLI, "analyze", "--pid", std::to_string(fixture.pid()), "--format", "json"}, {},
+      90);
+  ASSERT_EQ(direct.exit_code, 1) << direct.err;
+  std::set<long> lwps;
+  const nlohmann::json direct_json = nlohmann::json::parse(direct.out);
+  for (const auto& step : direct_json["cycles"].at(0)) {
+    lwps.insert(step["lwp"].get<long>());
+  }
+  EXPECT_EQ(lwps, (std::set<long>{lwp_a, lwp_b}));
   // The fixture was only read: it is still there, still stuck.
   EXPECT_EQ(kill(fixture.pid(), 0), 0);
 }
