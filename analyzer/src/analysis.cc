@@ -88,6 +88,11 @@ std::string Analysis::Verdict() const {
           (cycles_truncated ? " (first ones only)" : "") + " among " + std::to_string(in_cycles) +
           (in_cycles == 1 ? " thread" : " threads") + ", " + std::to_string(blocked_behind.size()) +
           " more blocked behind";
+    size_t self = std::count_if(cycles.begin(), cycles.end(),
+                                [](const Cycle& c) { return c.self_deadlock(); });
+    if (self > 0) {
+      out += " (" + std::to_string(self) + (self == 1 ? " self-deadlock" : " self-deadlocks") + ")";
+    }
   } else {
     size_t waiting = 0;
     for (const Wait& w : waits) waiting += WaitsForHolder(w.kind) ? 1 : 0;

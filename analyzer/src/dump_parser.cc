@@ -138,6 +138,11 @@ void DumpParser::ProcessLine(std::string_view line) {
       dump_.locks.push_back(std::move(record));
     } else if (line.starts_with("[lockgraph] capture")) {
       saw_capture_banner_ = true;
+      // `[lockgraph] capture of pid N`
+      std::string_view rest = line.substr(std::string_view("[lockgraph] capture").size());
+      if (rest.starts_with(" of pid ")) {
+        if (auto pid = ParseInteger(rest.substr(8))) dump_.pid = *pid;
+      }
     }
     return;
   } else if (line.starts_with("[Current thread is ")) {

@@ -73,7 +73,7 @@ json DumpJson(const Analysis& a) {
               {"thread", t.number},
               {"name", t.name},
               {"state", WaitKindName(w.kind)},
-              {"frames", t.frames.size()}};
+              {"frame_count", t.frames.size()}};
     if (t.pthread) j["pthread"] = Hex(*t.pthread);
     if (t.current) j["current"] = true;
     if (t.truncated) j["truncated"] = true;

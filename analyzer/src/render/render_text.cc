@@ -66,8 +66,9 @@ void PrintWaitLine(const Analysis& a, int thread, std::ostream& out) {
 void RenderOne(const Analysis& a, std::ostream& out) {
   const Dump& d = a.dump;
   out << "lockgraph: " << a.Verdict() << "\n";
-  out << "  dump " << d.source << ": " << DumpFormatName(d.format) << ", " << d.threads.size()
-      << " threads, " << d.lines << " lines\n";
+  out << "  dump " << d.source << ": " << DumpFormatName(d.format);
+  if (d.pid) out << " of pid " << *d.pid;
+  out << ", " << d.threads.size() << " threads, " << d.lines << " lines\n";
 
   for (size_t c = 0; c < a.cycles.size(); ++c) {
     if (c == kMaxTextCycles) {
