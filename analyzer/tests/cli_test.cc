@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -147,6 +148,31 @@ TEST(CliTest, SvgNeedsGraphviz) {
     EXPECT_EQ(ok.exit_code, 1) << ok.err;
     EXPECT_NE(ok.out.find("<svg"), std::string::npos);
   }
+}
+
+TEST(CliTest, HtmlWithoutGraphvizIsStillAPage) {
+  ProcessResult r = RunProcess({"/usr/bin/env", "PATH=/nonexistent", LOCKGRAPH_CLI, "analyze",
+                                "--format", "html", Dump("gdb_capture_abba.txt")},
+                               {}, 60);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_EQ(r.out.find("<svg"), std::string::npos);
+  EXPECT_NE(r.err.find("no graph in the page"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, SeveralDumpsListThreadsStuckInAllOfThem) {
+  ProcessResult r = Cli(
+      {"analyze", "--format", "json", Dump("gdb_capture_abba.txt"), Dump("gdb_capture_abba.txt")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["dumps"].size(), 2u);
+  EXPECT_EQ(j["cycles"].size(), 2u);
+  std::set<int64_t> stuck;
+  for (const auto& t : j["stuck_across_dumps"]) stuck.insert(t["lwp"].get<int64_t>());
+  EXPECT_EQ(stuck, (std::set<int64_t>{26075, 26077, 26078, 26079}));
+  ProcessResult text = Cli({"analyze", Dump("gdb_capture_abba.txt"), Dump("gdb_capture_abba.txt")});
+  EXPECT_NE(text.out.find("across 2 dumps: 4 threads stayed blocked in the same place"),
+            std::string::npos);
 }
 
 TEST(CliTest, CaptureArgumentErrors) {
