@@ -1,6 +1,7 @@
 // The analysis pipeline; see analysis.h.
 #include "analysis.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "wait_for_graph.h"
@@ -48,7 +49,7 @@ Analysis Analyze(Dump dump) {
     }
   }
 
-  std::vector<std::vector<int>> raw = graph.Cycles(10000, &a.cycles_truncated);
+  std::vector<std::vector<int>> raw = graph.Cycles(kMaxCycles, &a.cycles_truncated);
   for (const std::vector<int>& nodes_in_cycle : raw) {
     Cycle c;
     const int len = static_cast<int>(nodes_in_cycle.size());
@@ -66,43 +67,32 @@ Analysis Analyze(Dump dump) {
   std::vector<int> reach = graph.ReachingCycle(raw);
   reach.resize(n);
   a.reaching_cycle = reach;
-  std::vector<bool> on_cycle(n, false);
+  a.on_cycle.assign(n, false);
   for (const Cycle& c : a.cycles) {
-    for (const CycleStep& s : c.steps) on_cycle[s.thread] = true;
+    for (const CycleStep& s : c.steps) a.on_cycle[s.thread] = true;
   }
   for (int i = 0; i < n; ++i) {
-    if (reach[i] >= 0 && !on_cycle[i]) a.blocked_behind.push_back(i);
+    if (reach[i] >= 0 && !a.on_cycle[i]) a.blocked_behind.push_back(i);
   }
   a.groups = GroupStacks(a.dump);
   return a;
-}
-
-bool Analysis::OnCycle(int thread) const {
-  for (const Cycle& c : cycles) {
-    for (const CycleStep& s : c.steps) {
-      if (s.thread == thread) return true;
-    }
-  }
-  return false;
 }
 
 std::string Analysis::Verdict() const {
   const size_t n = dump.threads.size();
   std::string out;
   if (deadlock()) {
-    size_t in_cycles = 0;
-    std::vector<bool> seen(n, false);
-    for (const Cycle& c : cycles) {
-      for (const CycleStep& s : c.steps) {
-        if (!seen[s.thread]) ++in_cycles;
-        seen[s.thread] = true;
-      }
-    }
+    size_t in_cycles = std::count(on_cycle.begin(), on_cycle.end(), true);
     out = "deadlock: " + std::to_string(cycles.size()) +
           (cycles.size() == 1 ? " cycle" : " cycles") +
           (cycles_truncated ? " (first ones only)" : "") + " among " + std::to_string(in_cycles) +
           (in_cycles == 1 ? " thread" : " threads") + ", " + std::to_string(blocked_behind.size()) +
           " more blocked behind";
+    size_t self = std::count_if(cycles.begin(), cycles.end(),
+                                [](const Cycle& c) { return c.self_deadlock(); });
+    if (self > 0) {
+      out += " (" + std::to_string(self) + (self == 1 ? " self-deadlock" : " self-deadlocks") + ")";
+    }
   } else {
     size_t waiting = 0;
     for (const Wait& w : waits) waiting += WaitsForHolder(w.kind) ? 1 : 0;

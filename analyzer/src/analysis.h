@@ -44,9 +44,14 @@ struct Analysis {
   bool deadlock() const { return !cycles.empty(); }
   // One line: what was found, e.g. "deadlock: 1 cycle of 2 threads, ...".
   std::string Verdict() const;
-  // Thread index -> position in the cycle it is on, or -1.
-  bool OnCycle(int thread) const;
+  // True when `thread` is on some cycle.
+  bool OnCycle(int thread) const { return on_cycle[thread]; }
+  std::vector<bool> on_cycle;  // per thread
 };
+
+// More cycles than this are not enumerated (cycles_truncated is set): real
+// dumps have a handful, and a hostile one could have exponentially many.
+inline constexpr size_t kMaxCycles = 1000;
 
 Analysis Analyze(Dump dump);
 

@@ -88,7 +88,11 @@ def _scan():
         while frame is not None and depth < 32 and not found:
             name = frame.name() or ''
             kind = None
-            if _MUTEX.search(name):
+            if 'private' in name:
+                # __lll_lock_wait_private: a libc-internal lock (malloc, stdio),
+                # a bare int with no owner field to read.
+                pass
+            elif _MUTEX.search(name):
                 kind, names = 'mutex', ('mutex', 'futex')
                 saw_mutex_wait = True
             elif _RWLOCK.search(name):

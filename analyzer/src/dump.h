@@ -25,17 +25,21 @@ struct NamedValue {
 };
 
 struct Frame {
-  int index = -1;                // the N of `#N`
-  std::optional<uint64_t> pc;    // absent for inlined frames and `#0  fn (...)`
-  std::string function;          // as printed, e.g. `___pthread_mutex_lock`, or `??`
-  std::vector<NamedValue> args;  // empty when gdb printed `()`
-  std::string file;              // `at FILE:LINE`, empty when unknown
+  int index = -1;              // the N of `#N`
+  std::optional<uint64_t> pc;  // absent for inlined frames and `#0  fn (...)`
+  std::string function;        // as printed, e.g. `___pthread_mutex_lock`, or `??`
+  std::string args_text;       // inside the argument list's parentheses, as printed
+  std::string file;            // `at FILE:LINE`, empty when unknown
   int line = 0;
   std::string library;             // `from LIB` (gdb) or `- LIB` (eu-stack -m)
   std::vector<NamedValue> locals;  // `bt full` only
 
-  // The argument or local called `name`, or nullptr.
-  const NamedValue* FindArg(std::string_view name) const;
+  // The arguments, split on demand: only the few frames a wait is recognized
+  // in are ever asked, so the parser keeps one string per frame instead of
+  // one per argument.
+  std::vector<NamedValue> Args() const;
+  // The argument or local called `name`.
+  std::optional<NamedValue> FindArg(std::string_view name) const;
   const NamedValue* FindLocal(std::string_view name) const;
 };
 

@@ -54,11 +54,15 @@ const char* DumpFormatName(DumpFormat format) {
   return "unknown";
 }
 
-const NamedValue* Frame::FindArg(std::string_view name) const {
-  for (const NamedValue& a : args) {
-    if (a.name == name) return &a;
+std::vector<NamedValue> Frame::Args() const { return ParseArgs(args_text); }
+
+std::optional<NamedValue> Frame::FindArg(std::string_view name) const {
+  // Cheap rejection before splitting: most frames asked lack the name.
+  if (args_text.find(name) == std::string::npos) return std::nullopt;
+  for (NamedValue& a : Args()) {
+    if (a.name == name) return std::move(a);
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 const NamedValue* Frame::FindLocal(std::string_view name) const {
@@ -134,6 +138,11 @@ void DumpParser::ProcessLine(std::string_view line) {
       dump_.locks.push_back(std::move(record));
     } else if (line.starts_with("[lockgraph] capture")) {
       saw_capture_banner_ = true;
+      // `[lockgraph] capture of pid N`
+      std::string_view rest = line.substr(std::string_view("[lockgraph] capture").size());
+      if (rest.starts_with(" of pid ")) {
+        if (auto pid = ParseInteger(rest.substr(8))) dump_.pid = *pid;
+      }
     }
     return;
   } else if (line.starts_with("[Current thread is ")) {

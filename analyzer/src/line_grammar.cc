@@ -284,10 +284,10 @@ bool ParseGdbFrame(std::string_view line, Frame* frame) {
     size_t close = FindClosingParen(rest, open);
     if (close == std::string_view::npos) {
       // A line cut short (a wrapped or truncated dump): keep what is there.
-      f.args = ParseArgs(rest.substr(open + 1));
+      f.args_text = std::string(rest.substr(open + 1));
       rest = {};
     } else {
-      f.args = ParseArgs(rest.substr(open + 1, close - open - 1));
+      f.args_text = std::string(rest.substr(open + 1, close - open - 1));
       rest = rest.substr(close + 1);
     }
   }
@@ -409,7 +409,11 @@ std::optional<uint64_t> ParseAddress(std::string_view value) {
   }
   uint64_t v;
   if (!ConsumeHex(&s, &v)) return std::nullopt;
-  if (!s.empty() && !IsSpace(s.front())) return std::nullopt;
+  // Inside a printed struct the address ends at `,` or `}`:
+  // `{_M_device = 0x5555555592a0, _M_owns = true}`.
+  if (!s.empty() && !IsSpace(s.front()) && s.front() != ',' && s.front() != '}') {
+    return std::nullopt;
+  }
   return v;
 }
 

@@ -10,20 +10,36 @@
 namespace lockgraph::analyzer {
 namespace {
 
+// A live RAII guard: which thread, and where, so the report can say where
+// the holder took the lock.
+struct GuardSite {
+  int thread;
+  int frame;
+  const std::string* local;
+};
+
 // Addresses of locks a live RAII guard in one of `thread`'s frames holds.
-// Frames at or above `skip_through` are skipped: a lock_guard whose
-// constructor is still blocked looks initialized already.
-void CollectGuards(const Thread& thread, int skip_through, int lwp_index,
-                   std::unordered_map<uint64_t, std::vector<int>>* held) {
-  for (int i = skip_through + 1; i < static_cast<int>(thread.frames.size()); ++i) {
+// The waited-for lock is skipped in the call-site frame: a lock_guard whose
+// constructor is still blocked already looks initialized there.
+void CollectGuards(const Thread& thread, const Wait& wait, int thread_index,
+                   std::unordered_map<uint64_t, std::vector<GuardSite>>* held) {
+  int first = wait.call_site >= 0 ? wait.call_site : wait.wait_frame + 1;
+  for (int i = first; i < static_cast<int>(thread.frames.size()); ++i) {
     for (const NamedValue& local : thread.frames[i].locals) {
       std::string_view v = local.value;
       if (v.find("_M_owns = false") != std::string_view::npos) continue;
-      for (std::string_view field : {"_M_device = ", "_M_pm = "}) {
+      // libstdc++'s lock_guard/unique_lock, shared_lock, and absl's MutexLock family.
+      for (std::string_view field : {"_M_device = ", "_M_pm = ", "mu_ = "}) {
         size_t at = v.find(field);
         if (at == std::string_view::npos) continue;
-        if (auto addr = ParseAddress(v.substr(at + field.size()))) {
-          (*held)[*addr].push_back(lwp_index);
+        std::string_view rest = v.substr(at + field.size());
+        // lock_guard holds a reference, which gdb prints as `@0x...`.
+        if (rest.starts_with("@")) rest.remove_prefix(1);
+        auto addr = ParseAddress(rest);
+        if (!addr || (i == wait.call_site && wait.lock == addr)) continue;
+        std::vector<GuardSite>& holders = (*held)[*addr];
+        if (holders.empty() || holders.back().thread != thread_index) {
+          holders.push_back({thread_index, i, &local.name});
         }
       }
     }
@@ -63,13 +79,12 @@ std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>&
   std::unordered_map<int64_t, int> by_lwp;
   std::unordered_map<uint64_t, int> by_pthread;
   std::unordered_map<uint64_t, const LockRecord*> records;
-  std::unordered_map<uint64_t, std::vector<int>> guards;
+  std::unordered_map<uint64_t, std::vector<GuardSite>> guards;
   for (int i = 0; i < n; ++i) {
     const Thread& t = dump.threads[i];
     if (t.lwp != 0) by_lwp.emplace(t.lwp, i);
     if (t.pthread) by_pthread.emplace(*t.pthread, i);
-    int skip = waits[i].call_site >= 0 ? waits[i].call_site : waits[i].wait_frame;
-    CollectGuards(t, skip, i, &guards);
+    CollectGuards(t, waits[i], i, &guards);
   }
   // The last record for an address wins: a capture may re-read a lock.
   for (const LockRecord& r : dump.locks) records[r.address] = &r;
@@ -142,14 +157,18 @@ std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>&
     }
     if (w.lock) {
       if (auto it = guards.find(*w.lock); it != guards.end()) {
-        for (int holder : it->second) {
-          bool dup = false;
-          for (const Owner& o : e.owners) dup |= (o.thread == holder);
-          if (!dup) e.owners.push_back(Owner{dump.threads[holder].lwp, holder});
+        e.detail.clear();
+        for (const GuardSite& site : it->second) {
+          const Thread& holder = dump.threads[site.thread];
+          e.owners.push_back(Owner{holder.lwp, site.thread});
+          const Frame& f = holder.frames[site.frame];
+          if (!e.detail.empty()) e.detail += "; ";
+          e.detail += "guard `" + *site.local + "` of LWP " + std::to_string(holder.lwp) + " in " +
+                      f.function;
+          if (!f.file.empty()) e.detail += " at " + f.file + ":" + std::to_string(f.line);
         }
         e.source = EvidenceSource::kHeldGuard;
         e.confidence = Confidence::kMedium;
-        e.detail = "a live lock guard on this address in the holder's frames";
         e.lock_free = false;
         continue;
       }

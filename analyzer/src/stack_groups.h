@@ -4,6 +4,7 @@
 #ifndef LOCKGRAPH_ANALYZER_SRC_STACK_GROUPS_H_
 #define LOCKGRAPH_ANALYZER_SRC_STACK_GROUPS_H_
 
+#include <string>
 #include <vector>
 
 #include "dump.h"
@@ -13,6 +14,10 @@ namespace lockgraph::analyzer {
 struct StackGroup {
   std::vector<int> threads;  // indices into Dump::threads, in dump order
 };
+
+// What makes two stacks the same: each frame's function, source position and
+// library (not addresses or argument values).
+std::string StackKey(const Thread& thread);
 
 // Largest group first; ties in order of first appearance. Linear in the
 // total number of frames (one hash per stack).

@@ -109,6 +109,12 @@ WaitKind MatchCxx(std::string_view name) {
         return WaitKind::kMutex;
       }
     }
+    // The RAII guards' constructors: their `mu` argument is the mutex.
+    if (method == cls &&
+        IsOneOf(cls, {"MutexLock", "WriterMutexLock", "MutexLockMaybe", "ReleasableMutexLock"})) {
+      return WaitKind::kMutex;
+    }
+    if (method == cls && cls == "ReaderMutexLock") return WaitKind::kRwlockRead;
     if (cls == "CondVar" && method.starts_with("Wait")) return WaitKind::kCondvar;
     return WaitKind::kNone;
   }
@@ -150,11 +156,11 @@ bool IsMachinery(const Frame& frame, std::string_view raw, std::string_view norm
          frame.library.find("libpthread") != std::string::npos;
 }
 
-const NamedValue* FindNamed(const Frame& f, std::initializer_list<std::string_view> names) {
+std::optional<NamedValue> FindNamed(const Frame& f, std::initializer_list<std::string_view> names) {
   for (std::string_view n : names) {
-    if (const NamedValue* v = f.FindArg(n)) return v;
+    if (auto v = f.FindArg(n)) return v;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 // Looks for a recorded owner field (`__owner = N`, `__cur_writer = N`) in the
@@ -192,8 +198,11 @@ const char* WaitKindName(WaitKind kind) {
 }
 
 bool WaitsForHolder(WaitKind kind) {
+  // A bare futex wait (a semaphore, std::atomic::wait, an event) has no
+  // holder to point at; idle pools wait like this by the thousand, so it is
+  // a state, like a condvar wait, not an edge with an unknown owner.
   return kind == WaitKind::kMutex || kind == WaitKind::kRwlockRead ||
-         kind == WaitKind::kRwlockWrite || kind == WaitKind::kJoin || kind == WaitKind::kFutex;
+         kind == WaitKind::kRwlockWrite || kind == WaitKind::kJoin;
 }
 
 std::string NormalizeFunction(std::string_view function) {
@@ -276,7 +285,7 @@ Wait ClassifyWait(const Thread& thread) {
   // then a C++ wrapper's `this`.
   auto address_from = [&](std::initializer_list<std::string_view> names) -> bool {
     for (auto [index, kind] : hits) {
-      if (const NamedValue* v = FindNamed(thread.frames[index], names)) {
+      if (auto v = FindNamed(thread.frames[index], names)) {
         if (auto a = ParseAddress(v->value)) {
           wait.lock = a;
           size_t open = v->value.find('<'), close = v->value.rfind('>');
@@ -291,11 +300,12 @@ Wait ClassifyWait(const Thread& thread) {
   };
   switch (wait.kind) {
     case WaitKind::kMutex:
-      address_from({"mutex"}) || address_from({"futex", "futex_word"}) || address_from({"this"});
+      address_from({"mutex"}) || address_from({"futex", "futex_word"}) || address_from({"mu"}) ||
+          address_from({"this"});
       break;
     case WaitKind::kRwlockRead:
     case WaitKind::kRwlockWrite:
-      address_from({"rwlock"}) || address_from({"this"});
+      address_from({"rwlock"}) || address_from({"mu"}) || address_from({"this"});
       break;
     case WaitKind::kCondvar:
       address_from({"cond"}) || address_from({"this"});
@@ -306,7 +316,7 @@ Wait ClassifyWait(const Thread& thread) {
     case WaitKind::kJoin:
       for (auto [index, kind] : hits) {
         const Frame& f = thread.frames[index];
-        if (const NamedValue* v = FindNamed(f, {"threadid", "th", "thread"})) {
+        if (auto v = FindNamed(f, {"threadid", "th", "thread"})) {
           if (auto id = ParseInteger(v->value))
             wait.join_target = static_cast<uint64_t>(*id);
           else if (auto a = ParseAddress(v->value))
@@ -315,7 +325,7 @@ Wait ClassifyWait(const Thread& thread) {
         // The join futex is the joined thread's tid field: the kernel clears
         // it when that thread exits, so its expected value is that tid.
         if (kind == WaitKind::kFutex) {
-          if (const NamedValue* v = f.FindArg("expected")) {
+          if (auto v = f.FindArg("expected")) {
             if (auto tid = ParseInteger(v->value); tid && *tid > 0) wait.join_tid = tid;
           }
         }
@@ -333,7 +343,8 @@ Wait ClassifyWait(const Thread& thread) {
   if (wait.kind != WaitKind::kJoin && wait.kind != WaitKind::kCondvar) {
     for (auto [index, kind] : hits) {
       const Frame& f = thread.frames[index];
-      for (const auto* list : {&f.args, &f.locals}) {
+      const std::vector<NamedValue> args = f.Args();
+      for (const auto* list : {&args, &f.locals}) {
         for (const NamedValue& nv : *list) {
           if (auto owner = FindOwnerField(nv.value, field)) {
             wait.recorded_owner = owner;

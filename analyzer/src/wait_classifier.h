@@ -30,7 +30,7 @@ enum class WaitKind {
   kRwlockWrite,  // exclusive (writer) acquisition
   kJoin,         // pthread_join / std::thread::join
   kCondvar,      // waiting for a signal: nobody "holds" it, so no wait-for edge
-  kFutex,        // a bare futex wait of unknown purpose
+  kFutex,        // a bare futex wait of unknown purpose: no holder, so no edge
 };
 const char* WaitKindName(WaitKind kind);
 // True for the kinds that make a wait-for edge to a holder.

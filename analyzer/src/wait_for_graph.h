@@ -25,8 +25,10 @@ class WaitForGraph {
   const std::vector<int>& Successors(int node) const { return adjacency_[node]; }
 
   // Every elementary cycle, each as its nodes in wait order starting at its
-  // smallest node (a self-loop is a one-node cycle), in increasing order of
-  // that node. Stops after `max_cycles` and sets `*truncated` (optional).
+  // smallest node (a self-loop is a one-node cycle), grouped by strongly
+  // connected component in order of the component's smallest node. Stops
+  // after `max_cycles` cycles or a fixed amount of work (a graph can have
+  // exponentially many cycles) and then sets `*truncated` (optional).
   std::vector<std::vector<int>> Cycles(size_t max_cycles = 10000, bool* truncated = nullptr) const;
 
   // For each node: the index of a cycle its wait chain reaches (-1 when none),
@@ -34,10 +36,6 @@ class WaitForGraph {
   std::vector<int> ReachingCycle(const std::vector<std::vector<int>>& cycles) const;
 
  private:
-  // Strongly connected components (Tarjan, iterative); returns each node's
-  // component id.
-  std::vector<int> Components() const;
-
   std::vector<std::vector<int>> adjacency_;
 };
 

@@ -40,6 +40,8 @@ constexpr char kUsage[] =
     "\n"
     "exit status: 0 no deadlock, 1 deadlock found, 2 input that cannot be read\n";
 
+constexpr size_t kMaxHtmlGraphEdges = 500;
+
 int Fail(const std::string& message) {
   std::fprintf(stderr, "lockgraph analyze: %s\n", message.c_str());
   return kExitBadInput;
@@ -159,7 +161,15 @@ int RunAnalyze(int argc, char** argv) {
       std::ostringstream dot;
       analyzer::RenderDot(analyses, dot);
       std::string svg, error;
-      if (!analyzer::DotToSvg(dot.str(), &svg, &error)) {
+      // Graphviz needs minutes for thousands of edges; a page without the
+      // picture is better than no page.
+      size_t edges = 0;
+      for (size_t at = 0; (at = dot.str().find("->", at)) != std::string::npos; at += 2) ++edges;
+      if (format == OutputFormat::kHtml && edges > kMaxHtmlGraphEdges) {
+        std::fprintf(stderr,
+                     "lockgraph analyze: no graph in the page: %zu edges is too many to lay out\n",
+                     edges);
+      } else if (!analyzer::DotToSvg(dot.str(), &svg, &error)) {
         if (format == OutputFormat::kSvg) return Fail(error);
         // The page is still useful without the picture.
         std::fprintf(stderr, "lockgraph analyze: no graph in the page: %s\n", error.c_str());

@@ -57,6 +57,11 @@ void RenderOne(const Analysis& a, std::ostream& out) {
   out << "<section><h2>" << Esc(d.source) << "</h2>\n<p class=\"" << (a.deadlock() ? "bad" : "ok")
       << "\">" << Esc(a.Verdict()) << "</p>\n";
   for (size_t c = 0; c < a.cycles.size(); ++c) {
+    if (c == 100) {
+      out << "<p>&hellip; " << a.cycles.size() - c
+          << " more cycles (all of them: --format json)</p>\n";
+      break;
+    }
     const Cycle& cycle = a.cycles[c];
     out << "<h3>" << (cycle.self_deadlock() ? "Self-deadlock " : "Cycle ") << c + 1 << "</h3>\n"
         << "<table><tr><th>thread</th><th>holds</th><th>waits for</th><th>held by</th>"

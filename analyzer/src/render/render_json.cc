@@ -2,10 +2,12 @@
 // {lwp, lock, ...}; `lock` is the address the thread waits for as text, or
 // null for a join or an unknown address), `verdict`, `deadlock`, `threads`,
 // `blocked_behind`, `unknown_owner`, `groups`, and `dump`. With several input
-// files, `cycles` holds every file's cycles (each step names its `dump`) and
-// `dumps` holds the per-file objects.
+// files, `cycles` holds every file's cycles (each step names its `dump`),
+// `dumps` holds the per-file objects, and `stuck_across_dumps` the threads
+// blocked in the same place in all of them (dump_compare.h).
 #include <nlohmann/json.hpp>
 
+#include "dump_compare.h"
 #include "dump_parser.h"
 #include "hex.h"
 #include "render/render.h"
@@ -71,7 +73,7 @@ json DumpJson(const Analysis& a) {
               {"thread", t.number},
               {"name", t.name},
               {"state", WaitKindName(w.kind)},
-              {"frames", t.frames.size()}};
+              {"frame_count", t.frames.size()}};
     if (t.pthread) j["pthread"] = Hex(*t.pthread);
     if (t.current) j["current"] = true;
     if (t.truncated) j["truncated"] = true;
@@ -146,7 +148,19 @@ void RenderJson(const std::vector<Analysis>& analyses, std::ostream& out) {
       deadlock = deadlock || a.deadlock();
       dumps.push_back(std::move(d));
     }
-    result = {{"cycles", cycles}, {"deadlock", deadlock}, {"dumps", dumps}};
+    json stuck = json::array();
+    const Analysis& last = analyses.back();
+    for (const StuckThread& s : StuckAcrossDumps(analyses)) {
+      const Wait& w = last.waits[s.thread];
+      stuck.push_back({{"lwp", s.lwp},
+                       {"state", WaitKindName(w.kind)},
+                       {"lock", AddressOrNull(w.lock)},
+                       {"owners", OwnersJson(last.owners[s.thread])}});
+    }
+    result = {{"cycles", cycles},
+              {"deadlock", deadlock},
+              {"dumps", dumps},
+              {"stuck_across_dumps", stuck}};
   }
   // Thread names may hold bytes that are not UTF-8; replace them rather than throw.
   out << result.dump(2, ' ', false, json::error_handler_t::replace) << "\n";

@@ -1,6 +1,7 @@
 // The text report: what a person reads first when a process hangs.
 #include <algorithm>
 
+#include "dump_compare.h"
 #include "dump_parser.h"
 #include "hex.h"
 #include "render/render.h"
@@ -9,6 +10,7 @@ namespace lockgraph::analyzer {
 namespace {
 
 constexpr size_t kMaxListedLwps = 12;
+constexpr size_t kMaxTextCycles = 100;
 constexpr int kMaxGroupFrames = 16;
 
 std::string LwpList(const Dump& dump, const std::vector<int>& threads) {
@@ -61,14 +63,18 @@ void PrintWaitLine(const Analysis& a, int thread, std::ostream& out) {
   }
 }
 
-void RenderOne(const Analysis& a, bool several, std::ostream& out) {
+void RenderOne(const Analysis& a, std::ostream& out) {
   const Dump& d = a.dump;
   out << "lockgraph: " << a.Verdict() << "\n";
-  out << "  dump " << d.source << ": " << DumpFormatName(d.format) << ", " << d.threads.size()
-      << " threads, " << d.lines << " lines\n";
-  (void)several;
+  out << "  dump " << d.source << ": " << DumpFormatName(d.format);
+  if (d.pid) out << " of pid " << *d.pid;
+  out << ", " << d.threads.size() << " threads, " << d.lines << " lines\n";
 
   for (size_t c = 0; c < a.cycles.size(); ++c) {
+    if (c == kMaxTextCycles) {
+      out << "\n... " << a.cycles.size() - c << " more cycles (all of them: --format json)\n";
+      break;
+    }
     const Cycle& cycle = a.cycles[c];
     out << "\n"
         << (cycle.self_deadlock() ? "self-deadlock " : "cycle ") << c + 1 << " ("
@@ -153,7 +159,25 @@ void RenderOne(const Analysis& a, bool several, std::ostream& out) {
 void RenderText(const std::vector<Analysis>& analyses, std::ostream& out) {
   for (size_t i = 0; i < analyses.size(); ++i) {
     if (i) out << "\n" << std::string(72, '=') << "\n\n";
-    RenderOne(analyses[i], analyses.size() > 1, out);
+    RenderOne(analyses[i], out);
+  }
+  if (analyses.size() < 2) return;
+  std::vector<StuckThread> stuck = StuckAcrossDumps(analyses);
+  const Analysis& last = analyses.back();
+  out << "\n"
+      << std::string(72, '=') << "\n\nacross " << analyses.size() << " dumps: " << stuck.size()
+      << (stuck.size() == 1 ? " thread" : " threads")
+      << " stayed blocked in the same place in every dump\n";
+  for (const StuckThread& s : stuck) {
+    const Thread& t = last.dump.threads[s.thread];
+    const Wait& w = last.waits[s.thread];
+    out << "  " << ThreadLabel(t) << ": ";
+    PrintWaitLine(last, s.thread, out);
+    out << "\n";
+    if (w.call_site >= 0) {
+      out << "      #" << t.frames[w.call_site].index << "  " << FrameText(t.frames[w.call_site])
+          << "\n";
+    }
   }
 }
 

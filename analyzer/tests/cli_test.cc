@@ -1,0 +1,193 @@
+// The built `lockgraph` binary, run as users run it: subcommand dispatch,
+// exit codes 0/1/2, messages on stderr, output files.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "subprocess.h"
+
+namespace lockgraph::analyzer {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Dump(const std::string& name) {
+  return std::string(LOCKGRAPH_ANALYZER_TESTDATA) + "/dumps/" + name;
+}
+
+ProcessResult Cli(std::vector<std::string> args, std::string_view input = {}) {
+  args.insert(args.begin(), LOCKGRAPH_CLI);
+  ProcessResult r = RunProcess(args, input, 60);
+  EXPECT_TRUE(r.started) << r.error;
+  EXPECT_FALSE(r.timed_out);
+  return r;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string t = (fs::temp_directory_path() / "lockgraph-cli-test-XXXXXX").string();
+    path_ = mkdtemp(t.data());
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string File(const std::string& name, const std::string& content) const {
+    std::string p = path_ + "/" + name;
+    std::ofstream(p, std::ios::binary) << content;
+    return p;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(CliTest, HelpVersionAndUnknownCommands) {
+  ProcessResult help = Cli({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("analyze"), std::string::npos);
+  EXPECT_NE(help.out.find("capture"), std::string::npos);
+  EXPECT_EQ(Cli({"--version"}).exit_code, 0);
+  ProcessResult none = Cli({});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("usage"), std::string::npos);
+  ProcessResult unknown = Cli({"frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown command 'frobnicate'"), std::string::npos);
+  EXPECT_TRUE(unknown.out.empty());
+  EXPECT_EQ(Cli({"analyze", "--help"}).exit_code, 0);
+  EXPECT_EQ(Cli({"analyze", "--no-such-flag", Dump("gdb_contract_join.txt")}).exit_code, 2);
+  EXPECT_EQ(Cli({"analyze", "--format", "yaml", Dump("gdb_contract_join.txt")}).exit_code, 2);
+  EXPECT_EQ(Cli({"analyze"}).exit_code, 2);
+}
+
+TEST(CliTest, ExitZeroWithoutDeadlockAndTheContractJson) {
+  ProcessResult r = Cli({"analyze", "--format", "json", Dump("gdb_contract_join.txt")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["cycles"], nlohmann::json::array());
+}
+
+TEST(CliTest, ExitOneOnDeadlockInAnyFormat) {
+  for (const char* format : {"text", "json", "dot"}) {
+    SCOPED_TRACE(format);
+    ProcessResult r = Cli({"analyze", "--format", format, Dump("gdb_capture_abba.txt")});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_FALSE(r.out.empty());
+  }
+  ProcessResult text = Cli({"analyze", Dump("gdb_capture_abba.txt")});
+  EXPECT_EQ(text.out.rfind("lockgraph: deadlock:", 0), 0u);
+  EXPECT_NE(text.out.find("LWP 26077"), std::string::npos);
+  EXPECT_NE(text.out.find("LWP 26078"), std::string::npos);
+  // Several files: deadlock in any of them.
+  EXPECT_EQ(Cli({"analyze", Dump("gdb_contract_join.txt"), Dump("gdb_capture_abba.txt")}).exit_code,
+            1);
+}
+
+TEST(CliTest, ExitTwoOnUnreadableInputWithAReason) {
+  TempDir dir;
+  struct Case {
+    std::string path;
+    const char* reason;
+  } cases[] = {
+      {dir.path() + "/does-not-exist.txt", "No such file or directory"},
+      {dir.File("empty.txt", ""), "empty input"},
+      {dir.File("garbage.txt", "this is not a thread dump\n"), "no thread found"},
+      {dir.File("binary.bin", std::string("\x7f"
+                                          "ELF\x02\x01\x01\0\0\0\0\0",
+                                          12)),
+       "binary"},
+      {dir.path(), "is a directory"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.path);
+    ProcessResult r = Cli({"analyze", "--format", "json", c.path});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(c.reason), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty());
+  }
+}
+
+TEST(CliTest, ReadsStdinAndWritesOutputFiles) {
+  std::ifstream in(Dump("gdb_capture_self_deadlock.txt"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ProcessResult r = Cli({"analyze", "--format=json", "-"}, text);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["cycles"][0][0]["lwp"], 3301);
+
+  TempDir dir;
+  std::string out = dir.path() + "/report.html";
+  ProcessResult html =
+      Cli({"analyze", "--format", "html", "-o", out, Dump("gdb_capture_3cycle_blocked.txt")});
+  EXPECT_EQ(html.exit_code, 1) << html.err;
+  EXPECT_TRUE(html.out.empty());
+  std::ifstream page(out);
+  std::string first;
+  std::getline(page, first);
+  EXPECT_EQ(first, "<!DOCTYPE html>");
+  EXPECT_EQ(Cli({"analyze", "-o", dir.path() + "/no/such/dir/x", Dump("gdb_contract_join.txt")})
+                .exit_code,
+            2);
+}
+
+TEST(CliTest, SvgNeedsGraphviz) {
+  // With PATH emptied, `dot` cannot be found: a clear message and exit 2.
+  std::vector<std::string> args = {
+      "/usr/bin/env", "PATH=/nonexistent",         LOCKGRAPH_CLI, "analyze", "--format",
+      "svg",          Dump("gdb_capture_abba.txt")};
+  ProcessResult r = RunProcess(args, {}, 60);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("Graphviz `dot` is not installed"), std::string::npos) << r.err;
+  if (InPath("dot")) {
+    ProcessResult ok = Cli({"analyze", "--format", "svg", Dump("gdb_capture_abba.txt")});
+    EXPECT_EQ(ok.exit_code, 1) << ok.err;
+    EXPECT_NE(ok.out.find("<svg"), std::string::npos);
+  }
+}
+
+TEST(CliTest, HtmlWithoutGraphvizIsStillAPage) {
+  ProcessResult r = RunProcess({"/usr/bin/env", "PATH=/nonexistent", LOCKGRAPH_CLI, "analyze",
+                                "--format", "html", Dump("gdb_capture_abba.txt")},
+                               {}, 60);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_EQ(r.out.find("<svg"), std::string::npos);
+  EXPECT_NE(r.err.find("no graph in the page"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, SeveralDumpsListThreadsStuckInAllOfThem) {
+  ProcessResult r = Cli(
+      {"analyze", "--format", "json", Dump("gdb_capture_abba.txt"), Dump("gdb_capture_abba.txt")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["dumps"].size(), 2u);
+  EXPECT_EQ(j["cycles"].size(), 2u);
+  std::set<int64_t> stuck;
+  for (const auto& t : j["stuck_across_dumps"]) stuck.insert(t["lwp"].get<int64_t>());
+  EXPECT_EQ(stuck, (std::set<int64_t>{26075, 26077, 26078, 26079}));
+  ProcessResult text = Cli({"analyze", Dump("gdb_capture_abba.txt"), Dump("gdb_capture_abba.txt")});
+  EXPECT_NE(text.out.find("across 2 dumps: 4 threads stayed blocked in the same place"),
+            std::string::npos);
+}
+
+TEST(CliTest, CaptureArgumentErrors) {
+  EXPECT_EQ(Cli({"capture"}).exit_code, 2);
+  EXPECT_EQ(Cli({"capture", "--pid", "abc"}).exit_code, 2);
+  EXPECT_EQ(Cli({"capture", "--core", "/nonexistent"}).exit_code, 2);
+  ProcessResult r = Cli({"capture", "--core", "/nonexistent/core", "--exe", "/nonexistent/exe"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot read"), std::string::npos) << r.err;
+  // No gdb in PATH: a clear message.
+  ProcessResult no_gdb = RunProcess(
+      {"/usr/bin/env", "PATH=/nonexistent", LOCKGRAPH_CLI, "capture", "--pid", "1"}, {}, 60);
+  EXPECT_EQ(no_gdb.exit_code, 2);
+  EXPECT_NE(no_gdb.err.find("gdb is not installed"), std::string::npos) << no_gdb.err;
+}
+
+}  // namespace
+}  // namespace lockgraph::analyzer
