@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test (the README's test command; .ci/run
 # calls exactly this): the debug build's full suite, then the same suite under
-# ThreadSanitizer. Usage: scripts/test.sh [--no-tsan]
+# ThreadSanitizer and under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Usage: scripts/test.sh [--quick]   (--quick: the debug suite only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 jobs=$(nproc)
 
-echo "== debug build: all tests"
-cmake --preset debug >/dev/null
-cmake --build --preset debug -j "$jobs"
-ctest --preset debug -j "$jobs"
+run_suite() {  # run_suite PRESET
+  cmake --preset "$1" >/dev/null
+  cmake --build --preset "$1" -j "$jobs"
+  ctest --preset "$1" -j "$jobs"
+}
 
-if [[ ${1:-} != --no-tsan ]]; then
-  echo "== ThreadSanitizer build: all tests (options and reasons: sanitizers/README.md)"
-  cmake --preset tsan >/dev/null
-  cmake --build --preset tsan -j "$jobs"
-  ctest --preset tsan -j "$jobs"
+echo "== debug build: all tests"
+run_suite debug
+if [[ ${1:-} != --quick ]]; then
+  # Sanitizer options and the reason for each: sanitizers/README.md.
+  echo "== ThreadSanitizer build: all tests"
+  run_suite tsan
+  echo "== AddressSanitizer + UndefinedBehaviorSanitizer build: all tests"
+  run_suite asan
 fi
