@@ -70,5 +70,18 @@ if command -v dot >/dev/null; then
   expect 0 "dot --format svg" -- "$cli" dot --format svg "$a" "$b"
   grep -q "<svg" "$work/out" || { echo "FAIL no svg"; fails=$((fails + 1)); }
 fi
+# The contention profile, recorded with profile=1, summed over runs.
+LOCKGRAPH_OPTIONS="profile=1:graph_out=$work/prof1.json" "$test_a" >/dev/null
+LOCKGRAPH_OPTIONS="profile=1:graph_out=$work/prof2.json" "$test_a" >/dev/null
+expect 0 "profile of two runs" -- "$cli" profile "$work/prof1.json" "$work/prof2.json"
+grep -q "^lock class .*acquisitions" "$work/out" && grep -Eq "^example.cache +2[0-9] " "$work/out" ||
+  { echo "FAIL profile table (example.cache acquired 11 times per run, 22 in all)"; cat "$work/out"; fails=$((fails + 1)); }
+expect 0 "profile --top 1" -- "$cli" profile --top 1 "$work/prof1.json"
+[[ $(wc -l <"$work/out") == 2 ]] || { echo "FAIL --top 1 printed more than one row"; fails=$((fails + 1)); }
+expect 2 "profile --top 0" -- "$cli" profile --top 0 "$work/prof1.json"
+expect 0 "profile without profile data says how to record it" -- "$cli" profile "$a"
+grep -q "profile=1" "$work/out" || { echo "FAIL profile hint"; fails=$((fails + 1)); }
+expect 2 "profile: option without its value" -- "$cli" profile "$a" --top
+expect 0 "check --help" -- "$cli" check --help
 echo "check_cli_test: $fails failed"
 ((fails == 0))

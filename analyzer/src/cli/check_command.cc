@@ -41,45 +41,28 @@ constexpr char kUsage[] =
     "\n"
     "exit status: 0 no new cycle, 1 a new cycle, 2 unreadable input or usage error\n";
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "lockgraph check: %s\n", message.c_str());
-  return kExitBadInput;
-}
+int Fail(const std::string& message) { return FailCommand("check", message); }
 
 }  // namespace
 
 int RunCheck(int argc, char** argv) {
-  std::string baseline_path, format = "text", output;
-  bool update = false, keep_going = false, same_class = false;
-  std::vector<std::string> paths;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&](std::string* out) {
-      if (i + 1 >= argc) return false;
-      *out = argv[++i];
-      return true;
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    } else if (arg == "--baseline") {
-      if (!value(&baseline_path)) return Fail("--baseline needs a file\n\n" + std::string(kUsage));
-    } else if (arg == "--format") {
-      if (!value(&format)) return Fail("--format needs a value: text, sarif, junit, json");
-    } else if (arg == "-o" || arg == "--output") {
-      if (!value(&output)) return Fail("-o needs a file");
-    } else if (arg == "--update-baseline") {
-      update = true;
-    } else if (arg == "--keep-going") {
-      keep_going = true;
-    } else if (arg == "--same-class") {
-      same_class = true;
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      return Fail("unknown option '" + arg + "'\n\n" + kUsage);
-    } else {
-      paths.push_back(arg);
-    }
+  GraphCommandLine cl;
+  std::string error;
+  if (!ParseGraphCommandLine(argc, argv, {"--baseline", "--format", "--output"},
+                             {"--update-baseline", "--keep-going", "--same-class"}, &cl, &error)) {
+    return Fail(error + "\n\n" + kUsage);
   }
+  if (cl.help) {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  const std::string baseline_path = cl.values["--baseline"];
+  const std::string format = cl.values.contains("--format") ? cl.values["--format"] : "text";
+  const std::string output = cl.values["--output"];
+  const bool update = cl.flags.contains("--update-baseline");
+  const bool keep_going = cl.flags.contains("--keep-going");
+  const bool same_class = cl.flags.contains("--same-class");
+  const std::vector<std::string>& paths = cl.paths;
   if (format != "text" && format != "sarif" && format != "junit" && format != "json") {
     return Fail("unknown format '" + format + "' (text, sarif, junit, json)");
   }
@@ -87,7 +70,6 @@ int RunCheck(int argc, char** argv) {
   if (update && baseline_path.empty()) return Fail("--update-baseline needs --baseline FILE");
 
   graphs::Baseline baseline;
-  std::string error;
   if (!baseline_path.empty()) {
     FILE* exists = std::fopen(baseline_path.c_str(), "r");
     if (exists != nullptr) {

@@ -21,38 +21,30 @@ constexpr char kUsage[] =
     "Draws the lock-order graph merged from the given graph files (Graphviz DOT, or SVG\n"
     "through Graphviz `dot`). Orders on a cycle are drawn red.\n";
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "lockgraph dot: %s\n", message.c_str());
-  return kExitBadInput;
-}
+int Fail(const std::string& message) { return FailCommand("dot", message); }
 
 }  // namespace
 
 int RunDot(int argc, char** argv) {
-  std::string format = "dot", output;
-  bool keep_going = false;
-  std::vector<std::string> paths;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    } else if ((arg == "--format" || arg == "-o" || arg == "--output") && i + 1 < argc) {
-      (arg == "--format" ? format : output) = argv[++i];
-    } else if (arg == "--keep-going") {
-      keep_going = true;
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      return Fail("unknown or incomplete option '" + arg + "'\n\n" + kUsage);
-    } else {
-      paths.push_back(arg);
-    }
+  GraphCommandLine cl;
+  std::string error;
+  if (!ParseGraphCommandLine(argc, argv, {"--format", "--output"}, {"--keep-going"}, &cl, &error)) {
+    return Fail(error + "\n\n" + kUsage);
   }
+  if (cl.help) {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  const std::string format = cl.values.contains("--format") ? cl.values["--format"] : "dot";
+  const std::string output = cl.values["--output"];
+  const std::vector<std::string>& paths = cl.paths;
   if (format != "dot" && format != "svg") return Fail("unknown format '" + format + "' (dot, svg)");
   if (paths.empty()) return Fail("no graph files given\n\n" + std::string(kUsage));
   std::vector<graphs::GraphFile> files;
   std::vector<std::string> skipped;
-  std::string error;
-  if (!LoadGraphs(paths, keep_going, &files, &skipped, &error)) return Fail(error);
+  if (!LoadGraphs(paths, cl.flags.contains("--keep-going"), &files, &skipped, &error)) {
+    return Fail(error);
+  }
   graphs::MergedGraph graph;
   for (const graphs::GraphFile& f : files) graph.Add(f);
   graphs::CheckResult result;

@@ -5,7 +5,40 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli/command.h"
+
 namespace lockgraph::cli {
+
+bool ParseGraphCommandLine(int argc, char** argv, const std::set<std::string>& value_options,
+                           const std::set<std::string>& flag_options, GraphCommandLine* out,
+                           std::string* error) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "-o") arg = "--output";
+    if (arg == "--help" || arg == "-h") {
+      out->help = true;
+    } else if (value_options.contains(arg)) {
+      if (i + 1 >= argc) {
+        *error = arg + " needs a value";
+        return false;
+      }
+      out->values[arg] = argv[++i];
+    } else if (flag_options.contains(arg)) {
+      out->flags.insert(arg);
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      *error = "unknown option '" + std::string(argv[i]) + "'";
+      return false;
+    } else {
+      out->paths.push_back(arg);
+    }
+  }
+  return true;
+}
+
+int FailCommand(const char* command, const std::string& message) {
+  std::fprintf(stderr, "lockgraph %s: %s\n", command, message.c_str());
+  return kExitBadInput;
+}
 
 bool WriteOutput(const std::string& path, const std::string& text, std::string* error) {
   if (path.empty() || path == "-") {

@@ -22,10 +22,7 @@ constexpr char kUsage[] =
     "profile=1 and graph_out=PATH): per lock class, acquisitions, contended acquisitions,\n"
     "total and maximum wait and hold, sorted by total wait.\n";
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "lockgraph profile: %s\n", message.c_str());
-  return kExitBadInput;
-}
+int Fail(const std::string& message) { return FailCommand("profile", message); }
 
 std::string Duration(uint64_t ns) {
   char buf[32];
@@ -44,32 +41,29 @@ std::string Duration(uint64_t ns) {
 }  // namespace
 
 int RunProfile(int argc, char** argv) {
-  size_t top = 0;
-  bool keep_going = false;
-  std::vector<std::string> paths;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    } else if (arg == "--top" && i + 1 < argc) {
-      char* end = nullptr;
-      const long n = std::strtol(argv[++i], &end, 10);
-      if (*end != '\0' || n <= 0) return Fail("--top needs a positive number");
-      top = static_cast<size_t>(n);
-    } else if (arg == "--keep-going") {
-      keep_going = true;
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      return Fail("unknown or incomplete option '" + arg + "'\n\n" + kUsage);
-    } else {
-      paths.push_back(arg);
-    }
+  GraphCommandLine cl;
+  std::string error;
+  if (!ParseGraphCommandLine(argc, argv, {"--top"}, {"--keep-going"}, &cl, &error)) {
+    return Fail(error + "\n\n" + kUsage);
   }
+  if (cl.help) {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  size_t top = 0;
+  if (cl.values.contains("--top")) {
+    char* end = nullptr;
+    const long n = std::strtol(cl.values["--top"].c_str(), &end, 10);
+    if (*end != '\0' || n <= 0) return Fail("--top needs a positive number");
+    top = static_cast<size_t>(n);
+  }
+  const std::vector<std::string>& paths = cl.paths;
   if (paths.empty()) return Fail("no graph files given\n\n" + std::string(kUsage));
   std::vector<graphs::GraphFile> files;
   std::vector<std::string> skipped;
-  std::string error;
-  if (!LoadGraphs(paths, keep_going, &files, &skipped, &error)) return Fail(error);
+  if (!LoadGraphs(paths, cl.flags.contains("--keep-going"), &files, &skipped, &error)) {
+    return Fail(error);
+  }
 
   std::map<std::string, graphs::ClassProfile> merged;
   for (const graphs::GraphFile& f : files) {
