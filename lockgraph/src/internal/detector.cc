@@ -403,12 +403,12 @@ void Detector::RecordAcquisition(LockState* lock) {
 
 void Detector::RecordWait(LockState* lock, uint64_t ns) {
   if (mode() == Mode::kOff) return;
-  profile_.RecordWait(ClassIdOf(lock), ns);
+  profile_.For(ClassIdOf(lock)).waits.Record(ns);
 }
 
 void Detector::OnRelease(ThreadState* ts, const HeldLock& held, const uintptr_t* site, int64_t ns) {
   const uint32_t cls = ClassIdOf(held.lock);
-  profile_.RecordHold(cls, static_cast<uint64_t>(ns));
+  profile_.For(cls).holds.Record(static_cast<uint64_t>(ns));
   Options options = CurrentOptions();
   if (options.hold_warn_ms <= 0 || ns < int64_t{options.hold_warn_ms} * 1000000) return;
   profile_.For(cls).long_holds.fetch_add(1, std::memory_order_relaxed);
@@ -454,20 +454,16 @@ std::vector<LockProfile> Detector::GetProfile() {
     p.name = classes[cls].name;
     p.site = classes[cls].site;
     p.acquisitions = c->acquisitions.load(std::memory_order_relaxed);
-    p.contended = c->contended.load(std::memory_order_relaxed);
-    p.wait_total_ns = c->wait_total_ns.load(std::memory_order_relaxed);
-    p.wait_max_ns = c->wait_max_ns.load(std::memory_order_relaxed);
-    p.holds = c->holds.load(std::memory_order_relaxed);
-    p.hold_total_ns = c->hold_total_ns.load(std::memory_order_relaxed);
-    p.hold_max_ns = c->hold_max_ns.load(std::memory_order_relaxed);
+    p.contended = c->waits.count.load(std::memory_order_relaxed);
+    p.wait_total_ns = c->waits.total_ns.load(std::memory_order_relaxed);
+    p.wait_max_ns = c->waits.max_ns.load(std::memory_order_relaxed);
+    p.wait_histogram = c->waits.Histogram();
+    p.holds = c->holds.count.load(std::memory_order_relaxed);
+    p.hold_total_ns = c->holds.total_ns.load(std::memory_order_relaxed);
+    p.hold_max_ns = c->holds.max_ns.load(std::memory_order_relaxed);
+    p.hold_histogram = c->holds.Histogram();
     p.long_waits = c->long_waits.load(std::memory_order_relaxed);
     p.long_holds = c->long_holds.load(std::memory_order_relaxed);
-    for (int b = 0; b < kHistogramBuckets; ++b) {
-      p.wait_histogram.push_back(c->wait_histogram[b].load(std::memory_order_relaxed));
-      p.hold_histogram.push_back(c->hold_histogram[b].load(std::memory_order_relaxed));
-    }
-    while (!p.wait_histogram.empty() && p.wait_histogram.back() == 0) p.wait_histogram.pop_back();
-    while (!p.hold_histogram.empty() && p.hold_histogram.back() == 0) p.hold_histogram.pop_back();
     if (p.acquisitions == 0 && p.contended == 0 && p.holds == 0) continue;
     out.push_back(std::move(p));
   }

@@ -42,20 +42,18 @@ const ClassCounters* Profile::Find(uint32_t cls) const {
   return c == nullptr ? nullptr : &c[cls % kChunk];
 }
 
-void Profile::RecordWait(uint32_t cls, uint64_t ns) {
-  ClassCounters& c = For(cls);
-  c.contended.fetch_add(1, std::memory_order_relaxed);
-  c.wait_total_ns.fetch_add(ns, std::memory_order_relaxed);
-  StoreMax(c.wait_max_ns, ns);
-  c.wait_histogram[Bucket(ns)].fetch_add(1, std::memory_order_relaxed);
+void DurationCounters::Record(uint64_t ns) {
+  count.fetch_add(1, std::memory_order_relaxed);
+  total_ns.fetch_add(ns, std::memory_order_relaxed);
+  StoreMax(max_ns, ns);
+  histogram[Profile::Bucket(ns)].fetch_add(1, std::memory_order_relaxed);
 }
 
-void Profile::RecordHold(uint32_t cls, uint64_t ns) {
-  ClassCounters& c = For(cls);
-  c.holds.fetch_add(1, std::memory_order_relaxed);
-  c.hold_total_ns.fetch_add(ns, std::memory_order_relaxed);
-  StoreMax(c.hold_max_ns, ns);
-  c.hold_histogram[Bucket(ns)].fetch_add(1, std::memory_order_relaxed);
+std::vector<uint64_t> DurationCounters::Histogram() const {
+  std::vector<uint64_t> out;
+  for (const auto& bucket : histogram) out.push_back(bucket.load(std::memory_order_relaxed));
+  while (!out.empty() && out.back() == 0) out.pop_back();
+  return out;
 }
 
 }  // namespace lockgraph::internal

@@ -14,18 +14,24 @@ namespace lockgraph::internal {
 
 inline constexpr int kHistogramBuckets = 40;  // bucket i: [2^i, 2^(i+1)) ns; 0 also in bucket 0
 
+// Count, total, maximum and log2 histogram of one kind of duration.
+struct DurationCounters {
+  std::atomic<uint64_t> count{0};
+  std::atomic<uint64_t> total_ns{0};
+  std::atomic<uint64_t> max_ns{0};
+  std::atomic<uint64_t> histogram[kHistogramBuckets] = {};
+
+  void Record(uint64_t ns);
+  // The histogram without its trailing empty buckets.
+  std::vector<uint64_t> Histogram() const;
+};
+
 struct ClassCounters {
   std::atomic<uint64_t> acquisitions{0};  // counted in timing mode only
-  std::atomic<uint64_t> contended{0};
-  std::atomic<uint64_t> wait_total_ns{0};
-  std::atomic<uint64_t> wait_max_ns{0};
-  std::atomic<uint64_t> hold_total_ns{0};  // timing mode only
-  std::atomic<uint64_t> hold_max_ns{0};
-  std::atomic<uint64_t> holds{0};
+  DurationCounters waits;                 // contended acquisitions (timing mode)
+  DurationCounters holds;                 // timing mode only
   std::atomic<uint64_t> long_waits{0};
   std::atomic<uint64_t> long_holds{0};
-  std::atomic<uint64_t> wait_histogram[kHistogramBuckets] = {};
-  std::atomic<uint64_t> hold_histogram[kHistogramBuckets] = {};
 };
 
 class Profile {
@@ -38,9 +44,6 @@ class Profile {
   ClassCounters& For(uint32_t cls);
   // Counters of classes [0, n); a class without counters yet reads as zeros.
   const ClassCounters* Find(uint32_t cls) const;
-
-  void RecordWait(uint32_t cls, uint64_t ns);
-  void RecordHold(uint32_t cls, uint64_t ns);
 
   static int Bucket(uint64_t ns);
 
