@@ -23,6 +23,22 @@ std::string InvalidExpire(std::string_view command) {
 
 enum class ExpireUnit { kSeconds, kMillis, kUnixSeconds, kUnixMillis };
 
+// EX, PX, EXAT, PXAT (any case): the unit of the expiry that follows.
+bool ExpireOption(std::string_view opt, ExpireUnit* unit) {
+  if (EqualsIgnoreCase(opt, "EX")) {
+    *unit = ExpireUnit::kSeconds;
+  } else if (EqualsIgnoreCase(opt, "PX")) {
+    *unit = ExpireUnit::kMillis;
+  } else if (EqualsIgnoreCase(opt, "EXAT")) {
+    *unit = ExpireUnit::kUnixSeconds;
+  } else if (EqualsIgnoreCase(opt, "PXAT")) {
+    *unit = ExpireUnit::kUnixMillis;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 // Converts an EX/PX/EXAT/PXAT argument to an absolute time in ms. Returns an
 // error reply text, or an empty string on success.
 std::string ToAbsoluteMs(ExpireUnit unit, std::string_view text, CommandContext& ctx,
@@ -88,13 +104,7 @@ Reply SetCommand(CommandContext& ctx) {
       get = true;
     } else if (EqualsIgnoreCase(opt, "KEEPTTL") && !has_expire) {
       keep_ttl = true;
-    } else if (has_next && !keep_ttl && !has_expire &&
-               (EqualsIgnoreCase(opt, "EX") || EqualsIgnoreCase(opt, "PX") ||
-                EqualsIgnoreCase(opt, "EXAT") || EqualsIgnoreCase(opt, "PXAT"))) {
-      ExpireUnit unit = EqualsIgnoreCase(opt, "EX")     ? ExpireUnit::kSeconds
-                        : EqualsIgnoreCase(opt, "PX")   ? ExpireUnit::kMillis
-                        : EqualsIgnoreCase(opt, "EXAT") ? ExpireUnit::kUnixSeconds
-                                                        : ExpireUnit::kUnixMillis;
+    } else if (ExpireUnit unit; has_next && !keep_ttl && !has_expire && ExpireOption(opt, &unit)) {
       std::string error = ToAbsoluteMs(unit, ctx.arg(++i), ctx, &expire_at);
       if (!error.empty()) return Reply::Error(std::move(error));
       has_expire = true;
@@ -147,13 +157,7 @@ Reply GetExCommand(CommandContext& ctx) {
     bool has_next = i + 1 < ctx.argc();
     if (EqualsIgnoreCase(opt, "PERSIST") && !has_expire) {
       persist = true;
-    } else if (has_next && !persist && !has_expire &&
-               (EqualsIgnoreCase(opt, "EX") || EqualsIgnoreCase(opt, "PX") ||
-                EqualsIgnoreCase(opt, "EXAT") || EqualsIgnoreCase(opt, "PXAT"))) {
-      ExpireUnit unit = EqualsIgnoreCase(opt, "EX")     ? ExpireUnit::kSeconds
-                        : EqualsIgnoreCase(opt, "PX")   ? ExpireUnit::kMillis
-                        : EqualsIgnoreCase(opt, "EXAT") ? ExpireUnit::kUnixSeconds
-                                                        : ExpireUnit::kUnixMillis;
+    } else if (ExpireUnit unit; has_next && !persist && !has_expire && ExpireOption(opt, &unit)) {
       std::string error = ToAbsoluteMs(unit, ctx.arg(++i), ctx, &expire_at);
       if (!error.empty()) return Reply::Error(std::move(error));
       has_expire = true;
