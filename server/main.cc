@@ -21,6 +21,9 @@
 #include "commands/command_table.h"
 #include "net/event_loop.h"
 #include "net/listener.h"
+#include "persist/aof_loader.h"
+#include "persist/append_only_file.h"
+#include "persist/persistence.h"
 
 namespace {
 
@@ -37,7 +40,9 @@ constexpr char kUsage[] =
     "  --loglevel L        debug | verbose | notice | warning (default notice)\n"
     "  --logfile PATH      log to a file instead of stderr\n"
     "  --config FILE       read settings from FILE first\n"
-    "  --appendonly yes|no, --appendfsync always|everysec|no, --maxmemory SIZE,\n"
+    "  --appendonly yes|no, --appendfsync always|everysec|no, --appendfilename NAME,\n"
+    "  --aof-load-truncated yes|no, --auto-aof-rewrite-percentage N,\n"
+    "  --auto-aof-rewrite-min-size SIZE, --maxmemory SIZE,\n"
     "  --maxmemory-policy P, --maxclients N, --timeout S, --requirepass PASS,\n"
     "  --proto-max-bulk-len SIZE, --client-query-buffer-limit SIZE, --hz N,\n"
     "  --shards N (keyspace shards, a power of two up to 64)\n"
@@ -55,6 +60,32 @@ const char* ModeName(lockgraph::Mode mode) {
       return "callback";
   }
   return "?";
+}
+
+// Replays the append-only file into `server` and logs what happened.
+bool LoadAof(cacheforge::Server& server, const std::string& path, std::string* error) {
+  using namespace cacheforge;
+  AofLoadReport report;
+  bool allow_truncated = server.config().GetString("aof-load-truncated") == "yes";
+  if (!LoadAppendOnlyFile(server, path, allow_truncated, &report, error)) return false;
+  if (report.missing) {
+    Log(LogLevel::kNotice, "No append only file %s yet: starting empty", path.c_str());
+    return true;
+  }
+  if (report.dropped_bytes != 0) {
+    Log(LogLevel::kWarning,
+        "AOF %s: dropped %llu bytes at byte %llu (line %llu): %s. Loaded the %llu complete "
+        "commands before them; the dropped bytes were saved to %s",
+        path.c_str(), static_cast<unsigned long long>(report.dropped_bytes),
+        static_cast<unsigned long long>(report.scan.valid_bytes),
+        static_cast<unsigned long long>(report.scan.valid_lines + 1), report.scan.problem.c_str(),
+        static_cast<unsigned long long>(report.commands),
+        report.dropped_to.empty() ? "(nowhere: copy failed)" : report.dropped_to.c_str());
+  }
+  Log(LogLevel::kNotice, "DB loaded from append only file %s: %llu commands in %.3f seconds",
+      path.c_str(), static_cast<unsigned long long>(report.commands),
+      static_cast<double>(report.elapsed_ms) / 1000.0);
+  return true;
 }
 
 }  // namespace
@@ -107,6 +138,22 @@ int main(int argc, char** argv) {
   }
   if (argc > 1 && std::strncmp(argv[1], "--", 2) != 0) server.config_file = argv[1];
 
+  // Persistence: replay the append-only file before serving anyone.
+  AppendOnlyFile aof(server.keyspace(), config.GetString("appendfilename"));
+  server.set_aof(&aof);
+  if (config.GetString("appendonly") == "yes") {
+    if (!LoadAof(server, aof.path(), &error)) {
+      Log(LogLevel::kWarning, "%s", error.c_str());
+      std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
+      return 1;
+    }
+    if (!aof.Open(AofSettingsFrom(config), &error)) {
+      Log(LogLevel::kWarning, "%s", error.c_str());
+      std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
+      return 1;
+    }
+  }
+
   std::vector<int> listen_fds = Listen(config.GetString("bind"), port, &error);
   if (listen_fds.empty()) {
     Log(LogLevel::kWarning, "%s", error.c_str());
@@ -141,6 +188,8 @@ int main(int argc, char** argv) {
     }
   }
   for (std::thread& worker : workers) worker.join();
+  // Every reply sent was preceded by its write(); make the file durable too.
+  aof.Shutdown();
   for (int fd : listen_fds) close(fd);
   Log(LogLevel::kWarning, "cacheforge-server is now ready to exit, bye bye...");
   return 0;

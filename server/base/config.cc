@@ -33,8 +33,12 @@ constexpr int64_t kMaxInt = INT64_MAX;
 
 // The one list of settings. Keep it sorted by name.
 constexpr SettingSpec kSettings[] = {
+    {"aof-load-truncated", Kind::kBool, true, "yes", 0, 0, nullptr},
+    {"appendfilename", Kind::kString, false, "appendonly.aof", 0, 0, nullptr},
     {"appendfsync", Kind::kEnum, true, "everysec", 0, 0, "always everysec no"},
     {"appendonly", Kind::kBool, true, "no", 0, 0, nullptr},
+    {"auto-aof-rewrite-min-size", Kind::kMemory, true, "64mb", 0, kMaxInt, nullptr},
+    {"auto-aof-rewrite-percentage", Kind::kInt, true, "100", 0, INT32_MAX, nullptr},
     {"bind", Kind::kString, false, "127.0.0.1", 0, 0, nullptr},
     {"client-query-buffer-limit", Kind::kMemory, true, "1gb", 1024 * 1024, kMaxInt, nullptr},
     {"databases", Kind::kInt, false, "1", 1, 1, nullptr},

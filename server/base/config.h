@@ -6,7 +6,7 @@
 // (`--name value`) and CONFIG GET/SET, so the three can never disagree.
 //
 // Some settings are accepted and stored before the behaviour behind them
-// exists (appendonly, appendfsync, maxmemory, maxmemory-policy, maxclients,
+// exists (maxmemory, maxmemory-policy, maxclients,
 // timeout), so configuration files written for later versions already load.
 //
 // Thread safety: all methods may be called from any thread. Values live under

@@ -21,6 +21,8 @@
 
 namespace cacheforge {
 
+class AppendOnlyFile;
+
 inline constexpr char kVersion[] = "0.1.0";
 
 int64_t NowMs();  // Unix time in milliseconds
@@ -35,6 +37,9 @@ class Server {
   Config& config() { return *config_; }
   Keyspace& keyspace() { return keyspace_; }
   ClientRegistry& clients() { return clients_; }
+  // The append-only file; null only in unit tests. Set before the loops start.
+  AppendOnlyFile* aof() { return aof_; }
+  void set_aof(AppendOnlyFile* aof) { aof_ = aof; }
   ThreadStats& thread_stats(int loop) { return *thread_stats_[static_cast<size_t>(loop)]; }
   int loop_count() const { return static_cast<int>(thread_stats_.size()); }
 
@@ -66,6 +71,7 @@ class Server {
   ClientRegistry clients_;
   std::vector<std::unique_ptr<ThreadStats>> thread_stats_;
   std::function<void(int)> waker_;
+  AppendOnlyFile* aof_ = nullptr;
   std::atomic<bool> shutdown_{false};
   std::string run_id_;
   int64_t start_ms_;

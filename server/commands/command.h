@@ -12,7 +12,9 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/clients.h"
 #include "base/server.h"
@@ -21,11 +23,14 @@
 
 namespace cacheforge {
 
+class AppendOnlyFile;
+
 // Per-connection state that commands may read or change.
 struct ClientSession {
   std::shared_ptr<ClientInfo> info;
   bool authenticated = false;
   bool close_after_reply = false;  // QUIT, CLIENT KILL of itself
+  bool replaying_aof = false;      // the loader: limits such as maxmemory do not apply
 };
 
 struct CommandContext {
@@ -35,8 +40,23 @@ struct CommandContext {
   std::span<const std::string_view> args;
   int64_t now_ms;
 
+  // Persistence. The dispatcher sets `aof` for a write command while the
+  // append-only file is on. A handler whose effect differs from its arguments
+  // (a relative TTL, a float result) fills `propagate_as` with the command that
+  // reproduces the effect. KeyLock/KeysLock call Propagate() while they still
+  // hold the shard locks, and only if the command changed data, so the file
+  // lists writes to each key in the order they happened.
+  AppendOnlyFile* aof = nullptr;
+  std::vector<std::string> propagate_as;
+  bool propagated = false;
+  uint64_t aof_offset = 0;  // what the connection passes to AppendOnlyFile::Sync
+
   size_t argc() const { return args.size(); }
   std::string_view arg(size_t i) const { return args[i]; }
+
+  // Appends the command (or `propagate_as`) to the AOF once. Requires the
+  // shard locks of every key it changed.
+  void Propagate();
 };
 
 using CommandHandler = Reply (*)(CommandContext& ctx);

@@ -12,6 +12,7 @@
 
 #include "commands/connection_family.h"
 #include "commands/keys_family.h"
+#include "commands/persistence_family.h"
 #include "commands/server_family.h"
 #include "commands/string_family.h"
 
@@ -115,6 +116,7 @@ constexpr CommandSpec kCommands[] = {
   {"client",    -2, 0,       0, 0, 0, nullptr,            "connection", "A container for client connection commands.", kClientSubcommands},
   {"time",       1, kConn,   0, 0, 0, TimeCommand,        "server", "Returns the server time.", {}},
   {"debug",     -2, kA,      0, 0, 0, nullptr,            "server", "A container for debugging commands.", kDebugSubcommands},
+  {"bgrewriteaof", 1, kA, 0, 0, 0, BgRewriteAofCommand, "server", "Asynchronously rewrites the append-only file to disk.", {}},
   {"shutdown",  -1, kA | kCmdNoAuth, 0, 0, 0, ShutdownCommand, "server", "Synchronously saves the database(s) to disk and shuts down the server.", {}},
 };
 // clang-format on

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <string>
 
+#include "persist/append_only_file.h"
+
 namespace cacheforge {
 namespace {
 
@@ -29,6 +31,17 @@ Reply UnknownCommand(const CommandContext& ctx) {
 }
 
 }  // namespace
+
+void CommandContext::Propagate() {
+  if (aof == nullptr || propagated) return;
+  propagated = true;
+  if (propagate_as.empty()) {
+    aof_offset = aof->Append(args);
+    return;
+  }
+  std::vector<std::string_view> views(propagate_as.begin(), propagate_as.end());
+  aof_offset = aof->Append(views);
+}
 
 Reply Dispatch(CommandContext& ctx) {
   const CommandEntry* entry = CommandTable::Get().Find(ctx.arg(0));
@@ -53,6 +66,10 @@ Reply Dispatch(CommandContext& ctx) {
       ctx.server.config().requires_password()) {
     counters.rejected_calls.Add();
     return Reply::Error(errors::kNoAuth);
+  }
+  if ((spec.flags & kCmdWrite) && ctx.server.aof() != nullptr && ctx.server.aof()->enabled() &&
+      !ctx.client.replaying_aof) {
+    ctx.aof = ctx.server.aof();
   }
   ctx.client.info->last_command.store(entry->full_name.c_str(), std::memory_order_relaxed);
   int64_t start = NowUs();

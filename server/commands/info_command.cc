@@ -18,6 +18,7 @@
 
 #include "commands/command_table.h"
 #include "commands/server_family.h"
+#include "persist/append_only_file.h"
 
 namespace cacheforge {
 namespace {
@@ -154,10 +155,24 @@ void PersistenceSection(CommandContext& ctx, InfoWriter& w) {
   w.Field("rdb_bgsave_in_progress", uint64_t{0});
   w.Field("rdb_last_save_time", ctx.server.start_ms() / 1000);
   w.Field("rdb_last_bgsave_status", std::string("ok"));
-  w.Field("aof_enabled",
-          static_cast<uint64_t>(ctx.server.config().GetString("appendonly") == "yes"));
-  w.Field("aof_rewrite_in_progress", uint64_t{0});
-  w.Field("aof_last_write_status", std::string("ok"));
+  AppendOnlyFile::Info aof;
+  if (ctx.server.aof() != nullptr) aof = ctx.server.aof()->GetInfo();
+  w.Field("aof_enabled", static_cast<uint64_t>(aof.enabled));
+  w.Field("aof_rewrite_in_progress", static_cast<uint64_t>(aof.rewrite_in_progress));
+  w.Field("aof_rewrite_scheduled", uint64_t{0});
+  w.Field("aof_last_rewrite_time_sec", aof.last_rewrite_time_sec);
+  w.Field("aof_current_rewrite_time_sec", aof.current_rewrite_time_sec);
+  w.Field("aof_last_bgrewrite_status", std::string(aof.last_rewrite_ok ? "ok" : "err"));
+  w.Field("aof_rewrites", aof.rewrites);
+  w.Field("aof_last_write_status", std::string(aof.last_write_ok ? "ok" : "err"));
+  if (aof.enabled) {
+    w.Field("aof_current_size", aof.current_size);
+    w.Field("aof_base_size", aof.base_size);
+    w.Field("aof_pending_rewrite", uint64_t{0});
+    w.Field("aof_buffer_length", aof.buffer_length);
+    w.Field("aof_pending_bio_fsync", uint64_t{0});
+    w.Field("aof_delayed_fsync", aof.delayed_fsync);
+  }
 }
 
 void StatsSection(CommandContext& ctx, InfoWriter& w) {

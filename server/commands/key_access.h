@@ -24,7 +24,14 @@ class KeyLock {
         key_(key),
         hash_(Keyspace::Hash(key)),
         shard_(ctx.server.keyspace().ShardFor(hash_)),
-        lock_(shard_.mu()) {}
+        lock_(shard_.mu()),
+        mutations_(shard_.MutationsLocked()) {}
+  // Records a write in the append-only file before the shard is unlocked.
+  ~KeyLock() {
+    if (ctx_.aof != nullptr && shard_.MutationsLocked() != mutations_) ctx_.Propagate();
+  }
+  KeyLock(const KeyLock&) = delete;
+  KeyLock& operator=(const KeyLock&) = delete;
 
   // The live entry, or null.
   Entry* Find() {
@@ -55,14 +62,22 @@ class KeyLock {
   uint64_t hash_;
   Shard& shard_;
   std::lock_guard<lockgraph::Mutex> lock_;
+  uint64_t mutations_;
 };
 
 class KeysLock {
  public:
   KeysLock(CommandContext& ctx, std::span<const std::string_view> keys)
-      : ctx_(ctx), lock_(ctx.server.keyspace(), ctx.server.keyspace().ShardMask(keys)) {}
+      : KeysLock(ctx, ctx.server.keyspace().ShardMask(keys)) {}
   // For a mask computed by the caller (e.g. every shard).
-  KeysLock(CommandContext& ctx, uint64_t mask) : ctx_(ctx), lock_(ctx.server.keyspace(), mask) {}
+  KeysLock(CommandContext& ctx, uint64_t mask)
+      : ctx_(ctx), mask_(mask), lock_(ctx.server.keyspace(), mask), mutations_(Mutations()) {}
+  // Records a write in the append-only file before the shards are unlocked.
+  ~KeysLock() {
+    if (ctx_.aof != nullptr && Mutations() != mutations_) ctx_.Propagate();
+  }
+  KeysLock(const KeysLock&) = delete;
+  KeysLock& operator=(const KeysLock&) = delete;
 
   Entry* Find(std::string_view key) {
     uint64_t hash = Keyspace::Hash(key);
@@ -90,8 +105,19 @@ class KeysLock {
   }
 
  private:
+  // The sum of the locked shards' change counters.
+  uint64_t Mutations() {
+    uint64_t sum = 0;
+    for (uint64_t m = mask_; m != 0; m &= m - 1) {
+      sum += ctx_.server.keyspace().shard(__builtin_ctzll(m)).MutationsLocked();
+    }
+    return sum;
+  }
+
   CommandContext& ctx_;
+  uint64_t mask_;
   ShardSetLock lock_;
+  uint64_t mutations_;
 };
 
 }  // namespace cacheforge

@@ -119,6 +119,10 @@ Reply SetExpire(CommandContext& ctx, bool seconds, bool absolute) {
   } else {
     key.shard().SetExpireLocked(e, when);
   }
+  // Recorded as an absolute time so a replay does not restart the TTL.
+  if (ctx.aof != nullptr) {
+    ctx.propagate_as = {"PEXPIREAT", std::string(ctx.arg(1)), std::to_string(when)};
+  }
   return Reply::Integer(1);
 }
 

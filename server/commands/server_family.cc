@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "commands/command_table.h"
 #include "commands/key_access.h"
+#include "persist/persistence.h"
 #include "util/glob.h"
 #include "util/numbers.h"
 #include "util/strings.h"
@@ -65,10 +66,14 @@ Reply ConfigSetCommand(CommandContext& ctx) {
                           ToLower(ctx.arg(i)) + "') - " + why);
     }
   }
+  bool persistence = false;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     std::string why;
     config.Set(ctx.arg(i), ctx.arg(i + 1), true, &why);
+    persistence = persistence || IsPersistenceSetting(ctx.arg(i));
   }
+  std::string error;
+  if (persistence && !ApplyPersistenceConfig(ctx.server, &error)) return Reply::Error(error);
   return Reply::Ok();
 }
 
@@ -434,7 +439,8 @@ Reply DebugSleepCommand(CommandContext& ctx) {
 }
 
 Reply DebugHelpCommand(CommandContext&) {
-  return HelpLines({"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "LOCKGRAPH [GRAPH|DOT|STATS]",
+  return HelpLines({"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "LOCKGRAPH [GRAPH|DOT|STATS]",
                     "    The server's lock-order graph as JSON (default) or DOT, or the lock",
                     "    contention profile (STATS; full with LOCKGRAPH_OPTIONS=profile=1).",
                     "POPULATE <count> [<prefix>] [<size>]",

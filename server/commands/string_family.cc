@@ -71,6 +71,19 @@ void Store(KeyLock& key, Entry* existing, std::string_view value, int64_t expire
   if (expire_at_ms != kNoExpiry) key.shard().SetExpireLocked(e, expire_at_ms);
 }
 
+// What the append-only file records for a write that stored `value` with an
+// absolute expiry (or KEEPTTL): relative TTLs would restart on every replay.
+void PropagateSet(CommandContext& ctx, std::string_view key, std::string_view value,
+                  int64_t expire_at_ms, bool keep_ttl) {
+  if (ctx.aof == nullptr) return;
+  ctx.propagate_as = {"SET", std::string(key), std::string(value)};
+  if (expire_at_ms != kNoExpiry) {
+    ctx.propagate_as.insert(ctx.propagate_as.end(), {"PXAT", std::to_string(expire_at_ms)});
+  } else if (keep_ttl) {
+    ctx.propagate_as.emplace_back("KEEPTTL");
+  }
+}
+
 // INCRBY and friends: adds `delta` to the integer at `key`.
 Reply IncrementBy(CommandContext& ctx, int64_t delta) {
   KeyLock key(ctx, ctx.arg(1));
@@ -117,7 +130,10 @@ Reply SetCommand(CommandContext& ctx) {
   Reply old = Reply::Null();
   if (get && e != nullptr) old = Reply::Bulk(e->value);
   bool condition_met = !((nx && e != nullptr) || (xx && e == nullptr));
-  if (condition_met) Store(key, e, ctx.arg(2), expire_at, keep_ttl, ctx.now_ms);
+  if (condition_met) {
+    Store(key, e, ctx.arg(2), expire_at, keep_ttl, ctx.now_ms);
+    PropagateSet(ctx, ctx.arg(1), ctx.arg(2), expire_at, keep_ttl);
+  }
   if (get) return old;
   return condition_met ? Reply::Ok() : Reply::Null();
 }
@@ -176,6 +192,11 @@ Reply GetExCommand(CommandContext& ctx) {
   } else if (persist) {
     key.shard().SetExpireLocked(e, kNoExpiry);
   }
+  if (ctx.aof != nullptr && has_expire) {
+    ctx.propagate_as = {"PEXPIREAT", std::string(ctx.arg(1)), std::to_string(expire_at)};
+  } else if (ctx.aof != nullptr && persist) {
+    ctx.propagate_as = {"PERSIST", std::string(ctx.arg(1))};
+  }
   return value;
 }
 
@@ -196,6 +217,7 @@ Reply SetWithExpire(CommandContext& ctx, ExpireUnit unit) {
   if (!error.empty()) return Reply::Error(std::move(error));
   KeyLock key(ctx, ctx.arg(1));
   Store(key, key.Find(), ctx.arg(3), expire_at, false, ctx.now_ms);
+  PropagateSet(ctx, ctx.arg(1), ctx.arg(3), expire_at, false);
   return Reply::Ok();
 }
 
@@ -348,6 +370,9 @@ Reply IncrByFloatCommand(CommandContext& ctx) {
   std::string text = FormatLongDouble(result);
   if (e == nullptr) e = key.Insert();
   key.Assign(e, text, /*keep_ttl=*/true);
+  // The result, not the increment: replaying float additions could round
+  // differently from what the client was told.
+  PropagateSet(ctx, ctx.arg(1), text, kNoExpiry, /*keep_ttl=*/true);
   return Reply::Bulk(std::move(text));
 }
 

@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "commands/dispatcher.h"
 #include "net/resp_writer.h"
+#include "persist/append_only_file.h"
 
 namespace cacheforge {
 namespace {
@@ -83,6 +84,7 @@ bool Connection::ProcessInput() {
     if (!args_.empty()) {
       CommandContext ctx{server_, session_, stats_, args_, NowMs()};
       AppendReply(Dispatch(ctx), &out_);
+      if (ctx.aof_offset > aof_offset_) aof_offset_ = ctx.aof_offset;
       if (session_.close_after_reply) closing_ = true;
     }
     // The arguments view the buffer: consume only after the command ran.
@@ -104,6 +106,11 @@ bool Connection::OnWritable() {
 }
 
 bool Connection::Flush() {
+  if (aof_offset_ != 0) {
+    // No reply leaves before the writes it acknowledges are in the file.
+    server_.aof()->Sync(aof_offset_);
+    aof_offset_ = 0;
+  }
   while (out_sent_ < out_.size()) {
     ssize_t n = send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
     if (n > 0) {

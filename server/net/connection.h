@@ -61,7 +61,8 @@ class Connection {
   RespParser parser_;
   std::vector<std::string_view> args_;
   ClientSession session_;
-  bool closing_ = false;  // close once `out_` is written
+  uint64_t aof_offset_ = 0;  // the AOF must reach this offset before replies go out
+  bool closing_ = false;     // close once `out_` is written
 };
 
 }  // namespace cacheforge

@@ -32,12 +32,14 @@ Entry* Shard::FindLocked(std::string_view key, uint64_t hash, int64_t now_ms, ui
 Entry* Shard::InsertLocked(std::string key, uint64_t hash) {
   Entry* e = dict_.Insert(std::move(key), hash);
   memory_ += EntryBytes(*e);
+  ++mutations_;
   return e;
 }
 
 void Shard::EraseLocked(Entry* entry) {
   UnindexLocked(entry);
   memory_ -= EntryBytes(*entry);
+  ++mutations_;
   Entry* unlinked = dict_.Unlink(entry->key, entry->hash);
   delete unlinked;
 }
@@ -54,6 +56,7 @@ void Shard::UnindexLocked(Entry* entry) {
 
 void Shard::SetExpireLocked(Entry* entry, int64_t expire_at_ms) {
   entry->expire_at_ms = expire_at_ms;
+  ++mutations_;
   if (expire_at_ms == kNoExpiry) {
     UnindexLocked(entry);
   } else if (entry->volatile_slot == kNotVolatile) {
@@ -67,6 +70,7 @@ void Shard::ClearLocked() {
   volatile_.shrink_to_fit();
   dict_.Clear();
   memory_ = 0;
+  ++mutations_;
 }
 
 std::pair<size_t, size_t> Shard::ActiveExpireLocked(int64_t now_ms, size_t samples) {

@@ -46,6 +46,11 @@ class Shard {
   void SetExpireLocked(Entry* entry, int64_t expire_at_ms);
   void ClearLocked();
 
+  // Bumped by every change to this shard's data (insert, erase, value, TTL,
+  // clear). A command compares it before and after to know whether it changed
+  // anything, and so whether the append-only file must record it.
+  uint64_t MutationsLocked() const { return mutations_; }
+
   size_t SizeLocked() const { return dict_.size(); }
   size_t VolatileCountLocked() const { return volatile_.size(); }
   const Dict& DictLocked() const { return dict_; }
@@ -67,6 +72,7 @@ class Shard {
     size_t before = EntryBytes(*entry);
     change(entry->value);
     memory_ = memory_ - before + EntryBytes(*entry);
+    ++mutations_;
   }
 
  private:
@@ -78,6 +84,7 @@ class Shard {
   std::vector<Entry*> volatile_ LOCKGRAPH_GUARDED_BY(mu_);  // keys with a TTL
   std::mt19937_64 rng_ LOCKGRAPH_GUARDED_BY(mu_);
   size_t memory_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
+  uint64_t mutations_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace cacheforge

@@ -1,0 +1,144 @@
+// server/persist/check_aof_main.cc
+// -----------------------------------------------------------------------------
+// cacheforge-check-aof [--fix] FILE: says whether an append-only file is made
+// of complete commands and, with --fix, truncates it after the last one (the
+// removed bytes are first copied to FILE.dropped-UNIXMS). Reads the file with
+// the same scanner the server loads it with, so they agree on every byte.
+//
+// Exit status: 0 the file is valid (or was fixed), 1 it is not valid, 2 usage
+// or I/O error.
+#include <errno.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "persist/aof_format.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "Usage: cacheforge-check-aof [--fix] FILE\n"
+    "Checks that FILE (a cacheforge or Redis append-only file) ends with a complete command.\n"
+    "  --fix      truncate FILE after its last complete command; the removed bytes are\n"
+    "             saved to FILE.dropped-UNIXMS first\n"
+    "  --help     this text\n";
+
+long long NowMs() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool SaveTail(int fd, uint64_t from, const std::string& path) {
+  int out = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) return false;
+  char buf[64 * 1024];
+  off_t offset = static_cast<off_t>(from);
+  bool ok = true;
+  for (;;) {
+    ssize_t n = pread(fd, buf, sizeof(buf), offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = n == 0;
+      break;
+    }
+    if (write(out, buf, static_cast<size_t>(n)) != n) {
+      ok = false;
+      break;
+    }
+    offset += n;
+  }
+  ok = fsync(out) == 0 && ok;
+  close(out);
+  return ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool fix = false;
+  std::string file;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (arg == "--version") {
+      std::puts("cacheforge-check-aof 0.1.0");
+      return 0;
+    }
+    if (arg == "--fix") {
+      fix = true;
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      std::fprintf(stderr, "cacheforge-check-aof: unknown option '%s'\n%s", arg.c_str(), kUsage);
+      return 2;
+    } else if (file.empty()) {
+      file = arg;
+    } else {
+      std::fprintf(stderr, "cacheforge-check-aof: one FILE only\n%s", kUsage);
+      return 2;
+    }
+  }
+  if (file.empty()) {
+    std::fprintf(stderr, "cacheforge-check-aof: missing FILE\n%s", kUsage);
+    return 2;
+  }
+  int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    std::fprintf(stderr, "cacheforge-check-aof: can't open %s: %s\n", file.c_str(),
+                 std::strerror(errno));
+    return 2;
+  }
+  cacheforge::AofScanResult scan;
+  std::string error;
+  if (!cacheforge::ScanAof(
+          fd, [](std::span<const std::string_view>, uint64_t) { return true; }, &scan, &error)) {
+    std::fprintf(stderr, "cacheforge-check-aof: %s: %s\n", file.c_str(), error.c_str());
+    close(fd);
+    return 2;
+  }
+  std::printf(
+      "AOF analyzed: filename=%s, size=%llu, ok_up_to=%llu, ok_up_to_line=%llu, diff=%llu\n",
+      file.c_str(), static_cast<unsigned long long>(scan.file_bytes),
+      static_cast<unsigned long long>(scan.valid_bytes),
+      static_cast<unsigned long long>(scan.valid_lines + 1),
+      static_cast<unsigned long long>(scan.file_bytes - scan.valid_bytes));
+  if (scan.problem.empty()) {
+    std::printf("AOF %s is valid (%llu commands)\n", file.c_str(),
+                static_cast<unsigned long long>(scan.commands));
+    close(fd);
+    return 0;
+  }
+  std::printf("AOF %s is not valid at byte %llu (line %llu): %s\n", file.c_str(),
+              static_cast<unsigned long long>(scan.valid_bytes),
+              static_cast<unsigned long long>(scan.valid_lines + 1), scan.problem.c_str());
+  if (!fix) {
+    std::printf("Use the --fix option to keep the %llu complete commands before it.\n",
+                static_cast<unsigned long long>(scan.commands));
+    close(fd);
+    return 1;
+  }
+  std::string saved = file + ".dropped-" + std::to_string(NowMs());
+  if (!SaveTail(fd, scan.valid_bytes, saved)) {
+    std::fprintf(stderr, "cacheforge-check-aof: can't save the removed bytes to %s: %s\n",
+                 saved.c_str(), std::strerror(errno));
+    close(fd);
+    return 2;
+  }
+  close(fd);
+  if (truncate(file.c_str(), static_cast<off_t>(scan.valid_bytes)) != 0) {
+    std::fprintf(stderr, "cacheforge-check-aof: can't truncate %s: %s\n", file.c_str(),
+                 std::strerror(errno));
+    return 2;
+  }
+  std::printf(
+      "Successfully truncated AOF %s to %llu bytes (%llu commands); removed bytes saved to %s\n",
+      file.c_str(), static_cast<unsigned long long>(scan.valid_bytes),
+      static_cast<unsigned long long>(scan.commands), saved.c_str());
+  return 0;
+}
