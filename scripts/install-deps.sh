@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config make
   libunwind-dev libdw-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
-  graphviz gdb elfutils python3 python3-jsonschema python3-redis redis-tools redis-server
+  graphviz gdb elfutils python3 python3-jsonschema python3-redis redis-tools redis-server nutcracker
   libedit-dev
 )
 

@@ -9,8 +9,6 @@ Usage: persistence_test.py SERVER CHECK_AOF WORKDIR
 """
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,69 +16,14 @@ import time
 
 import redis
 
-SERVER, CHECK_AOF, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
-failures = []
+import server_testlib as testlib
+from server_testlib import check, failures
+
+SERVER_BINARY, CHECK_AOF, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 
 
-def check(name, ok, detail=""):
-    print(("ok: " if ok else "FAIL: ") + name + ("" if ok else f" {detail}"), flush=True)
-    if not ok:
-        failures.append(name)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-class Server:
-    def __init__(self, directory, *flags, expect_start=True):
-        self.dir = directory
-        os.makedirs(directory, exist_ok=True)
-        self.port = free_port()
-        self.log_path = os.path.join(directory, f"server.{self.port}.log")
-        self.proc = subprocess.Popen(
-            [SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", directory,
-             "--threads", "2", *flags],
-            stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT)
-        self.client = redis.Redis(port=self.port, socket_timeout=30)
-        if not expect_start:
-            return
-        for _ in range(200):
-            try:
-                if self.client.ping():
-                    return
-            except redis.exceptions.ConnectionError:
-                time.sleep(0.05)
-            if self.proc.poll() is not None:
-                break
-        raise RuntimeError("server did not start:\n" + self.log())
-
-    def log(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def kill9(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=30)
-
-    def shutdown(self):
-        try:
-            self.client.shutdown()
-        except redis.exceptions.ConnectionError:
-            pass
-        return self.proc.wait(timeout=60)
-
-    def wait_rewrite(self, rewrites_before):
-        for _ in range(600):
-            info = self.client.info("persistence")
-            if not info["aof_rewrite_in_progress"] and info["aof_rewrites"] > rewrites_before:
-                return info
-            time.sleep(0.05)
-        raise RuntimeError("rewrite did not finish")
+def Server(directory, *flags, **kwargs):
+    return testlib.Server(SERVER_BINARY, directory, *flags, **kwargs)
 
 
 def aof_path(directory):
@@ -88,7 +31,7 @@ def aof_path(directory):
 
 
 def no_lockgraph_report(server, name):
-    reports = [l for l in server.log().splitlines() if l.startswith("lockgraph: ")]
+    reports = server.lockgraph_reports()
     check(f"{name}: no lockgraph report", not reports, "\n".join(reports[:20]))
 
 
