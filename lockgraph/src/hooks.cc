@@ -192,7 +192,17 @@ __attribute__((noinline)) void BeforeLockSlow(LockState* lock, AccessMode mode) 
   Detector& detector = Detector::Get();
   if (ts->depth > 0 && detector.mode() != Mode::kOff) {
     BusyScope busy(ts);
+    const int64_t start = Timed(ts) ? MonotonicNanos() : 0;
     detector.OnAcquire(ts, lock, mode);
+    if (start != 0) {
+      // Time spent here (recording an edge, or writing a report with its
+      // symbolized stacks) is lockgraph's, not the program's: the locks this
+      // thread holds must not show it as a long hold.
+      const int64_t spent = MonotonicNanos() - start;
+      for (uint32_t i = 0; i < ts->depth; ++i) {
+        if (ts->held[i].acquired_ns != 0) ts->held[i].acquired_ns += spent;
+      }
+    }
   }
   const uint64_t chain = MixChain(ChainBelow(ts), lock->node.load(std::memory_order_relaxed), mode);
   Push(ts, lock, chain, mode, false);
