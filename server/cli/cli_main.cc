@@ -94,6 +94,13 @@ bool IsQuit(const std::string& word) {
   return lower == "quit" || lower == "exit";
 }
 
+bool IsShutdown(const std::string& word) {
+  std::string lower;
+  for (char c : word)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return lower == "shutdown";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -143,6 +150,9 @@ int main(int argc, char** argv) {
   if (i < argc) {  // one-shot
     std::vector<std::string> args(argv + i, argv + argc);
     if (!RoundTrip(fd, reader, args, &reply, &error)) {
+      // A server that closes the connection on SHUTDOWN did what was asked
+      // (redis-cli also exits 0 silently).
+      if (IsShutdown(args[0])) return 0;
       std::fprintf(stderr, "Error: %s\n", error.c_str());
       return 1;
     }
@@ -162,6 +172,7 @@ int main(int argc, char** argv) {
     if (args.empty()) continue;
     if (IsQuit(args[0])) break;
     if (!RoundTrip(fd, reader, args, &reply, &error)) {
+      if (IsShutdown(args[0])) return 0;
       std::fprintf(stderr, "Error: %s\n", error.c_str());
       return 1;
     }

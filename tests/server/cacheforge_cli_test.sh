@@ -35,4 +35,10 @@ grep -q "Could not connect to cacheforge at 127.0.0.1:$dead: Connection refused"
   && pass "connection refused message" || fail "connection refused message: $msg"
 "$CLI" -p 2>/dev/null; expect "missing option value" "1" "$?"
 check_server_clean
+# SHUTDOWN: the server closes the connection, which is success (as in redis-cli).
+msg=$("$CLI" -p "$PORT" SHUTDOWN 2>&1); rc=$?
+expect "SHUTDOWN exit" "0" "$rc"
+expect "SHUTDOWN prints nothing" "" "$msg"
+for _ in $(seq 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$SERVER_PID" 2>/dev/null && fail "server still running after SHUTDOWN" || pass "server exited"
 finish
