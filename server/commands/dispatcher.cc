@@ -1,11 +1,14 @@
 // server/commands/dispatcher.cc
 // -----------------------------------------------------------------------------
-// Command lookup, the arity check and per-command counters.
+// Command lookup, the arity check, the maxmemory check and per-command
+// counters.
 #include "commands/dispatcher.h"
 
 #include <algorithm>
 #include <cctype>
 #include <string>
+
+#include "commands/maxmemory.h"
 
 namespace cacheforge {
 namespace {
@@ -53,6 +56,12 @@ Reply Dispatch(CommandContext& ctx) {
       ctx.server.config().requires_password()) {
     counters.rejected_calls.Add();
     return Reply::Error(errors::kNoAuth);
+  }
+  // Over maxmemory, evict before a command that may grow memory, or refuse it.
+  // No lock is held here; eviction takes one shard lock at a time.
+  if ((spec.flags & kCmdDenyOom) && !MakeRoomForWrite(ctx)) {
+    counters.rejected_calls.Add();
+    return Reply::Error(errors::kOom);
   }
   ctx.client.info->last_command.store(entry->full_name.c_str(), std::memory_order_relaxed);
   int64_t start = NowUs();

@@ -16,12 +16,17 @@
 #include "base/log.h"
 #include "commands/command_table.h"
 #include "commands/key_access.h"
+#include "commands/maxmemory.h"
 #include "util/glob.h"
 #include "util/numbers.h"
 #include "util/strings.h"
 
 namespace cacheforge {
 namespace {
+
+// How long CONFIG SET maxmemory evicts before answering; the rest is left to
+// the event loops' cron, so a large cut does not stall this client's thread.
+constexpr int64_t kConfigSetEvictionBudgetUs = 50'000;
 
 Reply HelpLines(std::initializer_list<const char*> lines) {
   std::vector<Reply> out;
@@ -65,9 +70,25 @@ Reply ConfigSetCommand(CommandContext& ctx) {
                           ToLower(ctx.arg(i)) + "') - " + why);
     }
   }
+  bool memory_settings = false;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     std::string why;
     config.Set(ctx.arg(i), ctx.arg(i + 1), true, &why);
+    memory_settings |= EqualsIgnoreCase(ctx.arg(i), "maxmemory") ||
+                       EqualsIgnoreCase(ctx.arg(i), "maxmemory-policy");
+  }
+  if (memory_settings && config.maxmemory() != 0) {
+    uint64_t used = ctx.server.UsedMemory();
+    if (used > config.maxmemory()) {
+      Log(LogLevel::kWarning,
+          "WARNING: the new maxmemory value set via CONFIG SET (%llu) is smaller than the "
+          "current memory usage (%llu). This will result in key eviction and/or the inability "
+          "to accept new write commands depending on the maxmemory-policy.",
+          static_cast<unsigned long long>(config.maxmemory()),
+          static_cast<unsigned long long>(used));
+      // A first slice here; the event loops' cron goes on until under the limit.
+      PerformEvictions(ctx.server, ctx.stats, ctx.now_ms, kConfigSetEvictionBudgetUs);
+    }
   }
   return Reply::Ok();
 }
@@ -414,7 +435,7 @@ Reply DebugPopulateCommand(CommandContext& ctx) {
     std::lock_guard lock(shard.mu());
     uint64_t expired = 0;
     if (shard.FindLocked(key, hash, ctx.now_ms, &expired) != nullptr) continue;
-    Entry* e = shard.InsertLocked(std::move(key), hash);
+    Entry* e = shard.InsertLocked(std::move(key), hash, ctx.now_ms);
     shard.MutateValueLocked(e, [&](std::string& v) {
       v = "value:" + std::to_string(i);
       if (size >= 0) v.resize(static_cast<size_t>(size), '\0');
@@ -434,7 +455,8 @@ Reply DebugSleepCommand(CommandContext& ctx) {
 }
 
 Reply DebugHelpCommand(CommandContext&) {
-  return HelpLines({"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "LOCKGRAPH [GRAPH|DOT|STATS]",
+  return HelpLines({"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "LOCKGRAPH [GRAPH|DOT|STATS]",
                     "    The server's lock-order graph as JSON (default) or DOT, or the lock",
                     "    contention profile (STATS; full with LOCKGRAPH_OPTIONS=profile=1).",
                     "POPULATE <count> [<prefix>] [<size>]",
