@@ -39,8 +39,7 @@ Connection::~Connection() {
 }
 
 void Connection::ReportBufferBytes() {
-  // The buffers' allocations: IoBuffer holds one block of its capacity; a
-  // string's block is its capacity plus the terminator, when not inline.
+  // Each buffer is one heap block of about its capacity.
   int64_t bytes = static_cast<int64_t>(in_.capacity() + out_.capacity());
   if (bytes != reported_buffer_bytes_) {
     stats_.client_buffer_bytes.fetch_add(bytes - reported_buffer_bytes_, std::memory_order_relaxed);

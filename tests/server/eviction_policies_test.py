@@ -119,7 +119,8 @@ for policy, reads in (("allkeys-lru", 1), ("allkeys-lfu", 3)):
         check(f"{policy}: the newest writes survive", exists(newest) == len(newest),
               exists(newest))
         oldest = [f"cold{i}" for i in range(1000)]
-        check(f"{policy}: the oldest cold keys were evicted", exists(oldest) < 20, exists(oldest))
+        check(f"{policy}: the oldest cold keys were evicted", exists(oldest) < 20,
+              exists(oldest))
 
 # volatile-*: keys without a TTL are never evicted.
 for policy in ("volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"):
