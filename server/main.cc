@@ -24,6 +24,7 @@
 #include "persist/aof_loader.h"
 #include "persist/append_only_file.h"
 #include "persist/persistence.h"
+#include "store/eviction.h"
 
 namespace {
 
@@ -85,6 +86,19 @@ bool LoadAof(cacheforge::Server& server, const std::string& path, std::string* e
   Log(LogLevel::kNotice, "DB loaded from append only file %s: %llu commands in %.3f seconds",
       path.c_str(), static_cast<unsigned long long>(report.commands),
       static_cast<double>(report.elapsed_ms) / 1000.0);
+  // Loading is never cut short by maxmemory; what is over it is dealt with now,
+  // by the event loops' cron, per the policy.
+  const uint64_t limit = server.config().maxmemory();
+  const uint64_t used = server.UsedMemory();
+  if (limit != 0 && used > limit) {
+    const EvictionPolicy policy = server.config().maxmemory_policy();
+    Log(LogLevel::kWarning, "The data loaded from %s uses %llu bytes, over maxmemory %llu: %s",
+        path.c_str(), static_cast<unsigned long long>(used), static_cast<unsigned long long>(limit),
+        policy == EvictionPolicy::kNoEviction
+            ? "maxmemory-policy is noeviction, so write commands get -OOM until memory is freed"
+            : (std::string("evicting keys per maxmemory-policy ") + EvictionPolicyName(policy))
+                  .c_str());
+  }
   return true;
 }
 

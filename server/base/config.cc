@@ -17,7 +17,7 @@
 namespace cacheforge {
 namespace {
 
-enum class Kind { kInt, kMemory, kBool, kString, kEnum };
+enum class Kind { kInt, kMemory, kBool, kString, kEnum, kOutputLimit };
 
 struct SettingSpec {
   const char* name;
@@ -40,10 +40,14 @@ constexpr SettingSpec kSettings[] = {
     {"auto-aof-rewrite-min-size", Kind::kMemory, true, "64mb", 0, kMaxInt, nullptr},
     {"auto-aof-rewrite-percentage", Kind::kInt, true, "100", 0, INT32_MAX, nullptr},
     {"bind", Kind::kString, false, "127.0.0.1", 0, 0, nullptr},
+    {"client-output-buffer-limit", Kind::kOutputLimit, true,
+     "normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60", 0, 0, nullptr},
     {"client-query-buffer-limit", Kind::kMemory, true, "1gb", 1024 * 1024, kMaxInt, nullptr},
     {"databases", Kind::kInt, false, "1", 1, 1, nullptr},
     {"dir", Kind::kString, false, ".", 0, 0, nullptr},
     {"hz", Kind::kInt, true, "10", 1, 500, nullptr},
+    {"lfu-decay-time", Kind::kInt, true, "1", 0, INT32_MAX, nullptr},
+    {"lfu-log-factor", Kind::kInt, true, "10", 0, INT32_MAX, nullptr},
     {"logfile", Kind::kString, false, "", 0, 0, nullptr},
     {"loglevel", Kind::kEnum, true, "notice", 0, 0, "debug verbose notice warning"},
     {"maxclients", Kind::kInt, true, "10000", 1, 1000000, nullptr},
@@ -51,6 +55,7 @@ constexpr SettingSpec kSettings[] = {
     {"maxmemory-policy", Kind::kEnum, true, "noeviction", 0, 0,
      "noeviction allkeys-lru volatile-lru allkeys-lfu volatile-lfu allkeys-random "
      "volatile-random volatile-ttl"},
+    {"maxmemory-samples", Kind::kInt, true, "5", 1, 64, nullptr},
     {"port", Kind::kInt, false, "6379", 0, 65535, nullptr},
     {"proto-max-bulk-len", Kind::kMemory, true, "512mb", 1024 * 1024, kMaxInt, nullptr},
     {"requirepass", Kind::kString, true, "", 0, 0, nullptr},
@@ -76,6 +81,58 @@ std::string Lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+// client-output-buffer-limit: "<class> <hard> <soft> <soft-seconds>" groups
+// for the classes normal, replica (or slave) and pubsub, stored for all three
+// as Redis prints them ("slave" for replica); only normal applies here.
+constexpr const char* kOutputClasses[] = {"normal", "slave", "pubsub"};
+
+struct OutputLimitGroups {
+  bool given[3] = {false, false, false};
+  int64_t hard[3] = {0, 0, 0};
+  int64_t soft[3] = {0, 0, 0};
+  int64_t seconds[3] = {0, 0, 0};
+};
+
+bool ParseOutputLimits(std::string_view value, OutputLimitGroups* out, std::string* error) {
+  std::vector<std::string> words;
+  if (!SplitInlineArgs(value, &words) || words.empty() || words.size() % 4 != 0) {
+    *error = "Wrong number of arguments in buffer limit configuration.";
+    return false;
+  }
+  for (size_t i = 0; i < words.size(); i += 4) {
+    std::string name = Lower(words[i]);
+    int which = name == "normal"                         ? 0
+                : (name == "replica" || name == "slave") ? 1
+                : name == "pubsub"                       ? 2
+                                                         : -1;
+    if (which < 0) {
+      *error = "Invalid client class specified in buffer limit configuration.";
+      return false;
+    }
+    int64_t hard = 0, soft = 0, seconds = 0;
+    if (!ParseMemorySize(words[i + 1], &hard) || !ParseMemorySize(words[i + 2], &soft) ||
+        !ParseInt64(words[i + 3], &seconds) || hard < 0 || soft < 0 || seconds < 0) {
+      *error = "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+      return false;
+    }
+    out->given[which] = true;
+    out->hard[which] = hard;
+    out->soft[which] = soft;
+    out->seconds[which] = seconds;
+  }
+  return true;
+}
+
+std::string FormatOutputLimits(const OutputLimitGroups& groups) {
+  std::string text;
+  for (int i = 0; i < 3; ++i) {
+    if (!text.empty()) text += ' ';
+    text += std::string(kOutputClasses[i]) + " " + std::to_string(groups.hard[i]) + " " +
+            std::to_string(groups.soft[i]) + " " + std::to_string(groups.seconds[i]);
+  }
+  return text;
 }
 
 // Checks `value` against `spec`; on success `*canonical` is the stored form.
@@ -142,6 +199,14 @@ bool Validate(const SettingSpec& spec, std::string_view value, std::string* cano
     case Kind::kString:
       *canonical = std::string(value);
       return true;
+    case Kind::kOutputLimit: {
+      // Classes not named keep their values: Config::Set merges; here the
+      // canonical form carries only what was given.
+      OutputLimitGroups groups;
+      if (!ParseOutputLimits(value, &groups, error)) return false;
+      *canonical = std::string(value);
+      return true;
+    }
   }
   return false;
 }
@@ -153,7 +218,11 @@ Config::Config() {
   for (const SettingSpec& spec : kSettings) {
     // Defaults go through the same validation, so "1gb" is stored as bytes.
     std::string canonical = spec.default_value, error;
-    if (spec.kind != Kind::kInt || std::string_view(spec.name) != "threads") {
+    if (spec.kind == Kind::kOutputLimit) {
+      OutputLimitGroups groups;
+      ParseOutputLimits(spec.default_value, &groups, &error);
+      canonical = FormatOutputLimits(groups);
+    } else if (spec.kind != Kind::kInt || std::string_view(spec.name) != "threads") {
       Validate(spec, spec.default_value, &canonical, &error);
     }
     values_[spec.name] = canonical;
@@ -173,6 +242,25 @@ void Config::MirrorLocked(const std::string& name) {
     hz_.store(std::stoi(value), std::memory_order_relaxed);
   } else if (name == "requirepass") {
     requires_password_.store(!value.empty(), std::memory_order_relaxed);
+  } else if (name == "maxmemory") {
+    maxmemory_.store(std::stoll(value), std::memory_order_relaxed);
+  } else if (name == "maxmemory-policy") {
+    EvictionPolicy policy = EvictionPolicy::kNoEviction;
+    ParseEvictionPolicy(value, &policy);
+    maxmemory_policy_.store(policy, std::memory_order_relaxed);
+  } else if (name == "maxmemory-samples") {
+    maxmemory_samples_.store(std::stoi(value), std::memory_order_relaxed);
+  } else if (name == "lfu-log-factor") {
+    lfu_log_factor_.store(std::stoll(value), std::memory_order_relaxed);
+  } else if (name == "lfu-decay-time") {
+    lfu_decay_time_.store(std::stoll(value), std::memory_order_relaxed);
+  } else if (name == "client-output-buffer-limit") {
+    OutputLimitGroups groups;
+    std::string ignored;
+    ParseOutputLimits(value, &groups, &ignored);
+    output_hard_limit_.store(groups.hard[0], std::memory_order_relaxed);
+    output_soft_limit_.store(groups.soft[0], std::memory_order_relaxed);
+    output_soft_seconds_.store(groups.seconds[0], std::memory_order_relaxed);
   } else if (name == "loglevel") {
     LogLevel level = value == "debug"     ? LogLevel::kDebug
                      : value == "verbose" ? LogLevel::kVerbose
@@ -196,6 +284,19 @@ bool Config::Set(std::string_view name, std::string_view value, bool at_runtime,
   std::string canonical;
   if (!Validate(*spec, value, &canonical, error)) return false;
   std::unique_lock lock(mu_);
+  if (spec->kind == Kind::kOutputLimit) {
+    // Redis semantics: the classes given replace theirs, the others stay.
+    OutputLimitGroups merged, given;
+    ParseOutputLimits(values_[spec->name], &merged, error);
+    ParseOutputLimits(canonical, &given, error);
+    for (int i = 0; i < 3; ++i) {
+      if (!given.given[i]) continue;
+      merged.hard[i] = given.hard[i];
+      merged.soft[i] = given.soft[i];
+      merged.seconds[i] = given.seconds[i];
+    }
+    canonical = FormatOutputLimits(merged);
+  }
   values_[spec->name] = std::move(canonical);
   MirrorLocked(spec->name);
   return true;
@@ -263,6 +364,12 @@ bool Config::LoadFile(const std::string& path, std::string* error) {
       return false;
     }
     if (words.empty() || words[0][0] == '#') continue;
+    if (words.size() > 2 && FindSpec(words[0]) != nullptr &&
+        FindSpec(words[0])->kind == Kind::kOutputLimit) {
+      // `client-output-buffer-limit normal 0 0 0 ...`: the groups are one value.
+      for (size_t i = 2; i < words.size(); ++i) words[1] += " " + words[i];
+      words.resize(2);
+    }
     if (words.size() != 2 && !(words.size() == 1 && FindSpec(words[0]) != nullptr &&
                                FindSpec(words[0])->kind == Kind::kString)) {
       *error = path + ":" + std::to_string(number) + ": expected 'name value', got '" + line + "'";

@@ -6,8 +6,8 @@
 // (`--name value`) and CONFIG GET/SET, so the three can never disagree.
 //
 // Some settings are accepted and stored before the behaviour behind them
-// exists (maxmemory, maxmemory-policy, maxclients,
-// timeout), so configuration files written for later versions already load.
+// exists (appendonly, appendfsync, timeout), so configuration files written
+// for later versions already load.
 //
 // Thread safety: all methods may be called from any thread. Values live under
 // a lockgraph::SharedMutex ("server.config"); the few read on every request are
@@ -24,6 +24,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "store/eviction.h"
 
 namespace cacheforge {
 
@@ -61,6 +63,22 @@ class Config {
   LogLevel loglevel() const { return loglevel_.load(std::memory_order_relaxed); }
   int hz() const { return hz_.load(std::memory_order_relaxed); }
   bool requires_password() const { return requires_password_.load(std::memory_order_relaxed); }
+  // maxmemory in bytes; 0 means no limit.
+  uint64_t maxmemory() const {
+    return static_cast<uint64_t>(maxmemory_.load(std::memory_order_relaxed));
+  }
+  EvictionPolicy maxmemory_policy() const {
+    return maxmemory_policy_.load(std::memory_order_relaxed);
+  }
+  int maxmemory_samples() const { return maxmemory_samples_.load(std::memory_order_relaxed); }
+  int64_t lfu_log_factor() const { return lfu_log_factor_.load(std::memory_order_relaxed); }
+  int64_t lfu_decay_time() const { return lfu_decay_time_.load(std::memory_order_relaxed); }
+  // client-output-buffer-limit for normal clients; 0 disables a limit.
+  int64_t output_hard_limit() const { return output_hard_limit_.load(std::memory_order_relaxed); }
+  int64_t output_soft_limit() const { return output_soft_limit_.load(std::memory_order_relaxed); }
+  int64_t output_soft_seconds() const {
+    return output_soft_seconds_.load(std::memory_order_relaxed);
+  }
 
   // Typed reads of startup settings.
   int64_t GetInt(std::string_view name) const;
@@ -76,6 +94,14 @@ class Config {
   std::atomic<LogLevel> loglevel_{LogLevel::kNotice};
   std::atomic<int> hz_{10};
   std::atomic<bool> requires_password_{false};
+  std::atomic<int64_t> maxmemory_{0};
+  std::atomic<EvictionPolicy> maxmemory_policy_{EvictionPolicy::kNoEviction};
+  std::atomic<int> maxmemory_samples_{5};
+  std::atomic<int64_t> lfu_log_factor_{10};
+  std::atomic<int64_t> lfu_decay_time_{1};
+  std::atomic<int64_t> output_hard_limit_{0};
+  std::atomic<int64_t> output_soft_limit_{0};
+  std::atomic<int64_t> output_soft_seconds_{0};
 };
 
 }  // namespace cacheforge

@@ -3,8 +3,10 @@
 // Shared server state.
 #include "base/server.h"
 
+#include <malloc.h>
 #include <time.h>
 
+#include <algorithm>
 #include <random>
 
 namespace cacheforge {
@@ -28,6 +30,29 @@ Server::Server(Config* config, int loops, size_t command_count)
   std::random_device device;
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 40; ++i) run_id_.push_back(kHex[device() % 16]);
+  // Once, while the heap is small: mallinfo2() walks every free list, so it
+  // is never called on a running server (see util/heap_bytes.h).
+  struct mallinfo2 info = mallinfo2();
+  startup_memory_ = info.uordblks + info.hblkhd;
+}
+
+uint64_t Server::ClientBufferBytes() const {
+  int64_t total = 0;
+  for (const auto& stats : thread_stats_) {
+    total += stats->client_buffer_bytes.load(std::memory_order_relaxed);
+  }
+  return total > 0 ? static_cast<uint64_t>(total) : 0;
+}
+
+uint64_t Server::UsedMemory() const {
+  return startup_memory_ + keyspace_.DatasetBytes() + ClientBufferBytes();
+}
+
+uint64_t Server::UpdatePeakMemory(uint64_t used) {
+  uint64_t peak = peak_memory.load(std::memory_order_relaxed);
+  while (used > peak && !peak_memory.compare_exchange_weak(peak, used)) {
+  }
+  return std::max(peak, used);
 }
 
 void Server::RequestShutdown() {

@@ -53,6 +53,18 @@ class Server {
   void RequestShutdown();
   bool shutdown_requested() const { return shutdown_.load(std::memory_order_acquire); }
 
+  // used_memory, what maxmemory is compared with: the heap in use when the
+  // server started, plus the keyspace's exact heap bytes, plus the heap bytes
+  // of every client's query and output buffers. Lock-free and cheap (a
+  // relaxed read per shard and per I/O thread), so it is checked before
+  // every write when maxmemory is set.
+  uint64_t UsedMemory() const;
+  // Heap bytes of the clients' buffers (INFO mem_clients_normal).
+  uint64_t ClientBufferBytes() const;
+  uint64_t startup_memory() const { return startup_memory_; }
+  // Raises used_memory_peak to `used` if that is higher; returns the peak.
+  uint64_t UpdatePeakMemory(uint64_t used);
+
   const std::string& run_id() const { return run_id_; }
   int64_t start_ms() const { return start_ms_; }
   int port() const { return port_; }
@@ -76,6 +88,7 @@ class Server {
   std::string run_id_;
   int64_t start_ms_;
   int port_ = 0;
+  uint64_t startup_memory_ = 0;
 };
 
 }  // namespace cacheforge

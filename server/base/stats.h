@@ -36,8 +36,10 @@ struct alignas(64) ThreadStats {
         command_count(command_count) {}
 
   void Reset() {
-    for (Counter* c : {&commands, &net_input_bytes, &net_output_bytes, &keyspace_hits,
-                       &keyspace_misses, &expired_keys}) {
+    for (Counter* c :
+         {&commands, &net_input_bytes, &net_output_bytes, &keyspace_hits, &keyspace_misses,
+          &expired_keys, &evicted_keys, &client_query_buffer_limit_disconnections,
+          &client_output_buffer_limit_disconnections}) {
       c->Reset();
     }
     for (size_t i = 0; i < command_count; ++i) {
@@ -54,6 +56,12 @@ struct alignas(64) ThreadStats {
   Counter keyspace_hits;
   Counter keyspace_misses;
   Counter expired_keys;
+  Counter evicted_keys;
+  Counter client_query_buffer_limit_disconnections;
+  Counter client_output_buffer_limit_disconnections;
+  // A gauge, not reset by CONFIG RESETSTAT: heap bytes of this thread's
+  // clients' query and output buffers, part of used_memory.
+  std::atomic<int64_t> client_buffer_bytes{0};
   std::unique_ptr<CommandCounters[]> per_command;  // indexed by CommandSpec::id
   size_t command_count;
 };

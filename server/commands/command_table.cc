@@ -13,6 +13,7 @@
 #include "commands/connection_family.h"
 #include "commands/keys_family.h"
 #include "commands/persistence_family.h"
+#include "commands/object_command.h"
 #include "commands/server_family.h"
 #include "commands/string_family.h"
 
@@ -56,6 +57,14 @@ constexpr CommandSpec kDebugSubcommands[] = {
   {"populate", -3, kA, 0, 0, 0, DebugPopulateCommand,  "server", "Creates string keys for tests and measurements.", {}},
   {"sleep",     3, kA, 0, 0, 0, DebugSleepCommand,     "server", "Stops the connection's I/O thread for a while.", {}},
   {"help",      2, kA, 0, 0, 0, DebugHelpCommand,      "server", "Returns helpful text about the different subcommands.", {}},
+};
+
+constexpr CommandSpec kObjectSubcommands[] = {
+  {"encoding", 3, kR, 2, 2, 1, ObjectEncodingCommand, "generic", "Returns the internal encoding of a Redis object.", {}},
+  {"freq",     3, kR, 2, 2, 1, ObjectFreqCommand,     "generic", "Returns the logarithmic access frequency counter of a Redis object.", {}},
+  {"idletime", 3, kR, 2, 2, 1, ObjectIdleTimeCommand, "generic", "Returns the time since the last access to a Redis object.", {}},
+  {"refcount", 3, kR, 2, 2, 1, ObjectRefCountCommand, "generic", "Returns the reference count of a value of a key.", {}},
+  {"help",     2, kR, 0, 0, 0, ObjectHelpCommand,     "generic", "Returns helpful text about the different subcommands.", {}},
 };
 
 constexpr CommandSpec kCommands[] = {
@@ -109,6 +118,7 @@ constexpr CommandSpec kCommands[] = {
   {"dbsize",     1, kR | kF, 0, 0, 0, DbSizeCommand,      "server", "Returns the number of keys in the database.", {}},
   {"flushdb",   -1, kCmdWrite, 0, 0, 0, FlushDbCommand,   "server", "Remove all keys from the current database.", {}},
   {"flushall",  -1, kCmdWrite, 0, 0, 0, FlushDbCommand,   "server", "Removes all keys from all databases.", {}},
+  {"object",    -2, 0,       0, 0, 0, nullptr,            "generic", "A container for object introspection commands.", kObjectSubcommands},
   // server
   {"info",      -1, kCmdLoading | kCmdStale, 0, 0, 0, InfoCommand, "server", "Returns information and statistics about the server.", {}},
   {"config",    -2, 0,       0, 0, 0, nullptr,            "server", "A container for server configuration commands.", kConfigSubcommands},

@@ -1,12 +1,14 @@
 // server/commands/dispatcher.cc
 // -----------------------------------------------------------------------------
-// Command lookup, the arity check and per-command counters.
+// Command lookup, the arity check, the maxmemory check and per-command
+// counters.
 #include "commands/dispatcher.h"
 
 #include <algorithm>
 #include <cctype>
 #include <string>
 
+#include "commands/maxmemory.h"
 #include "persist/append_only_file.h"
 
 namespace cacheforge {
@@ -66,6 +68,13 @@ Reply Dispatch(CommandContext& ctx) {
       ctx.server.config().requires_password()) {
     counters.rejected_calls.Add();
     return Reply::Error(errors::kNoAuth);
+  }
+  // Over maxmemory, evict before a command that may grow memory, or refuse it.
+  // No lock is held here; eviction takes one shard lock at a time.
+  // The AOF loader is exempt: a restore is never limited by maxmemory.
+  if ((spec.flags & kCmdDenyOom) && !ctx.client.replaying_aof && !MakeRoomForWrite(ctx)) {
+    counters.rejected_calls.Add();
+    return Reply::Error(errors::kOom);
   }
   if ((spec.flags & kCmdWrite) && ctx.server.aof() != nullptr && ctx.server.aof()->enabled() &&
       !ctx.client.replaying_aof) {

@@ -1,9 +1,11 @@
 // server/commands/dispatcher.h
 // -----------------------------------------------------------------------------
 // Runs one request: looks the command (and subcommand) up in the command table,
-// checks arity — the only place arity is checked — and authentication, calls
-// the handler, and counts the call. Returns the handler's Reply, or the error
-// Redis gives for an unknown command, a wrong argument count or NOAUTH.
+// checks arity — the only place arity is checked — and authentication, makes
+// room under maxmemory for commands flagged denyoom (commands/maxmemory.h),
+// calls the handler, and counts the call. Returns the handler's Reply, or the
+// error Redis gives for an unknown command, a wrong argument count, NOAUTH or
+// OOM.
 #ifndef CACHEFORGE_COMMANDS_DISPATCHER_H_
 #define CACHEFORGE_COMMANDS_DISPATCHER_H_
 

@@ -3,7 +3,6 @@
 // INFO [section ...]: Redis's sections and field names, so monitoring that
 // reads Redis reads cacheforge.
 #include <lockgraph/mutex.h>
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -45,11 +44,6 @@ uint64_t RssBytes() {
   uint64_t pages = 0, resident = 0;
   statm >> pages >> resident;
   return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-}
-
-uint64_t UsedMemory() {
-  struct mallinfo2 info = mallinfo2();
-  return info.uordblks + info.hblkhd;
 }
 
 class InfoWriter {
@@ -116,17 +110,20 @@ void ClientsSection(CommandContext& ctx, InfoWriter& w) {
 }
 
 void MemorySection(CommandContext& ctx, InfoWriter& w) {
-  Keyspace& keyspace = ctx.server.keyspace();
-  uint64_t dataset = 0;
-  for (int i = 0; i < keyspace.shard_count(); ++i) {
-    std::lock_guard lock(keyspace.shard(i).mu());
-    dataset += keyspace.shard(i).MemoryLocked();
-  }
-  uint64_t used = UsedMemory();
-  uint64_t peak = std::max(ctx.server.peak_memory.load(), used);
-  ctx.server.peak_memory.store(peak);
-  uint64_t maxmemory = static_cast<uint64_t>(ctx.server.config().GetInt("maxmemory"));
-  uint64_t rss = RssBytes();
+  Server& server = ctx.server;
+  // Every figure here is a sum of exact counters (see Server::UsedMemory);
+  // nothing walks the allocator's free lists.
+  const uint64_t dataset = server.keyspace().DatasetBytes();
+  const uint64_t clients = server.ClientBufferBytes();
+  const uint64_t used = server.UsedMemory();
+  const uint64_t peak = server.UpdatePeakMemory(used);
+  const uint64_t maxmemory = server.config().maxmemory();
+  const uint64_t rss = RssBytes();
+  auto ratio = [](double value) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.2f", value);
+    return std::string(buf);
+  };
   w.Section("Memory");
   w.Field("used_memory", used);
   w.Field("used_memory_human", Human(used));
@@ -134,15 +131,19 @@ void MemorySection(CommandContext& ctx, InfoWriter& w) {
   w.Field("used_memory_rss_human", Human(rss));
   w.Field("used_memory_peak", peak);
   w.Field("used_memory_peak_human", Human(peak));
+  w.Field(
+      "used_memory_peak_perc",
+      ratio(peak == 0 ? 0.0 : 100.0 * static_cast<double>(used) / static_cast<double>(peak)) + "%");
+  w.Field("used_memory_startup", server.startup_memory());
   w.Field("used_memory_dataset", dataset);
+  w.Field("mem_clients_normal", clients);
   w.Field("total_system_memory", static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
                                      static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
   w.Field("maxmemory", maxmemory);
   w.Field("maxmemory_human", Human(maxmemory));
-  w.Field("maxmemory_policy", ctx.server.config().GetString("maxmemory-policy"));
-  char ratio[32];
-  std::snprintf(ratio, sizeof(ratio), "%.2f", used == 0 ? 0.0 : static_cast<double>(rss) / used);
-  w.Field("mem_fragmentation_ratio", std::string(ratio));
+  w.Field("maxmemory_policy", std::string(EvictionPolicyName(server.config().maxmemory_policy())));
+  w.Field("mem_fragmentation_ratio",
+          ratio(used == 0 ? 0.0 : static_cast<double>(rss) / static_cast<double>(used)));
   w.Field("mem_allocator", std::string("libc"));
   w.Field("lockgraph_memory", lockgraph::GetStats().memory_bytes);
 }
@@ -185,9 +186,13 @@ void StatsSection(CommandContext& ctx, InfoWriter& w) {
   w.Field("total_net_output_bytes", Sum(s, &ThreadStats::net_output_bytes));
   w.Field("rejected_connections", s.rejected_connections.load());
   w.Field("expired_keys", Sum(s, &ThreadStats::expired_keys));
-  w.Field("evicted_keys", uint64_t{0});
+  w.Field("evicted_keys", Sum(s, &ThreadStats::evicted_keys));
   w.Field("keyspace_hits", Sum(s, &ThreadStats::keyspace_hits));
   w.Field("keyspace_misses", Sum(s, &ThreadStats::keyspace_misses));
+  w.Field("client_query_buffer_limit_disconnections",
+          Sum(s, &ThreadStats::client_query_buffer_limit_disconnections));
+  w.Field("client_output_buffer_limit_disconnections",
+          Sum(s, &ThreadStats::client_output_buffer_limit_disconnections));
   lockgraph::Stats lg = lockgraph::GetStats();
   w.Field("lockgraph_reports", lg.reports);
   w.Field("lockgraph_classes", lg.classes);

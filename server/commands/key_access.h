@@ -2,8 +2,9 @@
 // -----------------------------------------------------------------------------
 // How command handlers reach keys: KeyLock holds the one shard of a single
 // key; KeysLock holds every shard of a set of keys, taken in ascending shard
-// order through ShardSetLock. Both apply lazy expiry on lookup and count
-// keyspace hits, misses and expirations in the calling thread's stats.
+// order through ShardSetLock. Both apply lazy expiry on lookup, record the
+// access for eviction (LRU clock, LFU counter), and count keyspace hits,
+// misses and expirations in the calling thread's stats.
 #ifndef CACHEFORGE_COMMANDS_KEY_ACCESS_H_
 #define CACHEFORGE_COMMANDS_KEY_ACCESS_H_
 
@@ -13,6 +14,7 @@
 #include <string_view>
 
 #include "commands/command.h"
+#include "commands/maxmemory.h"
 #include "store/keyspace.h"
 
 namespace cacheforge {
@@ -33,8 +35,15 @@ class KeyLock {
   KeyLock(const KeyLock&) = delete;
   KeyLock& operator=(const KeyLock&) = delete;
 
-  // The live entry, or null.
+  // The live entry, or null; a found key counts as accessed.
   Entry* Find() {
+    Entry* e = Peek();
+    if (e != nullptr)
+      shard_.TouchLocked(e, ctx_.now_ms, CurrentAccessTracking(ctx_.server.config()));
+    return e;
+  }
+  // Find() without recording an access (OBJECT, which inspects keys).
+  Entry* Peek() {
     uint64_t expired = 0;
     Entry* e = shard_.FindLocked(key_, hash_, ctx_.now_ms, &expired);
     if (expired != 0) ctx_.stats.expired_keys.Add(expired);
@@ -47,12 +56,12 @@ class KeyLock {
     return e;
   }
   // Adds the key with an empty value; it must not be live.
-  Entry* Insert() { return shard_.InsertLocked(std::string(key_), hash_); }
+  Entry* Insert() { return shard_.InsertLocked(std::string(key_), hash_, ctx_.now_ms); }
   void Erase(Entry* e) { shard_.EraseLocked(e); }
   // Replaces the value and, unless `keep_ttl`, clears the TTL.
   void Assign(Entry* e, std::string_view value, bool keep_ttl = false) {
     shard_.MutateValueLocked(e, [&](std::string& v) { v.assign(value); });
-    if (!keep_ttl && e->expire_at_ms != kNoExpiry) shard_.SetExpireLocked(e, kNoExpiry);
+    if (!keep_ttl && e->has_expire()) shard_.SetExpireLocked(e, kNoExpiry);
   }
   Shard& shard() { return shard_; }
 
@@ -82,8 +91,11 @@ class KeysLock {
   Entry* Find(std::string_view key) {
     uint64_t hash = Keyspace::Hash(key);
     uint64_t expired = 0;
-    Entry* e = ctx_.server.keyspace().ShardFor(hash).FindLocked(key, hash, ctx_.now_ms, &expired);
+    Shard& shard = ctx_.server.keyspace().ShardFor(hash);
+    Entry* e = shard.FindLocked(key, hash, ctx_.now_ms, &expired);
     if (expired != 0) ctx_.stats.expired_keys.Add(expired);
+    if (e != nullptr)
+      shard.TouchLocked(e, ctx_.now_ms, CurrentAccessTracking(ctx_.server.config()));
     return e;
   }
   Entry* FindForRead(std::string_view key) {
@@ -99,9 +111,9 @@ class KeysLock {
     uint64_t hash = Keyspace::Hash(key);
     Shard& shard = ctx_.server.keyspace().ShardFor(hash);
     Entry* e = Find(key);
-    if (e == nullptr) e = shard.InsertLocked(std::string(key), hash);
+    if (e == nullptr) e = shard.InsertLocked(std::string(key), hash, ctx_.now_ms);
     shard.MutateValueLocked(e, [&](std::string& v) { v.assign(value); });
-    if (e->expire_at_ms != kNoExpiry) shard.SetExpireLocked(e, kNoExpiry);
+    if (e->has_expire()) shard.SetExpireLocked(e, kNoExpiry);
   }
 
  private:

@@ -61,7 +61,10 @@ Reply Rename(CommandContext& ctx, bool only_if_new) {
   Shard& dst_shard = lock.ShardOf(names[1]);
   if (dst == nullptr) dst = dst_shard.InsertLocked(std::string(names[1]), Keyspace::Hash(names[1]));
   dst_shard.MutateValueLocked(dst, [&](std::string& v) { v.assign(src->value); });
-  dst_shard.SetExpireLocked(dst, src->expire_at_ms);
+  dst_shard.SetExpireLocked(dst, lock.ShardOf(names[0]).ExpireAtLocked(src));
+  // The value keeps its access history under its new name, as in Redis.
+  dst->lru = src->lru;
+  dst->lfu = src->lfu;
   lock.ShardOf(names[0]).EraseLocked(src);
   return only_if_new ? Reply::Integer(1) : Reply::Ok();
 }
@@ -108,7 +111,7 @@ Reply SetExpire(CommandContext& ctx, bool seconds, bool absolute) {
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.Find();
   if (e == nullptr) return Reply::Integer(0);
-  int64_t current = e->expire_at_ms;
+  int64_t current = key.shard().ExpireAtLocked(e);
   // A key without a TTL counts as expiring never (infinitely late) for GT/LT.
   if (nx && current != kNoExpiry) return Reply::Integer(0);
   if (xx && current == kNoExpiry) return Reply::Integer(0);
@@ -131,8 +134,9 @@ Reply ReadExpire(CommandContext& ctx, bool seconds, bool absolute) {
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.FindForRead();
   if (e == nullptr) return Reply::Integer(-2);
-  if (e->expire_at_ms == kNoExpiry) return Reply::Integer(-1);
-  int64_t value = absolute ? e->expire_at_ms : std::max<int64_t>(e->expire_at_ms - ctx.now_ms, 0);
+  const int64_t expire_at = key.shard().ExpireAtLocked(e);
+  if (expire_at == kNoExpiry) return Reply::Integer(-1);
+  int64_t value = absolute ? expire_at : std::max<int64_t>(expire_at - ctx.now_ms, 0);
   if (seconds) value = absolute ? value / 1000 : (value + 500) / 1000;
   return Reply::Integer(value);
 }
@@ -152,7 +156,7 @@ Reply PExpireTimeCommand(CommandContext& ctx) { return ReadExpire(ctx, false, tr
 Reply PersistCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.Find();
-  if (e == nullptr || e->expire_at_ms == kNoExpiry) return Reply::Integer(0);
+  if (e == nullptr || !e->has_expire()) return Reply::Integer(0);
   key.shard().SetExpireLocked(e, kNoExpiry);
   return Reply::Integer(1);
 }
@@ -169,7 +173,7 @@ Reply KeysCommand(CommandContext& ctx) {
     uint64_t cursor = 0;
     do {
       cursor = shard.DictLocked().Scan(cursor, [&](Entry* e) {
-        if (e->expire_at_ms != kNoExpiry && e->expire_at_ms <= ctx.now_ms) return;
+        if (shard.IsExpiredLocked(e, ctx.now_ms)) return;
         if (all || GlobMatch(pattern, e->key)) keys.push_back(Reply::Bulk(e->key));
       });
     } while (cursor != 0);
@@ -224,7 +228,7 @@ Reply ScanCommand(CommandContext& ctx) {
     std::lock_guard lock(shard.mu());
     do {
       dict_cursor = shard.DictLocked().Scan(dict_cursor, [&](Entry* e) {
-        if (e->expire_at_ms != kNoExpiry && e->expire_at_ms <= ctx.now_ms) return;
+        if (shard.IsExpiredLocked(e, ctx.now_ms)) return;
         if (has_pattern && !GlobMatch(pattern, e->key)) return;
         if (!type_filter.empty() && type_filter != "string") return;
         keys.push_back(Reply::Bulk(e->key));

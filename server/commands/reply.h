@@ -63,6 +63,7 @@ inline constexpr char kOverflow[] = "ERR increment or decrement would overflow";
 inline constexpr char kWrongType[] =
     "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr char kNoAuth[] = "NOAUTH Authentication required.";
+inline constexpr char kOom[] = "OOM command not allowed when used memory > 'maxmemory'.";
 }  // namespace errors
 
 }  // namespace cacheforge

@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "commands/command_table.h"
 #include "commands/key_access.h"
+#include "commands/maxmemory.h"
 #include "persist/persistence.h"
 #include "util/glob.h"
 #include "util/numbers.h"
@@ -23,6 +24,10 @@
 
 namespace cacheforge {
 namespace {
+
+// How long CONFIG SET maxmemory evicts before answering; the rest is left to
+// the event loops' cron, so a large cut does not stall this client's thread.
+constexpr int64_t kConfigSetEvictionBudgetUs = 50'000;
 
 Reply HelpLines(std::initializer_list<const char*> lines) {
   std::vector<Reply> out;
@@ -67,10 +72,26 @@ Reply ConfigSetCommand(CommandContext& ctx) {
     }
   }
   bool persistence = false;
+  bool memory_settings = false;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     std::string why;
     config.Set(ctx.arg(i), ctx.arg(i + 1), true, &why);
     persistence = persistence || IsPersistenceSetting(ctx.arg(i));
+    memory_settings |= EqualsIgnoreCase(ctx.arg(i), "maxmemory") ||
+                       EqualsIgnoreCase(ctx.arg(i), "maxmemory-policy");
+  }
+  if (memory_settings && config.maxmemory() != 0) {
+    uint64_t used = ctx.server.UsedMemory();
+    if (used > config.maxmemory()) {
+      Log(LogLevel::kWarning,
+          "WARNING: the new maxmemory value set via CONFIG SET (%llu) is smaller than the "
+          "current memory usage (%llu). This will result in key eviction and/or the inability "
+          "to accept new write commands depending on the maxmemory-policy.",
+          static_cast<unsigned long long>(config.maxmemory()),
+          static_cast<unsigned long long>(used));
+      // A first slice here; the event loops' cron goes on until under the limit.
+      PerformEvictions(ctx.server, ctx.stats, ctx.now_ms, kConfigSetEvictionBudgetUs);
+    }
   }
   std::string error;
   if (persistence && !ApplyPersistenceConfig(ctx.server, &error)) return Reply::Error(error);
@@ -419,7 +440,7 @@ Reply DebugPopulateCommand(CommandContext& ctx) {
     std::lock_guard lock(shard.mu());
     uint64_t expired = 0;
     if (shard.FindLocked(key, hash, ctx.now_ms, &expired) != nullptr) continue;
-    Entry* e = shard.InsertLocked(std::move(key), hash);
+    Entry* e = shard.InsertLocked(std::move(key), hash, ctx.now_ms);
     shard.MutateValueLocked(e, [&](std::string& v) {
       v = "value:" + std::to_string(i);
       if (size >= 0) v.resize(static_cast<size_t>(size), '\0');

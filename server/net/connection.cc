@@ -34,7 +34,49 @@ Connection::Connection(Server& server, int loop_index, int fd, std::shared_ptr<C
   session_.info = std::move(info);
 }
 
-Connection::~Connection() { close(fd_); }
+Connection::~Connection() {
+  stats_.client_buffer_bytes.fetch_sub(reported_buffer_bytes_, std::memory_order_relaxed);
+  close(fd_);
+}
+
+void Connection::ReportBufferBytes() {
+  // Each buffer is one heap block of about its capacity.
+  int64_t bytes = static_cast<int64_t>(in_.capacity() + out_.capacity());
+  if (bytes != reported_buffer_bytes_) {
+    stats_.client_buffer_bytes.fetch_add(bytes - reported_buffer_bytes_, std::memory_order_relaxed);
+    reported_buffer_bytes_ = bytes;
+  }
+}
+
+bool Connection::OutputOverLimit(int64_t now_ms) {
+  const Config& config = server_.config();
+  const int64_t hard = config.output_hard_limit();
+  const int64_t soft = config.output_soft_limit();
+  if (hard == 0 && soft == 0) return false;
+  const int64_t pending = static_cast<int64_t>(out_.size() - out_sent_);
+  bool over = hard != 0 && pending >= hard;
+  // Redis's rule: the soft limit counts once output has stayed at or over it
+  // for more than soft-seconds.
+  if (soft != 0 && pending >= soft) {
+    if (soft_limit_since_ms_ == 0) {
+      soft_limit_since_ms_ = now_ms;
+    } else if (now_ms - soft_limit_since_ms_ > config.output_soft_seconds() * 1000) {
+      over = true;
+    }
+  } else {
+    soft_limit_since_ms_ = 0;
+  }
+  if (!over) return false;
+  std::string name = server_.clients().GetName(session_.info->id);
+  Log(LogLevel::kWarning,
+      "Closing client id=%llu addr=%s name=%s for overcoming of output buffer limits: %lld bytes "
+      "pending, client-output-buffer-limit normal %lld %lld %lld",
+      static_cast<unsigned long long>(session_.info->id), session_.info->addr.c_str(), name.c_str(),
+      static_cast<long long>(pending), static_cast<long long>(hard), static_cast<long long>(soft),
+      static_cast<long long>(config.output_soft_seconds()));
+  stats_.client_output_buffer_limit_disconnections.Add();
+  return true;
+}
 
 bool Connection::OnReadable() {
   for (int i = 0; i < kReadsPerEvent; ++i) {
@@ -58,11 +100,14 @@ bool Connection::OnReadable() {
         static_cast<unsigned long long>(session_.info->id), session_.info->addr.c_str(),
         in_.size());
     // The request can never complete: answer, drop it, and close once sent.
+    stats_.client_query_buffer_limit_disconnections.Add();
     AppendError("ERR Protocol error: query buffer over client-query-buffer-limit", &out_);
     in_.Consume(in_.size());
     in_.ShrinkIfIdle(0);
     closing_ = true;
-    return Flush() && !out_.empty();
+    bool keep = Flush() && !out_.empty();
+    ReportBufferBytes();
+    return keep;
   }
   return ProcessInput();
 }
@@ -86,6 +131,14 @@ bool Connection::ProcessInput() {
       AppendReply(Dispatch(ctx), &out_);
       if (ctx.aof_offset > aof_offset_) aof_offset_ = ctx.aof_offset;
       if (session_.close_after_reply) closing_ = true;
+      if (OutputOverLimit(ctx.now_ms)) {
+        // Like Redis: the client is dropped with its pending output unsent.
+        out_.clear();
+        out_.shrink_to_fit();
+        out_sent_ = 0;
+        ReportBufferBytes();
+        return false;
+      }
     }
     // The arguments view the buffer: consume only after the command ran.
     in_.Consume(consumed);
@@ -93,12 +146,21 @@ bool Connection::ProcessInput() {
   in_.ShrinkIfIdle(1024 * 1024);
   if (session_.info->kill_requested.load(std::memory_order_acquire)) closing_ = true;
   session_.info->query_buffer_bytes.store(in_.size(), std::memory_order_relaxed);
-  if (!Flush()) return false;
+  bool flushed = Flush();
+  ReportBufferBytes();
+  if (!flushed) return false;
   return !(closing_ && out_.empty());
 }
 
 bool Connection::OnWritable() {
-  if (!Flush()) return false;
+  bool flushed = Flush();
+  ReportBufferBytes();
+  if (!flushed) return false;
+  // Output that drained below the soft limit restarts its clock.
+  if (soft_limit_since_ms_ != 0 &&
+      static_cast<int64_t>(out_.size() - out_sent_) < server_.config().output_soft_limit()) {
+    soft_limit_since_ms_ = 0;
+  }
   if (closing_) return !out_.empty();
   // Output drained below the pause mark: run requests that were waiting.
   if (!in_.empty() && out_.size() < kOutputPauseBytes) return ProcessInput();

@@ -5,9 +5,18 @@
 // replies. Pipelined requests in one read are all answered in one write.
 //
 // Protocol errors are answered with `-ERR Protocol error: ...` and then the
-// connection closes, as in Redis. A client whose pending output passes the
-// output limit stops being read until it drains, so a client that pipelines
-// without reading cannot make the server buffer without bound.
+// connection closes, as in Redis. A client whose pending output passes 64 MB
+// stops being read until it drains, so a client that pipelines without
+// reading cannot make the server buffer without bound. Beyond that, Redis's
+// client-output-buffer-limit (normal class) closes a client whose pending
+// output reaches the hard limit, or stays at or over the soft limit for longer
+// than the soft seconds — which also covers one huge reply (KEYS *, a big
+// MGET) — and client-query-buffer-limit closes one whose unparsed request
+// grows too big. Each such close is logged with the client and the limit, and
+// counted for INFO stats.
+//
+// The heap bytes of the connection's buffers are kept in its I/O thread's
+// ThreadStats::client_buffer_bytes, which is part of used_memory.
 #ifndef CACHEFORGE_NET_CONNECTION_H_
 #define CACHEFORGE_NET_CONNECTION_H_
 
@@ -51,6 +60,11 @@ class Connection {
   bool ProcessInput();
   // Writes queued output. False on a socket error.
   bool Flush();
+  // Whether the pending output is over client-output-buffer-limit; logs and
+  // counts the disconnection when it is.
+  bool OutputOverLimit(int64_t now_ms);
+  // Brings ThreadStats::client_buffer_bytes up to date with this connection's buffers.
+  void ReportBufferBytes();
 
   Server& server_;
   ThreadStats& stats_;
@@ -61,8 +75,10 @@ class Connection {
   RespParser parser_;
   std::vector<std::string_view> args_;
   ClientSession session_;
-  uint64_t aof_offset_ = 0;  // the AOF must reach this offset before replies go out
-  bool closing_ = false;     // close once `out_` is written
+  uint64_t aof_offset_ = 0;          // the AOF must reach this offset before replies go out
+  bool closing_ = false;             // close once `out_` is written
+  int64_t soft_limit_since_ms_ = 0;  // when output first reached the soft limit; 0: below it
+  int64_t reported_buffer_bytes_ = 0;
 };
 
 }  // namespace cacheforge

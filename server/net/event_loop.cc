@@ -17,6 +17,7 @@
 
 #include "base/log.h"
 #include "commands/command_table.h"
+#include "commands/maxmemory.h"
 #include "net/listener.h"
 
 namespace cacheforge {
@@ -206,6 +207,11 @@ void EventLoop::Cron(int64_t now_ms) {
     accept_paused_ = false;
   }
   ActiveExpire(now_ms);
+  // Memory over maxmemory (a lowered limit, or writes that outran the
+  // per-command eviction slice): evict for up to a quarter of a tick.
+  PerformEvictions(server_, server_.thread_stats(index_), now_ms,
+                   250'000 / std::max(1, server_.config().hz()));
+  server_.UpdatePeakMemory(server_.UsedMemory());
   if (index_ == 0 && now_ms - last_second_ms_ >= 1000) SecondlyStats(now_ms);
 }
 

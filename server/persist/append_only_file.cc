@@ -64,14 +64,16 @@ int WriteSnapshot(Keyspace& keyspace, const std::string& path) {
   const int64_t now = NowMs();
   bool ok = true;
   for (int s = 0; s < keyspace.shard_count() && ok; ++s) {
-    const Dict& dict = keyspace.shard(s).DictLocked();
+    const Shard& shard = keyspace.shard(s);
+    const Dict& dict = shard.DictLocked();
     uint64_t cursor = 0;
     do {
       cursor = dict.Scan(cursor, [&](Entry* e) {
-        if (e->expire_at_ms == kNoExpiry) {
+        const int64_t expire_at = shard.ExpireAtLocked(e);
+        if (expire_at == kNoExpiry) {
           AppendAofCommand({"SET", e->key, e->value}, &out);
-        } else if (e->expire_at_ms > now) {
-          std::string at = std::to_string(e->expire_at_ms);
+        } else if (expire_at > now) {
+          std::string at = std::to_string(expire_at);
           AppendAofCommand({"SET", e->key, e->value, "PXAT", at}, &out);
         }
       });

@@ -3,6 +3,8 @@
 // Chained hash table with Redis's SCAN cursor; see dict.h.
 #include "store/dict.h"
 
+#include "util/heap_bytes.h"
+
 namespace cacheforge {
 namespace {
 
@@ -72,6 +74,7 @@ void Dict::Clear() {
   buckets_.clear();
   buckets_.shrink_to_fit();
   size_ = 0;
+  table_bytes_ = 0;
 }
 
 void Dict::Resize(size_t buckets) {
@@ -87,6 +90,7 @@ void Dict::Resize(size_t buckets) {
     }
   }
   buckets_.swap(fresh);
+  table_bytes_ = HeapBytes(buckets_.data());
 }
 
 uint64_t Dict::Scan(uint64_t cursor, const std::function<void(Entry*)>& visit) const {
@@ -99,6 +103,19 @@ uint64_t Dict::Scan(uint64_t cursor, const std::function<void(Entry*)>& visit) c
   cursor = ReverseBits(cursor);
   ++cursor;
   return ReverseBits(cursor);
+}
+
+void Dict::Sample(size_t n, uint64_t random, std::vector<Entry*>* out) const {
+  if (size_ == 0 || n == 0) return;
+  const size_t mask = buckets_.size() - 1;
+  size_t taken = 0;
+  // Visits each bucket at most once, so a sample never repeats an entry.
+  for (size_t step = 0; step <= mask && taken < n; ++step) {
+    for (Entry* e = buckets_[(random + step) & mask]; e != nullptr && taken < n; e = e->next) {
+      out->push_back(e);
+      ++taken;
+    }
+  }
 }
 
 Entry* Dict::RandomEntry(const std::function<uint64_t()>& random) const {

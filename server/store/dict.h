@@ -24,14 +24,18 @@ inline constexpr uint32_t kNotVolatile = UINT32_MAX;
 
 // 88 bytes, so with malloc's header an entry fills a 96-byte chunk: the low
 // 32 bits of the hash are enough to pick a bucket (the high bits pick the
-// shard), and they share a word with the expiry-index slot.
+// shard). A key's expiry time lives in its shard's expiry index, next to the
+// index slot, so the entry has room for what eviction needs (see access.h).
 struct Entry {
   Entry* next = nullptr;
   uint32_t hash = 0;                      // low 32 bits of the key's hash
   uint32_t volatile_slot = kNotVolatile;  // position in the shard's expiry index
-  int64_t expire_at_ms = kNoExpiry;       // absolute Unix time in ms, or kNoExpiry
+  uint32_t lru = 0;                       // last access, in LRU clock ticks
+  uint32_t lfu = 0;                       // LFU: minutes of last decay << 8 | counter
   std::string key;
   std::string value;
+
+  bool has_expire() const { return volatile_slot != kNotVolatile; }
 };
 static_assert(sizeof(Entry) <= 88, "keep an entry in a 96-byte malloc chunk");
 
@@ -61,14 +65,21 @@ class Dict {
   // or null when empty. `random` supplies 64 random bits per call.
   Entry* RandomEntry(const std::function<uint64_t()>& random) const;
 
-  // Approximate bytes held by the table itself (not the entries).
-  size_t TableBytes() const { return buckets_.capacity() * sizeof(Entry*); }
+  // Appends up to `n` distinct entries to `out`: every entry when there are
+  // at most `n`, else those of consecutive buckets from a random one (what
+  // Redis's dictGetSomeKeys does), which is cheap and, with hashed keys, a
+  // fair sample. `random` supplies 64 random bits.
+  void Sample(size_t n, uint64_t random, std::vector<Entry*>* out) const;
+
+  // Heap bytes of the bucket array (not the entries).
+  size_t TableBytes() const { return table_bytes_; }
 
  private:
   void Resize(size_t buckets);
 
   std::vector<Entry*> buckets_;
   size_t size_ = 0;
+  size_t table_bytes_ = 0;  // HeapBytes of buckets_, updated when it is reallocated
 };
 
 }  // namespace cacheforge

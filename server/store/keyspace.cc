@@ -11,6 +11,8 @@
 namespace cacheforge {
 
 Keyspace::Keyspace(int shards) {
+  static std::atomic<uint64_t> next_instance_id{1};
+  instance_id_ = next_instance_id.fetch_add(1, std::memory_order_relaxed);
   // A power of two, so the shard is a shift of the hash.
   shards =
       static_cast<int>(std::bit_ceil(static_cast<unsigned>(std::clamp(shards, 1, kMaxShards))));

@@ -28,6 +28,8 @@ class Keyspace {
   explicit Keyspace(int shards);
 
   int shard_count() const { return static_cast<int>(shards_.size()); }
+  // Unique per Keyspace object in the process (an address can be reused).
+  uint64_t instance_id() const { return instance_id_; }
   Shard& shard(int index) { return *shards_[static_cast<size_t>(index)]; }
 
   static uint64_t Hash(std::string_view key);
@@ -40,12 +42,21 @@ class Keyspace {
   // Bit i set for each shard that holds one of `keys`.
   uint64_t ShardMask(std::span<const std::string_view> keys) const;
 
+  // Heap bytes held by all shards. Lock-free (relaxed reads of each shard's
+  // count), so it is cheap enough to check before every write.
+  uint64_t DatasetBytes() const {
+    uint64_t total = 0;
+    for (const auto& shard : shards_) total += shard->bytes();
+    return total;
+  }
+
   // Keys removed by lazy or active expiry since start (or CONFIG RESETSTAT).
   std::atomic<uint64_t> expired_keys{0};
 
  private:
   std::vector<std::unique_ptr<Shard>> shards_;
   int shift_;
+  uint64_t instance_id_;
 };
 
 // Locks every shard in `mask`, lowest index first, and unlocks them on

@@ -1,9 +1,25 @@
 // server/store/shard.cc
 // -----------------------------------------------------------------------------
-// One keyspace shard: lookups with lazy expiry, the TTL index and active expiry.
+// One keyspace shard: lookups with lazy expiry, the TTL index, active expiry,
+// access records and exact memory counting.
 #include "store/shard.h"
 
+#include <time.h>
+
+#include "util/heap_bytes.h"
+
 namespace cacheforge {
+namespace {
+
+int64_t WallClockMs() {
+  // The coarse clock is read without a system call; its few ms of
+  // granularity are finer than the LRU clock's tick.
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+}  // namespace
 
 Shard::Shard(int index)
     : index_(index),
@@ -11,17 +27,18 @@ Shard::Shard(int index)
       rng_(0x9e3779b97f4a7c15ULL ^ static_cast<uint64_t>(index)) {}
 
 size_t Shard::EntryBytes(const Entry& entry) {
-  // The heap blocks of strings longer than the inline buffer count too.
-  size_t bytes = sizeof(Entry);
-  if (entry.key.capacity() > 15) bytes += entry.key.capacity() + 1;
-  if (entry.value.capacity() > 15) bytes += entry.value.capacity() + 1;
-  return bytes;
+  return HeapBytes(&entry) + StringHeapBytes(entry.key) + StringHeapBytes(entry.value);
+}
+
+void Shard::PublishBytesLocked() {
+  bytes_.store(entry_bytes_ + dict_.TableBytes() + HeapBytes(volatile_.data()),
+               std::memory_order_relaxed);
 }
 
 Entry* Shard::FindLocked(std::string_view key, uint64_t hash, int64_t now_ms, uint64_t* expired) {
   Entry* e = dict_.Find(key, hash);
   if (e == nullptr) return nullptr;
-  if (e->expire_at_ms != kNoExpiry && e->expire_at_ms <= now_ms) {
+  if (IsExpiredLocked(e, now_ms)) {
     EraseLocked(e);
     ++*expired;
     return nullptr;
@@ -29,58 +46,97 @@ Entry* Shard::FindLocked(std::string_view key, uint64_t hash, int64_t now_ms, ui
   return e;
 }
 
-Entry* Shard::InsertLocked(std::string key, uint64_t hash) {
+Entry* Shard::InsertLocked(std::string key, uint64_t hash, int64_t now_ms) {
   Entry* e = dict_.Insert(std::move(key), hash);
-  memory_ += EntryBytes(*e);
   ++mutations_;
+  StampNew(e, now_ms);
+  entry_bytes_ += EntryBytes(*e);
+  PublishBytesLocked();
   return e;
+}
+
+Entry* Shard::InsertLocked(std::string key, uint64_t hash) {
+  return InsertLocked(std::move(key), hash, WallClockMs());
 }
 
 void Shard::EraseLocked(Entry* entry) {
   UnindexLocked(entry);
-  memory_ -= EntryBytes(*entry);
   ++mutations_;
+  entry_bytes_ -= EntryBytes(*entry);
   Entry* unlinked = dict_.Unlink(entry->key, entry->hash);
   delete unlinked;
+  PublishBytesLocked();
 }
 
 void Shard::UnindexLocked(Entry* entry) {
-  if (entry->volatile_slot == kNotVolatile) return;
+  if (!entry->has_expire()) return;
   uint32_t slot = entry->volatile_slot;
-  Entry* last = volatile_.back();
-  volatile_[slot] = last;
-  last->volatile_slot = slot;
+  volatile_[slot] = volatile_.back();
+  volatile_[slot].entry->volatile_slot = slot;
   volatile_.pop_back();
   entry->volatile_slot = kNotVolatile;
 }
 
 void Shard::SetExpireLocked(Entry* entry, int64_t expire_at_ms) {
-  entry->expire_at_ms = expire_at_ms;
   ++mutations_;
   if (expire_at_ms == kNoExpiry) {
     UnindexLocked(entry);
-  } else if (entry->volatile_slot == kNotVolatile) {
+  } else if (entry->has_expire()) {
+    volatile_[entry->volatile_slot].expire_at_ms = expire_at_ms;
+  } else {
     entry->volatile_slot = static_cast<uint32_t>(volatile_.size());
-    volatile_.push_back(entry);
+    volatile_.push_back({entry, expire_at_ms});
   }
+  PublishBytesLocked();
 }
 
 void Shard::ClearLocked() {
   volatile_.clear();
   volatile_.shrink_to_fit();
   dict_.Clear();
-  memory_ = 0;
   ++mutations_;
+  entry_bytes_ = 0;
+  PublishBytesLocked();
+}
+
+void Shard::StampNew(Entry* entry, int64_t now_ms) {
+  entry->lru = LruClock(now_ms);
+  entry->lfu = LfuPack(LfuMinutes(now_ms), kLfuInitVal);
+}
+
+void Shard::TouchLocked(Entry* entry, int64_t now_ms, const AccessTracking& tracking) {
+  entry->lru = LruClock(now_ms);
+  if (tracking.lfu) {
+    uint32_t counter = LfuDecayed(entry->lfu, now_ms, tracking.lfu_decay_time);
+    // 53 random bits make a uniform double in [0, 1).
+    double r = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
+    counter = LfuLogIncr(counter, tracking.lfu_log_factor, r);
+    entry->lfu = LfuPack(LfuMinutes(now_ms), counter);
+  }
+}
+
+void Shard::SampleLocked(size_t n, bool volatile_only, std::vector<Entry*>* out) {
+  if (!volatile_only) {
+    dict_.Sample(n, rng_(), out);
+    return;
+  }
+  if (volatile_.size() <= n) {
+    for (const VolatileKey& v : volatile_) out->push_back(v.entry);
+    return;
+  }
+  // Independent draws: neighbours in the index were often given TTLs together,
+  // so a run of them would be a poor sample.
+  for (size_t i = 0; i < n; ++i) out->push_back(volatile_[rng_() % volatile_.size()].entry);
 }
 
 std::pair<size_t, size_t> Shard::ActiveExpireLocked(int64_t now_ms, size_t samples) {
   size_t sampled = 0;
   size_t expired = 0;
   while (sampled < samples && !volatile_.empty()) {
-    Entry* e = volatile_[rng_() % volatile_.size()];
+    const VolatileKey& v = volatile_[rng_() % volatile_.size()];
     ++sampled;
-    if (e->expire_at_ms <= now_ms) {
-      EraseLocked(e);
+    if (v.expire_at_ms <= now_ms) {
+      EraseLocked(v.entry);
       ++expired;
     }
   }
@@ -91,7 +147,7 @@ Entry* Shard::RandomEntryLocked(int64_t now_ms, uint64_t* expired) {
   // Bounded tries: a shard full of expired keys must not spin forever.
   for (int tries = 0; tries < 100 && dict_.size() > 0; ++tries) {
     Entry* e = dict_.RandomEntry([this] { return rng_(); });
-    if (e->expire_at_ms != kNoExpiry && e->expire_at_ms <= now_ms) {
+    if (IsExpiredLocked(e, now_ms)) {
       EraseLocked(e);
       ++*expired;
       continue;

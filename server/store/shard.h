@@ -1,7 +1,7 @@
 // server/store/shard.h
 // -----------------------------------------------------------------------------
 // One shard of the keyspace: a Dict of string values, the index of keys that
-// carry a TTL, and the lock that guards both.
+// carry a TTL (with their expiry times), and the lock that guards both.
 //
 // Every shard's lock is a lockgraph::Mutex of the class "store.shard" with the
 // shard's index as its declared rank. Commands that touch several shards lock
@@ -10,11 +10,17 @@
 // bucket/table ABBA that hung the original cacheforge cannot come back silently.
 //
 // Methods named *Locked require mu() held by the caller.
+//
+// Memory: the shard counts the heap bytes it holds (entries, their key and
+// value blocks, the bucket array, the expiry index) exactly, with
+// malloc_usable_size, and publishes the total in an atomic that bytes() reads
+// without the lock, so checking maxmemory costs no lock.
 #ifndef CACHEFORGE_STORE_SHARD_H_
 #define CACHEFORGE_STORE_SHARD_H_
 
 #include <lockgraph/mutex.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <random>
@@ -22,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/access.h"
 #include "store/dict.h"
 
 namespace cacheforge {
@@ -36,24 +43,44 @@ class Shard {
   lockgraph::Mutex& mu() { return mu_; }
 
   // The live entry for `key`, or null. An entry whose TTL has passed is deleted
-  // here (lazy expiry) and counted in `*expired`.
+  // here (lazy expiry) and counted in `*expired`. Does not record an access
+  // (TouchLocked does).
   Entry* FindLocked(std::string_view key, uint64_t hash, int64_t now_ms, uint64_t* expired);
-  // Adds `key`, which must not be present (FindLocked returned null).
+  // Adds `key`, which must not be present (FindLocked returned null), stamped
+  // as accessed at `now_ms` (LRU clock, fresh LFU counter).
+  Entry* InsertLocked(std::string key, uint64_t hash, int64_t now_ms);
+  // The same, stamped with the wall clock.
   Entry* InsertLocked(std::string key, uint64_t hash);
   // Deletes `entry`, which belongs to this shard.
   void EraseLocked(Entry* entry);
   // Sets or (with kNoExpiry) clears the absolute expiry time of `entry`.
   void SetExpireLocked(Entry* entry, int64_t expire_at_ms);
+  // The absolute expiry time of `entry` in Unix ms, or kNoExpiry.
+  int64_t ExpireAtLocked(const Entry* entry) const {
+    return entry->has_expire() ? volatile_[entry->volatile_slot].expire_at_ms : kNoExpiry;
+  }
+  bool IsExpiredLocked(const Entry* entry, int64_t now_ms) const {
+    return entry->has_expire() && volatile_[entry->volatile_slot].expire_at_ms <= now_ms;
+  }
   void ClearLocked();
 
   // Bumped by every change to this shard's data (insert, erase, value, TTL,
   // clear). A command compares it before and after to know whether it changed
   // anything, and so whether the append-only file must record it.
   uint64_t MutationsLocked() const { return mutations_; }
+  // Records an access to `entry` at `now_ms`: the LRU clock, and under an LFU
+  // policy the decayed-then-incremented LFU counter.
+  void TouchLocked(Entry* entry, int64_t now_ms, const AccessTracking& tracking);
+  // Stamps `entry` as new: accessed now, LFU counter at its initial value.
+  static void StampNew(Entry* entry, int64_t now_ms);
 
   size_t SizeLocked() const { return dict_.size(); }
   size_t VolatileCountLocked() const { return volatile_.size(); }
   const Dict& DictLocked() const { return dict_; }
+
+  // Up to `n` candidates for eviction, appended to `out`: any keys, or with
+  // `volatile_only` keys with a TTL. All of them when there are at most `n`.
+  void SampleLocked(size_t n, bool volatile_only, std::vector<Entry*>* out);
 
   // One step of active expiry, Redis style: sample up to `samples` keys with a
   // TTL, delete the expired ones; returns (sampled, expired).
@@ -62,8 +89,11 @@ class Shard {
   // A random live key (may delete expired ones it meets), or null.
   Entry* RandomEntryLocked(int64_t now_ms, uint64_t* expired);
 
-  // Approximate bytes of data held (keys, values, entries, table).
-  size_t MemoryLocked() const { return memory_ + dict_.TableBytes(); }
+  // Heap bytes this shard holds (entries, keys, values, bucket array, expiry
+  // index). Lock-free; exact as of the last change made under the lock.
+  size_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
+  size_t MemoryLocked() const { return bytes(); }
+  // Heap bytes of one entry with its key and value blocks.
   static size_t EntryBytes(const Entry& entry);
 
   // Runs `change(value)` on `entry`'s value and keeps the memory count right.
@@ -71,20 +101,30 @@ class Shard {
   void MutateValueLocked(Entry* entry, F&& change) {
     size_t before = EntryBytes(*entry);
     change(entry->value);
-    memory_ = memory_ - before + EntryBytes(*entry);
     ++mutations_;
+    entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
+    PublishBytesLocked();
   }
 
  private:
+  struct VolatileKey {
+    Entry* entry;
+    int64_t expire_at_ms;
+  };
+
   void UnindexLocked(Entry* entry);
+  void PublishBytesLocked();
 
   const int index_;
   lockgraph::Mutex mu_;
+  // Written under mu_, read by anyone; next to the lock, whose cache line a
+  // writer owns anyway.
+  std::atomic<size_t> bytes_{0};
   Dict dict_ LOCKGRAPH_GUARDED_BY(mu_);
-  std::vector<Entry*> volatile_ LOCKGRAPH_GUARDED_BY(mu_);  // keys with a TTL
+  std::vector<VolatileKey> volatile_ LOCKGRAPH_GUARDED_BY(mu_);  // keys with a TTL
   std::mt19937_64 rng_ LOCKGRAPH_GUARDED_BY(mu_);
-  size_t memory_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
   uint64_t mutations_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
+  size_t entry_bytes_ LOCKGRAPH_GUARDED_BY(mu_) = 0;  // EntryBytes of every entry
 };
 
 }  // namespace cacheforge

@@ -113,11 +113,84 @@ TEST(Config, RuntimeChangesAndGlobs) {
   EXPECT_TRUE(config.Set("MAXMEMORY", "1kb", true, &error));
   EXPECT_EQ(config.GetInt("maxmemory"), 1024);
   auto matches = config.Match("max*");
-  ASSERT_EQ(matches.size(), 3u);
+  ASSERT_EQ(matches.size(), 4u);
   EXPECT_EQ(matches[0].first, "maxclients");
   EXPECT_EQ(matches[1], (std::pair<std::string, std::string>{"maxmemory", "1024"}));
+  EXPECT_EQ(matches[2].first, "maxmemory-policy");
+  EXPECT_EQ(matches[3], (std::pair<std::string, std::string>{"maxmemory-samples", "5"}));
   EXPECT_TRUE(config.Set("proto-max-bulk-len", "2mb", true, &error));
   EXPECT_EQ(config.proto_max_bulk_len(), 2 * 1024 * 1024);
+}
+
+TEST(Config, MemorySettings) {
+  Config config;
+  EXPECT_EQ(config.maxmemory(), 0u);
+  EXPECT_EQ(config.maxmemory_policy(), EvictionPolicy::kNoEviction);
+  EXPECT_EQ(config.maxmemory_samples(), 5);
+  EXPECT_EQ(config.lfu_log_factor(), 10);
+  EXPECT_EQ(config.lfu_decay_time(), 1);
+  std::string error;
+  ASSERT_TRUE(config.Set("maxmemory-policy", "VOLATILE-TTL", true, &error)) << error;
+  EXPECT_EQ(config.maxmemory_policy(), EvictionPolicy::kVolatileTtl);
+  EXPECT_EQ(config.GetString("maxmemory-policy"), "volatile-ttl");
+  ASSERT_TRUE(config.Set("maxmemory", "64mb", true, &error));
+  EXPECT_EQ(config.maxmemory(), 64u << 20);
+  EXPECT_FALSE(config.Set("maxmemory-samples", "65", true, &error));
+  EXPECT_EQ(error, "argument must be between 1 and 64 inclusive");
+}
+
+TEST(Config, ClientOutputBufferLimit) {
+  Config config;
+  EXPECT_EQ(config.GetString("client-output-buffer-limit"),
+            "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60");
+  EXPECT_EQ(config.output_hard_limit(), 0);
+  std::string error;
+  // The classes given change; the others keep their values, as in Redis.
+  ASSERT_TRUE(config.Set("client-output-buffer-limit", "normal 10mb 5mb 30", true, &error))
+      << error;
+  EXPECT_EQ(config.GetString("client-output-buffer-limit"),
+            "normal 10485760 5242880 30 slave 268435456 67108864 60 pubsub 33554432 8388608 60");
+  EXPECT_EQ(config.output_hard_limit(), 10 << 20);
+  EXPECT_EQ(config.output_soft_limit(), 5 << 20);
+  EXPECT_EQ(config.output_soft_seconds(), 30);
+  ASSERT_TRUE(
+      config.Set("client-output-buffer-limit", "pubsub 0 0 0 replica 1mb 1mb 1", true, &error));
+  EXPECT_EQ(config.GetString("client-output-buffer-limit"),
+            "normal 10485760 5242880 30 slave 1048576 1048576 1 pubsub 0 0 0");
+  EXPECT_EQ(config.output_hard_limit(), 10 << 20);
+  EXPECT_FALSE(config.Set("client-output-buffer-limit", "normal 1mb 1mb", true, &error));
+  EXPECT_EQ(error, "Wrong number of arguments in buffer limit configuration.");
+  EXPECT_FALSE(config.Set("client-output-buffer-limit", "master 1mb 1mb 1", true, &error));
+  EXPECT_EQ(error, "Invalid client class specified in buffer limit configuration.");
+  EXPECT_FALSE(config.Set("client-output-buffer-limit", "normal lots 1mb 1", true, &error));
+  EXPECT_EQ(error, "Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+  EXPECT_FALSE(config.Set("client-output-buffer-limit", "normal 1mb 1mb -1", true, &error));
+  EXPECT_EQ(error, "Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+  EXPECT_EQ(config.output_hard_limit(), 10 << 20) << "a refused value changes nothing";
+}
+
+TEST(Config, ClientOutputBufferLimitInAFile) {
+  std::string path = testing::TempDir() + "/cacheforge_config_obuf.conf";
+  {
+    std::ofstream out(path);
+    out << "client-output-buffer-limit normal 256mb 64mb 60\nmaxmemory-policy allkeys-lru\n";
+  }
+  Config config;
+  std::string error;
+  ASSERT_TRUE(config.LoadFile(path, &error)) << error;
+  EXPECT_EQ(config.output_hard_limit(), 256 << 20);
+  EXPECT_EQ(config.output_soft_limit(), 64 << 20);
+  EXPECT_EQ(config.output_soft_seconds(), 60);
+  EXPECT_EQ(config.maxmemory_policy(), EvictionPolicy::kAllKeysLru);
+  {
+    std::ofstream out(path);
+    out << "client-output-buffer-limit normal 256mb\n";
+  }
+  EXPECT_FALSE(config.LoadFile(path, &error));
+  EXPECT_EQ(error, path +
+                       ":1: bad value for 'client-output-buffer-limit': Wrong number of arguments "
+                       "in buffer limit configuration.");
+  std::remove(path.c_str());
 }
 
 }  // namespace

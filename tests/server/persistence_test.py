@@ -252,11 +252,63 @@ def enable_at_runtime():
     server.shutdown()
 
 
+def restore_over_maxmemory():
+    name = "restore over maxmemory"
+    d = os.path.join(WORK, "over-limit")
+    server = Server(d, "--appendonly", "yes")
+    p = server.client.pipeline(transaction=False)
+    for i in range(20000):
+        p.set(f"key:{i}", "x" * 100)
+        if i % 1000 == 999:
+            p.execute()
+    p.execute()
+    memory = server.client.info("memory")
+    # Half of what the keys take, above what the server itself needs.
+    limit = memory["used_memory_startup"] + (memory["used_memory"] -
+                                             memory["used_memory_startup"]) // 2
+    server.shutdown()
+
+    # noeviction: everything loads, writes are refused, reads work.
+    limited = Server(d, "--appendonly", "yes", "--maxmemory", str(limit))
+    c = limited.client
+    check(f"{name}: noeviction loads every key", c.dbsize() == 20000, str(c.dbsize()))
+    check(f"{name}: one log line says why writes fail",
+          "over maxmemory" in limited.log() and "noeviction" in limited.log(), limited.log())
+    try:
+        c.set("new", "value")
+        check(f"{name}: SET is refused with the OOM error", False, "SET succeeded")
+    except redis.exceptions.ResponseError as e:
+        check(f"{name}: SET is refused with the OOM error",
+              "command not allowed when used memory > 'maxmemory'." in str(e), str(e))
+    check(f"{name}: GET still works", c.get("key:7") == b"x" * 100)
+    limited.shutdown()
+
+    # allkeys-lru: everything loads, then eviction brings memory under the limit.
+    evicting = Server(d, "--appendonly", "yes", "--maxmemory", str(limit),
+                      "--maxmemory-policy", "allkeys-lru")
+    c = evicting.client
+    for _ in range(200):
+        if c.info("memory")["used_memory"] <= limit:
+            break
+        time.sleep(0.05)
+    kept = c.dbsize()
+    check(f"{name}: the policy evicted down to the limit ({kept} keys kept)",
+          0 < kept < 20000 and c.info("memory")["used_memory"] <= limit)
+    check(f"{name}: the log says it is evicting", "evicting keys per maxmemory-policy allkeys-lru"
+          in evicting.log(), evicting.log())
+    evicting.shutdown()
+    again = Server(d, "--appendonly", "yes")
+    check(f"{name}: evictions were recorded, a restart keeps {kept} keys",
+          again.client.dbsize() == kept, str(again.client.dbsize()))
+    again.shutdown()
+
+
 kill9_loses_no_acknowledged_write("always")
 kill9_loses_no_acknowledged_write("everysec")
 rewrite_under_load()
 damaged_tails()
 expiry_survives_restart()
 enable_at_runtime()
+restore_over_maxmemory()
 print(f"{len(failures)} failure(s)" if failures else "all checks passed")
 sys.exit(1 if failures else 0)

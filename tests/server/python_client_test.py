@@ -67,6 +67,7 @@ check("info keyspace", 2, r.info("keyspace")["db0"]["keys"])
 check("config get", {"maxmemory-policy": "noeviction"}, r.config_get("maxmemory-policy"))
 check("config set", True, r.config_set("maxmemory", "10mb"))
 check("config get after set", {"maxmemory": "10485760"}, r.config_get("maxmemory"))
+r.config_set("maxmemory", "0")  # the load below must not meet the limit
 
 # Error texts.
 check("wrong arity", "wrong number of arguments for 'get' command",

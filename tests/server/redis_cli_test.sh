@@ -61,7 +61,7 @@ expect "DBSIZE" "$(r KEYS '*' | wc -l)" "$(r DBSIZE)"
 # Administration.
 expect "CONFIG SET" "OK" "$(r CONFIG SET maxmemory 100mb)"
 expect "CONFIG GET" $'maxmemory\n104857600' "$(r CONFIG GET maxmemory)"
-expect "CONFIG GET glob" "3" "$(r CONFIG GET 'max*' | sed -n '1~2p' | wc -l)"
+expect "CONFIG GET glob" "4" "$(r CONFIG GET 'max*' | sed -n '1~2p' | wc -l)"
 expect "CONFIG SET immutable" \
   "ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable config" \
   "$(r CONFIG SET port 1)"
