@@ -1,6 +1,6 @@
-// Golden files: every dump under tests/testdata/analyzer/dumps/ is analyzed
-// and rendered as text and JSON, and compared with
-// tests/testdata/analyzer/expected/NAME.txt and NAME.json.
+// Golden files: every dump under tests/testdata/analyzer/dumps/ (NAME.txt, or
+// NAME.txt.gz for the large ones) is analyzed and rendered as text and JSON,
+// and compared with tests/testdata/analyzer/expected/NAME.txt and NAME.json.
 //
 // To regenerate them after an intended output change, run the test with
 // LOCKGRAPH_UPDATE_GOLDEN=1, e.g.
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "dump_reader.h"
 #include "render/render.h"
 #include "test_util.h"
 
@@ -28,7 +29,8 @@ namespace fs = std::filesystem;
 std::vector<std::string> DumpNames() {
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(testing::TestdataPath("dumps"))) {
-    if (e.path().extension() == ".txt") names.push_back(e.path().filename().string());
+    const std::string name = e.path().filename().string();
+    if (name.ends_with(".txt") || name.ends_with(".txt.gz")) names.push_back(name);
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -47,6 +49,9 @@ void CheckGolden(const std::string& actual, const std::string& golden_name) {
       << "LOCKGRAPH_UPDATE_GOLDEN=1 and review the diff";
 }
 
+// `NAME.txt` and `NAME.txt.gz` -> `NAME`.
+std::string Stem(const std::string& name) { return name.substr(0, name.rfind(".txt")); }
+
 class GoldenTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(GoldenTest, TextAndJsonMatch) {
@@ -54,19 +59,22 @@ TEST_P(GoldenTest, TextAndJsonMatch) {
   std::vector<Analysis> analyses;
   // The source name is the file name alone so the goldens do not depend on
   // where the checkout lives.
-  analyses.push_back(
-      testing::AnalyzeText(testing::ReadFile(testing::TestdataPath("dumps/" + name)), name));
+  // Read as `lockgraph analyze` reads it (gzip-compressed large dumps too).
+  Dump dump;
+  std::string error;
+  ASSERT_TRUE(ReadDumpFile(testing::TestdataPath("dumps/" + name), name, &dump, &error)) << error;
+  analyses.push_back(Analyze(std::move(dump)));
   std::ostringstream text, json;
   RenderText(analyses, text);
   RenderJson(analyses, json);
-  const std::string stem = name.substr(0, name.size() - 4);
+  const std::string stem = Stem(name);
   CheckGolden(text.str(), stem + ".txt");
   CheckGolden(json.str(), stem + ".json");
 }
 
 INSTANTIATE_TEST_SUITE_P(Dumps, GoldenTest, ::testing::ValuesIn(DumpNames()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string n = info.param.substr(0, info.param.size() - 4);
+                           std::string n = Stem(info.param);
                            std::replace_if(
                                n.begin(), n.end(), [](char c) { return !std::isalnum(c); }, '_');
                            return n;

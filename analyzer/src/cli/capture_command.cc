@@ -13,6 +13,7 @@
 
 #include "capture.h"
 #include "cli/command.h"
+#include "install_paths.h"
 
 namespace lockgraph::cli {
 namespace {
@@ -71,6 +72,7 @@ int RunCapture(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return Fail("give either --pid PID, or --core CORE and --exe EXE");
   }
+  target.gdb_extension = analyzer::FindGdbExtension();
   std::string dump, error;
   if (!analyzer::Capture(target, &dump, &error)) return Fail(error);
   if (output.empty()) {

@@ -66,12 +66,13 @@ void RenderOne(const Analysis& a, std::ostream& out) {
     out << "<h3>" << (cycle.self_deadlock() ? "Self-deadlock " : "Cycle ") << c + 1 << "</h3>\n"
         << "<table><tr><th>thread</th><th>holds</th><th>waits for</th><th>held by</th>"
            "<th>frames</th></tr>\n";
-    for (const CycleStep& s : cycle.steps) {
+    for (size_t k = 0; k < cycle.steps.size(); ++k) {
+      const CycleStep& s = cycle.steps[k];
       const Thread& t = d.threads[s.thread];
       const Wait& w = a.waits[s.thread];
       out << "<tr><td>" << Esc(ThreadLabel(t)) << "</td><td>"
-          << (s.holds ? Hex(*s.holds) : std::string("&mdash;")) << "</td><td>" << Esc(LockText(w))
-          << "</td><td>" << OwnersHtml(a.owners[s.thread]) << "</td><td>"
+          << (s.holds ? Esc(HeldText(a, cycle, k)) : std::string("&mdash;")) << "</td><td>"
+          << Esc(LockText(w)) << "</td><td>" << OwnersHtml(a.owners[s.thread]) << "</td><td>"
           << FramesHtml(t, RelevantFrames(t, w)) << "</td></tr>\n";
     }
     out << "</table>\n";
