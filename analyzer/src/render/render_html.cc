@@ -87,6 +87,19 @@ void RenderOne(const Analysis& a, std::ostream& out) {
     }
     out << "</table>\n";
   }
+  if (!a.long_holders.empty()) {
+    out << "<h3>Waited for, not waiting (" << a.long_holders.size() << ")</h3>\n<table>"
+        << "<tr><th>thread</th><th>state</th><th>waiters</th><th>frames</th></tr>\n";
+    for (const LongHolder& h : a.long_holders) {
+      const Thread& t = d.threads[h.thread];
+      std::string waiters;
+      for (int w : h.waiters) waiters += (waiters.empty() ? "" : ", ") + ThreadLabel(d.threads[w]);
+      out << "<tr><td>" << Esc(ThreadLabel(t)) << "</td><td>"
+          << WaitKindName(a.waits[h.thread].kind) << "</td><td>" << Esc(waiters) << "</td><td>"
+          << FramesHtml(t, RelevantFrames(t, a.waits[h.thread])) << "</td></tr>\n";
+    }
+    out << "</table>\n";
+  }
   out << "<h3>Stack groups (" << a.groups.size() << " distinct, " << d.threads.size()
       << " threads)</h3>\n";
   for (const StackGroup& g : a.groups) {
