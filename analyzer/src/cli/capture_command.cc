@@ -24,7 +24,10 @@ constexpr char kUsage[] =
     "\n"
     "Runs gdb in batch mode (no function is called in the target; only memory and\n"
     "registers are read) and writes `thread apply all bt full` plus each waited-on\n"
-    "lock's recorded owner, for `lockgraph analyze`.\n";
+    "lock's recorded owner, for `lockgraph analyze`. For a program built with lockgraph\n"
+    "it also sources lockgraph's gdb extension ($LOCKGRAPH_GDB_EXTENSION, else\n"
+    "PREFIX/share/lockgraph/lockgraph_gdb.py) and adds `lockgraph threads`: every\n"
+    "lockgraph lock held and awaited, by name, with its owner.\n";
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "lockgraph capture: %s\n", message.c_str());
