@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "registry_facts.h"
 #include "wait_for_graph.h"
 
 namespace lockgraph::analyzer {
@@ -29,7 +30,15 @@ Analysis Analyze(Dump dump) {
       w.lock_from_register = true;
     }
   }
-  a.owners = FindOwners(a.dump, a.waits);
+  const RegistryIndex registry = IndexRegistry(a.dump);
+  ApplyRegistryWaits(a.dump, registry, &a.waits);
+  a.registry_held.resize(n);
+  for (int i = 0; i < n && !registry.empty; ++i) {
+    for (const RegistryFact* f : registry.holds[i]) {
+      a.registry_held[i].push_back(HeldLock{f->address, f->name, f->shared});
+    }
+  }
+  a.owners = FindOwners(a.dump, a.waits, registry);
 
   // Owners not in the dump get nodes after the threads.
   std::unordered_map<int64_t, int> phantom;
@@ -74,6 +83,21 @@ Analysis Analyze(Dump dump) {
   for (int i = 0; i < n; ++i) {
     if (reach[i] >= 0 && !a.on_cycle[i]) a.blocked_behind.push_back(i);
   }
+  std::unordered_map<int, size_t> holder_index;
+  for (int i = 0; i < n; ++i) {
+    // Joins are left out: main joining busy workers is how programs end.
+    const WaitKind kind = a.waits[i].kind;
+    if (!WaitsForHolder(kind) || kind == WaitKind::kJoin || reach[i] >= 0) continue;
+    for (const Owner& o : a.owners[i].owners) {
+      if (o.thread < 0 || o.thread == i || WaitsForHolder(a.waits[o.thread].kind)) continue;
+      auto [it, added] = holder_index.emplace(o.thread, a.long_holders.size());
+      if (added) a.long_holders.push_back(LongHolder{o.thread, {}});
+      a.long_holders[it->second].waiters.push_back(i);
+    }
+  }
+  std::stable_sort(
+      a.long_holders.begin(), a.long_holders.end(),
+      [](const LongHolder& x, const LongHolder& y) { return x.waiters.size() > y.waiters.size(); });
   a.groups = GroupStacks(a.dump);
   return a;
 }
@@ -99,10 +123,25 @@ std::string Analysis::Verdict() const {
     out = "no deadlock: " + std::to_string(waiting) + " of " + std::to_string(n) +
           " threads wait for a lock or a join";
   }
+  if (!long_holders.empty()) {
+    const LongHolder& top = long_holders.front();
+    const Thread& t = dump.threads[top.thread];
+    out += "; " + std::to_string(top.waiters.size()) +
+           (top.waiters.size() == 1 ? " waits" : " wait") + " for LWP " + std::to_string(t.lwp) +
+           (t.name.empty() ? "" : " \"" + t.name + "\"") +
+           ", which is not waiting for a lock or a thread (a long holder: see its stack)";
+    if (long_holders.size() > 1) {
+      out += ", and " + std::to_string(long_holders.size() - 1) + " more such holder" +
+             (long_holders.size() == 2 ? "" : "s");
+    }
+  }
   if (!unknown_owner.empty()) {
     out += "; " + std::to_string(unknown_owner.size()) +
            " wait for a lock whose owner the dump does not show" +
-           (dump.format == DumpFormat::kCapture ? "" : " (`lockgraph capture` records owners)");
+           (deadlock() ? "" : ", so a deadlock among them cannot be ruled out") +
+           (dump.format == DumpFormat::kCapture || !dump.registry.empty()
+                ? ""
+                : " (`lockgraph capture` records owners)");
   }
   return out;
 }

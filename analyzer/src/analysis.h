@@ -30,15 +30,34 @@ struct Cycle {
   bool self_deadlock() const { return steps.size() == 1; }
 };
 
+// A lockgraph lock a thread holds, from the gdb extension.
+struct HeldLock {
+  uint64_t address = 0;  // the lock's lockgraph state
+  std::string name;
+  bool shared = false;
+};
+
+// A thread that owns a lock others wait for while it is not waiting for a
+// lock or a thread itself: running, sleeping, in I/O, or on a condition
+// variable. Not a deadlock, but what a queue of waiters is stuck behind (a
+// blocking call made under a lock). Joins do not count: a thread joining a
+// busy one is how programs end.
+struct LongHolder {
+  int thread = -1;           // index into Dump::threads
+  std::vector<int> waiters;  // lock waiters not on or behind a cycle it directly owns
+};
+
 struct Analysis {
   Dump dump;
-  std::vector<Wait> waits;            // per thread
-  std::vector<OwnerEvidence> owners;  // per thread
+  std::vector<Wait> waits;                           // per thread
+  std::vector<OwnerEvidence> owners;                 // per thread
+  std::vector<std::vector<HeldLock>> registry_held;  // per thread (gdb extension), often empty
   std::vector<Cycle> cycles;
   bool cycles_truncated = false;
-  std::vector<int> reaching_cycle;  // per thread: the cycle its wait chain reaches, or -1
-  std::vector<int> blocked_behind;  // threads not on a cycle whose chain reaches one
-  std::vector<int> unknown_owner;   // waiting threads with no owner evidence
+  std::vector<int> reaching_cycle;       // per thread: the cycle its wait chain reaches, or -1
+  std::vector<int> blocked_behind;       // threads not on a cycle whose chain reaches one
+  std::vector<int> unknown_owner;        // waiting threads with no owner evidence
+  std::vector<LongHolder> long_holders;  // most waiters first
   std::vector<StackGroup> groups;
 
   bool deadlock() const { return !cycles.empty(); }

@@ -13,17 +13,19 @@
 namespace lockgraph::analyzer {
 namespace {
 
-// Runs inside gdb. Only reads: frame arguments, registers, memory.
+// Runs inside gdb. Only reads: frame arguments, registers, memory. Every
+// name starts with `_capture`: gdb runs sourced scripts in one namespace, and
+// the gdb extension's own helpers (`_registry`, `_read_int`) must stay its own.
 constexpr char kOwnerScript[] = R"PY(
 import re
 import gdb
 
-_MUTEX = re.compile(r'(pthread_mutex_(timed|clock)?lock|lll_lock_wait|lll_mutex_lock|'
+_capture_MUTEX = re.compile(r'(pthread_mutex_(timed|clock)?lock|lll_lock_wait|lll_mutex_lock|'
                     r'mutex_lock_full|lll_(timed|clock)lock)')
-_RWLOCK = re.compile(r'pthread_rwlock_(timed|clock)?(rd|wr)lock')
+_capture_RWLOCK = re.compile(r'pthread_rwlock_(timed|clock)?(rd|wr)lock')
 
 
-def _address(frame, names):
+def _capture_address(frame, names):
     for name in names:
         try:
             value = frame.read_var(name)
@@ -39,12 +41,12 @@ def _address(frame, names):
     return None
 
 
-def _read_int(inferior, address):
+def _capture_read_int(inferior, address):
     data = bytes(inferior.read_memory(address, 4))
     return int.from_bytes(data, 'little', signed=True)
 
 
-def _field(expression, fallback):
+def _capture_field(expression, fallback):
     # The typed read needs pthread types in the debug info; the raw read uses
     # the x86-64/aarch64 glibc layout.
     try:
@@ -53,25 +55,25 @@ def _field(expression, fallback):
         return fallback()
 
 
-def _report(inferior, address, kind, waiter, source):
+def _capture_report(inferior, address, kind, waiter, source):
     try:
         if kind == 'mutex':
-            owner = _field('((pthread_mutex_t *) %d)->__data.__owner' % address,
-                           lambda: _read_int(inferior, address + 8))
+            owner = _capture_field('((pthread_mutex_t *) %d)->__data.__owner' % address,
+                           lambda: _capture_read_int(inferior, address + 8))
             print('[lockgraph] lock %#x kind=mutex owner=%d waiter=%d source=%s'
                   % (address, owner, waiter, source))
         else:
-            writer = _field('((pthread_rwlock_t *) %d)->__data.__cur_writer' % address,
-                            lambda: _read_int(inferior, address + 24))
-            readers = _field('((pthread_rwlock_t *) %d)->__data.__readers' % address,
-                             lambda: _read_int(inferior, address)) & 0xffffffff
+            writer = _capture_field('((pthread_rwlock_t *) %d)->__data.__cur_writer' % address,
+                            lambda: _capture_read_int(inferior, address + 24))
+            readers = _capture_field('((pthread_rwlock_t *) %d)->__data.__readers' % address,
+                             lambda: _capture_read_int(inferior, address)) & 0xffffffff
             print('[lockgraph] lock %#x kind=rwlock writer=%d readers=%d waiter=%d source=%s'
                   % (address, writer, readers >> 3, waiter, source))
     except Exception as e:
         print('[lockgraph] unreadable %#x: %s' % (address, e))
 
 
-def _scan():
+def _capture_scan():
     inferior = gdb.selected_inferior()
     print('[lockgraph] capture owners')
     for thread in sorted(inferior.threads(), key=lambda t: t.num):
@@ -92,15 +94,15 @@ def _scan():
                 # __lll_lock_wait_private: a libc-internal lock (malloc, stdio),
                 # a bare int with no owner field to read.
                 pass
-            elif _MUTEX.search(name):
+            elif _capture_MUTEX.search(name):
                 kind, names = 'mutex', ('mutex', 'futex')
                 saw_mutex_wait = True
-            elif _RWLOCK.search(name):
+            elif _capture_RWLOCK.search(name):
                 kind, names = 'rwlock', ('rwlock',)
             if kind:
-                address = _address(frame, names)
+                address = _capture_address(frame, names)
                 if address:
-                    _report(inferior, address, kind, lwp, 'arg')
+                    _capture_report(inferior, address, kind, lwp, 'arg')
                     found = True
             try:
                 frame = frame.older()
@@ -114,12 +116,24 @@ def _scan():
                 if 'x86-64' in innermost.architecture().name():
                     address = int(innermost.read_register('rdi')) & 0xffffffffffffffff
                     if address:
-                        _report(inferior, address, 'mutex', lwp, 'register')
+                        _capture_report(inferior, address, 'mutex', lwp, 'register')
             except Exception:
                 pass
 
 
-_scan()
+_capture_scan()
+
+
+def _capture_registry():
+    # lockgraph's gdb extension, when it was sourced (or auto-loaded): each
+    # lockgraph lock held and awaited, by name, from the program's registry.
+    try:
+        gdb.execute('lockgraph threads')
+    except gdb.error as e:
+        print('[lockgraph] gdb extension: %s' % e)
+
+
+_capture_registry()
 )PY";
 
 }  // namespace
@@ -141,6 +155,10 @@ std::vector<std::string> GdbCommand(const CaptureTarget& target, const std::stri
   } else {
     cmd.push_back(target.exe);
     cmd.push_back(target.core);
+  }
+  if (!target.gdb_extension.empty()) {
+    cmd.push_back("-x");
+    cmd.push_back(target.gdb_extension);
   }
   cmd.push_back("-ex");
   cmd.push_back("thread apply all bt full");
@@ -200,7 +218,8 @@ bool Capture(const CaptureTarget& target, std::string* dump, std::string* error)
   std::string header = "[lockgraph] capture of " +
                        (target.pid > 0 ? "pid " + std::to_string(target.pid)
                                        : "core " + target.core + " of " + target.exe) +
-                       "\n";
+                       "\n[lockgraph] gdb extension: " +
+                       (target.gdb_extension.empty() ? "not found" : target.gdb_extension) + "\n";
   *dump = header + r.out;
   return true;
 }

@@ -9,6 +9,12 @@
 // reads. Without libc debug info the script falls back to the futex address
 // in the waiting thread's registers (x86-64 `rdi` at the futex syscall).
 // The records come out as `[lockgraph] lock ...` lines after the stacks.
+//
+// When lockgraph's gdb extension (lockgraph_gdb.py) is found, gdb sources it
+// and runs `lockgraph threads`, which adds `lockgraph-gdb:` lines naming the
+// lockgraph locks each thread holds and waits for and their owners (a program
+// built with lockgraph; in any other program the command says it found no
+// lockgraph registry and nothing else changes).
 #ifndef LOCKGRAPH_ANALYZER_SRC_CAPTURE_H_
 #define LOCKGRAPH_ANALYZER_SRC_CAPTURE_H_
 
@@ -22,6 +28,7 @@ struct CaptureTarget {
   std::string core;  // a core file
   std::string exe;   // and the executable that dumped it
   double timeout_seconds = 120;
+  std::string gdb_extension;  // lockgraph_gdb.py to source (FindGdbExtension()), or empty
 };
 
 // The gdb command line for `target` (the script path is passed in, so tests

@@ -14,7 +14,9 @@
 namespace lockgraph::analyzer {
 
 // Which tool printed the dump. gdb and pstack share one grammar.
-enum class DumpFormat { kUnknown, kGdb, kEuStack, kCapture };
+// kGdbExtension: only the `lockgraph-gdb:` lines of lockgraph's gdb
+// extension, no stacks.
+enum class DumpFormat { kUnknown, kGdb, kEuStack, kCapture, kGdbExtension };
 const char* DumpFormatName(DumpFormat format);
 
 // One `name=value` argument or `name = value` local as printed, with gdb's
@@ -69,14 +71,41 @@ struct LockRecord {
   int line = 0;
 };
 
+// A fact printed by lockgraph's gdb extension (`lockgraph threads`), read
+// from the lockgraph registry of a program built with lockgraph:
+//   lockgraph-gdb: thread LWP holds ADDR "NAME" exclusive|shared
+//   lockgraph-gdb: thread LWP waits ADDR "NAME" exclusive|shared owner LWP|unknown
+// ADDR is the lock's lockgraph state, the same for every thread that names
+// the lock, but not the native mutex address the stack frames show.
+struct RegistryFact {
+  bool waits = false;  // false: holds
+  int64_t lwp = 0;
+  uint64_t address = 0;
+  std::string name;  // the lock's name, or `FILE:LINE` of an unnamed one
+  bool shared = false;
+  std::optional<int64_t> owner;  // waits only: the native owner field, when readable
+  int line = 0;
+};
+
+// `lockgraph-gdb: deadlock LWP LWP ...` (`lockgraph deadlock`): each thread
+// waits for a lock the next one holds, the last for one the first holds.
+struct RegistryDeadlock {
+  std::vector<int64_t> lwps;
+  int line = 0;
+};
+
 struct Dump {
   std::string source;  // file name, or "-" for stdin
   DumpFormat format = DumpFormat::kUnknown;
   std::optional<int64_t> pid;  // eu-stack `PID n`, capture header
   std::vector<Thread> threads;
   std::vector<LockRecord> locks;
+  std::vector<RegistryFact> registry;  // from the gdb extension, in input order
+  std::vector<RegistryDeadlock> registry_deadlocks;
   int lines = 0;          // lines read
   int ignored_lines = 0;  // lines that matched no rule
+  // Readable, but not quite whole: "line 812 (the last) ends without a newline: ...".
+  std::vector<std::string> warnings;
 };
 
 }  // namespace lockgraph::analyzer

@@ -23,10 +23,19 @@
 //    kFrames
 //   kStopped    frame                          skip (gdb printed no more of this thread)
 //   kPreamble   frame                          skip (a frame outside any thread)
+//   any         `lockgraph-gdb: ...`           keep the gdb extension's fact (RegistryFact)
+//   any         `lockgraph: ...`               skip (the extension's lines for people)
 //
-// The dump is unreadable (Finish() fails) when it is empty, binary, or has
-// no thread in any supported format; the message says which and shows the
-// first line that was read.
+// A dump of only `lockgraph-gdb:` lines is read too: one frameless thread
+// per LWP they name (format kGdbExtension).
+//
+// The dump is unreadable (Finish() fails) when it is empty, binary, has no
+// thread in any supported format, or has thread headers but not a single
+// frame; the message names the line where reading failed (the binary byte,
+// the first line no rule matched, or the frameless header) and says what was
+// expected. A dump that is readable but looks cut short (its last line has no
+// newline inside a thread, or its last thread has no frames) is read, with
+// a warning in Dump::warnings naming the line.
 #ifndef LOCKGRAPH_ANALYZER_SRC_DUMP_PARSER_H_
 #define LOCKGRAPH_ANALYZER_SRC_DUMP_PARSER_H_
 
@@ -60,15 +69,27 @@ class DumpParser {
 
   void ProcessLine(std::string_view line);
   void StartThread(Grammar grammar, int number, int64_t lwp);
+  // Counts a line no rule matched and remembers the first for the error message.
+  void Ignore(std::string_view line);
+  void AddRegistryOnlyThreads();
 
   Dump dump_;
   State state_ = State::kPreamble;
   Grammar grammar_ = Grammar::kGdb;
   std::string partial_;  // an unfinished line carried between Feed calls
   bool partial_overflow_ = false;
+  bool unterminated_ = false;        // the bytes fed so far end inside a line
+  bool last_line_in_stack_ = false;  // the last line was a header, frame or local
   uint64_t bytes_ = 0;
-  uint64_t nul_bytes_ = 0;
-  std::string first_line_;  // for the error message
+  // The first byte no text dump has, for the error message (and a warning
+  // when the rest is a readable dump).
+  std::optional<uint64_t> binary_at_;
+  unsigned char binary_byte_ = 0;
+  int binary_line_ = 0;
+  int first_line_number_ = 0;  // the first non-empty line, for the error message
+  std::string first_line_;
+  int first_ignored_line_ = 0;  // the first line no rule matched
+  std::string first_ignored_;
   std::optional<int64_t> current_lwp_;
   bool saw_capture_banner_ = false;
 };

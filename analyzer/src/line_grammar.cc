@@ -351,6 +351,75 @@ bool ParseLockRecord(std::string_view line, LockRecord* record) {
   return true;
 }
 
+namespace {
+
+// A thread id the extension prints: positive decimal, nothing after it.
+bool ParseLwp(std::string_view s, int64_t* lwp) {
+  int64_t v = 0;
+  if (!ConsumeDecimal(&s, &v) || !s.empty() || v <= 0) return false;
+  *lwp = v;
+  return true;
+}
+
+}  // namespace
+
+bool ParseRegistryFact(std::string_view line, RegistryFact* fact) {
+  std::string_view s = Trim(line);
+  if (s.ends_with('\r')) s = Trim(s.substr(0, s.size() - 1));
+  RegistryFact f;
+  if (!ConsumePrefix(&s, "lockgraph-gdb: thread ")) return false;
+  size_t space = s.find(' ');
+  if (space == std::string_view::npos || !ParseLwp(s.substr(0, space), &f.lwp)) return false;
+  s.remove_prefix(space);
+  if (ConsumePrefix(&s, " waits ")) {
+    f.waits = true;
+  } else if (!ConsumePrefix(&s, " holds ")) {
+    return false;
+  }
+  if (!ConsumeHex(&s, &f.address) || f.address == 0 || !ConsumePrefix(&s, " \"")) return false;
+  // The fixed fields are at the end; the name is what is left between the quotes.
+  if (f.waits) {
+    size_t owner = s.rfind(" owner ");
+    if (owner == std::string_view::npos) return false;
+    std::string_view value = s.substr(owner + 7);
+    int64_t lwp = 0;
+    if (ParseLwp(value, &lwp)) {
+      f.owner = lwp;
+    } else if (value != "unknown") {
+      return false;
+    }
+    s = s.substr(0, owner);
+  }
+  if (s.ends_with("\" exclusive")) {
+    s.remove_suffix(11);
+  } else if (s.ends_with("\" shared")) {
+    f.shared = true;
+    s.remove_suffix(8);
+  } else {
+    return false;
+  }
+  f.name = std::string(s);
+  *fact = std::move(f);
+  return true;
+}
+
+bool ParseRegistryDeadlock(std::string_view line, RegistryDeadlock* deadlock) {
+  std::string_view s = Trim(line);
+  if (!ConsumePrefix(&s, "lockgraph-gdb: deadlock")) return false;
+  RegistryDeadlock d;
+  while (!s.empty()) {
+    if (!ConsumePrefix(&s, " ")) return false;
+    size_t end = s.find(' ');
+    int64_t lwp = 0;
+    if (!ParseLwp(s.substr(0, end), &lwp)) return false;
+    d.lwps.push_back(lwp);
+    s.remove_prefix(end == std::string_view::npos ? s.size() : end);
+  }
+  if (d.lwps.empty()) return false;
+  *deadlock = std::move(d);
+  return true;
+}
+
 std::vector<NamedValue> ParseArgs(std::string_view args) {
   std::vector<NamedValue> out;
   int depth = 0;

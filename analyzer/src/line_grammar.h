@@ -14,6 +14,12 @@
 //   capture record      [lockgraph] lock 0xHEX kind=K [owner=N] [writer=N] [readers=N]
 //                       [waiter=N] [source=arg|register]
 //   current thread      [Current thread is N (... (LWP n))]
+//   gdb extension       lockgraph-gdb: thread LWP holds 0xHEX "NAME" exclusive|shared
+//                       lockgraph-gdb: thread LWP waits 0xHEX "NAME" exclusive|shared
+//                                      owner LWP|unknown
+//                       lockgraph-gdb: deadlock LWP [LWP ...]
+//                       (NAME is everything between the first quote after the address and
+//                       the last one before the mode, so it may itself contain quotes)
 #ifndef LOCKGRAPH_ANALYZER_SRC_LINE_GRAMMAR_H_
 #define LOCKGRAPH_ANALYZER_SRC_LINE_GRAMMAR_H_
 
@@ -50,6 +56,11 @@ bool ParseEuStackSource(std::string_view line, std::string* file, int* line_numb
 // `<indent>NAME = VALUE` (bt full locals).
 bool ParseLocal(std::string_view line, NamedValue* local);
 bool ParseLockRecord(std::string_view line, LockRecord* record);
+// The gdb extension's `holds` / `waits` lines. False, leaving `*fact` alone,
+// for anything else, including a line with a missing or malformed field.
+bool ParseRegistryFact(std::string_view line, RegistryFact* fact);
+// The gdb extension's `deadlock` line.
+bool ParseRegistryDeadlock(std::string_view line, RegistryDeadlock* deadlock);
 
 // Splits gdb's argument list (without the parentheses) at top-level commas.
 std::vector<NamedValue> ParseArgs(std::string_view args);

@@ -50,6 +50,8 @@ void CollectGuards(const Thread& thread, const Wait& wait, int thread_index,
 
 const char* EvidenceSourceName(EvidenceSource source) {
   switch (source) {
+    case EvidenceSource::kRegistry:
+      return "lockgraph-registry";
     case EvidenceSource::kRecordedOwner:
       return "recorded-owner";
     case EvidenceSource::kJoinTarget:
@@ -75,6 +77,11 @@ const char* ConfidenceName(Confidence confidence) {
 }
 
 std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>& waits) {
+  return FindOwners(dump, waits, IndexRegistry(dump));
+}
+
+std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>& waits,
+                                      const RegistryIndex& registry) {
   const int n = static_cast<int>(dump.threads.size());
   std::unordered_map<int64_t, int> by_lwp;
   std::unordered_map<uint64_t, int> by_pthread;
@@ -122,6 +129,32 @@ std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>&
       continue;
     }
 
+    if (!registry.empty) {
+      const std::string quoted = "\"" + w.lock_name + "\"";
+      if (const RegistryFact* f = registry.waits[i]) {
+        if (auto it = registry.holders.find(f->address); it != registry.holders.end()) {
+          for (int64_t lwp : it->second) e.owners.push_back(owner_of(lwp));
+          e.detail = quoted + " is held by LWP ";
+          for (size_t k = 0; k < it->second.size(); ++k) {
+            e.detail += (k ? ", " : "") + std::to_string(it->second[k]);
+          }
+          e.detail += " (lockgraph registry, read by the gdb extension)";
+        } else if (f->owner) {
+          e.owners.push_back(owner_of(*f->owner));
+          e.detail = "owner field of " + quoted + " = " + std::to_string(*f->owner) +
+                     " (read by the gdb extension)";
+        }
+      }
+      if (e.owners.empty() && registry.deadlock_next[i]) {
+        e.owners.push_back(owner_of(*registry.deadlock_next[i]));
+        e.detail = "next on the gdb extension's deadlock cycle";
+      }
+      if (!e.owners.empty()) {
+        e.source = EvidenceSource::kRegistry;
+        e.confidence = Confidence::kHigh;
+        continue;
+      }
+    }
     if (w.lock) {
       if (auto it = records.find(*w.lock); it != records.end()) {
         const LockRecord& r = *it->second;

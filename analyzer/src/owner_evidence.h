@@ -1,19 +1,24 @@
 // Finds who holds what each waiting thread waits for, from the best evidence
 // the dump has, and labels every answer with where it came from:
 //
-//   rank  source            confidence  what
-//   1     recorded-owner    high        the lock's own owner field read from memory: a
-//                                       `[lockgraph] lock` record of `lockgraph capture`
-//                                       (`__owner` / `__cur_writer`), or the field printed
-//                                       by `bt full`
-//   2     join-target       high        a join's `threadid=` (pthread_t, printed in decimal)
-//                                       matched to a `Thread 0x...` header, or the join
-//                                       futex's expected value (the joined thread's tid)
-//   3     held-guard        medium      another thread has a live std::lock_guard /
-//                                       unique_lock / shared_lock on the address (`bt full`
-//                                       locals `_M_device = 0x...` / `_M_pm = 0x...`)
-//   4     unknown           unknown     nothing says: the waiter stays in the graph with
-//                                       an unknown owner instead of being dropped
+//   rank  source              confidence  what
+//   1     lockgraph-registry  high        lockgraph's gdb extension (`lockgraph-gdb:` lines):
+//                                         the threads the program's lockgraph registry says
+//                                         hold the lock, else the lock's owner field the
+//                                         extension read, else the next thread on its
+//                                         `deadlock` line; the lock gets its name
+//   2     recorded-owner      high        the lock's own owner field read from memory: a
+//                                         `[lockgraph] lock` record of `lockgraph capture`
+//                                         (`__owner` / `__cur_writer`), or the field printed
+//                                         by `bt full`
+//   3     join-target         high        a join's `threadid=` (pthread_t, printed in
+//                                         decimal) matched to a `Thread 0x...` header, or the
+//                                         join futex's expected value (the joined thread's tid)
+//   4     held-guard          medium      another thread has a live std::lock_guard /
+//                                         unique_lock / shared_lock on the address (`bt full`
+//                                         locals `_M_device = 0x...` / `_M_pm = 0x...`)
+//   5     unknown             unknown     nothing says: the waiter stays in the graph with
+//                                         an unknown owner instead of being dropped
 //
 // An owner whose LWP is not in the dump is kept too (`exited` set): a thread
 // that exited holding a lock, or a joined thread that is already gone.
@@ -26,11 +31,12 @@
 #include <vector>
 
 #include "dump.h"
+#include "registry_facts.h"
 #include "wait_classifier.h"
 
 namespace lockgraph::analyzer {
 
-enum class EvidenceSource { kRecordedOwner, kJoinTarget, kHeldGuard, kUnknown };
+enum class EvidenceSource { kRegistry, kRecordedOwner, kJoinTarget, kHeldGuard, kUnknown };
 enum class Confidence { kHigh, kMedium, kUnknown };
 const char* EvidenceSourceName(EvidenceSource source);
 const char* ConfidenceName(Confidence confidence);
@@ -51,6 +57,9 @@ struct OwnerEvidence {
 
 // One entry per thread of `dump`, in the same order; threads that do not
 // wait for a holder get an empty OwnerEvidence with source kUnknown.
+// `registry` is IndexRegistry(dump); the two-argument form builds it.
+std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>& waits,
+                                      const RegistryIndex& registry);
 std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>& waits);
 
 }  // namespace lockgraph::analyzer

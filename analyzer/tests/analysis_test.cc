@@ -8,6 +8,7 @@
 #include <string>
 
 #include "dump_compare.h"
+#include "dump_reader.h"
 #include "test_util.h"
 
 namespace lockgraph::analyzer {
@@ -179,6 +180,88 @@ TEST(AnalysisTest, RegisterReadAddressesTheWaitWhenFramesHaveNoArguments) {
   EXPECT_EQ(a.waits[0].lock, 0x5000u);
   EXPECT_TRUE(a.waits[0].lock_from_register);
   EXPECT_EQ(a.owners[0].confidence, Confidence::kMedium);
+}
+
+Analysis AnalyzeDumpFile(const std::string& name) {
+  Dump dump;
+  std::string error;
+  EXPECT_TRUE(ReadDumpFile(testing::TestdataPath("dumps/" + name), name, &dump, &error)) << error;
+  return Analyze(std::move(dump));
+}
+
+std::set<std::string> ThreadNames(const Analysis& a, const std::vector<int>& threads) {
+  std::set<std::string> out;
+  for (int i : threads) out.insert(a.dump.threads[i].name);
+  return out;
+}
+
+TEST(AnalysisTest, RealOptimizedBuildWithoutDebugInfoRing) {
+  // fixtures/optimized_ring.cc, -O2 -g0: the program's frames have no
+  // arguments or lines, libc's do; capture reads the owners.
+  Analysis a = AnalyzeDumpFile("gdb_capture_optimized_ring.txt");
+  ASSERT_EQ(a.cycles.size(), 1u);
+  std::vector<int> ring;
+  for (const CycleStep& s : a.cycles[0].steps) {
+    ring.push_back(s.thread);
+    EXPECT_EQ(a.owners[s.thread].source, EvidenceSource::kRecordedOwner);
+    const Wait& w = a.waits[s.thread];
+    ASSERT_GE(w.call_site, 0);
+    EXPECT_NE(a.dump.threads[s.thread].frames[w.call_site].function.find("HoldAndTakeNext"),
+              std::string::npos);
+    EXPECT_TRUE(a.dump.threads[s.thread].frames[w.call_site].file.empty());  // no debug info
+  }
+  EXPECT_EQ(ThreadNames(a, ring), (std::set<std::string>{"ring-0", "ring-1", "ring-2"}));
+  EXPECT_EQ(ThreadNames(a, a.blocked_behind), (std::set<std::string>{"late"}));
+  // The same process through plain gdb and eu-stack: the waits, but no owners.
+  for (const char* name : {"gdb_bt_optimized_ring.txt", "eu_stack_optimized_ring.txt",
+                           "eu_stack_i_optimized_ring.txt"}) {
+    SCOPED_TRACE(name);
+    Analysis b = AnalyzeDumpFile(name);
+    EXPECT_FALSE(b.deadlock());
+    EXPECT_EQ(b.unknown_owner.size(), 4u);
+    EXPECT_NE(b.Verdict().find("cannot be ruled out"), std::string::npos) << b.Verdict();
+  }
+}
+
+TEST(AnalysisTest, RealTwoThousandThreadsWithATwoCycle) {
+  // fixtures/many_threads.cc, captured and kept gzip-compressed.
+  Analysis a = AnalyzeDumpFile("gdb_capture_many_threads.txt.gz");
+  ASSERT_EQ(a.dump.threads.size(), 2000u);
+  ASSERT_EQ(a.cycles.size(), 1u);
+  std::vector<int> cycle;
+  for (const CycleStep& s : a.cycles[0].steps) cycle.push_back(s.thread);
+  EXPECT_EQ(ThreadNames(a, cycle), (std::set<std::string>{"transfer", "audit"}));
+  EXPECT_EQ(a.blocked_behind.size(), 2u);
+  EXPECT_EQ(ThreadNames(a, a.blocked_behind), (std::set<std::string>{"report"}));
+  // The idle pool is one group of condvar waiters.
+  ASSERT_FALSE(a.groups.empty());
+  EXPECT_EQ(a.groups[0].threads.size(), 1995u);
+  EXPECT_EQ(a.waits[a.groups[0].threads[0]].kind, WaitKind::kCondvar);
+  EXPECT_LE(a.groups.size(), 6u);
+}
+
+TEST(AnalysisTest, RealLongHolderIsNotADeadlock) {
+  // fixtures/long_holder.c: "refresher" sleeps holding the mutex three
+  // "server" threads wait for; main joins it.
+  Analysis a = AnalyzeDumpFile("gdb_capture_long_holder.txt");
+  EXPECT_FALSE(a.deadlock());
+  EXPECT_TRUE(a.blocked_behind.empty());
+  ASSERT_EQ(a.long_holders.size(), 1u);
+  const LongHolder& h = a.long_holders[0];
+  EXPECT_EQ(a.dump.threads[h.thread].name, "refresher");
+  EXPECT_EQ(a.waits[h.thread].kind, WaitKind::kNone);
+  EXPECT_EQ(ThreadNames(a, h.waiters), (std::set<std::string>{"server"}));
+  EXPECT_EQ(h.waiters.size(), 3u);
+  for (int w : h.waiters) EXPECT_EQ(a.owners[w].source, EvidenceSource::kRecordedOwner);
+  EXPECT_NE(a.Verdict().find("no deadlock"), std::string::npos);
+  EXPECT_NE(a.Verdict().find("3 wait for LWP"), std::string::npos) << a.Verdict();
+  EXPECT_NE(a.Verdict().find("\"refresher\", which is not waiting"), std::string::npos);
+  // Without owners (eu-stack), the same waits stay unknown: never a false deadlock.
+  for (const char* name :
+       {"gdb_bt_long_holder.txt", "eu_stack_long_holder.txt", "eu_stack_i_long_holder.txt"}) {
+    SCOPED_TRACE(name);
+    EXPECT_FALSE(AnalyzeDumpFile(name).deadlock());
+  }
 }
 
 TEST(AnalysisTest, TwoThousandThreadsCollapseIntoAFewGroups) {

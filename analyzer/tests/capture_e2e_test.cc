@@ -26,14 +26,14 @@ namespace {
 // The fixture process: started with its stdout on a pipe, killed on scope exit.
 class Fixture {
  public:
-  Fixture() {
+  explicit Fixture(const char* program = LOCKGRAPH_FIXTURE_ABBA) {
     int fds[2];
     if (pipe(fds) != 0) return;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
-    char* argv[] = {const_cast<char*>(LOCKGRAPH_FIXTURE_ABBA), nullptr};
+    char* argv[] = {const_cast<char*>(program), nullptr};
     if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv, environ) != 0) pid_ = 0;
     posix_spawn_file_actions_destroy(&actions);
     close(fds[1]);
@@ -46,7 +46,7 @@ class Fixture {
     }
     if (out_) fclose(out_);
   }
-  // Reads "ready PID LWP LWP"; the fixture prints it within about a second.
+  // Reads "ready PID LWP LWP"; the fixtures print it within a few seconds.
   bool WaitReady(long* lwp_a, long* lwp_b) {
     long pid = 0;
     return out_ && fscanf(out_, "ready %ld %ld %ld", &pid, lwp_a, lwp_b) == 3 && pid == pid_;
@@ -143,6 +143,54 @@ TEST(CaptureEndToEndTest, CapturesACoreFile) {
   ASSERT_EQ(cap.exit_code, 0) << cap.err;
   ExpectAbbaCycle(dump, lwp_a, lwp_b);
   std::filesystem::remove(dump);
+}
+
+TEST(CaptureEndToEndTest, NamesLockgraphLocksThroughTheGdbExtension) {
+#ifndef LOCKGRAPH_FIXTURE_NAMED_ABBA
+  GTEST_SKIP() << "the lockgraph fixture is not built in sanitizer builds";
+#else
+  if (!InPath("gdb")) GTEST_SKIP() << "gdb is not installed";
+  Fixture fixture(LOCKGRAPH_FIXTURE_NAMED_ABBA);
+  ASSERT_GT(fixture.pid(), 0);
+  long lwp_a = 0, lwp_b = 0;
+  ASSERT_TRUE(fixture.WaitReady(&lwp_a, &lwp_b));
+  // `capture` finds the extension next to its binary in the build tree (as
+  // in PREFIX/share/lockgraph once installed) and runs `lockgraph threads`.
+  ProcessResult cap = RunProcess(
+      {LOCKGRAPH_CLI, "capture", "--pid", std::to_string(fixture.pid()), "--timeout", "60"}, {},
+      90);
+  ASSERT_FALSE(cap.timed_out);
+  if (PtraceDenied(cap)) GTEST_SKIP() << "ptrace is not permitted here: " << cap.err;
+  ASSERT_EQ(cap.exit_code, 0) << cap.err;
+  EXPECT_NE(cap.out.find("[lockgraph] gdb extension: /"), std::string::npos);
+  EXPECT_NE(cap.out.find("lockgraph-gdb: thread " + std::to_string(lwp_a) + " waits 0x"),
+            std::string::npos)
+      << cap.out;
+
+  ProcessResult an = RunProcess({LOCKGRAPH_CLI, "analyze", "--format", "json", "-"}, cap.out, 60);
+  ASSERT_EQ(an.exit_code, 1) << an.err;
+  nlohmann::json j = nlohmann::json::parse(an.out);
+  ASSERT_EQ(j["cycles"].size(), 1u);
+  std::set<long> lwps;
+  std::set<std::string> names;
+  for (const auto& step : j["cycles"][0]) {
+    lwps.insert(step["lwp"].get<long>());
+    names.insert(step["lock_name"].get<std::string>());
+    EXPECT_EQ(step["evidence"], "lockgraph-registry");
+    EXPECT_EQ(step["confidence"], "high");
+  }
+  EXPECT_EQ(lwps, (std::set<long>{lwp_a, lwp_b}));
+  EXPECT_EQ(names, (std::set<std::string>{"orders.table", "orders.index"}));
+
+  // Without the extension (not found), the same capture still finds the
+  // cycle from libc's owner fields, without names.
+  ProcessResult plain =
+      RunProcess({"/usr/bin/env", "LOCKGRAPH_GDB_EXTENSION=/nonexistent.py", LOCKGRAPH_CLI,
+                  "capture", "--pid", std::to_string(fixture.pid()), "--timeout", "60"},
+                 {}, 90);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_NE(plain.out.find("[lockgraph] gdb extension: not found"), std::string::npos);
+#endif
 }
 
 }  // namespace

@@ -29,6 +29,11 @@ ProcessResult Cli(std::vector<std::string> args, std::string_view input = {}) {
   return r;
 }
 
+std::string testing_ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 class TempDir {
  public:
   TempDir() {
@@ -91,26 +96,80 @@ TEST(CliTest, ExitOneOnDeadlockInAnyFormat) {
 
 TEST(CliTest, ExitTwoOnUnreadableInputWithAReason) {
   TempDir dir;
+  const std::string whole = testing_ReadFile(Dump("gdb_capture_abba.txt"));
+  std::string garbage;  // high bytes (not a control byte) and, at offset 49, a 0x01
+  for (int i = 0; i < 4096; ++i) garbage += static_cast<char>(i == 49 ? 0x01 : 0x80 + i % 128);
   struct Case {
     std::string path;
-    const char* reason;
+    std::vector<std::string> reasons;  // all of them, in the one-line message
   } cases[] = {
-      {dir.path() + "/does-not-exist.txt", "No such file or directory"},
-      {dir.File("empty.txt", ""), "empty input"},
-      {dir.File("garbage.txt", "this is not a thread dump\n"), "no thread found"},
+      {dir.path() + "/does-not-exist.txt", {"does-not-exist.txt: No such file or directory"}},
+      {dir.File("empty.txt", ""), {"empty.txt: empty input", "expected a thread dump"}},
+      {dir.File("garbage.txt", "Summary of the incident\nthis is not a thread dump\n"),
+       {"garbage.txt: line 1: `Summary of the incident` is not part of a thread dump",
+        "no thread header was found in 2 line(s)", "expected a thread dump"}},
       {dir.File("binary.bin", std::string("\x7f"
                                           "ELF\x02\x01\x01\0\0\0\0\0",
                                           12)),
-       "binary"},
-      {dir.path(), "is a directory"},
+       {"binary.bin: line 1: binary data (byte 0x7f at offset 0)", "expected a thread dump"}},
+      {dir.File("noise.bin", garbage), {"noise.bin: line 1: binary data (byte 0x01 at offset 49)"}},
+      // Truncated before the first frame: the header's line, and what should follow it.
+      {dir.File("truncated.txt", whole.substr(0, whole.find("#0 "))),
+       {"truncated.txt: line 6: thread header of LWP 26079 is not followed by any frame",
+        "looks cut short", "expected frame lines like `#0"}},
+      {dir.path(), {"is a directory"}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.path);
     ProcessResult r = Cli({"analyze", "--format", "json", c.path});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find(c.reason), std::string::npos) << r.err;
+    for (const std::string& reason : c.reasons) {
+      EXPECT_NE(r.err.find(reason), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line: " << r.err;
+    EXPECT_EQ(r.err.rfind("lockgraph analyze: ", 0), 0u) << r.err;
     EXPECT_TRUE(r.out.empty());
   }
+}
+
+TEST(CliTest, TruncatedDumpIsAnalyzedWithAWarning) {
+  TempDir dir;
+  // The gdb extension's lines come first in this dump, so a cut in the last
+  // thread (main) leaves the whole cycle.
+  const std::string whole = testing_ReadFile(Dump("gdb_ext_lockgraph_named_abba.txt"));
+  // Cut in the middle of the last thread's frames, mid-line.
+  const std::string cut = whole.substr(0, whole.find("#2 ", whole.find("Thread 1 ")) + 10);
+  ProcessResult r = Cli({"analyze", dir.File("cut.txt", cut)});
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // the ABBA pair was complete
+  EXPECT_NE(r.err.find("cut.txt: warning: line "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(the last) ends without a newline"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("  warning: line "), std::string::npos);
+}
+
+TEST(CliTest, ReadsGzipCompressedDumps) {
+  TempDir dir;
+  const std::string gz = Dump("gdb_capture_many_threads.txt.gz");
+  ProcessResult r = Cli({"analyze", "--format", "json", gz});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["dump"]["threads"], 2000);
+  EXPECT_EQ(j["cycles"].size(), 1u);
+  // From stdin too, whatever the name.
+  ProcessResult piped = Cli({"analyze", "-"}, testing_ReadFile(gz));
+  EXPECT_EQ(piped.exit_code, 1) << piped.err;
+  // Corrupt and cut-short gzip data.
+  std::string data = testing_ReadFile(gz);
+  std::string corrupt = data;
+  for (size_t i = 100; i < 400; ++i) corrupt[i] = static_cast<char>(corrupt[i] ^ 0x5a);
+  ProcessResult bad = Cli({"analyze", dir.File("corrupt.gz", corrupt)});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("corrupt.gz: corrupt gzip data at compressed byte "), std::string::npos)
+      << bad.err;
+  ProcessResult cut = Cli({"analyze", dir.File("cut.gz", data.substr(0, data.size() / 2))});
+  // Read as far as it goes (the owner records at the end are gone, so no cycle).
+  EXPECT_EQ(cut.exit_code, 0) << cut.err;
+  EXPECT_NE(cut.out.find("warning: the gzip data ends before its end marker"), std::string::npos);
+  EXPECT_NE(cut.err.find("the gzip data ends before its end marker"), std::string::npos) << cut.err;
 }
 
 TEST(CliTest, ReadsStdinAndWritesOutputFiles) {

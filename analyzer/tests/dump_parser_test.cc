@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace lockgraph::analyzer {
 namespace {
@@ -141,18 +142,120 @@ TEST(DumpParserTest, LastLineWithoutNewline) {
   EXPECT_EQ(d.threads[0].frames.size(), 1u);
 }
 
-TEST(DumpParserTest, UnreadableInputsSayWhy) {
-  EXPECT_NE(MustFail("").find("empty input"), std::string::npos);
-  EXPECT_NE(MustFail(std::string("\x7f"
-                                 "ELF\x02\x01\x01\0\0\0",
-                                 10))
-                .find("binary"),
-            std::string::npos);
-  std::string e = MustFail("this is not a thread dump\nnor is this\n");
-  EXPECT_NE(e.find("no thread found in 2 line(s)"), std::string::npos) << e;
-  EXPECT_NE(e.find("`this is not a thread dump`"), std::string::npos) << e;
+TEST(DumpParserTest, UnreadableInputsSayWhereAndWhatWasExpected) {
+  std::string e = MustFail("");
+  EXPECT_NE(e.find("test: empty input"), std::string::npos) << e;
+  EXPECT_NE(e.find("expected a thread dump"), std::string::npos) << e;
+
+  // Binary data: the line and offset of the first byte no text has.
+  e =
+      MustFail(std::string("\x7f"
+                           "ELF\x02\x01\x01\0\0\0",
+                           10));
+  EXPECT_NE(e.find("test: line 1: binary data (byte 0x7f at offset 0)"), std::string::npos) << e;
+  e = MustFail("text\nmore text\n\x01\x02\xfe\xff garbage\n");
+  EXPECT_NE(e.find("line 3: binary data (byte 0x01 at offset 15)"), std::string::npos) << e;
+
+  // Text that is not a dump: the first line no rule matched, quoted.
+  e = MustFail("[New LWP 5]\nthis is not a thread dump\nnor is this\n");
+  EXPECT_NE(e.find("test: line 2: `this is not a thread dump` is not part of a thread dump"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("no thread header was found in 3 line(s)"), std::string::npos) << e;
+  EXPECT_NE(e.find("`Thread 2 (LWP 1234):`"), std::string::npos) << e;  // what was expected
   // Frames alone, with no header, are not a dump we can attribute.
-  EXPECT_NE(MustFail("#0  0x10 in f () at x.c:1\n").find("no thread found"), std::string::npos);
+  e = MustFail("#0  0x10 in f () at x.c:1\n");
+  EXPECT_NE(e.find("line 1: `#0  0x10 in f () at x.c:1`"), std::string::npos) << e;
+  // Only debugger chatter.
+  e = MustFail("[New LWP 5]\nwarning: something\n");
+  EXPECT_NE(e.find("no thread found in 2 line(s), all of them debugger messages"),
+            std::string::npos)
+      << e;
+  // A quoted line never carries control bytes into the terminal.
+  e = MustFail(std::string("not a dump \x1b[31m red\n"));
+  EXPECT_NE(e.find("`not a dump \x1b[31m red`"), std::string::npos) << e;  // ESC is text
+  // A misspelt extension line is not a fact.
+  e = MustFail("lockgraph-gdb: thread 5 holds nothing\n");
+  EXPECT_NE(e.find("line 1: `lockgraph-gdb: thread 5 holds nothing`"), std::string::npos) << e;
+}
+
+TEST(DumpParserTest, HeadersWithoutAnyFrameAreUnreadable) {
+  // Cut short right after the first header (a truncated file).
+  std::string e = MustFail("[New LWP 7]\n\nThread 2 (Thread 0x7f00 (LWP 7) \"w\"):\n");
+  EXPECT_NE(e.find("test: line 3: thread header of LWP 7 is not followed by any frame"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("looks cut short"), std::string::npos) << e;
+  EXPECT_NE(e.find("expected frame lines like `#0"), std::string::npos) << e;
+  e = MustFail("Thread 1 (LWP 9):\nBacktrace stopped: Cannot access memory at address 0x8\n");
+  EXPECT_NE(e.find("`Backtrace stopped`"), std::string::npos) << e;
+}
+
+TEST(DumpParserTest, TruncatedDumpsAreReadWithAWarningNamingTheLine) {
+  // The last line is cut in the middle of a frame.
+  Dump d = MustParse(
+      "Thread 2 (LWP 7):\n#0  0x10 in f () at x.c:1\n"
+      "Thread 1 (LWP 5):\n#0  0x20 in main () at x.c:9\n#1  0x00007f");
+  ASSERT_EQ(d.threads.size(), 2u);
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_NE(d.warnings[0].find("line 5 (the last) ends without a newline"), std::string::npos)
+      << d.warnings[0];
+  EXPECT_NE(d.warnings[0].find("LWP 5 may be missing frames"), std::string::npos);
+
+  // The last thread's header made it, its frames did not.
+  d = MustParse("Thread 2 (LWP 7):\n#0  0x10 in f () at x.c:1\nThread 1 (LWP 5):\n");
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_NE(d.warnings[0].find("line 3: the last thread (LWP 5) has no frames"), std::string::npos)
+      << d.warnings[0];
+
+  // A whole dump has no warning, with or without a final newline after a
+  // non-frame line.
+  EXPECT_TRUE(MustParse("Thread 1 (LWP 5):\n#0  0x20 in main () at x.c:9\n").warnings.empty());
+  EXPECT_TRUE(MustParse("Thread 1 (LWP 5):\n#0  0x20 in main () at x.c:9\n[Inferior 1 detached]")
+                  .warnings.empty());
+}
+
+TEST(DumpParserTest, GdbExtensionLinesBeforeOrAfterTheStacksInAnyFormat) {
+  constexpr char kFacts[] =
+      "lockgraph: thread 7 holds \"a\" waits for \"b\" (owner: thread 8)\n"
+      "lockgraph-gdb: thread 7 holds 0x100 \"a\" exclusive\n"
+      "lockgraph-gdb: thread 7 waits 0x200 \"b\" exclusive owner 8\n"
+      "lockgraph-gdb: thread 7 waits 0x200 \"b\" exclusive owner soon\n"  // garbled: ignored
+      "lockgraph-gdb: deadlock 7 8\n";
+  const std::string gdb = "Thread 2 (LWP 7):\n#0  0x10 in f () at x.c:1\n";
+  const std::string eu_stack = "PID 5 - process\nTID 7:\n#0  0x0000000000000010 f\n";
+  for (const std::string& text :
+       {std::string(kFacts) + gdb, gdb + kFacts, std::string(kFacts) + eu_stack, eu_stack + kFacts,
+        "[lockgraph] capture of pid 5\n" + gdb + kFacts}) {
+    SCOPED_TRACE(text);
+    Dump d = MustParse(text);
+    ASSERT_EQ(d.threads.size(), 1u);
+    EXPECT_EQ(d.threads[0].frames.size(), 1u);  // facts never become frames
+    ASSERT_EQ(d.registry.size(), 2u);
+    EXPECT_FALSE(d.registry[0].waits);
+    EXPECT_EQ(d.registry[0].name, "a");
+    EXPECT_TRUE(d.registry[1].waits);
+    EXPECT_EQ(d.registry[1].owner, 8);
+    EXPECT_GT(d.registry[1].line, d.registry[0].line);
+    ASSERT_EQ(d.registry_deadlocks.size(), 1u);
+    EXPECT_EQ(d.registry_deadlocks[0].lwps, (std::vector<int64_t>{7, 8}));
+    EXPECT_EQ(d.ignored_lines, 1);  // the garbled one; the line for people is skipped
+  }
+}
+
+TEST(DumpParserTest, GdbExtensionOutputAloneIsADump) {
+  Dump d = MustParse(
+      "(gdb) lockgraph threads\n"
+      "lockgraph-gdb: thread 7 holds 0x100 \"a\" exclusive\n"
+      "lockgraph-gdb: thread 7 waits 0x200 \"b\" exclusive owner 8\n"
+      "lockgraph-gdb: thread 8 holds 0x200 \"b\" exclusive\n"
+      "lockgraph-gdb: thread 8 waits 0x100 \"a\" exclusive owner 7\n");
+  EXPECT_EQ(d.format, DumpFormat::kGdbExtension);
+  ASSERT_EQ(d.threads.size(), 2u);
+  EXPECT_EQ(d.threads[0].lwp, 7);
+  EXPECT_EQ(d.threads[1].lwp, 8);
+  EXPECT_TRUE(d.threads[0].frames.empty());
+  EXPECT_TRUE(d.warnings.empty());
 }
 
 TEST(DumpParserTest, VeryLongLinesAreCutNotFatal) {

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lockgraph::analyzer {
 namespace {
@@ -191,6 +192,104 @@ TEST(LineGrammarTest, LocalsAndLockRecords) {
   EXPECT_EQ(r.readers, 2);
   EXPECT_FALSE(ParseLockRecord("[lockgraph] lock nothex kind=mutex", &r));
   EXPECT_FALSE(ParseLockRecord("[lockgraph] lock 0x10", &r));
+}
+
+struct FactCase {
+  const char* line;
+  bool waits;
+  int64_t lwp;
+  uint64_t address;
+  const char* name;
+  bool shared;
+  std::optional<int64_t> owner;
+};
+
+TEST(LineGrammarTest, GdbExtensionFacts) {
+  const FactCase cases[] = {
+      // `lockgraph threads`, exactly as lockgraph_gdb.py prints them.
+      {R"(lockgraph-gdb: thread 19908 holds 0x563642c58388 "orders.table" exclusive)", false, 19908,
+       0x563642c58388, "orders.table", false, std::nullopt},
+      {R"(lockgraph-gdb: thread 19908 waits 0x563642c583e8 "orders.index" exclusive owner 19909)",
+       true, 19908, 0x563642c583e8, "orders.index", false, 19909},
+      {R"(lockgraph-gdb: thread 7 holds 0x10 "config" shared)", false, 7, 0x10, "config", true,
+       std::nullopt},
+      {R"(lockgraph-gdb: thread 7 waits 0x10 "config" shared owner unknown)", true, 7, 0x10,
+       "config", true, std::nullopt},
+      // An unnamed lock is named by its construction site.
+      {R"(lockgraph-gdb: thread 8 waits 0xabc "/src/store.cc:42" exclusive owner 9)", true, 8,
+       0xabc, "/src/store.cc:42", false, 9},
+      // Names may hold spaces, quotes and the words the fields use.
+      {R"(lockgraph-gdb: thread 8 waits 0xabc "a "quoted" owner 5 exclusive" shared owner 6)", true,
+       8, 0xabc, R"(a "quoted" owner 5 exclusive)", true, 6},
+      {R"(lockgraph-gdb: thread 8 holds 0xabc "" exclusive)", false, 8, 0xabc, "", false,
+       std::nullopt},
+      // Trailing spaces and a CR from a pasted file.
+      {"lockgraph-gdb: thread 3 holds 0x1F \"m\" exclusive \r", false, 3, 0x1f, "m", false,
+       std::nullopt},
+  };
+  for (const FactCase& c : cases) {
+    SCOPED_TRACE(c.line);
+    RegistryFact f;
+    ASSERT_TRUE(ParseRegistryFact(c.line, &f));
+    EXPECT_EQ(f.waits, c.waits);
+    EXPECT_EQ(f.lwp, c.lwp);
+    EXPECT_EQ(f.address, c.address);
+    EXPECT_EQ(f.name, c.name);
+    EXPECT_EQ(f.shared, c.shared);
+    EXPECT_EQ(f.owner, c.owner);
+  }
+}
+
+TEST(LineGrammarTest, GarbledGdbExtensionFactsAreRejected) {
+  for (const char* line : {
+           "lockgraph-gdb: thread",
+           "lockgraph-gdb: thread 12",
+           R"(lockgraph-gdb: thread x holds 0x10 "m" exclusive)",
+           R"(lockgraph-gdb: thread -3 holds 0x10 "m" exclusive)",
+           R"(lockgraph-gdb: thread 0 holds 0x10 "m" exclusive)",
+           R"(lockgraph-gdb: thread 12 owns 0x10 "m" exclusive)",
+           R"(lockgraph-gdb: thread 12 holds 10 "m" exclusive)",
+           R"(lockgraph-gdb: thread 12 holds 0x "m" exclusive)",
+           R"(lockgraph-gdb: thread 12 holds 0x0 "m" exclusive)",
+           R"(lockgraph-gdb: thread 12 holds 0xffffffffffffffffff "m" exclusive)",
+           R"(lockgraph-gdb: thread 12 holds 0x10 m exclusive)",
+           R"(lockgraph-gdb: thread 12 holds 0x10 "m exclusive)",
+           R"(lockgraph-gdb: thread 12 holds 0x10 "m")",
+           R"(lockgraph-gdb: thread 12 holds 0x10 "m" ?)",
+           R"(lockgraph-gdb: thread 12 holds 0x10 "m" exclusive owner 5)",  // owner on holds
+           R"(lockgraph-gdb: thread 12 waits 0x10 "m" exclusive)",          // waits, no owner
+           R"(lockgraph-gdb: thread 12 waits 0x10 "m" exclusive owner)",
+           R"(lockgraph-gdb: thread 12 waits 0x10 "m" exclusive owner 0)",
+           R"(lockgraph-gdb: thread 12 waits 0x10 "m" exclusive owner 5x)",
+           R"(lockgraph-gdb: thread 12 waits 0x10 "m" exclusive owner nobody)",
+           R"(lockgraph-gdb: thread 12 waits 0x10 "m" exclusively owner 5)",
+           R"(lockgraph: thread 12 holds "m" waits for "n" (owner: thread 13))",
+           R"(lockgraph-gdb: deadlock 1 2)",
+       }) {
+    SCOPED_TRACE(line);
+    RegistryFact f;
+    f.lwp = 77;
+    EXPECT_FALSE(ParseRegistryFact(line, &f));
+    EXPECT_EQ(f.lwp, 77);  // untouched
+  }
+}
+
+TEST(LineGrammarTest, GdbExtensionDeadlocks) {
+  RegistryDeadlock d;
+  ASSERT_TRUE(ParseRegistryDeadlock("lockgraph-gdb: deadlock 19908 19909", &d));
+  EXPECT_EQ(d.lwps, (std::vector<int64_t>{19908, 19909}));
+  ASSERT_TRUE(ParseRegistryDeadlock("lockgraph-gdb: deadlock 5", &d));  // self-deadlock
+  EXPECT_EQ(d.lwps, (std::vector<int64_t>{5}));
+  ASSERT_TRUE(ParseRegistryDeadlock("lockgraph-gdb: deadlock 1 2 3  ", &d));
+  EXPECT_EQ(d.lwps.size(), 3u);
+  for (const char* line :
+       {"lockgraph-gdb: deadlock", "lockgraph-gdb: deadlock ", "lockgraph-gdb: deadlock 1  2",
+        "lockgraph-gdb: deadlock 1 x", "lockgraph-gdb: deadlock 1 -2", "lockgraph-gdb: deadlock 0",
+        "lockgraph-gdb: deadlocks 1 2", "lockgraph-gdb: deadlock 1,2",
+        "lockgraph: deadlock: thread 1 -> thread 2 -> thread 1"}) {
+    SCOPED_TRACE(line);
+    EXPECT_FALSE(ParseRegistryDeadlock(line, &d));
+  }
 }
 
 TEST(LineGrammarTest, Numbers) {

@@ -21,6 +21,8 @@
 #include "capture.h"
 #include "cli/command.h"
 #include "dump_parser.h"
+#include "dump_reader.h"
+#include "install_paths.h"
 #include "render/render.h"
 
 namespace lockgraph::cli {
@@ -34,8 +36,10 @@ constexpr char kUsage[] =
     "       lockgraph analyze --pid PID [--format ...] [-o FILE]\n"
     "\n"
     "Reads thread dumps (gdb `thread apply all bt` or `bt full` of a live process or core,\n"
-    "pstack, eu-stack, `lockgraph capture`; `-` is stdin), builds the wait-for graph and\n"
-    "reports every deadlock cycle, the threads blocked behind it, and the stack groups.\n"
+    "pstack, eu-stack, `lockgraph capture`, the `lockgraph-gdb:` lines of lockgraph's gdb\n"
+    "extension; plain or gzip-compressed; `-` is stdin), builds the wait-for graph and\n"
+    "reports every deadlock cycle, the threads blocked behind it, the threads a queue of\n"
+    "waiters is stuck behind, and the stack groups.\n"
     "--pid captures the process with gdb first (see `lockgraph capture`).\n"
     "\n"
     "exit status: 0 no deadlock, 1 deadlock found, 2 input that cannot be read\n";
@@ -45,39 +49,6 @@ constexpr size_t kMaxHtmlGraphEdges = 500;
 int Fail(const std::string& message) {
   std::fprintf(stderr, "lockgraph analyze: %s\n", message.c_str());
   return kExitBadInput;
-}
-
-// Streams one input through the parser.
-bool ReadDump(const std::string& path, analyzer::Dump* dump, std::string* error) {
-  int fd = 0;
-  if (path != "-") {
-    fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      *error = path + ": " + std::strerror(errno);
-      return false;
-    }
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-      close(fd);
-      *error = path + ": is a directory";
-      return false;
-    }
-  }
-  analyzer::DumpParser parser(path);
-  char buf[1 << 16];
-  while (true) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      *error = path + ": " + std::strerror(errno);
-      if (fd != 0) close(fd);
-      return false;
-    }
-    if (n == 0) break;
-    parser.Feed(std::string_view(buf, static_cast<size_t>(n)));
-  }
-  if (fd != 0) close(fd);
-  return parser.Finish(dump, error);
 }
 
 }  // namespace
@@ -130,6 +101,7 @@ int RunAnalyze(int argc, char** argv) {
   if (pid > 0) {
     analyzer::CaptureTarget target;
     target.pid = pid;
+    target.gdb_extension = analyzer::FindGdbExtension();
     std::string text, error;
     if (!analyzer::Capture(target, &text, &error)) return Fail(error);
     analyzer::Dump dump;
@@ -141,7 +113,10 @@ int RunAnalyze(int argc, char** argv) {
   for (const std::string& path : inputs) {
     analyzer::Dump dump;
     std::string error;
-    if (!ReadDump(path, &dump, &error)) return Fail(error);
+    if (!analyzer::ReadDumpFile(path, "", &dump, &error)) return Fail(error);
+    for (const std::string& w : dump.warnings) {
+      std::fprintf(stderr, "lockgraph analyze: %s: warning: %s\n", path.c_str(), w.c_str());
+    }
     analyses.push_back(analyzer::Analyze(std::move(dump)));
   }
 

@@ -13,6 +13,7 @@
 
 #include "capture.h"
 #include "cli/command.h"
+#include "install_paths.h"
 
 namespace lockgraph::cli {
 namespace {
@@ -23,7 +24,10 @@ constexpr char kUsage[] =
     "\n"
     "Runs gdb in batch mode (no function is called in the target; only memory and\n"
     "registers are read) and writes `thread apply all bt full` plus each waited-on\n"
-    "lock's recorded owner, for `lockgraph analyze`.\n";
+    "lock's recorded owner, for `lockgraph analyze`. For a program built with lockgraph\n"
+    "it also sources lockgraph's gdb extension ($LOCKGRAPH_GDB_EXTENSION, else\n"
+    "PREFIX/share/lockgraph/lockgraph_gdb.py) and adds `lockgraph threads`: every\n"
+    "lockgraph lock held and awaited, by name, with its owner.\n";
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "lockgraph capture: %s\n", message.c_str());
@@ -71,6 +75,7 @@ int RunCapture(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return Fail("give either --pid PID, or --core CORE and --exe EXE");
   }
+  target.gdb_extension = analyzer::FindGdbExtension();
   std::string dump, error;
   if (!analyzer::Capture(target, &dump, &error)) return Fail(error);
   if (output.empty()) {

@@ -22,6 +22,7 @@ int RunAnalyze(int argc, char** argv);
 int RunCapture(int argc, char** argv);
 int RunCheck(int argc, char** argv);
 int RunDot(int argc, char** argv);
+int RunPreload(int argc, char** argv);
 int RunProfile(int argc, char** argv);
 
 }  // namespace lockgraph::cli

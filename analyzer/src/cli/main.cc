@@ -21,6 +21,7 @@ constexpr Command kCommands[] = {
     {"dot", "draw the merged lock-order graph of one or more runs (DOT or SVG)", RunDot},
     {"profile", "the contention profile of one or more runs, the most waited-for lock first",
      RunProfile},
+    {"preload", "run an unmodified program with liblockgraph_preload.so (LD_PRELOAD)", RunPreload},
 };
 
 void Usage(std::FILE* out) {

@@ -38,7 +38,10 @@ std::string FrameText(const Frame& frame);      // `t1 (x=0x0) at abba.c:6`
 // The frames worth showing for a thread: the wait frame through a few frames
 // of the caller's code; all frames (up to a limit) when it does not wait.
 std::vector<int> RelevantFrames(const Thread& thread, const Wait& wait);
-std::string LockText(const Wait& wait);  // `mutex 0x55d0 <a>`
+std::string LockText(const Wait& wait);  // `mutex 0x55d0 <a> "cache.table"`
+// What step `step` of `cycle` holds (the lock the previous step waits for):
+// `0x55d0 <a> "cache.table"`, or empty when it is a joined thread.
+std::string HeldText(const Analysis& analysis, const Cycle& cycle, size_t step);
 
 }  // namespace lockgraph::analyzer
 

@@ -60,6 +60,18 @@ std::string LockText(const Wait& wait) {
     out += " " + Hex(*wait.lock);
     if (!wait.lock_symbol.empty()) out += " <" + wait.lock_symbol + ">";
   }
+  if (!wait.lock_name.empty()) out += " \"" + wait.lock_name + "\"";
+  return out;
+}
+
+std::string HeldText(const Analysis& analysis, const Cycle& cycle, size_t step) {
+  const CycleStep& s = cycle.steps[step];
+  const size_t len = cycle.steps.size();
+  const Wait& prev = analysis.waits[cycle.steps[(step + len - 1) % len].thread];
+  if (!s.holds) return "";
+  std::string out = Hex(*s.holds);
+  if (!prev.lock_symbol.empty()) out += " <" + prev.lock_symbol + ">";
+  if (!prev.lock_name.empty()) out += " \"" + prev.lock_name + "\"";
   return out;
 }
 

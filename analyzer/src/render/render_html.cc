@@ -66,12 +66,13 @@ void RenderOne(const Analysis& a, std::ostream& out) {
     out << "<h3>" << (cycle.self_deadlock() ? "Self-deadlock " : "Cycle ") << c + 1 << "</h3>\n"
         << "<table><tr><th>thread</th><th>holds</th><th>waits for</th><th>held by</th>"
            "<th>frames</th></tr>\n";
-    for (const CycleStep& s : cycle.steps) {
+    for (size_t k = 0; k < cycle.steps.size(); ++k) {
+      const CycleStep& s = cycle.steps[k];
       const Thread& t = d.threads[s.thread];
       const Wait& w = a.waits[s.thread];
       out << "<tr><td>" << Esc(ThreadLabel(t)) << "</td><td>"
-          << (s.holds ? Hex(*s.holds) : std::string("&mdash;")) << "</td><td>" << Esc(LockText(w))
-          << "</td><td>" << OwnersHtml(a.owners[s.thread]) << "</td><td>"
+          << (s.holds ? Esc(HeldText(a, cycle, k)) : std::string("&mdash;")) << "</td><td>"
+          << Esc(LockText(w)) << "</td><td>" << OwnersHtml(a.owners[s.thread]) << "</td><td>"
           << FramesHtml(t, RelevantFrames(t, w)) << "</td></tr>\n";
     }
     out << "</table>\n";
@@ -83,6 +84,19 @@ void RenderOne(const Analysis& a, std::ostream& out) {
       out << "<tr><td>" << Esc(ThreadLabel(d.threads[i])) << "</td><td>"
           << Esc(LockText(a.waits[i])) << "</td><td>" << OwnersHtml(a.owners[i]) << "</td><td>"
           << a.reaching_cycle[i] + 1 << "</td></tr>\n";
+    }
+    out << "</table>\n";
+  }
+  if (!a.long_holders.empty()) {
+    out << "<h3>Waited for, not waiting (" << a.long_holders.size() << ")</h3>\n<table>"
+        << "<tr><th>thread</th><th>state</th><th>waiters</th><th>frames</th></tr>\n";
+    for (const LongHolder& h : a.long_holders) {
+      const Thread& t = d.threads[h.thread];
+      std::string waiters;
+      for (int w : h.waiters) waiters += (waiters.empty() ? "" : ", ") + ThreadLabel(d.threads[w]);
+      out << "<tr><td>" << Esc(ThreadLabel(t)) << "</td><td>"
+          << WaitKindName(a.waits[h.thread].kind) << "</td><td>" << Esc(waiters) << "</td><td>"
+          << FramesHtml(t, RelevantFrames(t, a.waits[h.thread])) << "</td></tr>\n";
     }
     out << "</table>\n";
   }

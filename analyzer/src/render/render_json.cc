@@ -1,7 +1,8 @@
 // JSON output. Top level: `cycles` (a list of cycles, each a list of
 // {lwp, lock, ...}; `lock` is the address the thread waits for as text, or
 // null for a join or an unknown address), `verdict`, `deadlock`, `threads`,
-// `blocked_behind`, `unknown_owner`, `groups`, and `dump`. With several input
+// `blocked_behind`, `unknown_owner`, `long_holders` (threads waited for that
+// wait for nothing themselves), `groups`, and `dump`. With several input
 // files, `cycles` holds every file's cycles (each step names its `dump`),
 // `dumps` holds the per-file objects, and `stuck_across_dumps` the threads
 // blocked in the same place in all of them (dump_compare.h).
@@ -34,9 +35,20 @@ json OwnersJson(const OwnerEvidence& e) {
   return owners;
 }
 
+json HeldJson(const std::vector<HeldLock>& held) {
+  json out = json::array();
+  for (const HeldLock& h : held) {
+    out.push_back(
+        {{"lock", Hex(h.address)}, {"name", h.name}, {"mode", h.shared ? "shared" : "exclusive"}});
+  }
+  return out;
+}
+
 json CycleJson(const Analysis& a, const Cycle& c) {
   json steps = json::array();
-  for (const CycleStep& s : c.steps) {
+  const size_t len = c.steps.size();
+  for (size_t k = 0; k < len; ++k) {
+    const CycleStep& s = c.steps[k];
     const Thread& t = a.dump.threads[s.thread];
     const Wait& w = a.waits[s.thread];
     const OwnerEvidence& e = a.owners[s.thread];
@@ -55,6 +67,9 @@ json CycleJson(const Analysis& a, const Cycle& c) {
                  {"frames", frames},
                  {"dump", a.dump.source}};
     if (!w.lock_symbol.empty()) step["lock_symbol"] = w.lock_symbol;
+    if (!w.lock_name.empty()) step["lock_name"] = w.lock_name;
+    const Wait& prev = a.waits[c.steps[(k + len - 1) % len].thread];
+    if (s.holds && !prev.lock_name.empty()) step["holds_name"] = prev.lock_name;
     steps.push_back(std::move(step));
   }
   return steps;
@@ -79,6 +94,7 @@ json DumpJson(const Analysis& a) {
     if (t.truncated) j["truncated"] = true;
     if (w.kind != WaitKind::kNone) {
       j["lock"] = AddressOrNull(w.lock);
+      if (!w.lock_name.empty()) j["lock_name"] = w.lock_name;
       j["api"] = w.api;
       if (WaitsForHolder(w.kind)) {
         const OwnerEvidence& e = a.owners[i];
@@ -89,6 +105,7 @@ json DumpJson(const Analysis& a) {
       }
       if (w.call_site >= 0) j["call_site"] = FrameJson(t.frames[w.call_site]);
     }
+    if (!a.registry_held[i].empty()) j["holds_locks"] = HeldJson(a.registry_held[i]);
     if (a.reaching_cycle[i] >= 0) j["cycle"] = a.reaching_cycle[i];
     threads.push_back(std::move(j));
   }
@@ -99,6 +116,14 @@ json DumpJson(const Analysis& a) {
                        {"cycle", a.reaching_cycle[i]},
                        {"waits_for", OwnersJson(a.owners[i])},
                        {"lock", AddressOrNull(a.waits[i].lock)}});
+  }
+  json holders = json::array();
+  for (const LongHolder& h : a.long_holders) {
+    json waiters = json::array();
+    for (int i : h.waiters) waiters.push_back(d.threads[i].lwp);
+    holders.push_back({{"lwp", d.threads[h.thread].lwp},
+                       {"state", WaitKindName(a.waits[h.thread].kind)},
+                       {"waiters", waiters}});
   }
   json unknown = json::array();
   for (int i : a.unknown_owner) unknown.push_back(d.threads[i].lwp);
@@ -121,6 +146,7 @@ json DumpJson(const Analysis& a) {
               {"cycles_truncated", a.cycles_truncated},
               {"blocked_behind", blocked},
               {"unknown_owner", unknown},
+              {"long_holders", holders},
               {"threads", threads},
               {"groups", groups},
               {"dump",
@@ -129,6 +155,12 @@ json DumpJson(const Analysis& a) {
                 {"threads", d.threads.size()},
                 {"lines", d.lines},
                 {"ignored_lines", d.ignored_lines}}}};
+  if (!d.warnings.empty()) out["dump"]["warnings"] = d.warnings;
+  if (!d.registry_deadlocks.empty()) {
+    json lines = json::array();
+    for (const RegistryDeadlock& r : d.registry_deadlocks) lines.push_back(r.lwps);
+    out["dump"]["gdb_extension_deadlocks"] = lines;
+  }
   if (d.pid) out["dump"]["pid"] = *d.pid;
   return out;
 }

@@ -68,7 +68,12 @@ void RenderOne(const Analysis& a, std::ostream& out) {
   out << "lockgraph: " << a.Verdict() << "\n";
   out << "  dump " << d.source << ": " << DumpFormatName(d.format);
   if (d.pid) out << " of pid " << *d.pid;
-  out << ", " << d.threads.size() << " threads, " << d.lines << " lines\n";
+  out << ", " << d.threads.size() << " threads, " << d.lines << " lines";
+  if (!d.registry.empty()) {
+    out << ", " << d.registry.size() << " lock facts from lockgraph's gdb extension";
+  }
+  out << "\n";
+  for (const std::string& w : d.warnings) out << "  warning: " << w << "\n";
 
   for (size_t c = 0; c < a.cycles.size(); ++c) {
     if (c == kMaxTextCycles) {
@@ -89,13 +94,21 @@ void RenderOne(const Analysis& a, std::ostream& out) {
       out << "\n";
       const CycleStep& prev_step = cycle.steps[(k + len - 1) % len];
       if (s.holds) {
-        const std::string& symbol = a.waits[prev_step.thread].lock_symbol;
-        out << "    holds     " << Hex(*s.holds) << (symbol.empty() ? "" : " <" + symbol + ">")
-            << "\n";
+        out << "    holds     " << HeldText(a, cycle, k) << "\n";
       } else {
         // The previous step joins this thread: it holds nothing that has an address.
         const Thread& prev = d.threads[prev_step.thread];
         out << "    holds     itself (LWP " << prev.lwp << " joins it)\n";
+      }
+      // The registry's list, when it says more than the line above.
+      const std::vector<HeldLock>& held = a.registry_held[s.thread];
+      if (held.size() > 1 ||
+          (held.size() == 1 && held[0].name != a.waits[prev_step.thread].lock_name)) {
+        out << "    lockgraph locks held:";
+        for (const HeldLock& h : held) {
+          out << " \"" << h.name << "\"" << (h.shared ? " (shared)" : "");
+        }
+        out << "\n";
       }
       out << "    ";
       PrintWaitLine(a, s.thread, out);
@@ -135,6 +148,24 @@ void RenderOne(const Analysis& a, std::ostream& out) {
       out << "  " << ThreadLabel(d.threads[i]) << ": ";
       PrintWaitLine(a, i, out);
       out << "\n";
+    }
+  }
+
+  if (!a.long_holders.empty()) {
+    out << "\nwaited for, but not waiting for a lock or a thread (" << a.long_holders.size()
+        << (a.long_holders.size() == 1 ? " thread" : " threads") << "):\n";
+    size_t shown = 0;
+    for (const LongHolder& h : a.long_holders) {
+      if (++shown > 20) {
+        out << "  ... " << a.long_holders.size() - 20 << " more (--format json)\n";
+        break;
+      }
+      const Thread& t = d.threads[h.thread];
+      out << "  " << ThreadLabel(t) << " [" << WaitKindName(a.waits[h.thread].kind)
+          << "]: " << h.waiters.size()
+          << (h.waiters.size() == 1 ? " thread waits" : " threads wait") << " for it (LWP "
+          << LwpList(d, h.waiters) << ")\n";
+      PrintFrames(t, a.waits[h.thread], "      ", out);
     }
   }
 
