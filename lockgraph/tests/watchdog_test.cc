@@ -157,6 +157,42 @@ TEST(WatchdogTest, LongHoldIsReportedAtReleaseWithWhereItWasTaken) {
   Configure(o);
 }
 
+TEST(WatchdogTest, TimeSpentReportingIsNotCountedAsHolding) {
+  // The inversion report is delivered while the thread holds "report.outer";
+  // a slow report sink (here 300 ms) must not make that a long hold.
+  std::vector<Report> reports;
+  std::mutex reports_mu;
+  Options saved = CurrentOptions();
+  Options o = saved;
+  o.mode = Mode::kCallback;
+  o.hold_warn_ms = 200;
+  o.callback = [&](const Report& r) {
+    if (r.kind == ReportKind::kLockOrderInversion) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+    std::lock_guard<std::mutex> lock(reports_mu);
+    reports.push_back(r);
+  };
+  Configure(o);
+  Mutex outer{"report.outer"}, inner{"report.inner"};
+  testing::RunInThread([&] {
+    std::lock_guard a(outer);
+    std::lock_guard b(inner);
+  });
+  testing::RunInThread([&] {
+    std::lock_guard b(inner);
+    std::lock_guard a(outer);  // the inversion: reported (slowly) while "inner" is held
+  });
+  Configure(saved);
+  int inversions = 0, long_holds = 0;
+  for (const Report& r : reports) {
+    inversions += r.kind == ReportKind::kLockOrderInversion;
+    long_holds += r.kind == ReportKind::kLongHold;
+  }
+  EXPECT_EQ(inversions, 1);
+  EXPECT_EQ(long_holds, 0);
+}
+
 TEST(WatchdogTest, ContentionProfileRanksTheHotLockFirst) {
   Options o = CurrentOptions();
   o.profile = true;
