@@ -115,7 +115,7 @@ constexpr CommandSpec kCommands[] = {
   {"client",    -2, 0,       0, 0, 0, nullptr,            "connection", "A container for client connection commands.", kClientSubcommands},
   {"time",       1, kConn,   0, 0, 0, TimeCommand,        "server", "Returns the server time.", {}},
   {"debug",     -2, kA,      0, 0, 0, nullptr,            "server", "A container for debugging commands.", kDebugSubcommands},
-  {"shutdown",  -1, kA | kCmdNoAuth, 0, 0, 0, ShutdownCommand, "server", "Synchronously saves the database(s) to disk and shuts down the server.", {}},
+  {"shutdown",  -1, kA,      0, 0, 0, ShutdownCommand, "server", "Synchronously saves the database(s) to disk and shuts down the server.", {}},
 };
 // clang-format on
 

@@ -10,6 +10,8 @@
 namespace cacheforge {
 
 Reply InfoCommand(CommandContext& ctx);
+// The used_memory INFO reports (for /metrics).
+uint64_t UsedMemoryBytes();
 Reply ConfigGetCommand(CommandContext& ctx);
 Reply ConfigSetCommand(CommandContext& ctx);
 Reply ConfigResetStatCommand(CommandContext& ctx);

@@ -4,6 +4,8 @@
 #include "net/connection.h"
 
 #include <errno.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -36,6 +38,7 @@ Connection::Connection(Server& server, int loop_index, int fd, std::shared_ptr<C
 Connection::~Connection() { close(fd_); }
 
 bool Connection::OnReadable() {
+  if (draining_) return DiscardInput();
   for (int i = 0; i < kReadsPerEvent; ++i) {
     char* tail = in_.Reserve(kReadChunk);
     ssize_t n = read(fd_, tail, kReadChunk);
@@ -97,6 +100,10 @@ bool Connection::ProcessInput() {
 
 bool Connection::OnWritable() {
   if (!Flush()) return false;
+  if (draining_) {
+    HalfCloseWhenFlushed();
+    return true;
+  }
   if (closing_) return !out_.empty();
   // Output drained below the pause mark: run requests that were waiting.
   if (!in_.empty() && out_.size() < kOutputPauseBytes) return ProcessInput();
@@ -109,6 +116,8 @@ bool Connection::Flush() {
     if (n > 0) {
       out_sent_ += static_cast<size_t>(n);
       stats_.net_output_bytes.Add(static_cast<uint64_t>(n));
+      // A client that keeps reading a long reply is not idle (timeout).
+      session_.info->last_interaction_ms.store(NowMs(), std::memory_order_relaxed);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -125,6 +134,48 @@ bool Connection::Flush() {
   }
   session_.info->output_buffer_bytes.store(out_.size() - out_sent_, std::memory_order_relaxed);
   return true;
+}
+
+bool Connection::BeginDrain() {
+  draining_ = true;
+  closing_ = true;
+  in_.Consume(in_.size());  // requests not run yet are dropped, not half-answered
+  in_.ShrinkIfIdle(0);
+  if (!Flush()) return false;
+  HalfCloseWhenFlushed();
+  return true;
+}
+
+bool Connection::DiscardInput() {
+  char scratch[16 * 1024];
+  for (int i = 0; i < kReadsPerEvent; ++i) {
+    ssize_t n = read(fd_, scratch, sizeof(scratch));
+    if (n > 0) continue;
+    if (n == 0) {  // the client is done sending; it may still be reading
+      peer_closed_ = true;
+      return true;
+    }
+    if (errno == EINTR) continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK;
+  }
+  return true;
+}
+
+void Connection::HalfCloseWhenFlushed() {
+  if (half_closed_ || !out_.empty()) return;
+  shutdown(fd_, SHUT_WR);
+  half_closed_ = true;
+}
+
+bool Connection::DrainFinished() const {
+  if (!half_closed_) return false;
+  // With no more input coming, closing cannot provoke a reset: the kernel
+  // still delivers what it holds.
+  if (peer_closed_) return true;
+  int unacknowledged = 0;
+  // SIOCOUTQ: bytes (and the FIN) sent but not yet acknowledged by the peer.
+  if (ioctl(fd_, SIOCOUTQ, &unacknowledged) != 0) return true;
+  return unacknowledged == 0;
 }
 
 }  // namespace cacheforge

@@ -8,6 +8,13 @@
 // connection closes, as in Redis. A client whose pending output passes the
 // output limit stops being read until it drains, so a client that pipelines
 // without reading cannot make the server buffer without bound.
+//
+// At shutdown a connection drains (BeginDrain): requests not yet run are
+// dropped, every reply already produced is sent whole, then the write side is
+// half-closed and the connection stays open, discarding input, until the
+// client has acknowledged every byte or closed. Closing earlier with unread
+// input would make the kernel answer with a reset and throw away replies
+// still in the send queue.
 #ifndef CACHEFORGE_NET_CONNECTION_H_
 #define CACHEFORGE_NET_CONNECTION_H_
 
@@ -39,10 +46,17 @@ class Connection {
 
   // Whether the loop should watch for writability / readability.
   bool WantsWrite() const { return !out_.empty(); }
-  bool WantsRead() const { return !closing_ && out_.size() < kOutputPauseBytes; }
+  bool WantsRead() const {
+    return draining_ ? !peer_closed_ : !closing_ && out_.size() < kOutputPauseBytes;
+  }
 
   // Sends what can be sent without blocking (used before a forced close).
   void FlushBestEffort() { Flush(); }
+
+  // Shutdown: see the file comment. False when the connection is already done.
+  bool BeginDrain();
+  // Draining and nothing more to wait for: every reply byte was acknowledged.
+  bool DrainFinished() const;
 
  private:
   static constexpr size_t kOutputPauseBytes = 64 * 1024 * 1024;
@@ -51,6 +65,10 @@ class Connection {
   bool ProcessInput();
   // Writes queued output. False on a socket error.
   bool Flush();
+  // Draining: reads and drops input. False on a socket error.
+  bool DiscardInput();
+  // Draining: half-closes once every reply is in the kernel's hands.
+  void HalfCloseWhenFlushed();
 
   Server& server_;
   ThreadStats& stats_;
@@ -61,7 +79,10 @@ class Connection {
   RespParser parser_;
   std::vector<std::string_view> args_;
   ClientSession session_;
-  bool closing_ = false;  // close once `out_` is written
+  bool closing_ = false;      // close once `out_` is written
+  bool draining_ = false;     // shutting down: see BeginDrain
+  bool half_closed_ = false;  // draining and the write side is shut
+  bool peer_closed_ = false;  // draining and the client sent its FIN
 };
 
 }  // namespace cacheforge
