@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
   // an epoll and an eventfd per loop, and the metrics port's connections.
   const int64_t reserved =
       kMinReservedFds + 2 * threads +
-      (metrics_port > 0 ? static_cast<int64_t>(MetricsServer::kMaxConnections) + 4 : 0);
+      (metrics_port > 0 ? 2 * static_cast<int64_t>(MetricsServer::kMaxConnections) + 4 : 0);
   const int64_t requested_clients = config.maxclients();
   FdLimit fd_limit = AdjustOpenFilesLimit(requested_clients, reserved);
   if (fd_limit.maxclients < 1) {

@@ -46,6 +46,7 @@ void HealthProbe::Answer(int loop) {
 }
 
 std::string HealthJson(const HealthProbe& probe, int64_t bound_ms, bool* healthy) {
+  const int64_t waited_ns = MonotonicNs() - probe.start_ns;
   std::string loops_json;
   int64_t worst_ns = 0;
   *healthy = true;
@@ -54,7 +55,8 @@ std::string HealthJson(const HealthProbe& probe, int64_t bound_ms, bool* healthy
     char item[96];
     if (ns < 0) {
       *healthy = false;
-      std::snprintf(item, sizeof(item), "{\"loop\":%d,\"latency_us\":null}", i);
+      std::snprintf(item, sizeof(item), "{\"loop\":%d,\"latency_us\":null,\"waited_us\":%.1f}", i,
+                    static_cast<double>(waited_ns) / 1e3);
     } else {
       worst_ns = std::max(worst_ns, ns);
       std::snprintf(item, sizeof(item), "{\"loop\":%d,\"latency_us\":%.1f}", i,

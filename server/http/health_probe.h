@@ -50,8 +50,8 @@ struct HealthProbe {
 };
 
 // The /healthz body: JSON with every loop's round trip in microseconds (null
-// for a loop that has not answered), the bound, and the status. `healthy` is
-// set to whether every loop answered.
+// for a loop that has not answered, with how long it has been waited for),
+// the bound, and the status. `healthy` is set to whether every loop answered.
 std::string HealthJson(const HealthProbe& probe, int64_t bound_ms, bool* healthy);
 
 }  // namespace cacheforge

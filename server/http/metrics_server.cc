@@ -148,12 +148,8 @@ void MetricsServer::Accept(int listen_fd, int64_t now_ms) {
       }
       return;
     }
-    if (connections_.size() >= kMaxConnections) {
-      static constexpr char kBusy[] =
-          "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-      ssize_t ignored = send(fd, kBusy, sizeof(kBusy) - 1, MSG_NOSIGNAL);
-      (void)ignored;
-      close(fd);
+    if (connections_.size() >= 2 * kMaxConnections) {
+      close(fd);  // far past the cap: not even an answer
       continue;
     }
     Connection& c = connections_[fd];
@@ -163,6 +159,11 @@ void MetricsServer::Accept(int listen_fd, int64_t now_ms) {
     ev.events = EPOLLIN;
     ev.data.fd = fd;
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+    if (connections_.size() > kMaxConnections) {
+      // Past the cap: answered at once, but closed the careful way, so the
+      // answer is not lost to a reset if the request is already on its way.
+      Respond(c, 503, kText, "too many connections to the metrics port\n", now_ms);
+    }
   }
 }
 

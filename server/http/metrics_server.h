@@ -8,7 +8,8 @@
 // One thread with its own epoll loop, so a blocked I/O thread cannot stall
 // monitoring, and monitoring can never stall a client. One request per
 // connection (`Connection: close`). It defends itself: at most
-// kMaxConnections at once (more are answered 503 and closed), a request head
+// kMaxConnections at once (as many again are answered 503, more are closed
+// unanswered), a request head
 // over kMaxHeadBytes gets 414/431, garbage gets 400 on its first bad byte, a
 // client that has not sent a whole head within kRequestTimeoutMs gets 408,
 // and a client that does not read its response within kWriteTimeoutMs is
