@@ -154,7 +154,8 @@ TEST(HttpRequestParser, MutationsKeepPrefixConsistency) {
   std::vector<std::string> seeds;
   for (const Case& c : Cases()) seeds.push_back(c.input);
   std::mt19937 random(12345);
-  const std::string alphabet = std::string("GETHP/1.0 \r\n:azAZ?*\t\x7f\x80", 24) + '\0';
+  static constexpr char kAlphabet[] = "GETHP/1.0 \r\n:azAZ?*\t\x7f\x80";
+  const std::string alphabet = std::string(kAlphabet, sizeof(kAlphabet) - 1) + '\0';
   for (const std::string& seed : seeds) CheckPrefixConsistency(seed);
   for (int round = 0; round < 3000; ++round) {
     std::string input = seeds[random() % seeds.size()];
