@@ -5,12 +5,15 @@
 // SHUTDOWN, SIGTERM or SIGINT.
 #include <lockgraph/mutex.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,7 +22,9 @@
 #include "base/log.h"
 #include "base/server.h"
 #include "commands/command_table.h"
+#include "http/metrics_server.h"
 #include "net/event_loop.h"
+#include "net/fd_limit.h"
 #include "net/listener.h"
 #include "persist/aof_loader.h"
 #include "persist/append_only_file.h"
@@ -47,6 +52,9 @@ constexpr char kUsage[] =
     "  --maxmemory-policy P, --maxclients N, --timeout S, --requirepass PASS,\n"
     "  --proto-max-bulk-len SIZE, --client-query-buffer-limit SIZE, --hz N,\n"
     "  --shards N (keyspace shards, a power of two up to 64)\n"
+    "  --protected-mode yes|no  refuse non-loopback addresses without a password\n"
+    "  --tcp-keepalive S, --shutdown-timeout S\n"
+    "  --metrics-port N    HTTP port for /metrics and /healthz (default 0: off)\n"
     "Sizes take Redis's units: 100mb, 1gb, 512kb.\n";
 
 const char* ModeName(lockgraph::Mode mode) {
@@ -102,6 +110,25 @@ bool LoadAof(cacheforge::Server& server, const std::string& path, std::string* e
   return true;
 }
 
+// Protected mode: without a password, listening where other hosts can reach
+// the server is refused at startup (and, per client, in EventLoop::Accept).
+bool CheckProtectedMode(const cacheforge::Config& config, std::string* error) {
+  if (!config.protected_mode() || config.requires_password()) return true;
+  std::istringstream words(config.GetString("bind"));
+  std::string address;
+  while (words >> address) {
+    if (cacheforge::IsLoopbackAddress(address)) continue;
+    *error = "refusing to listen on " + address +
+             ": protected mode is on and no password is set, so anyone who can reach this "
+             "address could use the server. Set a password (--requirepass PASSWORD, or "
+             "'requirepass PASSWORD' in the config file), bind only loopback addresses "
+             "(--bind 127.0.0.1), or, if the network is trusted, turn protected mode off "
+             "(--protected-mode no)";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -145,6 +172,49 @@ int main(int argc, char** argv) {
 
   const int threads = static_cast<int>(config.GetInt("threads"));
   const int port = static_cast<int>(config.GetInt("port"));
+  const int metrics_port = static_cast<int>(config.GetInt("metrics-port"));
+  if (!CheckProtectedMode(config, &error)) {
+    Log(LogLevel::kWarning, "%s", error.c_str());
+    std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
+    return 1;
+  }
+
+  // Descriptors the server needs besides its clients: the reserve Redis keeps,
+  // an epoll and an eventfd per loop, and the metrics port's connections.
+  const int64_t reserved =
+      kMinReservedFds + 2 * threads +
+      (metrics_port > 0 ? 2 * static_cast<int64_t>(MetricsServer::kMaxConnections) + 4 : 0);
+  const int64_t requested_clients = config.maxclients();
+  FdLimit fd_limit = AdjustOpenFilesLimit(requested_clients, reserved);
+  if (fd_limit.maxclients < 1) {
+    error = "the open files limit (ulimit -n) of " + std::to_string(fd_limit.soft_limit) +
+            " leaves no descriptor for clients: at least " + std::to_string(reserved + 1) +
+            " are needed";
+    Log(LogLevel::kWarning, "%s", error.c_str());
+    std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
+    return 1;
+  }
+  if (fd_limit.clamped) {
+    Log(LogLevel::kWarning, "%s", ClampMessage(requested_clients, fd_limit, reserved).c_str());
+    config.Set("maxclients", std::to_string(fd_limit.maxclients), false, &error);
+  } else if (fd_limit.soft_limit > fd_limit.original_soft) {
+    Log(LogLevel::kVerbose, "Raised the open files limit from %llu to %llu (maxclients %lld)",
+        static_cast<unsigned long long>(fd_limit.original_soft),
+        static_cast<unsigned long long>(fd_limit.soft_limit),
+        static_cast<long long>(requested_clients));
+  }
+  // CONFIG SET maxclients: raise the limit as at startup, or refuse.
+  config.SetRuntimeCheck("maxclients", [reserved](const std::string& value, std::string* why) {
+    const int64_t wanted = std::stoll(value);
+    FdLimit limit = AdjustOpenFilesLimit(wanted, reserved);
+    if (!limit.clamped) return true;
+    *why =
+        "The operating system is not able to handle the specified number of clients, try "
+        "with " +
+        std::to_string(std::max<int64_t>(limit.maxclients, 1));
+    return false;
+  });
+
   Server server(&config, threads, CommandTable::Get().size());
   server.set_port(port);
   for (int i = 1; i < argc; ++i) {
@@ -174,12 +244,30 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
     return 1;
   }
+  std::vector<int> metrics_fds;
+  if (metrics_port > 0) {
+    metrics_fds = Listen(config.GetString("bind"), metrics_port, &error);
+    if (metrics_fds.empty()) {
+      error = "metrics-port: " + error;
+      Log(LogLevel::kWarning, "%s", error.c_str());
+      std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
+      for (int fd : listen_fds) close(fd);
+      return 1;
+    }
+  }
 
   std::vector<std::unique_ptr<EventLoop>> loops;
   for (int i = 0; i < threads; ++i) {
     loops.push_back(std::make_unique<EventLoop>(server, i, listen_fds));
   }
   server.set_waker([&loops](int i) { loops[static_cast<size_t>(i)]->Wake(); });
+  std::unique_ptr<MetricsServer> metrics;
+  if (metrics_port > 0) {
+    metrics = std::make_unique<MetricsServer>(
+        server, std::move(metrics_fds), threads, [&loops](int i, std::function<void()> task) {
+          loops[static_cast<size_t>(i)]->Post(std::move(task));
+        });
+  }
 
   Log(LogLevel::kNotice,
       "cacheforge-server %s starting: port=%d bind=%s threads=%d shards=%d pid=%d", kVersion, port,
@@ -188,21 +276,50 @@ int main(int argc, char** argv) {
   Log(LogLevel::kNotice, "lockgraph: %s, mode=%s", LOCKGRAPH_ON ? "compiled in" : "compiled out",
       ModeName(lockgraph::CurrentOptions().mode));
 
+  std::atomic<int> running{threads};
   std::vector<std::thread> workers;
-  for (auto& loop : loops) workers.emplace_back([&loop] { loop->Run(); });
+  for (auto& loop : loops) {
+    workers.emplace_back([&loop, &running] {
+      loop->Run();
+      running.fetch_sub(1, std::memory_order_acq_rel);
+    });
+  }
+  if (metrics) {
+    metrics->Start();
+    Log(LogLevel::kNotice, "Metrics on http://%s:%d/metrics and /healthz",
+        config.GetString("bind").c_str(), metrics_port);
+  }
   Log(LogLevel::kNotice, "Ready to accept connections tcp");
 
-  while (!server.shutdown_requested()) {
+  // Until every loop has returned: the first SIGTERM/SIGINT starts the
+  // shutdown; another one while clients are still being drained cuts it short.
+  bool listeners_shut = false;
+  while (running.load(std::memory_order_acquire) > 0) {
+    if (server.shutdown_requested() && !listeners_shut) {
+      // Stop listening at once, so new clients are refused instead of waiting
+      // in the backlog while the loops drain (the descriptors stay valid for
+      // the loops until they have returned).
+      for (int fd : listen_fds) shutdown(fd, SHUT_RD);
+      listeners_shut = true;
+    }
     timespec tick{0, 100 * 1000 * 1000};
     int sig = sigtimedwait(&signals, nullptr, &tick);
-    if (sig == SIGTERM || sig == SIGINT) {
-      Log(LogLevel::kWarning, "Received %s scheduling shutdown...",
-          sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    if (sig != SIGTERM && sig != SIGINT) continue;
+    const char* name = sig == SIGTERM ? "SIGTERM" : "SIGINT";
+    if (!server.shutdown_requested()) {
+      Log(LogLevel::kWarning, "Received %s scheduling shutdown...", name);
       server.RequestShutdown();
+    } else {
+      Log(LogLevel::kWarning, "Received %s during shutdown: not waiting for clients", name);
+      server.RequestShutdown(ShutdownOptions{.now = true});
     }
   }
   for (std::thread& worker : workers) worker.join();
-  // Every reply sent was preceded by its write(); make the file durable too.
+  if (metrics) metrics->Stop();
+  // Every reply sent was preceded by its write() to the append-only file; now
+  // that no command can run, write out anything left and fsync it (SAVE and
+  // NOSAVE concern snapshots, which cacheforge does not have: the AOF is
+  // always flushed, as in Redis).
   aof.Shutdown();
   for (int fd : listen_fds) close(fd);
   Log(LogLevel::kWarning, "cacheforge-server is now ready to exit, bye bye...");

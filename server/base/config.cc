@@ -56,11 +56,15 @@ constexpr SettingSpec kSettings[] = {
      "noeviction allkeys-lru volatile-lru allkeys-lfu volatile-lfu allkeys-random "
      "volatile-random volatile-ttl"},
     {"maxmemory-samples", Kind::kInt, true, "5", 1, 64, nullptr},
+    {"metrics-port", Kind::kInt, false, "0", 0, 65535, nullptr},  // 0: no HTTP endpoint
     {"port", Kind::kInt, false, "6379", 0, 65535, nullptr},
+    {"protected-mode", Kind::kBool, true, "yes", 0, 0, nullptr},
     {"proto-max-bulk-len", Kind::kMemory, true, "512mb", 1024 * 1024, kMaxInt, nullptr},
     {"requirepass", Kind::kString, true, "", 0, 0, nullptr},
     {"save", Kind::kString, true, "", 0, 0, nullptr},
     {"shards", Kind::kInt, false, "16", 1, 64, nullptr},
+    {"shutdown-timeout", Kind::kInt, true, "10", 0, 3600, nullptr},  // seconds to drain replies
+    {"tcp-keepalive", Kind::kInt, true, "300", 0, INT32_MAX, nullptr},
     {"threads", Kind::kInt, false, "0", 1, 128, nullptr},  // default: the core count
     {"timeout", Kind::kInt, true, "0", 0, INT32_MAX, nullptr},
 };
@@ -261,6 +265,14 @@ void Config::MirrorLocked(const std::string& name) {
     output_hard_limit_.store(groups.hard[0], std::memory_order_relaxed);
     output_soft_limit_.store(groups.soft[0], std::memory_order_relaxed);
     output_soft_seconds_.store(groups.seconds[0], std::memory_order_relaxed);
+  } else if (name == "maxclients") {
+    maxclients_.store(std::stoll(value), std::memory_order_relaxed);
+  } else if (name == "timeout") {
+    timeout_.store(std::stoll(value), std::memory_order_relaxed);
+  } else if (name == "tcp-keepalive") {
+    tcp_keepalive_.store(std::stoll(value), std::memory_order_relaxed);
+  } else if (name == "protected-mode") {
+    protected_mode_.store(value == "yes", std::memory_order_relaxed);
   } else if (name == "loglevel") {
     LogLevel level = value == "debug"     ? LogLevel::kDebug
                      : value == "verbose" ? LogLevel::kVerbose
@@ -283,6 +295,7 @@ bool Config::Set(std::string_view name, std::string_view value, bool at_runtime,
   }
   std::string canonical;
   if (!Validate(*spec, value, &canonical, error)) return false;
+  if (at_runtime && !RunRuntimeCheck(spec->name, canonical, error)) return false;
   std::unique_lock lock(mu_);
   if (spec->kind == Kind::kOutputLimit) {
     // Redis semantics: the classes given replace theirs, the others stay.
@@ -314,7 +327,26 @@ bool Config::Check(std::string_view name, std::string_view value, bool at_runtim
     return false;
   }
   std::string canonical;
-  return Validate(*spec, value, &canonical, error);
+  if (!Validate(*spec, value, &canonical, error)) return false;
+  return !at_runtime || RunRuntimeCheck(spec->name, canonical, error);
+}
+
+void Config::SetRuntimeCheck(std::string_view name, RuntimeCheck check) {
+  const SettingSpec* spec = FindSpec(name);
+  if (spec == nullptr) return;
+  std::unique_lock lock(mu_);
+  runtime_checks_[spec->name] = std::move(check);
+}
+
+bool Config::RunRuntimeCheck(const char* name, const std::string& value, std::string* error) const {
+  RuntimeCheck check;
+  {
+    std::shared_lock lock(mu_);
+    auto it = runtime_checks_.find(name);
+    if (it == runtime_checks_.end()) return true;
+    check = it->second;
+  }
+  return check(value, error);
 }
 
 bool Config::Get(std::string_view name, std::string* value) const {

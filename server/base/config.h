@@ -5,9 +5,9 @@
 // same table serves the config file (`name value` per line), the command line
 // (`--name value`) and CONFIG GET/SET, so the three can never disagree.
 //
-// Some settings are accepted and stored before the behaviour behind them
-// exists (appendonly, appendfsync, timeout), so configuration files written
-// for later versions already load.
+// A few settings are accepted and stored for compatibility with Redis
+// configuration files although cacheforge has nothing behind them (save,
+// databases beyond 1).
 //
 // Thread safety: all methods may be called from any thread. Values live under
 // a lockgraph::SharedMutex ("server.config"); the few read on every request are
@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -43,6 +44,14 @@ class Config {
   // Set() without storing: whether Set() would accept this value.
   bool Check(std::string_view name, std::string_view value, bool at_runtime,
              std::string* error) const;
+
+  // An extra condition on runtime changes of one setting, owned by the code
+  // that applies it (maxclients against the descriptor limit). Check() and
+  // Set() with `at_runtime` call it with the canonical value and no config
+  // lock held; it returns false with a message to refuse the change. Install
+  // before the loops start.
+  using RuntimeCheck = std::function<bool(const std::string& value, std::string* error)>;
+  void SetRuntimeCheck(std::string_view name, RuntimeCheck check);
 
   // The canonical text of a setting (sizes in bytes, booleans yes/no).
   bool Get(std::string_view name, std::string* value) const;
@@ -79,6 +88,10 @@ class Config {
   int64_t output_soft_seconds() const {
     return output_soft_seconds_.load(std::memory_order_relaxed);
   }
+  int64_t maxclients() const { return maxclients_.load(std::memory_order_relaxed); }
+  int64_t timeout_seconds() const { return timeout_.load(std::memory_order_relaxed); }
+  int64_t tcp_keepalive() const { return tcp_keepalive_.load(std::memory_order_relaxed); }
+  bool protected_mode() const { return protected_mode_.load(std::memory_order_relaxed); }
 
   // Typed reads of startup settings.
   int64_t GetInt(std::string_view name) const;
@@ -86,6 +99,7 @@ class Config {
 
  private:
   void MirrorLocked(const std::string& name) LOCKGRAPH_REQUIRES(mu_);
+  bool RunRuntimeCheck(const char* name, const std::string& value, std::string* error) const;
 
   mutable lockgraph::SharedMutex mu_{"server.config"};
   std::map<std::string, std::string, std::less<>> values_ LOCKGRAPH_GUARDED_BY(mu_);
@@ -102,6 +116,11 @@ class Config {
   std::atomic<int64_t> output_hard_limit_{0};
   std::atomic<int64_t> output_soft_limit_{0};
   std::atomic<int64_t> output_soft_seconds_{0};
+  std::atomic<int64_t> maxclients_{0};
+  std::atomic<int64_t> timeout_{0};
+  std::atomic<int64_t> tcp_keepalive_{0};
+  std::atomic<bool> protected_mode_{true};
+  std::map<std::string, RuntimeCheck, std::less<>> runtime_checks_ LOCKGRAPH_GUARDED_BY(mu_);
 };
 
 }  // namespace cacheforge

@@ -55,9 +55,24 @@ uint64_t Server::UpdatePeakMemory(uint64_t used) {
   return std::max(peak, used);
 }
 
-void Server::RequestShutdown() {
+namespace {
+constexpr uint32_t kSave = 1, kNoSave = 2, kNow = 4, kForce = 8;
+}  // namespace
+
+void Server::RequestShutdown(ShutdownOptions options) {
+  uint32_t flags = (options.save ? kSave : 0) | (options.nosave ? kNoSave : 0) |
+                   (options.now ? kNow : 0) | (options.force ? kForce : 0);
+  shutdown_flags_.fetch_or(flags, std::memory_order_acq_rel);
   shutdown_.store(true, std::memory_order_release);
   for (int i = 0; i < loop_count(); ++i) Wake(i);
+}
+
+ShutdownOptions Server::shutdown_options() const {
+  uint32_t flags = shutdown_flags_.load(std::memory_order_acquire);
+  return ShutdownOptions{.save = (flags & kSave) != 0,
+                         .nosave = (flags & kNoSave) != 0,
+                         .now = (flags & kNow) != 0,
+                         .force = (flags & kForce) != 0};
 }
 
 }  // namespace cacheforge

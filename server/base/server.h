@@ -28,6 +28,14 @@ inline constexpr char kVersion[] = "0.1.0";
 int64_t NowMs();  // Unix time in milliseconds
 int64_t NowUs();  // Unix time in microseconds
 
+// What SHUTDOWN asked for; SIGTERM and SIGINT ask for the defaults.
+struct ShutdownOptions {
+  bool save = false;    // SAVE: persist even when persistence is not configured to
+  bool nosave = false;  // NOSAVE: do not persist
+  bool now = false;     // NOW: do not wait for clients to read the replies they are owed
+  bool force = false;   // FORCE: exit even if persisting fails
+};
+
 class Server {
  public:
   // `loops` I/O threads, each with its own ThreadStats; `command_count` sizes
@@ -49,9 +57,14 @@ class Server {
     if (waker_) waker_(loop);
   }
 
-  // SHUTDOWN and signals: every loop stops after its current pass.
-  void RequestShutdown();
+  // SHUTDOWN and signals: every loop stops accepting after its current pass,
+  // finishes the replies it owes (up to shutdown-timeout seconds, or not at
+  // all with `now`) and returns. A second request adds its options (a second
+  // signal turns on `now`).
+  void RequestShutdown(ShutdownOptions options = {});
   bool shutdown_requested() const { return shutdown_.load(std::memory_order_acquire); }
+  // The union of every request's options; meaningful once shutdown_requested().
+  ShutdownOptions shutdown_options() const;
 
   // used_memory, what maxmemory is compared with: the heap in use when the
   // server started, plus the keyspace's exact heap bytes, plus the heap bytes
@@ -85,6 +98,7 @@ class Server {
   std::function<void(int)> waker_;
   AppendOnlyFile* aof_ = nullptr;
   std::atomic<bool> shutdown_{false};
+  std::atomic<uint32_t> shutdown_flags_{0};
   std::string run_id_;
   int64_t start_ms_;
   int port_ = 0;

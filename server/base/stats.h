@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "base/latency_histogram.h"
+
 namespace cacheforge {
 
 class Counter {
@@ -26,8 +28,9 @@ class Counter {
 struct CommandCounters {
   Counter calls;
   Counter usec;
-  Counter failed_calls;    // the handler answered an error
-  Counter rejected_calls;  // refused before running (arity, auth)
+  Counter failed_calls;      // the handler answered an error
+  Counter rejected_calls;    // refused before running (arity, auth)
+  LatencyHistogram latency;  // durations of the calls, nanoseconds
 };
 
 struct alignas(64) ThreadStats {
@@ -47,6 +50,7 @@ struct alignas(64) ThreadStats {
       per_command[i].usec.Reset();
       per_command[i].failed_calls.Reset();
       per_command[i].rejected_calls.Reset();
+      per_command[i].latency.Reset();
     }
   }
 

@@ -12,8 +12,8 @@
 
 #include "commands/connection_family.h"
 #include "commands/keys_family.h"
-#include "commands/persistence_family.h"
 #include "commands/object_command.h"
+#include "commands/persistence_family.h"
 #include "commands/server_family.h"
 #include "commands/string_family.h"
 
@@ -127,7 +127,7 @@ constexpr CommandSpec kCommands[] = {
   {"time",       1, kConn,   0, 0, 0, TimeCommand,        "server", "Returns the server time.", {}},
   {"debug",     -2, kA,      0, 0, 0, nullptr,            "server", "A container for debugging commands.", kDebugSubcommands},
   {"bgrewriteaof", 1, kA, 0, 0, 0, BgRewriteAofCommand, "server", "Asynchronously rewrites the append-only file to disk.", {}},
-  {"shutdown",  -1, kA | kCmdNoAuth, 0, 0, 0, ShutdownCommand, "server", "Synchronously saves the database(s) to disk and shuts down the server.", {}},
+  {"shutdown",  -1, kA,      0, 0, 0, ShutdownCommand, "server", "Synchronously saves the database(s) to disk and shuts down the server.", {}},
 };
 // clang-format on
 

@@ -13,17 +13,37 @@
 namespace cacheforge {
 namespace {
 
-// Checks a password against requirepass; sets the session's state.
-Reply Authenticate(CommandContext& ctx, std::string_view user, std::string_view password) {
+// Compares in time that depends only on the lengths, so response times do not
+// reveal how much of a guessed password was right.
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ (b.empty() ? 0 : b[i % b.size()]));
+  }
+  return diff == 0;
+}
+
+// Checks a user and password against requirepass; sets the session's state.
+// As in Redis 7, the only user is "default"; with no requirepass it has no
+// password, so `AUTH default <anything>` succeeds and the one-argument form
+// is an error that says nothing is configured.
+Reply Authenticate(CommandContext& ctx, std::string_view user, std::string_view password,
+                   bool user_given) {
+  static constexpr char kWrongPass[] =
+      "WRONGPASS invalid username-password pair or user is disabled.";
   std::string expected = ctx.server.config().GetString("requirepass");
   if (expected.empty()) {
-    return Reply::Error(
-        "ERR AUTH <password> called without any password configured for the default user. "
-        "Are you sure your configuration is correct?");
+    if (!user_given) {
+      return Reply::Error(
+          "ERR AUTH <password> called without any password configured for the default user. "
+          "Are you sure your configuration is correct?");
+    }
+    if (user != "default") return Reply::Error(kWrongPass);
+    ctx.client.authenticated = true;
+    return Reply::Ok();
   }
-  if (user != "default" || password != expected) {
-    return Reply::Error("WRONGPASS invalid username-password pair or user is disabled.");
-  }
+  bool password_ok = ConstantTimeEquals(password, expected);
+  if (user != "default" || !password_ok) return Reply::Error(kWrongPass);
   ctx.client.authenticated = true;
   return Reply::Ok();
 }
@@ -48,8 +68,8 @@ Reply QuitCommand(CommandContext& ctx) {
 // AUTH [username] password
 Reply AuthCommand(CommandContext& ctx) {
   if (ctx.argc() > 3) return Reply::Error(errors::kSyntax);
-  return ctx.argc() == 3 ? Authenticate(ctx, ctx.arg(1), ctx.arg(2))
-                         : Authenticate(ctx, "default", ctx.arg(1));
+  return ctx.argc() == 3 ? Authenticate(ctx, ctx.arg(1), ctx.arg(2), /*user_given=*/true)
+                         : Authenticate(ctx, "default", ctx.arg(1), /*user_given=*/false);
 }
 
 // HELLO [protover [AUTH username password] [SETNAME clientname]]
@@ -66,7 +86,7 @@ Reply HelloCommand(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc(); ++i) {
     bool more = i + 1 < ctx.argc();
     if (EqualsIgnoreCase(ctx.arg(i), "AUTH") && ctx.argc() - i - 1 >= 2) {
-      Reply auth = Authenticate(ctx, ctx.arg(i + 1), ctx.arg(i + 2));
+      Reply auth = Authenticate(ctx, ctx.arg(i + 1), ctx.arg(i + 2), /*user_given=*/true);
       if (auth.is_error()) return auth;
       i += 2;
     } else if (EqualsIgnoreCase(ctx.arg(i), "SETNAME") && more) {

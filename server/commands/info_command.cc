@@ -248,6 +248,24 @@ void CommandStatsSection(CommandContext& ctx, InfoWriter& w) {
   }
 }
 
+// Redis's format and default percentiles (latency-tracking-info-percentiles
+// "50 99 99.9"), in microseconds with three decimals.
+void LatencyStatsSection(CommandContext& ctx, InfoWriter& w) {
+  w.Section("Latencystats");
+  for (const auto& entry : CommandTable::Get().all()) {
+    LatencyHistogram::Snapshot snapshot;
+    for (int i = 0; i < ctx.server.loop_count(); ++i) {
+      snapshot.Add(ctx.server.thread_stats(i).per_command[entry->id].latency);
+    }
+    if (snapshot.total == 0) continue;
+    auto usec = [&](double p) { return static_cast<double>(snapshot.ValueAtPercentile(p)) / 1e3; };
+    char line[128];
+    std::snprintf(line, sizeof(line), "p50=%.3f,p99=%.3f,p99.9=%.3f", usec(50), usec(99),
+                  usec(99.9));
+    w.Field("latency_percentiles_usec_" + entry->full_name, std::string(line));
+  }
+}
+
 void KeyspaceSection(CommandContext& ctx, InfoWriter& w) {
   Keyspace& keyspace = ctx.server.keyspace();
   uint64_t keys = 0, expires = 0;
@@ -278,6 +296,7 @@ Reply InfoCommand(CommandContext& ctx) {
     } else if (name == "all" || name == "everything") {
       wanted.insert(kDefault.begin(), kDefault.end());
       wanted.insert("commandstats");
+      wanted.insert("latencystats");
     } else {
       wanted.insert(name);
     }
@@ -292,6 +311,7 @@ Reply InfoCommand(CommandContext& ctx) {
   if (wanted.count("replication")) ReplicationSection(ctx, w);
   if (wanted.count("cpu")) CpuSection(w);
   if (wanted.count("commandstats")) CommandStatsSection(ctx, w);
+  if (wanted.count("latencystats")) LatencyStatsSection(ctx, w);
   if (wanted.count("keyspace")) KeyspaceSection(ctx, w);
   return Reply::Bulk(w.Take());
 }

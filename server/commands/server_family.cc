@@ -470,17 +470,42 @@ Reply DebugHelpCommand(CommandContext&) {
                     "    Print this help."});
 }
 
-// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE]
+// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
+//   Stops accepting, finishes the replies already produced for every client
+//   (NOW: does not wait for them), persists as SAVE/NOSAVE say once
+//   persistence exists, and exits 0. On success this client gets no reply: its
+//   connection closes. ABORT cancels nothing here: a shutdown cannot be
+//   stopped once it started, as no step of it waits for a replica.
 Reply ShutdownCommand(CommandContext& ctx) {
+  ShutdownOptions options;
+  bool abort = false;
   for (size_t i = 1; i < ctx.argc(); ++i) {
     std::string_view opt = ctx.arg(i);
-    if (!EqualsIgnoreCase(opt, "NOSAVE") && !EqualsIgnoreCase(opt, "SAVE") &&
-        !EqualsIgnoreCase(opt, "NOW") && !EqualsIgnoreCase(opt, "FORCE")) {
+    if (EqualsIgnoreCase(opt, "NOSAVE")) {
+      options.nosave = true;
+    } else if (EqualsIgnoreCase(opt, "SAVE")) {
+      options.save = true;
+    } else if (EqualsIgnoreCase(opt, "NOW")) {
+      options.now = true;
+    } else if (EqualsIgnoreCase(opt, "FORCE")) {
+      options.force = true;
+    } else if (EqualsIgnoreCase(opt, "ABORT")) {
+      abort = true;
+    } else {
       return Reply::Error(errors::kSyntax);
     }
   }
+  const bool any_option = options.nosave || options.save || options.now || options.force;
+  if ((abort && any_option) || (options.save && options.nosave)) {
+    return Reply::Error(errors::kSyntax);
+  }
+  if (abort) {
+    return Reply::Error(ctx.server.shutdown_requested()
+                            ? "ERR Shutdown in progress and it can no longer be aborted."
+                            : "ERR No shutdown in progress.");
+  }
   Log(LogLevel::kWarning, "User requested shutdown...");
-  ctx.server.RequestShutdown();
+  ctx.server.RequestShutdown(options);
   ctx.client.close_after_reply = true;
   return Reply::None();
 }

@@ -4,6 +4,8 @@
 #include "net/connection.h"
 
 #include <errno.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -79,6 +81,7 @@ bool Connection::OutputOverLimit(int64_t now_ms) {
 }
 
 bool Connection::OnReadable() {
+  if (draining_) return DiscardInput();
   for (int i = 0; i < kReadsPerEvent; ++i) {
     char* tail = in_.Reserve(kReadChunk);
     ssize_t n = read(fd_, tail, kReadChunk);
@@ -156,6 +159,10 @@ bool Connection::OnWritable() {
   bool flushed = Flush();
   ReportBufferBytes();
   if (!flushed) return false;
+  if (draining_) {
+    HalfCloseWhenFlushed();
+    return true;
+  }
   // Output that drained below the soft limit restarts its clock.
   if (soft_limit_since_ms_ != 0 &&
       static_cast<int64_t>(out_.size() - out_sent_) < server_.config().output_soft_limit()) {
@@ -178,6 +185,8 @@ bool Connection::Flush() {
     if (n > 0) {
       out_sent_ += static_cast<size_t>(n);
       stats_.net_output_bytes.Add(static_cast<uint64_t>(n));
+      // A client that keeps reading a long reply is not idle (timeout).
+      session_.info->last_interaction_ms.store(NowMs(), std::memory_order_relaxed);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -194,6 +203,48 @@ bool Connection::Flush() {
   }
   session_.info->output_buffer_bytes.store(out_.size() - out_sent_, std::memory_order_relaxed);
   return true;
+}
+
+bool Connection::BeginDrain() {
+  draining_ = true;
+  closing_ = true;
+  in_.Consume(in_.size());  // requests not run yet are dropped, not half-answered
+  in_.ShrinkIfIdle(0);
+  if (!Flush()) return false;
+  HalfCloseWhenFlushed();
+  return true;
+}
+
+bool Connection::DiscardInput() {
+  char scratch[16 * 1024];
+  for (int i = 0; i < kReadsPerEvent; ++i) {
+    ssize_t n = read(fd_, scratch, sizeof(scratch));
+    if (n > 0) continue;
+    if (n == 0) {  // the client is done sending; it may still be reading
+      peer_closed_ = true;
+      return true;
+    }
+    if (errno == EINTR) continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK;
+  }
+  return true;
+}
+
+void Connection::HalfCloseWhenFlushed() {
+  if (half_closed_ || !out_.empty()) return;
+  shutdown(fd_, SHUT_WR);
+  half_closed_ = true;
+}
+
+bool Connection::DrainFinished() const {
+  if (!half_closed_) return false;
+  // With no more input coming, closing cannot provoke a reset: the kernel
+  // still delivers what it holds.
+  if (peer_closed_) return true;
+  int unacknowledged = 0;
+  // SIOCOUTQ: bytes (and the FIN) sent but not yet acknowledged by the peer.
+  if (ioctl(fd_, SIOCOUTQ, &unacknowledged) != 0) return true;
+  return unacknowledged == 0;
 }
 
 }  // namespace cacheforge

@@ -17,6 +17,13 @@
 //
 // The heap bytes of the connection's buffers are kept in its I/O thread's
 // ThreadStats::client_buffer_bytes, which is part of used_memory.
+//
+// At shutdown a connection drains (BeginDrain): requests not yet run are
+// dropped, every reply already produced is sent whole, then the write side is
+// half-closed and the connection stays open, discarding input, until the
+// client has acknowledged every byte or closed. Closing earlier with unread
+// input would make the kernel answer with a reset and throw away replies
+// still in the send queue.
 #ifndef CACHEFORGE_NET_CONNECTION_H_
 #define CACHEFORGE_NET_CONNECTION_H_
 
@@ -48,10 +55,17 @@ class Connection {
 
   // Whether the loop should watch for writability / readability.
   bool WantsWrite() const { return !out_.empty(); }
-  bool WantsRead() const { return !closing_ && out_.size() < kOutputPauseBytes; }
+  bool WantsRead() const {
+    return draining_ ? !peer_closed_ : !closing_ && out_.size() < kOutputPauseBytes;
+  }
 
   // Sends what can be sent without blocking (used before a forced close).
   void FlushBestEffort() { Flush(); }
+
+  // Shutdown: see the file comment. False when the connection is already done.
+  bool BeginDrain();
+  // Draining and nothing more to wait for: every reply byte was acknowledged.
+  bool DrainFinished() const;
 
  private:
   static constexpr size_t kOutputPauseBytes = 64 * 1024 * 1024;
@@ -65,6 +79,10 @@ class Connection {
   bool OutputOverLimit(int64_t now_ms);
   // Brings ThreadStats::client_buffer_bytes up to date with this connection's buffers.
   void ReportBufferBytes();
+  // Draining: reads and drops input. False on a socket error.
+  bool DiscardInput();
+  // Draining: half-closes once every reply is in the kernel's hands.
+  void HalfCloseWhenFlushed();
 
   Server& server_;
   ThreadStats& stats_;
@@ -79,6 +97,9 @@ class Connection {
   bool closing_ = false;             // close once `out_` is written
   int64_t soft_limit_since_ms_ = 0;  // when output first reached the soft limit; 0: below it
   int64_t reported_buffer_bytes_ = 0;
+  bool draining_ = false;     // shutting down: see BeginDrain
+  bool half_closed_ = false;  // draining and the write side is shut
+  bool peer_closed_ = false;  // draining and the client sent its FIN
 };
 
 }  // namespace cacheforge

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <mutex>
 
@@ -59,9 +60,27 @@ void EventLoop::Wake() {
   (void)ignored;
 }
 
+void EventLoop::Post(std::function<void()> task) {
+  {
+    std::lock_guard lock(tasks_mu_);
+    tasks_.push_back(std::move(task));
+  }
+  Wake();
+}
+
+void EventLoop::RunPostedTasks() {
+  std::vector<std::function<void()>> tasks;
+  {
+    std::lock_guard lock(tasks_mu_);
+    tasks.swap(tasks_);
+  }
+  // Run with no lock held: a task may post again or take other locks.
+  for (auto& task : tasks) task();
+}
+
 void EventLoop::Run() {
   epoll_event events[kMaxEvents];
-  last_cron_ms_ = last_second_ms_ = NowMs();
+  last_cron_ms_ = last_second_ms_ = last_idle_check_ms_ = NowMs();
   while (!server_.shutdown_requested()) {
     int period_ms = std::max(1, 1000 / std::max(1, server_.config().hz()));
     int64_t now = NowMs();
@@ -79,6 +98,7 @@ void EventLoop::Run() {
         uint64_t count;
         ssize_t ignored = read(wake_fd_, &count, sizeof(count));
         (void)ignored;
+        RunPostedTasks();
         KillMarkedClients();
         continue;
       }
@@ -102,8 +122,63 @@ void EventLoop::Run() {
     now = NowMs();
     if (now - last_cron_ms_ >= period_ms) Cron(now);
   }
-  // Shutdown: give every client what was already answered, then close.
-  for (auto& [fd, connection] : connections_) connection->FlushBestEffort();
+  Drain();
+}
+
+void EventLoop::Drain() {
+  // Stop accepting: clients still in the backlog are refused by the kernel
+  // once the listening sockets close.
+  if (!accept_paused_) {
+    for (int fd : listen_fds_) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    accept_paused_ = true;
+  }
+  const int64_t timeout_ms = server_.config().GetInt("shutdown-timeout") * 1000;
+  const int64_t deadline = NowMs() + timeout_ms;
+  std::vector<Connection*> done;
+  for (auto& [fd, c] : connections_) {
+    if (!c->BeginDrain() || c->DrainFinished()) done.push_back(c.get());
+  }
+  for (Connection* c : done) Close(c);
+  graveyard_.clear();
+  size_t owed = connections_.size();
+  if (owed > 0) {
+    Log(LogLevel::kNotice, "Loop %d: finishing replies to %zu client(s), for at most %lld s",
+        index_, owed, static_cast<long long>(timeout_ms / 1000));
+  }
+  epoll_event events[kMaxEvents];
+  while (!connections_.empty() && !server_.shutdown_options().now && NowMs() < deadline) {
+    for (auto& [fd, c] : connections_) UpdateInterest(c.get());
+    // A short wait: the acknowledgement a drain waits for raises no event.
+    int n = epoll_wait(epoll_fd_, events, kMaxEvents, 10);
+    for (int i = 0; i < n; ++i) {
+      int fd = events[i].data.fd;
+      uint32_t what = events[i].events;
+      if (fd == wake_fd_) {
+        uint64_t count;
+        ssize_t ignored = read(wake_fd_, &count, sizeof(count));
+        (void)ignored;
+        RunPostedTasks();
+        continue;
+      }
+      auto it = connections_.find(fd);
+      if (it == connections_.end()) continue;
+      Connection* c = it->second.get();
+      bool keep = true;
+      if (what & (EPOLLIN | EPOLLHUP | EPOLLERR)) keep = c->OnReadable();
+      if (keep && (what & EPOLLOUT)) keep = c->OnWritable();
+      if (!keep) Close(c);
+    }
+    done.clear();
+    for (auto& [fd, c] : connections_) {
+      if (c->DrainFinished()) done.push_back(c.get());
+    }
+    for (Connection* c : done) Close(c);
+    graveyard_.clear();
+  }
+  if (!connections_.empty()) {
+    Log(LogLevel::kWarning, "Loop %d: closing %zu client(s) that did not read their replies",
+        index_, connections_.size());
+  }
   std::vector<Connection*> all;
   for (auto& [fd, connection] : connections_) all.push_back(connection.get());
   for (Connection* c : all) Close(c);
@@ -116,46 +191,93 @@ void EventLoop::Accept(int listen_fd) {
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-        // Out of descriptors: stop watching the listener until the next tick
-        // instead of spinning on a socket we cannot accept from.
-        Log(LogLevel::kWarning, "Error accepting a client connection: %s (pausing accepts)",
-            std::strerror(errno));
-        for (int lfd : listen_fds_) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, lfd, nullptr);
-        accept_paused_ = true;
+        PauseAccepts(errno);
       }
       return;
     }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     server_.connections_received.fetch_add(1, std::memory_order_relaxed);
-    if (static_cast<int64_t>(server_.connected_clients.load()) >=
-        server_.config().GetInt("maxclients")) {
-      static constexpr char kFull[] = "-ERR max number of clients reached\r\n";
-      ssize_t ignored = send(fd, kFull, sizeof(kFull) - 1, MSG_NOSIGNAL);
-      (void)ignored;
-      close(fd);
-      server_.rejected_connections.fetch_add(1, std::memory_order_relaxed);
-      continue;
-    }
-    auto info = std::make_shared<ClientInfo>();
-    info->id = server_.clients().NextId();
-    info->fd = fd;
-    info->loop_index = index_;
-    info->addr = SocketAddress(fd, true);
-    info->laddr = SocketAddress(fd, false);
-    info->created_ms = NowMs();
-    info->last_interaction_ms.store(info->created_ms);
-    server_.clients().Add(info);
-    server_.connected_clients.fetch_add(1, std::memory_order_relaxed);
-    Log(LogLevel::kDebug, "Accepted %s", info->addr.c_str());
-    auto connection = std::make_unique<Connection>(server_, index_, fd, std::move(info));
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.fd = fd;
-    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
-    interest_[fd] = EPOLLIN;
-    connections_[fd] = std::move(connection);
+    AdmitClient(fd);
   }
+}
+
+void EventLoop::PauseAccepts(int error) {
+  // The pending client stays in the backlog, so a level-triggered listener
+  // would wake this loop again at once: stop watching it until the next tick.
+  for (int lfd : listen_fds_) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, lfd, nullptr);
+  accept_paused_ = true;
+  // One line a second for the whole process, with the count it stands for.
+  static std::atomic<int64_t> last_log_ms{0};
+  static std::atomic<uint64_t> unlogged{0};
+  uint64_t count = unlogged.fetch_add(1, std::memory_order_relaxed) + 1;
+  int64_t now = NowMs();
+  int64_t last = last_log_ms.load(std::memory_order_relaxed);
+  if (now - last >= 1000 && last_log_ms.compare_exchange_strong(last, now)) {
+    count = unlogged.exchange(0, std::memory_order_relaxed);
+    Log(LogLevel::kWarning,
+        "Error accepting a client connection: %s (accepts paused; %llu error(s) since the "
+        "last message)",
+        std::strerror(error), static_cast<unsigned long long>(count));
+  }
+}
+
+bool EventLoop::AdmitClient(int fd) {
+  const Config& config = server_.config();
+  auto refuse = [&](const char* reply, size_t length) {
+    ssize_t ignored = send(fd, reply, length, MSG_NOSIGNAL);
+    (void)ignored;
+    close(fd);
+    server_.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  };
+  if (static_cast<int64_t>(server_.connected_clients.load()) >= config.maxclients()) {
+    static constexpr char kFull[] = "-ERR max number of clients reached\r\n";
+    return refuse(kFull, sizeof(kFull) - 1);
+  }
+  // Checked per client, not only at startup: requirepass or protected-mode
+  // may have been changed by CONFIG SET since.
+  if (config.protected_mode() && !config.requires_password() && !IsLoopbackPeer(fd)) {
+    static constexpr char kDenied[] =
+        "-DENIED cacheforge is running in protected mode because protected mode is enabled and "
+        "no password is set for the default user. In this mode connections are only accepted "
+        "from the loopback interface. To accept other clients, set a password (CONFIG SET "
+        "requirepass <password> from the loopback interface, or --requirepass), or, if the "
+        "network is trusted, disable protected mode (CONFIG SET protected-mode no, or "
+        "--protected-mode no).\r\n";
+    Log(LogLevel::kVerbose, "Refused %s: protected mode", SocketAddress(fd, true).c_str());
+    return refuse(kDenied, sizeof(kDenied) - 1);
+  }
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  if (int64_t interval = config.tcp_keepalive(); interval > 0) {
+    // As Redis: first probe after `interval` idle seconds, then every third
+    // of it, and give up after three unanswered probes.
+    int idle = static_cast<int>(std::min<int64_t>(interval, 32767));
+    int every = std::max(1, idle / 3);
+    int probes = 3;
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &every, sizeof(every));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof(probes));
+  }
+  auto info = std::make_shared<ClientInfo>();
+  info->id = server_.clients().NextId();
+  info->fd = fd;
+  info->loop_index = index_;
+  info->addr = SocketAddress(fd, true);
+  info->laddr = SocketAddress(fd, false);
+  info->created_ms = NowMs();
+  info->last_interaction_ms.store(info->created_ms);
+  server_.clients().Add(info);
+  server_.connected_clients.fetch_add(1, std::memory_order_relaxed);
+  Log(LogLevel::kDebug, "Accepted %s", info->addr.c_str());
+  auto connection = std::make_unique<Connection>(server_, index_, fd, std::move(info));
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = fd;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+  interest_[fd] = EPOLLIN;
+  connections_[fd] = std::move(connection);
+  return true;
 }
 
 void EventLoop::UpdateInterest(Connection* c) {
@@ -212,7 +334,25 @@ void EventLoop::Cron(int64_t now_ms) {
   PerformEvictions(server_, server_.thread_stats(index_), now_ms,
                    250'000 / std::max(1, server_.config().hz()));
   server_.UpdatePeakMemory(server_.UsedMemory());
+  if (now_ms - last_idle_check_ms_ >= 1000) CloseIdleClients(now_ms);
   if (index_ == 0 && now_ms - last_second_ms_ >= 1000) SecondlyStats(now_ms);
+}
+
+void EventLoop::CloseIdleClients(int64_t now_ms) {
+  last_idle_check_ms_ = now_ms;
+  const int64_t timeout_s = server_.config().timeout_seconds();
+  if (timeout_s <= 0) return;
+  std::vector<Connection*> idle;
+  for (auto& [fd, c] : connections_) {
+    int64_t last = c->info().last_interaction_ms.load(std::memory_order_relaxed);
+    if (now_ms - last > timeout_s * 1000) idle.push_back(c.get());
+  }
+  for (Connection* c : idle) {
+    Log(LogLevel::kVerbose, "Closing idle client id=%llu addr=%s",
+        static_cast<unsigned long long>(c->info().id), c->info().addr.c_str());
+    Close(c);
+  }
+  graveyard_.clear();
 }
 
 void EventLoop::ActiveExpire(int64_t now_ms) {

@@ -4,14 +4,27 @@
 // the listening sockets with EPOLLEXCLUSIVE, so the kernel spreads new clients
 // over the loops), serves its own connections start to finish, and runs the
 // periodic jobs (`hz` times a second): active expiry for its share of the
-// shards and, on loop 0, the once-a-second statistics.
+// shards, the idle-client timeout and, on loop 0, the once-a-second
+// statistics.
 //
+// Accepting never spins: when the process is out of descriptors (EMFILE) the
+// loop stops watching the listeners until its next tick and logs at most one
+// line a second for the whole process. Clients past maxclients are answered
+// `-ERR max number of clients reached`; with protected-mode on and no password,
+// clients from other hosts get `-DENIED ...`. Accepted sockets get TCP_NODELAY
+// and, when tcp-keepalive is set, keepalive probes.
+//
+// At shutdown the loop stops accepting and drains its connections (see
+// Connection::BeginDrain) for at most shutdown-timeout seconds.
 // A connection never moves between loops, so its state needs no lock; what
 // other threads may touch (ClientInfo) is atomic or under the registry's lock.
 #ifndef CACHEFORGE_NET_EVENT_LOOP_H_
 #define CACHEFORGE_NET_EVENT_LOOP_H_
 
+#include <lockgraph/mutex.h>
+
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -28,14 +41,24 @@ class EventLoop {
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
-  // Serves until the server's shutdown is requested; then closes its clients.
+  // Serves until the server's shutdown is requested; then drains and closes
+  // its clients and returns.
   void Run();
   // Interrupts epoll_wait from any thread (kills, shutdown).
   void Wake();
+  // Runs `task` on this loop's thread at its next wake-up, from any thread.
+  // Tasks still queued when the loop is destroyed are dropped unrun.
+  void Post(std::function<void()> task);
 
  private:
   void Accept(int listen_fd);
+  // Sets up an accepted socket; false when it was refused and closed.
+  bool AdmitClient(int fd);
+  void PauseAccepts(int error);
   void Close(Connection* connection);
+  void RunPostedTasks();
+  void CloseIdleClients(int64_t now_ms);
+  void Drain();
   void UpdateInterest(Connection* connection);
   void KillMarkedClients();
   void Cron(int64_t now_ms);
@@ -51,6 +74,9 @@ class EventLoop {
   std::unordered_map<int, uint32_t> interest_;          // epoll events registered per fd
   std::vector<std::unique_ptr<Connection>> graveyard_;  // closed in this batch
   bool accept_paused_ = false;
+  lockgraph::Mutex tasks_mu_{"net.loop_tasks"};
+  std::vector<std::function<void()>> tasks_ LOCKGRAPH_GUARDED_BY(tasks_mu_);
+  int64_t last_idle_check_ms_ = 0;
   int64_t last_cron_ms_ = 0;
   int64_t last_second_ms_ = 0;
   uint64_t last_total_commands_ = 0;

@@ -68,4 +68,41 @@ std::string SocketAddress(int fd, bool peer) {
   return std::string(host) + ":" + std::to_string(port);
 }
 
+namespace {
+
+bool IsLoopbackIn(const in_addr& addr) { return (ntohl(addr.s_addr) >> 24) == 127; }
+
+bool IsLoopbackIn6(const in6_addr& addr) {
+  if (IN6_IS_ADDR_LOOPBACK(&addr)) return true;
+  if (IN6_IS_ADDR_V4MAPPED(&addr)) {
+    in_addr v4;
+    std::memcpy(&v4, &addr.s6_addr[12], sizeof(v4));
+    return IsLoopbackIn(v4);
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsLoopbackAddress(const std::string& address) {
+  in_addr v4;
+  if (inet_pton(AF_INET, address.c_str(), &v4) == 1) return IsLoopbackIn(v4);
+  in6_addr v6;
+  if (inet_pton(AF_INET6, address.c_str(), &v6) == 1) return IsLoopbackIn6(v6);
+  return false;
+}
+
+bool IsLoopbackPeer(int fd) {
+  sockaddr_storage storage{};
+  socklen_t len = sizeof(storage);
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&storage), &len) != 0) return false;
+  if (storage.ss_family == AF_INET) {
+    return IsLoopbackIn(reinterpret_cast<sockaddr_in*>(&storage)->sin_addr);
+  }
+  if (storage.ss_family == AF_INET6) {
+    return IsLoopbackIn6(reinterpret_cast<sockaddr_in6*>(&storage)->sin6_addr);
+  }
+  return storage.ss_family == AF_UNIX;
+}
+
 }  // namespace cacheforge

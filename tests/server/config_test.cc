@@ -193,5 +193,51 @@ TEST(Config, ClientOutputBufferLimitInAFile) {
   std::remove(path.c_str());
 }
 
+TEST(Config, ConnectionAndOperationsSettings) {
+  Config config;
+  EXPECT_EQ(config.maxclients(), 10000);
+  EXPECT_EQ(config.timeout_seconds(), 0);
+  EXPECT_EQ(config.tcp_keepalive(), 300);
+  EXPECT_TRUE(config.protected_mode());
+  EXPECT_EQ(config.GetInt("metrics-port"), 0);
+  EXPECT_EQ(config.GetInt("shutdown-timeout"), 10);
+  std::string error;
+  ASSERT_TRUE(config.Set("timeout", "30", true, &error)) << error;
+  ASSERT_TRUE(config.Set("tcp-keepalive", "60", true, &error)) << error;
+  ASSERT_TRUE(config.Set("protected-mode", "no", true, &error)) << error;
+  EXPECT_EQ(config.timeout_seconds(), 30);
+  EXPECT_EQ(config.tcp_keepalive(), 60);
+  EXPECT_FALSE(config.protected_mode());
+  EXPECT_FALSE(config.Set("metrics-port", "9121", true, &error));
+  EXPECT_EQ(error, "can't set immutable config");
+  EXPECT_FALSE(config.Set("metrics-port", "70000", false, &error));
+  EXPECT_EQ(error, "argument must be between 0 and 65535 inclusive");
+  EXPECT_FALSE(config.Set("timeout", "-1", true, &error));
+  EXPECT_FALSE(config.Set("protected-mode", "maybe", true, &error));
+  EXPECT_EQ(error, "argument must be 'yes' or 'no'");
+}
+
+TEST(Config, RuntimeCheckCanRefuseAChange) {
+  Config config;
+  std::string seen;
+  config.SetRuntimeCheck("MaxClients", [&seen](const std::string& value, std::string* why) {
+    seen = value;
+    if (value == "500") return true;
+    *why = "try with 500";
+    return false;
+  });
+  std::string error;
+  EXPECT_FALSE(config.Check("maxclients", "600", true, &error));
+  EXPECT_EQ(error, "try with 500");
+  EXPECT_FALSE(config.Set("maxclients", "600", true, &error));
+  EXPECT_EQ(config.maxclients(), 10000) << "a refused change is not stored";
+  EXPECT_TRUE(config.Set("maxclients", "500", true, &error)) << error;
+  EXPECT_EQ(seen, "500");
+  EXPECT_EQ(config.maxclients(), 500);
+  // Startup settings (the file, the command line) are not runtime changes.
+  EXPECT_TRUE(config.Set("maxclients", "600", false, &error)) << error;
+  EXPECT_EQ(config.maxclients(), 600);
+}
+
 }  // namespace
 }  // namespace cacheforge

@@ -29,7 +29,8 @@ start_server() {
   SERVER_PID=$!
   SERVER_PIDS+=("$SERVER_PID")
   for _ in $(seq 100); do
-    if redis-cli -p "$PORT" PING 2>/dev/null | grep -q PONG; then return 0; fi
+    # NOAUTH also means it is up (started with --requirepass).
+    if redis-cli -p "$PORT" PING 2>/dev/null | grep -qE 'PONG|NOAUTH'; then return 0; fi
     sleep 0.05
   done
   echo "server did not start:"; cat "$SERVER_LOG"; exit 1
@@ -43,6 +44,14 @@ check_server_clean() {
     fail "lockgraph reported a problem"; cat "$SERVER_LOG"; return
   fi
   pass "server alive, no lockgraph report"
+}
+# wait_exit PID: waits (bounded, 60 s) for a server to exit; sets EXIT_STATUS
+# to its status, or to "still-running".
+wait_exit() {
+  for _ in $(seq 600); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$1" 2>/dev/null; then EXIT_STATUS=still-running; return; fi
+  wait "$1"
+  EXIT_STATUS=$?
 }
 finish() {
   if ((FAILS > 0)); then echo "$FAILS check(s) failed"; exit 1; fi

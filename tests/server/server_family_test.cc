@@ -1,6 +1,8 @@
 // tests/server/server_family_test.cc
 // -----------------------------------------------------------------------------
 // The dispatcher (lookup, arity, auth), connection commands and administration.
+#include <cstdio>
+
 #include "command_test_util.h"
 
 namespace cacheforge {
@@ -60,6 +62,31 @@ TEST_F(Dispatcher, RequirePassGatesCommands) {
             Err("WRONGPASS invalid username-password pair or user is disabled."));
   EXPECT_EQ(Run({"AUTH", "default", "secret"}), kOk);
   EXPECT_EQ(Run({"GET", "k"}), kNil);
+}
+
+TEST_F(Dispatcher, AuthFormsAsRedis7) {
+  // No password: the default user has none, so naming it succeeds.
+  EXPECT_EQ(Run({"AUTH", "default", "anything"}), kOk);
+  EXPECT_EQ(Run({"AUTH", "someone", "anything"}),
+            Err("WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_EQ(Run({"CONFIG", "SET", "requirepass", "s3cret"}), kOk);
+  session_.authenticated = false;  // as a new connection
+  EXPECT_EQ(Run({"SET", "k", "v"}), Err("NOAUTH Authentication required."));
+  EXPECT_EQ(Run({"SHUTDOWN"}), Err("NOAUTH Authentication required."));
+  EXPECT_FALSE(server_.shutdown_requested()) << "an unauthenticated client stopped the server";
+  EXPECT_EQ(Run({"AUTH", "default", "s3cre"}),
+            Err("WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_EQ(Run({"AUTH", "default", "s3cret!"}),
+            Err("WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_EQ(Run({"AUTH", "other", "s3cret"}),
+            Err("WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_EQ(Run({"AUTH", "default", "s3cret", "extra"}), Err("ERR syntax error"));
+  EXPECT_EQ(Run({"PING"}), Err("NOAUTH Authentication required."));
+  EXPECT_EQ(Run({"AUTH", "s3cret"}), kOk);
+  EXPECT_EQ(Run({"SET", "k", "v"}), kOk);
+  // Changing the password does not log out a connection already in.
+  EXPECT_EQ(Run({"CONFIG", "SET", "requirepass", "other"}), kOk);
+  EXPECT_EQ(Run({"GET", "k"}), Bulk("v"));
 }
 
 TEST_F(ConnectionFamily, PingEchoSelectHello) {
@@ -200,6 +227,59 @@ TEST_F(ServerFamily, ShutdownRequestsStopAndAnswersNothing) {
   EXPECT_FALSE(server_.shutdown_requested());
   EXPECT_EQ(Run({"SHUTDOWN", "NOSAVE"}), "");
   EXPECT_TRUE(server_.shutdown_requested());
+  EXPECT_TRUE(session_.close_after_reply);
+}
+
+TEST_F(ServerFamily, ShutdownOptions) {
+  EXPECT_EQ(Run({"SHUTDOWN", "SAVE", "NOSAVE"}), Err("ERR syntax error"));
+  EXPECT_EQ(Run({"SHUTDOWN", "ABORT", "NOW"}), Err("ERR syntax error"));
+  EXPECT_EQ(Run({"SHUTDOWN", "NOW", "BOGUS"}), Err("ERR syntax error"));
+  EXPECT_EQ(Run({"SHUTDOWN", "ABORT"}), Err("ERR No shutdown in progress."));
+  EXPECT_FALSE(server_.shutdown_requested());
+  EXPECT_EQ(Run({"shutdown", "nosave", "now", "force"}), "");
+  ASSERT_TRUE(server_.shutdown_requested());
+  ShutdownOptions options = server_.shutdown_options();
+  EXPECT_TRUE(options.nosave);
+  EXPECT_TRUE(options.now);
+  EXPECT_TRUE(options.force);
+  EXPECT_FALSE(options.save);
+  EXPECT_EQ(Run({"SHUTDOWN", "ABORT"}),
+            Err("ERR Shutdown in progress and it can no longer be aborted."));
+}
+
+TEST_F(ServerFamily, ShutdownOptionsAccumulate) {
+  server_.RequestShutdown();  // SIGTERM
+  EXPECT_FALSE(server_.shutdown_options().now);
+  server_.RequestShutdown(ShutdownOptions{.now = true});  // a second signal
+  EXPECT_TRUE(server_.shutdown_options().now);
+  EXPECT_FALSE(server_.shutdown_options().nosave);
+}
+
+TEST_F(ServerFamily, LatencyStatsInRedisFormat) {
+  EXPECT_EQ(Run({"INFO", "latencystats"}), Bulk("# Latencystats\r\n"));
+  for (int i = 0; i < 10; ++i) Run({"SET", "k", "v"});
+  Run({"DEBUG", "SLEEP", "0.02"});
+  std::string info = Run({"INFO", "latencystats"});
+  EXPECT_NE(info.find("latency_percentiles_usec_set:p50="), std::string::npos) << info;
+  // 20 ms asleep: every percentile of DEBUG SLEEP is at least 20000 us.
+  size_t at = info.find("latency_percentiles_usec_debug|sleep:p50=");
+  ASSERT_NE(at, std::string::npos) << info;
+  double p50 = 0, p99 = 0, p999 = 0;
+  ASSERT_EQ(std::sscanf(info.c_str() + at,
+                        "latency_percentiles_usec_debug|sleep:p50=%lf,p99=%lf,p99.9=%lf", &p50,
+                        &p99, &p999),
+            3)
+      << info;
+  EXPECT_GE(p50, 20000.0);
+  EXPECT_LE(p50, p99);
+  EXPECT_LE(p99, p999);
+  EXPECT_EQ(info.find("latency_percentiles_usec_get:"), std::string::npos) << "never called";
+  EXPECT_NE(Run({"INFO", "everything"}).find("# Latencystats"), std::string::npos);
+  EXPECT_EQ(Run({"INFO"}).find("# Latencystats"), std::string::npos) << "not a default section";
+  EXPECT_EQ(Run({"CONFIG", "RESETSTAT"}), kOk);
+  info = Run({"INFO", "latencystats"});
+  EXPECT_EQ(info.find("latency_percentiles_usec_set:"), std::string::npos) << info;
+  EXPECT_EQ(info.find("latency_percentiles_usec_debug|sleep:"), std::string::npos) << info;
 }
 
 }  // namespace
