@@ -9,6 +9,7 @@ Usage: persistence_test.py SERVER CHECK_AOF WORKDIR
 """
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -303,8 +304,50 @@ def restore_over_maxmemory():
     again.shutdown()
 
 
+def sigterm_under_write_load():
+    name = "SIGTERM under a pending write load"
+    d = os.path.join(WORK, "sigterm")
+    server = Server(d, "--appendonly", "yes", "--appendfsync", "no")
+    acked = []
+    errors = []
+
+    def writer():
+        c = redis.Redis(port=server.port, socket_timeout=60)
+        try:
+            for batch in range(200):  # bounded: 200 pipelines of 500 SETs
+                p = c.pipeline(transaction=False)
+                for i in range(500):
+                    p.set(f"p:{batch}:{i}", f"{batch}-{i}")
+                p.execute()
+                acked.append(batch)
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as e:
+            errors.append(str(e))
+
+    th = threading.Thread(target=writer)
+    th.start()
+    deadline = time.time() + 120
+    while len(acked) < 20 and time.time() < deadline:
+        time.sleep(0.01)
+    server.proc.send_signal(signal.SIGTERM)
+    rc = server.proc.wait(timeout=120)
+    th.join(timeout=120)
+    check(f"{name}: exit status 0", rc == 0, str(rc))
+    check(f"{name}: the log shows the shutdown",
+          "Received SIGTERM" in server.log() and "ready to exit" in server.log())
+    restarted = Server(d, "--appendonly", "yes")
+    c = restarted.client
+    missing = 0
+    for batch in list(acked):
+        values = c.mget([f"p:{batch}:{i}" for i in range(500)])
+        missing += sum(1 for i, v in enumerate(values) if v != f"{batch}-{i}".encode())
+    check(f"{name}: all {len(acked)} acknowledged pipelines of 500 SETs are in the AOF",
+          missing == 0 and len(acked) >= 20, f"{missing} missing")
+    restarted.shutdown()
+
+
 kill9_loses_no_acknowledged_write("always")
 kill9_loses_no_acknowledged_write("everysec")
+sigterm_under_write_load()
 rewrite_under_load()
 damaged_tails()
 expiry_survives_restart()
