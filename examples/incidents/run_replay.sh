@@ -8,6 +8,9 @@
 #   lock_manager_fix     clean
 #   row_transactions     order report on the row lock class with both stacks
 #   row_transactions_fix clean (rows ranked by id)
+#   shard_restore        (BIN_DIR is cacheforge-server) restore over maxmemory
+#   blocked_loop         a blocked event loop seen by /healthz and latencystats
+#   descriptors          descriptor limits: clamp, refusal, no leak
 set -u
 REPLAY=$1 BIN=$2 CLI=${3:-}
 OUT=$(mktemp)
@@ -96,6 +99,15 @@ case $REPLAY in
     ;;
   row_transactions_fix)
     run_clean "--fixed is clean" "$BIN/incident_row_transactions" --fixed
+    ;;
+  shard_restore|blocked_loop|descriptors)
+    # BIN is cacheforge-server here.
+    work=$(mktemp -d)
+    timeout 300 /usr/bin/python3 "$(dirname "$0")/server_replays.py" "$REPLAY" "$BIN" "$work"
+    rc=$?
+    pkill -9 -f -- "--dir $work" 2>/dev/null
+    rm -rf "$work"
+    exit $rc
     ;;
   *)
     echo "unknown replay $REPLAY"; exit 2 ;;
