@@ -26,6 +26,8 @@
 
 namespace {
 
+constexpr char kCliVersion[] = "0.1.0";
+
 using cacheforge::Reply;
 
 constexpr char kUsage[] =
@@ -34,6 +36,7 @@ constexpr char kUsage[] =
     "  -p PORT      server port (default 6379)\n"
     "  -a PASSWORD  send AUTH first\n"
     "  --raw        print bare replies instead of redis-cli's formatted ones\n"
+    "  --version    print the version and exit\n"
     "Without a command, reads commands from standard input, one per line.\n";
 
 int Connect(const std::string& host, const std::string& port, std::string* error) {
@@ -122,6 +125,9 @@ int main(int argc, char** argv) {
       raw = true;
     } else if (arg == "--help") {
       std::fputs(kUsage, stdout);
+      return 0;
+    } else if (arg == "--version" || arg == "-v") {
+      std::printf("cacheforge-cli %s\n", kCliVersion);
       return 0;
     } else if (!arg.empty() && arg[0] == '-' && (arg == "-h" || arg == "-p" || arg == "-a")) {
       std::fprintf(stderr, "cacheforge-cli: option %s needs a value\n%s", arg.c_str(), kUsage);

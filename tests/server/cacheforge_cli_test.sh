@@ -27,6 +27,8 @@ expect "-h" "PONG" "$("$CLI" -h 127.0.0.1 -p "$PORT" PING)"
 out=$(printf 'SET x "two words"\nGET x\n\nPING\nbad "quote\nDBSIZE\nquit\nPING\n' | "$CLI" -p "$PORT")
 expect "stdin mode" $'OK\n"two words"\nPONG\nInvalid argument(s)\n(integer) 5' "$out"
 
+expect "--version" "cacheforge-cli 0.1.0" "$("$CLI" --version)"
+
 # Nothing listening: a message and exit 1.
 dead=$(free_port)
 msg=$("$CLI" -p "$dead" PING 2>&1); rc=$?
