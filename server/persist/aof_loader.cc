@@ -68,8 +68,16 @@ bool LoadAppendOnlyFile(Server& server, const std::string& path, bool allow_trun
       fd,
       [&](std::span<const std::string_view> args, uint64_t end) {
         CommandContext ctx{server, session, stats, args, NowMs()};
-        if (CommandTable::Get().Find(args[0]) == nullptr) {
+        const CommandEntry* entry = CommandTable::Get().Find(args[0]);
+        if (entry == nullptr) {
           failure = "unknown command '" + std::string(args[0].substr(0, 64)) + "'";
+          return false;
+        }
+        // Only what an AOF holds: writes, and the SELECT 0 Redis starts files
+        // with. A file that asks for anything else (DEBUG SLEEP, SHUTDOWN,
+        // CONFIG SET) was not written by a server and is not obeyed.
+        if (!(entry->spec->flags & kCmdWrite) && entry->spec->name != std::string_view("select")) {
+          failure = "'" + std::string(args[0].substr(0, 64)) + "' is not a write command";
           return false;
         }
         Reply reply = Dispatch(ctx);

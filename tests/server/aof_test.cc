@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "command_test_util.h"
+#include "fuzz/aof_load_check.h"
 #include "persist/aof_format.h"
 #include "persist/aof_loader.h"
 #include "persist/append_only_file.h"
@@ -233,6 +235,28 @@ TEST_F(AofCommandTest, UnknownCommandIsABadFile) {
   EXPECT_FALSE(LoadAppendOnlyFile(fresh, aof_.path(), false, &report, &error));
   EXPECT_NE(error.find("unknown command 'NOSUCHCOMMAND'"), std::string::npos) << error;
   EXPECT_NE(error.find("at byte " + std::to_string(good)), std::string::npos) << error;
+}
+
+// The fuzz target's invariants over the saved inputs and over every prefix of
+// a small valid file (each cut is a crash in the middle of a write).
+TEST(AofFuzzRegressions, LoaderInvariantsHold) {
+  Config config;
+  Server server(&config, 1, CommandTable::Get().size());
+  const std::string path = TempDir() + "/fuzz.aof";
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(CACHEFORGE_AOF_FUZZ_REGRESSIONS)) {
+    if (!entry.is_regular_file() || entry.path().extension() == ".md") continue;
+    EXPECT_EQ(CheckAofLoad(server, path, ReadFile(entry.path())), "") << entry.path();
+    ++files;
+  }
+  EXPECT_GE(files, 6u);
+  std::string data;
+  AppendAofCommand({"SET", "k", "v", "PXAT", "99999999999999"}, &data);
+  AppendAofCommand({"INCR", "n"}, &data);
+  AppendAofCommand({"DEL", "k", "n"}, &data);
+  for (size_t cut = 0; cut <= data.size(); ++cut) {
+    EXPECT_EQ(CheckAofLoad(server, path, data.substr(0, cut)), "") << "cut at " << cut;
+  }
 }
 
 }  // namespace
