@@ -81,14 +81,14 @@ struct LockManager {
 
 bool fixed = false;
 
-void TaskA(LockManager& m) {
+__attribute__((noinline)) void TaskA(LockManager& m) {
   std::lock_guard first(m.lock_a);
   std::lock_guard second(m.lock_b);
   ++m.a;
   ++m.b;
 }
 
-void TaskB(LockManager& m) {
+__attribute__((noinline)) void TaskB(LockManager& m) {
   if (fixed) {
     std::lock_guard first(m.lock_a);
     std::lock_guard second(m.lock_b);
@@ -107,7 +107,7 @@ __attribute__((noinline)) void BlockingSleepInHandler() {
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
 }
 
-void HandleSlowRequest(LockManager& m) {
+__attribute__((noinline)) void HandleSlowRequest(LockManager& m) {
   if (fixed) {
     BlockingSleepInHandler();  // outside the critical section
     std::lock_guard lock(m.session);
@@ -119,7 +119,7 @@ void HandleSlowRequest(LockManager& m) {
   ++m.requests;
 }
 
-void HandleRequest(LockManager& m) {
+__attribute__((noinline)) void HandleRequest(LockManager& m) {
   std::lock_guard lock(m.session);
   ++m.requests;
 }

@@ -44,7 +44,7 @@ bool fixed = false;
 
 // Moves `amount` between two rows, locking them in the order the statement
 // names them — or, fixed, in ascending id whatever the statement says.
-void TransferTransaction(Table& table, int from, int to, long amount) {
+__attribute__((noinline)) void TransferTransaction(Table& table, int from, int to, long amount) {
   Row* first = &table.row(from);
   Row* second = &table.row(to);
   if (fixed && first->id > second->id) std::swap(first, second);
