@@ -39,8 +39,8 @@ case $REPLAY in
     ((rc != 0)) && pass "abort mode stops the run at the inversion (exit $rc)" || fail "exit 0"
     expect_in "inversion between the bucket and table classes" \
       'potential deadlock \(lock-order inversion\) between "cache\.(table|bucket)" and "cache\.(bucket|table)"'
-    expect_in "stack of HashTable::Set" 'HashTable::Set.*cache_hashtable\.cc'
-    expect_in "stack of HashTable::Remove" 'HashTable::Remove.*cache_hashtable\.cc'
+    expect_in "stack of HashTable::Set" 'in \(anonymous namespace\)::HashTable::Set\('
+    expect_in "stack of HashTable::Remove" 'in \(anonymous namespace\)::HashTable::Remove\('
     ;;
   cache_hashtable_fix)
     run_clean "--fix=order is clean" "$BIN/incident_cache_hashtable" --fix=order
