@@ -130,24 +130,22 @@ bool AppendOnlyFile::Open(const Settings& settings, std::string* error) {
   current_size_.store(size);
   base_size_.store(size);
   enabled_.store(true, std::memory_order_release);
+  EnsureBackgroundThread();
+  return true;
+}
+
+void AppendOnlyFile::EnsureBackgroundThread() {
   std::lock_guard lock(bg_mu_);
   if (!bg_thread_.joinable()) {
     bg_stop_ = false;
     bg_thread_ = std::thread([this] { BackgroundLoop(); });
   }
-  return true;
 }
 
 bool AppendOnlyFile::Enable(const Settings& settings, std::string* error) {
   UpdateSettings(settings);
   if (enabled()) return true;
-  {
-    std::lock_guard lock(bg_mu_);
-    if (!bg_thread_.joinable()) {
-      bg_stop_ = false;
-      bg_thread_ = std::thread([this] { BackgroundLoop(); });
-    }
-  }
+  EnsureBackgroundThread();
   std::lock_guard lock(rewrite_mu_);
   return StartRewriteLocked(/*enable=*/true, error);
 }
@@ -286,6 +284,7 @@ void AppendOnlyFile::Sync(uint64_t offset) {
 }
 
 bool AppendOnlyFile::StartRewrite(std::string* error) {
+  EnsureBackgroundThread();  // it reaps the child, also when appendonly is off
   std::lock_guard lock(rewrite_mu_);
   return StartRewriteLocked(/*enable=*/false, error);
 }
@@ -379,13 +378,13 @@ void AppendOnlyFile::FinishRewrite(bool child_ok) {
     return;
   }
   FsyncDirectory(path_);
+  const uint64_t size = FileSize(new_fd);
   if (enabled()) {
     if (fd_ >= 0) close(fd_);
     fd_ = new_fd;
   } else {
     close(new_fd);
   }
-  uint64_t size = FileSize(fd_ >= 0 ? fd_ : new_fd);
   current_size_.store(size);
   base_size_.store(size);
   written_.store(end);

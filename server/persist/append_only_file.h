@@ -116,6 +116,7 @@ class AppendOnlyFile {
   // Writes the buffer to the file. Returns false on a write error.
   bool WriteBufferLocked() LOCKGRAPH_REQUIRES(file_mu_);
   void CloseFileLocked() LOCKGRAPH_REQUIRES(file_mu_);
+  void EnsureBackgroundThread();
   void BackgroundLoop();
   void FinishRewrite(bool child_ok);
   void MaybeAutoRewrite();

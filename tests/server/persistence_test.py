@@ -237,8 +237,13 @@ def enable_at_runtime():
     for i in range(1000):
         c.set(f"before{i}", i)
     check(f"{name}: no file while off", not os.path.exists(aof_path(d)))
-    c.config_set("appendonly", "yes")
+    # BGREWRITEAOF with appendonly off writes the data out without turning it on.
+    c.bgrewriteaof()
     server.wait_rewrite(0)
+    check(f"{name}: BGREWRITEAOF while off writes a file of the data",
+          os.path.getsize(aof_path(d)) > 0 and c.info("persistence")["aof_enabled"] == 0)
+    c.config_set("appendonly", "yes")
+    server.wait_rewrite(1)
     c.set("after", "on")
     c.incr("after-counter")
     check(f"{name}: INFO says enabled", c.info("persistence")["aof_enabled"] == 1)
