@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "base/log.h"
 #include "commands/dispatcher.h"
 #include "net/resp_writer.h"
@@ -177,6 +179,14 @@ bool Connection::OnWritable() {
 bool Connection::Flush() {
   if (aof_offset_ != 0) {
     // No reply leaves before the writes it acknowledges are in the file.
+    if (aof_batch_ != nullptr && aof_batch_->open) {
+      aof_batch_->offset = std::max(aof_batch_->offset, aof_offset_);
+      if (!aof_batched_) {
+        aof_batched_ = true;
+        aof_batch_->waiting.push_back(this);
+      }
+      return true;
+    }
     server_.aof()->Sync(aof_offset_);
     aof_offset_ = 0;
   }

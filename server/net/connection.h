@@ -39,6 +39,20 @@
 
 namespace cacheforge {
 
+class Connection;
+
+// Replies waiting for their writes to reach the append-only file. The event
+// loop opens a batch around each round of epoll events; a connection that ran
+// writes queues here instead of syncing on its own, and the loop then syncs
+// once for all of them — one write(), and under appendfsync always one fsync,
+// per round, however many clients wrote — before they send (Redis does the
+// same before it writes replies).
+struct AofBatch {
+  bool open = false;
+  uint64_t offset = 0;
+  std::vector<Connection*> waiting;
+};
+
 class Connection {
  public:
   Connection(Server& server, int loop_index, int fd, std::shared_ptr<ClientInfo> info);
@@ -54,7 +68,15 @@ class Connection {
   bool OnWritable();
 
   // Whether the loop should watch for writability / readability.
-  bool WantsWrite() const { return !out_.empty(); }
+  bool WantsWrite() const { return !out_.empty() && !aof_batched_; }
+
+  // The loop's batch (may be null: every flush then syncs on its own).
+  void set_aof_batch(AofBatch* batch) { aof_batch_ = batch; }
+  // After the loop synced the batch: sends what waited. False: close now.
+  bool FinishAofBatch() {
+    aof_batched_ = false;
+    return OnWritable();
+  }
   bool WantsRead() const {
     return draining_ ? !peer_closed_ : !closing_ && out_.size() < kOutputPauseBytes;
   }
@@ -93,7 +115,9 @@ class Connection {
   RespParser parser_;
   std::vector<std::string_view> args_;
   ClientSession session_;
-  uint64_t aof_offset_ = 0;          // the AOF must reach this offset before replies go out
+  uint64_t aof_offset_ = 0;  // the AOF must reach this offset before replies go out
+  AofBatch* aof_batch_ = nullptr;
+  bool aof_batched_ = false;         // queued in aof_batch_, replies held back
   bool closing_ = false;             // close once `out_` is written
   int64_t soft_limit_since_ms_ = 0;  // when output first reached the soft limit; 0: below it
   int64_t reported_buffer_bytes_ = 0;

@@ -20,6 +20,7 @@
 #include "commands/command_table.h"
 #include "commands/maxmemory.h"
 #include "net/listener.h"
+#include "persist/append_only_file.h"
 
 namespace cacheforge {
 namespace {
@@ -91,6 +92,7 @@ void EventLoop::Run() {
       Log(LogLevel::kWarning, "epoll_wait failed: %s", std::strerror(errno));
       break;
     }
+    aof_batch_.open = true;
     for (int i = 0; i < n; ++i) {
       int fd = events[i].data.fd;
       uint32_t what = events[i].events;
@@ -118,6 +120,7 @@ void EventLoop::Run() {
         Close(c);
       }
     }
+    FinishAofBatch();
     graveyard_.clear();
     now = NowMs();
     if (now - last_cron_ms_ >= period_ms) Cron(now);
@@ -271,6 +274,7 @@ bool EventLoop::AdmitClient(int fd) {
   server_.connected_clients.fetch_add(1, std::memory_order_relaxed);
   Log(LogLevel::kDebug, "Accepted %s", info->addr.c_str());
   auto connection = std::make_unique<Connection>(server_, index_, fd, std::move(info));
+  connection->set_aof_batch(&aof_batch_);
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.fd = fd;
@@ -278,6 +282,25 @@ bool EventLoop::AdmitClient(int fd) {
   interest_[fd] = EPOLLIN;
   connections_[fd] = std::move(connection);
   return true;
+}
+
+void EventLoop::FinishAofBatch() {
+  aof_batch_.open = false;
+  if (aof_batch_.waiting.empty()) return;
+  server_.aof()->Sync(aof_batch_.offset);
+  std::vector<Connection*> waiting;
+  waiting.swap(aof_batch_.waiting);
+  aof_batch_.offset = 0;
+  for (Connection* c : waiting) {
+    // One closed earlier in this round sits in the graveyard: skip it.
+    auto it = connections_.find(c->fd());
+    if (it == connections_.end() || it->second.get() != c) continue;
+    if (c->FinishAofBatch()) {
+      UpdateInterest(c);
+    } else {
+      Close(c);
+    }
+  }
 }
 
 void EventLoop::UpdateInterest(Connection* c) {

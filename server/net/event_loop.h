@@ -60,6 +60,9 @@ class EventLoop {
   void CloseIdleClients(int64_t now_ms);
   void Drain();
   void UpdateInterest(Connection* connection);
+  // Syncs the AOF once for every connection that queued this round, then lets
+  // them send.
+  void FinishAofBatch();
   void KillMarkedClients();
   void Cron(int64_t now_ms);
   void ActiveExpire(int64_t now_ms);
@@ -73,6 +76,7 @@ class EventLoop {
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
   std::unordered_map<int, uint32_t> interest_;          // epoll events registered per fd
   std::vector<std::unique_ptr<Connection>> graveyard_;  // closed in this batch
+  AofBatch aof_batch_;
   bool accept_paused_ = false;
   lockgraph::Mutex tasks_mu_{"net.loop_tasks"};
   std::vector<std::function<void()>> tasks_ LOCKGRAPH_GUARDED_BY(tasks_mu_);
