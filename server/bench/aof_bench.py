@@ -13,27 +13,12 @@ import csv
 import io
 import os
 import platform
-import socket
 import subprocess
 import tempfile
 import time
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_ready(port):
-    for _ in range(200):
-        out = subprocess.run(["redis-cli", "-p", str(port), "PING"], capture_output=True, text=True)
-        if out.stdout.strip() == "PONG":
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"server on port {port} did not start")
+# The same server start-up helpers as the main comparison (this directory).
+from compare_with_redis import free_port, wait_ready
 
 
 def start(kind, binary, policy, directory):
