@@ -205,7 +205,10 @@ bool LockGraph::FindDeadlockCycle(uint32_t from, uint32_t to, uint8_t combo,
   uint32_t goal_slot = UINT32_MAX;
   uint8_t goal_mode = 0;
   while (!queue.empty() && goal_slot == UINT32_MAX) {
-    auto [n, arrived] = queue.front();
+    // Plain variables, not a structured binding: the lambda below captures
+    // them, which clang accepts for bindings only from version 16.
+    const auto n = queue.front().first;
+    const auto arrived = queue.front().second;
     queue.pop_front();
     if (n == from && Conflicts(arrived, from_held)) {
       goal_slot = n;
