@@ -4,6 +4,7 @@
 #include "persist/aof_format.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +16,16 @@ namespace cacheforge {
 namespace {
 
 constexpr size_t kReadChunk = 1 << 20;
+
+bool WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
 
 void AppendHeader(char type, size_t n, std::string* out) {
   char buf[32];
@@ -117,6 +128,30 @@ bool ScanAof(int fd, const std::function<bool(std::span<const std::string_view>,
   }
   if (start < buffer.size()) result->problem = "truncated command (the file ends inside it)";
   return true;
+}
+
+bool CopyFileTail(int fd, uint64_t from, const std::string& path) {
+  int out = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) return false;
+  char buf[64 * 1024];
+  off_t offset = static_cast<off_t>(from);
+  bool ok = true;
+  for (;;) {
+    ssize_t n = pread(fd, buf, sizeof(buf), offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = n == 0;
+      break;
+    }
+    if (!WriteAll(out, std::string_view(buf, static_cast<size_t>(n)))) {
+      ok = false;
+      break;
+    }
+    offset += n;
+  }
+  ok = fsync(out) == 0 && ok;
+  close(out);
+  return ok;
 }
 
 }  // namespace cacheforge

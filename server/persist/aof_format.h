@@ -44,6 +44,10 @@ struct AofScanResult {
 bool ScanAof(int fd, const std::function<bool(std::span<const std::string_view>, uint64_t)>& visit,
              AofScanResult* result, std::string* error);
 
+// Copies bytes [from, end of file) of `fd` into a new file `path` and fsyncs
+// it: where the loader and cacheforge-check-aof --fix keep what they drop.
+bool CopyFileTail(int fd, uint64_t from, const std::string& path);
+
 }  // namespace cacheforge
 
 #endif  // CACHEFORGE_PERSIST_AOF_FORMAT_H_

@@ -15,31 +15,6 @@
 #include "commands/dispatcher.h"
 
 namespace cacheforge {
-namespace {
-
-// Copies bytes [from, end of file) of `fd` to a new file `path`.
-bool CopyTail(int fd, uint64_t from, const std::string& path) {
-  int out = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (out < 0) return false;
-  char buf[64 * 1024];
-  off_t offset = static_cast<off_t>(from);
-  bool ok = true;
-  while (ok) {
-    ssize_t n = pread(fd, buf, sizeof(buf), offset);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ok = n == 0;
-      break;
-    }
-    ok = write(out, buf, static_cast<size_t>(n)) == n;
-    offset += n;
-  }
-  ok = fsync(out) == 0 && ok;
-  close(out);
-  return ok;
-}
-
-}  // namespace
 
 bool LoadAppendOnlyFile(Server& server, const std::string& path, bool allow_truncated,
                         AofLoadReport* report, std::string* error) {
@@ -120,7 +95,7 @@ bool LoadAppendOnlyFile(Server& server, const std::string& path, bool allow_trun
   }
   report->dropped_bytes = bad;
   report->dropped_to = path + ".dropped-" + std::to_string(NowMs());
-  if (!CopyTail(fd, scan.valid_bytes, report->dropped_to)) report->dropped_to.clear();
+  if (!CopyFileTail(fd, scan.valid_bytes, report->dropped_to)) report->dropped_to.clear();
   close(fd);
   if (truncate(path.c_str(), static_cast<off_t>(scan.valid_bytes)) != 0) {
     *error = "Can't truncate the append only file " + path + " to its valid " +

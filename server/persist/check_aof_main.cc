@@ -33,30 +33,6 @@ long long NowMs() {
   return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
-bool SaveTail(int fd, uint64_t from, const std::string& path) {
-  int out = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (out < 0) return false;
-  char buf[64 * 1024];
-  off_t offset = static_cast<off_t>(from);
-  bool ok = true;
-  for (;;) {
-    ssize_t n = pread(fd, buf, sizeof(buf), offset);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ok = n == 0;
-      break;
-    }
-    if (write(out, buf, static_cast<size_t>(n)) != n) {
-      ok = false;
-      break;
-    }
-    offset += n;
-  }
-  ok = fsync(out) == 0 && ok;
-  close(out);
-  return ok;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -124,7 +100,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::string saved = file + ".dropped-" + std::to_string(NowMs());
-  if (!SaveTail(fd, scan.valid_bytes, saved)) {
+  if (!cacheforge::CopyFileTail(fd, scan.valid_bytes, saved)) {
     std::fprintf(stderr, "cacheforge-check-aof: can't save the removed bytes to %s: %s\n",
                  saved.c_str(), std::strerror(errno));
     close(fd);
