@@ -8,6 +8,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <mutex>
+#include <string_view>
 
 #include "commands/command_table.h"
 #include "commands/server_family.h"
@@ -31,19 +32,14 @@ class MetricsWriter {
   }
   // `labels` is empty or `key="value",...` without braces.
   void Sample(const std::string& name, const std::string& labels, uint64_t value) {
-    out_ += name;
-    if (!labels.empty()) {
-      out_ += '{';
-      out_ += labels;
-      out_ += '}';
-    }
-    out_ += ' ';
-    out_ += std::to_string(value);
-    out_ += '\n';
+    SampleText(name, labels, std::to_string(value));
   }
   void Sample(const std::string& name, const std::string& labels, double value) {
     char text[64];
     std::snprintf(text, sizeof(text), "%.9g", value);
+    SampleText(name, labels, text);
+  }
+  void SampleText(const std::string& name, const std::string& labels, std::string_view value) {
     out_ += name;
     if (!labels.empty()) {
       out_ += '{';
@@ -51,7 +47,7 @@ class MetricsWriter {
       out_ += '}';
     }
     out_ += ' ';
-    out_ += text;
+    out_ += value;
     out_ += '\n';
   }
   std::string Take() { return std::move(out_); }
