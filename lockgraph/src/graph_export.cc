@@ -1,8 +1,11 @@
 // The whole lock-order graph of the process, by class, as JSON (graph_out,
 // GraphJson) and DOT. Snapshot under the detector's lock, symbolize after.
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -35,13 +38,51 @@ struct EdgeSnapshot {
 
 }  // namespace
 
+bool WriteGraphFile(const std::string& path, const std::string& text, std::string* error) {
+  const std::string temp = path + ".tmp." + std::to_string(getpid());
+  const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    if (error) *error = "cannot open " + path + " for writing: " + std::strerror(errno);
+    return false;
+  }
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  const bool written = done == text.size();
+  const int saved_errno = errno;
+  const bool closed = close(fd) == 0;
+  if (!(written && closed) || rename(temp.c_str(), path.c_str()) != 0) {
+    const int e = written && closed ? errno : saved_errno;
+    unlink(temp.c_str());
+    if (error) *error = "cannot write " + path + ": " + std::strerror(e);
+    return false;
+  }
+  return true;
+}
+
 std::string Detector::GraphJson() {
+  std::string json;
+  GraphJsonWithin(-1, &json);
+  return json;
+}
+
+bool Detector::GraphJsonWithin(int timeout_ms, std::string* json) {
   std::vector<ClassInfo> classes;
   std::vector<EdgeSnapshot> edges;
   std::vector<ReportedCycle> reported;
-  Stats stats = GetStats();
+  Stats stats;
   {
-    RawLockGuard guard(mu_);
+    if (timeout_ms < 0) {
+      mu_.lock();
+    } else if (!mu_.LockFor(timeout_ms)) {
+      return false;
+    }
+    RawLockGuard guard(mu_, std::adopt_lock);
+    stats = GetStatsLocked();
     classes = classes_;
     reported = reported_;
     for (const auto& [key, ce] : class_edges_) {
@@ -131,7 +172,7 @@ std::string Detector::GraphJson() {
   }
   s += reported.empty() ? "],\n" : "\n  ],\n";
   s += "  \"profile\": [";
-  const std::vector<LockProfile> profile = GetProfile();
+  const std::vector<LockProfile> profile = ProfileOf(classes);
   for (size_t i = 0; i < profile.size(); ++i) {
     const LockProfile& p = profile[i];
     s += i ? ",\n    " : "\n    ";
@@ -161,7 +202,8 @@ std::string Detector::GraphJson() {
        ", \"slow_path_calls\": " + std::to_string(stats.slow_path_calls) +
        ", \"dropped_edges\": " + std::to_string(stats.dropped_edges) +
        ", \"memory_bytes\": " + std::to_string(stats.memory_bytes) + "}\n}\n";
-  return s;
+  *json = std::move(s);
+  return true;
 }
 
 std::string Detector::GraphDot() {
@@ -196,6 +238,10 @@ std::string Detector::GraphDot() {
 
 Stats Detector::GetStats() {
   RawLockGuard guard(mu_);
+  return GetStatsLocked();
+}
+
+Stats Detector::GetStatsLocked() {
   Stats s;
   s.classes = classes_.size();
   s.live_nodes = graph_.live_nodes();
@@ -218,8 +264,20 @@ void Detector::WriteGraphOut() {
     path = options_.graph_out;
   }
   if (path.empty()) return;
+  // Bounded: at exit, another thread may be stopped (by a debugger, or
+  // suspended forever in a signal handler) with the graph's lock held.
+  constexpr int kExitLockTimeoutMs = 5000;
+  std::string json;
+  if (!GraphJsonWithin(kExitLockTimeoutMs, &json)) {
+    EmitText("lockgraph: graph_out: another thread kept the lock-order graph locked for " +
+             std::to_string(kExitLockTimeoutMs / 1000) + " s; " + ExpandPid(path) +
+             " not written\n");
+    return;
+  }
   std::string error;
-  if (!lockgraph::WriteGraph(path, &error)) EmitText("lockgraph: graph_out: " + error + "\n");
+  if (!WriteGraphFile(ExpandPid(path), json, &error)) {
+    EmitText("lockgraph: graph_out: " + error + "\n");
+  }
 }
 
 }  // namespace lockgraph::internal

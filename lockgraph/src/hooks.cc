@@ -12,6 +12,7 @@
 #include <new>
 
 #include "internal/detector.h"
+#include "internal/fork_gate.h"
 #include "internal/stack_depot.h"
 #include "internal/thread_registry.h"
 #include "lockgraph/internal/thread_state.h"
@@ -48,19 +49,13 @@ void DestroyThreadState(void* p) {
   std::free(ts);
 }
 
-void AfterForkInChild() {
-  // Only the forking thread exists in the child.
-  ThreadRegistry::Get().ResetAfterFork(tls_thread_state);
-}
-
 ThreadState* CreateThreadState() {
   if (tls_exited) return nullptr;
+  GatedScope gate;
+  if (!gate.open()) return nullptr;
   // The detector (and LOCKGRAPH_OPTIONS) is set up before the first state.
   Detector& detector = Detector::Get();
-  static const bool key_ok = [] {
-    pthread_atfork(nullptr, nullptr, AfterForkInChild);
-    return pthread_key_create(&g_thread_key, DestroyThreadState) == 0;
-  }();
+  static const bool key_ok = pthread_key_create(&g_thread_key, DestroyThreadState) == 0;
   void* mem = std::malloc(sizeof(ThreadState));
   if (mem == nullptr) return nullptr;
   ThreadState* ts = new (mem) ThreadState();
@@ -96,6 +91,8 @@ class BusyScope {
 // Doubles the held-lock stack; false when memory is exhausted (the lock is
 // then taken untracked).
 bool Grow(ThreadState* ts) {
+  GatedScope gate;
+  if (!gate.open()) return false;
   const uint32_t capacity = ts->capacity * 2;
   auto* held = static_cast<HeldLock*>(std::malloc(sizeof(HeldLock) * capacity));
   if (held == nullptr) return false;
@@ -130,6 +127,8 @@ bool Reenter(ThreadState* ts, LockState* lock) {
 // diagnostic, not for production).
 __attribute__((noinline)) void StampAcquisition(ThreadState* ts, LockState* lock) {
   const uint32_t i = ts->depth - 1;
+  GatedScope gate;
+  if (!gate.open()) return;  // a fork() is in progress: this hold goes untimed
   BusyScope busy(ts);
   Detector& detector = Detector::Get();
   if (i < kInlineHeld) {
@@ -157,9 +156,12 @@ void SlowUnlock(ThreadState* ts, const LockState* lock) {
     }
     if (Timed(ts) && h.acquired_ns != 0 && !Busy(ts)) {
       const HeldLock released = h;
-      BusyScope busy(ts);
-      const uintptr_t* site = i < kInlineHeld ? ts->acquire_stacks[i] : nullptr;
-      Detector::Get().OnRelease(ts, released, site, MonotonicNanos() - released.acquired_ns);
+      GatedScope gate;
+      if (gate.open()) {
+        BusyScope busy(ts);
+        const uintptr_t* site = i < kInlineHeld ? ts->acquire_stacks[i] : nullptr;
+        Detector::Get().OnRelease(ts, released, site, MonotonicNanos() - released.acquired_ns);
+      }
     }
     // Close the gap (a release out of order) and recompute the chain keys above.
     std::memmove(&ts->held[i], &ts->held[i + 1], sizeof(HeldLock) * (ts->depth - i - 1));
@@ -190,7 +192,18 @@ __attribute__((noinline)) void BeforeLockSlow(LockState* lock, AccessMode mode) 
   if ((lock->flags & kFlagRecursive) && Reenter(ts, lock)) return;
   if (ts->depth == ts->capacity && !Grow(ts)) return;
   Detector& detector = Detector::Get();
+  if ((lock->flags & kFlagHeldAtFork) && detector.mode() != Mode::kOff) {
+    GatedScope gate;
+    if (gate.open()) {
+      BusyScope busy(ts);
+      detector.OnHeldAtFork(ts, lock);
+    }
+  }
   if (ts->depth > 0 && detector.mode() != Mode::kOff) {
+    // A fork() in progress on another thread: this acquisition goes untracked
+    // rather than wait for the detector (fork_gate.h).
+    GatedScope gate;
+    if (!gate.open()) return;
     BusyScope busy(ts);
     const int64_t start = Timed(ts) ? MonotonicNanos() : 0;
     detector.OnAcquire(ts, lock, mode);
@@ -253,6 +266,8 @@ void EndWait(LockState* lock, int64_t started_ns) noexcept {
       ts->held[ts->depth - 1].acquired_ns != 0) {
     ts->held[ts->depth - 1].acquired_ns = now;
   }
+  GatedScope gate;
+  if (!gate.open()) return;
   BusyScope busy(ts);
   Detector::Get().RecordWait(lock, static_cast<uint64_t>(now - started_ns));
 }

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "internal/detector.h"
+#include "internal/reentrancy.h"
 #include "internal/report_builder.h"
 
 namespace lockgraph {
@@ -139,9 +140,17 @@ bool ParseOptions(std::string_view spec, Options* options, std::string* error) {
   return errors.empty();
 }
 
-void Configure(const Options& options) { internal::Detector::Get().Configure(options); }
+// Each entry point marks what follows as lockgraph's own work (reentrancy.h):
+// in preload mode, the locks and allocations it makes go around the detector.
+void Configure(const Options& options) {
+  internal::InternalScope scope;
+  internal::Detector::Get().Configure(options);
+}
 
-Options CurrentOptions() { return internal::Detector::Get().CurrentOptions(); }
+Options CurrentOptions() {
+  internal::InternalScope scope;
+  return internal::Detector::Get().CurrentOptions();
+}
 
 void SetReportCallback(ReportCallback callback) {
   Options o = CurrentOptions();
@@ -150,23 +159,26 @@ void SetReportCallback(ReportCallback callback) {
   Configure(o);
 }
 
-std::string GraphJson() { return internal::Detector::Get().GraphJson(); }
-std::string GraphDot() { return internal::Detector::Get().GraphDot(); }
-Stats GetStats() { return internal::Detector::Get().GetStats(); }
-std::vector<LockProfile> GetProfile() { return internal::Detector::Get().GetProfile(); }
+std::string GraphJson() {
+  internal::InternalScope scope;
+  return internal::Detector::Get().GraphJson();
+}
+std::string GraphDot() {
+  internal::InternalScope scope;
+  return internal::Detector::Get().GraphDot();
+}
+Stats GetStats() {
+  internal::InternalScope scope;
+  return internal::Detector::Get().GetStats();
+}
+std::vector<LockProfile> GetProfile() {
+  internal::InternalScope scope;
+  return internal::Detector::Get().GetProfile();
+}
 
 bool WriteGraph(const std::string& path, std::string* error) {
-  const std::string json = GraphJson();
-  const std::string expanded = internal::ExpandPid(path);
-  FILE* f = std::fopen(expanded.c_str(), "w");
-  if (f == nullptr) {
-    if (error) *error = "cannot open " + expanded + " for writing";
-    return false;
-  }
-  const bool ok = std::fwrite(json.data(), 1, json.size(), f) == json.size();
-  const bool closed = std::fclose(f) == 0;
-  if (!(ok && closed) && error) *error = "cannot write " + expanded;
-  return ok && closed;
+  internal::InternalScope scope;
+  return internal::WriteGraphFile(internal::ExpandPid(path), GraphJson(), error);
 }
 
 }  // namespace lockgraph

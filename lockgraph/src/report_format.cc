@@ -81,6 +81,8 @@ const char* ReportKindName(ReportKind kind) {
       return "long-wait";
     case ReportKind::kLongHold:
       return "long-hold";
+    case ReportKind::kHeldAtFork:
+      return "held-at-fork";
   }
   return "unknown";
 }
@@ -133,6 +135,11 @@ std::string WatchdogText(const Report& r) {
     s += "  These threads wait for each other and none can go on:\n";
   } else if (r.kind == ReportKind::kLongWait) {
     s += "  The waiter, and what the holder is doing while it holds the lock:\n";
+  } else if (r.kind == ReportKind::kHeldAtFork) {
+    s += "  fork() copies a lock in whatever state it is, but only the thread that called\n"
+         "  fork(); the thread that held this lock does not exist here, so it stays locked.\n"
+         "  Take the lock in a pthread_atfork() prepare handler, or call exec() right after\n"
+         "  fork() and only async-signal-safe functions before it.\n\n";
   } else {
     s += "  Taken at:\n";
     for (const StackFrame& f : r.acquired_at) s += "    " + FrameText(f) + "\n";
@@ -152,7 +159,7 @@ std::string WatchdogText(const Report& r) {
 
 std::string FormatText(const Report& r) {
   if (r.kind == ReportKind::kDeadlock || r.kind == ReportKind::kLongWait ||
-      r.kind == ReportKind::kLongHold) {
+      r.kind == ReportKind::kLongHold || r.kind == ReportKind::kHeldAtFork) {
     return WatchdogText(r);
   }
   std::string s = "lockgraph: " + r.title + "\n";

@@ -21,6 +21,7 @@ enum class ReportKind {
   kDeadlock,            // threads blocked on each other right now (watchdog)
   kLongWait,            // a wait longer than wait_warn_ms (watchdog)
   kLongHold,            // a hold longer than hold_warn_ms, reported at release
+  kHeldAtFork,          // a forked child takes a lock another thread of the parent held
 };
 
 // One symbolized frame. Fields that are not known are empty / zero.
@@ -75,7 +76,7 @@ struct Report {
   // threads below hold or wait for.
   std::vector<LockInfo> locks;
   std::vector<OrderEdge> edges;
-  std::vector<ThreadSnapshot> threads;  // kDeadlock, kLongWait, kLongHold
+  std::vector<ThreadSnapshot> threads;  // kDeadlock, kLongWait, kLongHold, kHeldAtFork
   double duration_ms = 0;               // kLongWait, kLongHold: how long
   std::vector<StackFrame> acquired_at;  // kLongHold: where the lock was taken
   int pid = 0;

@@ -11,6 +11,8 @@
 #include <new>
 #include <string_view>
 
+#include "internal/fork_gate.h"
+#include "internal/reentrancy.h"
 #include "internal/report_builder.h"
 #include "internal/thread_registry.h"
 #include "internal/watchdog.h"
@@ -25,11 +27,18 @@ namespace {
 // trimmed by name when the report is symbolized.
 constexpr int kInternalFrames = 2;
 
+// "file:line"; the file alone without a line (module+offset in preload mode).
 std::string SiteString(const char* file, uint32_t line) {
+  if (line == 0) return file;
   return std::string(file) + ":" + std::to_string(line);
 }
 
-void AtExit() { Detector::Get().WriteGraphOut(); }
+void AtExit() {
+  // Everything from here on is lockgraph's own work: in preload mode the
+  // symbolizer's and stdio's locks must not come back into the detector.
+  InternalScope internal;
+  Detector::Get().WriteGraphOut();
+}
 
 }  // namespace
 
@@ -49,6 +58,7 @@ Detector::Detector() {
   }
   Configure(options);
   std::atexit(AtExit);
+  InstallForkHandlers();
 }
 
 void Detector::Configure(const Options& options) {
@@ -384,6 +394,57 @@ void Detector::Emit(const Report& report, bool abort_after) {
   }
 }
 
+void Detector::LockForFork() {
+  long_hold_mu_.lock();
+  mu_.lock();
+  options_mu_.lock();
+  emit_mu_.lock();
+  profile_.LockForFork();
+}
+
+void Detector::UnlockAfterFork() {
+  profile_.UnlockAfterFork();
+  emit_mu_.unlock();
+  options_mu_.unlock();
+  mu_.unlock();
+  long_hold_mu_.unlock();
+}
+
+void Detector::AfterForkInChild(const std::vector<std::pair<LockState*, int>>& orphaned) {
+  {
+    RawLockGuard guard(mu_);
+    for (const auto& [lock, tid] : orphaned) {
+      lock->flags |= kFlagHeldAtFork;
+      held_at_fork_[lock] = tid;
+    }
+  }
+  // The watchdog thread did not survive the fork.
+  watchdog_started_.store(false);
+  if (CurrentOptions().watchdog && mode() != Mode::kOff) StartWatchdog();
+}
+
+void Detector::OnHeldAtFork(ThreadState* ts, LockState* lock) {
+  int holder = 0;
+  {
+    RawLockGuard guard(mu_);
+    auto it = held_at_fork_.find(lock);
+    if (it == held_at_fork_.end() || it->second == 0) return;
+    holder = it->second;
+    it->second = 0;  // reported once
+  }
+  CapturedStack stack;
+  StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
+  const uint32_t cls = ClassIdOf(lock);
+  Report r = BuildHeldAtForkReport(lock, ClassName(cls), holder, ts->tid,
+                                   std::vector<uintptr_t>(stack.pcs, stack.pcs + stack.depth),
+                                   symbolize_.load(std::memory_order_relaxed));
+  {
+    RawLockGuard guard(mu_);
+    reported_.push_back(ReportedCycle{{cls}, ReportKind::kHeldAtFork, 1});
+  }
+  Emit(r, mode() == Mode::kAbort);
+}
+
 uint32_t Detector::ClassIdOf(LockState* lock) {
   uint32_t cls = lock->class_id.load(std::memory_order_relaxed);
   if (cls != UINT32_MAX) return cls;
@@ -446,6 +507,10 @@ std::vector<LockProfile> Detector::GetProfile() {
     RawLockGuard guard(mu_);
     classes = classes_;
   }
+  return ProfileOf(classes);
+}
+
+std::vector<LockProfile> Detector::ProfileOf(const std::vector<ClassInfo>& classes) {
   std::vector<LockProfile> out;
   for (uint32_t cls = 0; cls < classes.size(); ++cls) {
     const ClassCounters* c = profile_.Find(cls);

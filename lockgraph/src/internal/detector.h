@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -86,10 +87,23 @@ class Detector {
   void Emit(const Report& report, bool abort_after);
 
   std::string GraphJson();
+  // GraphJson, waiting at most `timeout_ms` for the graph's lock; false if
+  // another thread kept it that long (stopped inside the detector, say).
+  bool GraphJsonWithin(int timeout_ms, std::string* json);
   std::string GraphDot();
   Stats GetStats();
-  // Writes graph_out, if set. Safe to call more than once.
+  // Writes graph_out, if set. Safe to call more than once, from any thread,
+  // at exit while other threads still run: waits a bounded time for them.
   void WriteGraphOut();
+
+  // fork(): the forking thread holds every lock of the detector across it
+  // (fork_gate.h). In the child, `orphaned` are the locks other threads held.
+  void LockForFork();
+  void UnlockAfterFork();
+  void AfterForkInChild(const std::vector<std::pair<LockState*, int>>& orphaned);
+  // A forked child takes `lock`, which thread `holder` of the parent held at
+  // fork(): reports it (once per lock). Then the acquisition waits forever.
+  void OnHeldAtFork(ThreadState* ts, LockState* lock);
 
  private:
   Detector();
@@ -127,6 +141,8 @@ class Detector {
                               std::vector<PendingReport>* out);
   void Deliver(std::vector<PendingReport>& reports);
   void EmitText(const std::string& text);
+  Stats GetStatsLocked();
+  std::vector<LockProfile> ProfileOf(const std::vector<ClassInfo>& classes);
 
   // Internal lock order: mu_ before options_mu_ before emit_mu_; the
   // symbolizer's lock is never taken under any of them.
@@ -140,6 +156,8 @@ class Detector {
   absl::flat_hash_map<std::string, uint32_t> thread_ids_;  // "tid/name"
   std::vector<ReportedCycle> reported_;
   absl::flat_hash_map<std::string, size_t> reported_index_;
+  // In a forked child: locks the parent's other threads held, by holder tid.
+  absl::flat_hash_map<const LockState*, int> held_at_fork_;
   uint64_t slow_path_calls_ = 0;
   uint64_t dropped_edges_ = 0;
   bool said_graph_full_ = false;

@@ -47,6 +47,9 @@ class Profile {
 
   static int Bucket(uint64_t ns);
 
+  void LockForFork() { grow_mu_.lock(); }
+  void UnlockAfterFork() { grow_mu_.unlock(); }
+
  private:
   static constexpr uint32_t kChunk = 256;
   static constexpr uint32_t kMaxChunks = 4096;  // 1M classes

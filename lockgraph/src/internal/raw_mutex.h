@@ -8,10 +8,12 @@
 
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>  // std::adopt_lock_t
 
 namespace lockgraph::internal {
 
@@ -35,10 +37,27 @@ class RawMutex {
   void unlock() noexcept {
     if (state_.exchange(0, std::memory_order_release) == 2) Wake();
   }
+  bool try_lock() noexcept {
+    uint32_t c = 0;
+    return state_.compare_exchange_strong(c, 1, std::memory_order_acquire);
+  }
+  // lock(), giving up after about `timeout_ms`: for paths that must never
+  // hang (writing the graph at exit while another thread may be stopped
+  // inside the detector). False: not acquired.
+  bool LockFor(int timeout_ms) noexcept {
+    if (try_lock()) return true;
+    timespec slice = {0, 10 * 1000 * 1000};
+    for (int waited = 0; waited < timeout_ms; waited += 10) {
+      uint32_t c = state_.exchange(2, std::memory_order_acquire);
+      if (c == 0) return true;
+      Wait(&slice);
+    }
+    return state_.exchange(2, std::memory_order_acquire) == 0;
+  }
 
  private:
-  void Wait() noexcept {
-    syscall(SYS_futex, reinterpret_cast<uint32_t*>(&state_), FUTEX_WAIT_PRIVATE, 2, nullptr,
+  void Wait(const timespec* timeout = nullptr) noexcept {
+    syscall(SYS_futex, reinterpret_cast<uint32_t*>(&state_), FUTEX_WAIT_PRIVATE, 2, timeout,
             nullptr, 0);
   }
   void Wake() noexcept {
@@ -52,6 +71,7 @@ class RawMutex {
 class RawLockGuard {
  public:
   explicit RawLockGuard(RawMutex& mu) noexcept : mu_(mu) { mu_.lock(); }
+  RawLockGuard(RawMutex& mu, std::adopt_lock_t) noexcept : mu_(mu) {}
   ~RawLockGuard() { mu_.unlock(); }
   RawLockGuard(const RawLockGuard&) = delete;
   RawLockGuard& operator=(const RawLockGuard&) = delete;

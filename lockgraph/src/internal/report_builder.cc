@@ -24,6 +24,7 @@ bool IsLockMachinery(std::string_view fn) {
       "pthread_mutex_",
       "pthread_rwlock_",
       "pthread_cond_",
+      "pthread_once",
       "__gthread_",
       "std::mutex::",
       "std::shared_mutex::",
@@ -56,7 +57,10 @@ bool IsLockMachinery(std::string_view fn) {
   return false;
 }
 
+// "file:line"; just the file part when there is no line (preload mode names
+// code without debug information module+offset).
 std::string SiteOf(const NodeInfo& node) {
+  if (node.line == 0) return node.file;
   return std::string(node.file) + ":" + std::to_string(node.line);
 }
 
@@ -121,6 +125,26 @@ Report BuildLongHoldReport(const LockState* lock, const std::string& class_name,
   char ms[32];
   std::snprintf(ms, sizeof(ms), "%.1f", duration_ms);
   r.title = "long hold: " + Quoted(r.locks[0].name) + " was held for " + ms + " ms";
+  return r;
+}
+
+Report BuildHeldAtForkReport(const LockState* lock, const std::string& class_name, int holder,
+                             int tid, const std::vector<uintptr_t>& pcs, bool symbolize) {
+  Report r;
+  r.kind = ReportKind::kHeldAtFork;
+  r.pid = getpid();
+  r.locks.push_back(LockInfoOf(lock, class_name));
+  ThreadSnapshot t;
+  t.thread_id = tid;
+  t.thread_name = ThreadName(tid);
+  t.sampled = true;
+  t.waits_for = 0;
+  t.waits_for_owner = holder;
+  t.stack = SymbolizeStack(pcs, symbolize);
+  r.threads.push_back(std::move(t));
+  r.title = "deadlock: this child of fork() (pid " + std::to_string(r.pid) + ") locks " +
+            Quoted(r.locks[0].name) + ", which thread " + std::to_string(holder) +
+            " of the parent held at fork(); no thread here will ever release it";
   return r;
 }
 
@@ -189,6 +213,7 @@ Report BuildReport(const PendingReport& pending, bool symbolize) {
     case ReportKind::kDeadlock:
     case ReportKind::kLongWait:
     case ReportKind::kLongHold:
+    case ReportKind::kHeldAtFork:
       break;  // built by the watchdog and the release path, not from a pending report
   }
   return report;

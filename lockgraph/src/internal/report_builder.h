@@ -28,11 +28,22 @@ Report BuildLongHoldReport(const LockState* lock, const std::string& class_name,
                            const std::vector<uintptr_t>& release_pcs, int tid, double duration_ms,
                            bool symbolize);
 
+// kHeldAtFork: thread `tid` of a forked child takes `lock` (stack `pcs`),
+// which thread `holder` of the parent held when it forked.
+Report BuildHeldAtForkReport(const LockState* lock, const std::string& class_name, int holder,
+                             int tid, const std::vector<uintptr_t>& pcs, bool symbolize);
+
 // The name of thread `tid` of this process (from /proc), or "".
 std::string ThreadName(int tid);
 
 // Replaces "%p" in `path` with the process id.
 std::string ExpandPid(const std::string& path);
+
+// Writes `text` to `path` whole or not at all: into a temporary file beside
+// it, renamed over `path` once complete, so a reader (lockgraph check) never
+// sees half a graph. Plain system calls, no stdio: safe at exit even when the
+// exiting thread interrupted another stdio call.
+bool WriteGraphFile(const std::string& path, const std::string& text, std::string* error);
 
 }  // namespace lockgraph::internal
 

@@ -89,4 +89,24 @@ StackFrame Symbolize(uintptr_t pc, bool is_return_address, bool with_debug_info)
   return frame;
 }
 
+bool ModuleOffset(uintptr_t pc, std::string* module, uintptr_t* offset) {
+  RawLockGuard lock(g_mu);
+  if (g_dwfl == nullptr && !ReportModulesLocked()) return false;
+  Dwfl_Module* m = dwfl_addrmodule(g_dwfl, pc);
+  if (m == nullptr) {
+    if (!ReportModulesLocked()) return false;
+    m = dwfl_addrmodule(g_dwfl, pc);
+    if (m == nullptr) return false;
+  }
+  Dwarf_Addr start = 0;
+  const char* name = dwfl_module_info(m, nullptr, &start, nullptr, nullptr, nullptr, nullptr,
+                                      nullptr);
+  *module = name != nullptr ? name : "";
+  *offset = pc - start;
+  return true;
+}
+
+void LockSymbolizerForFork() { g_mu.lock(); }
+void UnlockSymbolizerAfterFork() { g_mu.unlock(); }
+
 }  // namespace lockgraph::internal

@@ -23,6 +23,15 @@ std::string SymbolStartingAt(uintptr_t address);
 // Demangles a C++ symbol; returns the input when it is not mangled.
 std::string Demangle(const char* name);
 
+// The module (path) that `pc` lies in and `pc`'s offset from the module's
+// load address: a name for code without debug information that is the same
+// in every run. False when `pc` is in no module.
+bool ModuleOffset(uintptr_t pc, std::string* module, uintptr_t* offset);
+
+// fork(): the forking thread holds the symbolizer's lock across it.
+void LockSymbolizerForFork();
+void UnlockSymbolizerAfterFork();
+
 }  // namespace lockgraph::internal
 
 #endif  // LOCKGRAPH_SRC_INTERNAL_SYMBOLIZER_H_

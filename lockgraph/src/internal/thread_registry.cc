@@ -74,14 +74,27 @@ void ThreadRegistry::Remove(ThreadState* ts) {
   ts->registry_next = ts->registry_prev = nullptr;
 }
 
-void ThreadRegistry::ResetAfterFork(ThreadState* self) {
-  // The lock may have been held by a thread that does not exist in the child.
-  new (&mu_) RawMutex();
+void ThreadRegistry::LockForFork() { mu_.lock(); }
+void ThreadRegistry::UnlockAfterFork() { mu_.unlock(); }
+
+std::vector<std::pair<LockState*, int>> ThreadRegistry::ResetAfterFork(ThreadState* self) {
+  std::vector<std::pair<LockState*, int>> orphaned;
+  RawLockGuard guard(mu_);
+  for (ThreadState* ts = head_; ts != nullptr; ts = ts->registry_next) {
+    if (ts == self) continue;
+    // The lock being waited for is already on the held-lock stack; not held.
+    const LockState* awaited = ts->waiting_for.load(std::memory_order_relaxed);
+    for (uint32_t i = 0; i < ts->depth; ++i) {
+      if (i + 1 == ts->depth && ts->held[i].lock == awaited) break;
+      if (ts->held[i].mode == AccessMode::kExclusive) orphaned.emplace_back(ts->held[i].lock, ts->tid);
+    }
+  }
   head_ = nullptr;
   if (self != nullptr) {
     self->registry_next = self->registry_prev = nullptr;
     head_ = self;
   }
+  return orphaned;
 }
 
 void ThreadRegistry::SetTimed(bool timed) {

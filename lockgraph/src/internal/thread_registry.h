@@ -44,8 +44,12 @@ class ThreadRegistry {
   void SetTimed(bool timed);
   bool timed() const { return timed_.load(std::memory_order_relaxed); }
 
-  // In a forked child only the forking thread exists.
-  void ResetAfterFork(ThreadState* self);
+  // fork(): the forking thread holds the lock across it (fork_gate.h).
+  void LockForFork();
+  void UnlockAfterFork();
+  // In a forked child only the forking thread (`self`, or none) exists. Forgets the
+  // others and returns what they held: (lock, holder's thread id) pairs.
+  std::vector<std::pair<LockState*, int>> ResetAfterFork(ThreadState* self);
 
  private:
   ThreadRegistry();

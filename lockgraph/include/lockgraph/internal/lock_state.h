@@ -36,7 +36,12 @@ enum LockFlags : uint32_t {
   kFlagRecursive = 1u << 0,  // re-entry by the holder is legal and adds nothing
   kFlagUntracked = 1u << 1,  // opted out of the detector
   kFlagRanked = 1u << 2,     // rank is meaningful
+  // Set in a forked child on locks another thread of the parent held at
+  // fork(): nobody in the child will release them.
+  kFlagHeldAtFork = 1u << 3,
 };
+// Locks whose every acquisition takes the slow path.
+inline constexpr uint32_t kSlowPathFlags = kFlagUntracked | kFlagRecursive | kFlagHeldAtFork;
 
 #if LOCKGRAPH_ON
 
@@ -84,7 +89,7 @@ void RetireNode(LockState* lock) noexcept;
 inline void BeforeLock(LockState* lock, AccessMode mode) noexcept {
   ThreadState* ts = tls_thread_state;
   if (ts != nullptr && ts->bypass.load(std::memory_order_relaxed) == 0 &&
-      (lock->flags & (kFlagUntracked | kFlagRecursive)) == 0) {
+      (lock->flags & kSlowPathFlags) == 0) {
     const uint32_t depth = ts->depth;
     if (depth < ts->capacity) {
       HeldLock* held = ts->held;
