@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <iterator>
 
 #include "internal/symbolizer.h"
@@ -46,8 +47,27 @@ Dwarf_Die DeclarationOf(Dwarf_Die die) {
 
 std::string FunctionName(Dwarf_Die* die);
 
-// "ns::Class<T>::name" from the scopes enclosing the declaration: for the
-// functions that carry no linkage name (C functions, some constructors).
+// How an enclosing namespace or class reads in a qualified name; "" for other
+// scopes (lexical blocks).
+std::string ScopePrefix(Dwarf_Die* scope, bool names_call_operator) {
+  const char* name = dwarf_diename(scope);
+  switch (dwarf_tag(scope)) {
+    case DW_TAG_namespace:
+      return name != nullptr ? name : "(anonymous namespace)";
+    case DW_TAG_class_type:
+    case DW_TAG_structure_type:
+    case DW_TAG_union_type:
+      if (name != nullptr) return name;
+      // The unnamed class of a call operator is a lambda's closure.
+      return names_call_operator ? "{lambda}" : "{unnamed type}";
+    default:
+      return {};
+  }
+}
+
+// "ns::Class<T>::name" from the scopes enclosing the declaration, for the
+// functions that have no linkage name: internal linkage (static, anonymous
+// namespace, lambdas in them), C, some constructors.
 std::string QualifiedName(Dwarf_Die* die) {
   const char* name = dwarf_diename(die);
   if (name == nullptr) return "??";
@@ -56,23 +76,13 @@ std::string QualifiedName(Dwarf_Die* die) {
   ScopeArray scopes;
   const int n = dwarf_getscopes_die(&declaration, scopes.out());
   for (int i = 1; i < n; ++i) {
-    const char* scope = dwarf_diename(&scopes[i]);
-    switch (dwarf_tag(&scopes[i])) {
-      case DW_TAG_namespace:
-        qualified =
-            std::string(scope != nullptr ? scope : "(anonymous namespace)") + "::" + qualified;
-        break;
-      case DW_TAG_class_type:
-      case DW_TAG_structure_type:
-      case DW_TAG_union_type:
-        qualified = std::string(scope != nullptr ? scope : "{unnamed type}") + "::" + qualified;
-        break;
-      case DW_TAG_subprogram:
-        // A local class or lambda: the enclosing function names the rest.
-        return FunctionName(&scopes[i]) + "::" + qualified;
-      default:
-        break;
+    if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
+      // A local class or lambda: the enclosing function names the rest.
+      return FunctionName(&scopes[i]) + "::" + qualified;
     }
+    const std::string prefix =
+        ScopePrefix(&scopes[i], i == 1 && std::strcmp(name, "operator()") == 0);
+    if (!prefix.empty()) qualified = prefix + "::" + qualified;
   }
   return qualified;
 }
