@@ -4,9 +4,11 @@
 // must start at the function that asked for the lock, at the guard's line.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "lockgraph/mutex.h"
 #include "report_collector.h"
@@ -34,11 +36,17 @@ void TakeWithLockCalls(lockgraph::Mutex& first, lockgraph::Mutex& second) {
   first.unlock();
 }
 
+void HoldAcrossSleep(lockgraph::Mutex& mu) {
+  std::lock_guard held(mu);  // marker: long_hold
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
 }  // namespace inline_frames_test
 
 namespace lockgraph {
 namespace {
 
+using inline_frames_test::HoldAcrossSleep;
 using inline_frames_test::TakeWithLockCalls;
 using inline_frames_test::TakeWithLockGuard;
 using inline_frames_test::TakeWithScopedLockReversed;
@@ -131,6 +139,31 @@ TEST(InlineFramesTest, ExplicitLockCallEdgeStartsAtTheLockLine) {
   ASSERT_TRUE(into_b != nullptr && into_a != nullptr) << text;
   ExpectStartsAt(into_b->stack, call, text);
   ExpectStartsAt(into_a->stack, guard, text);
+}
+
+TEST(InlineFramesTest, LongHoldNamesWhereTheLockWasTakenAndReleased) {
+  const Site taken = SiteOf("HoldAcrossSleep", "long_hold");
+  ReportCollector collector;
+  Options o = CurrentOptions();
+  o.hold_warn_ms = 1;  // the hold sleeps 20 ms: always longer
+  Configure(o);
+  Mutex mu{"inline.held"};
+  HoldAcrossSleep(mu);
+
+  const std::vector<Report> reports = collector.reports(ReportKind::kLongHold);
+  ASSERT_EQ(reports.size(), 1u);
+  const Report& r = reports[0];
+  const std::string text = FormatText(r);
+  ExpectStartsAt(r.acquired_at, taken, text);
+  ASSERT_EQ(r.threads.size(), 1u);
+  ASSERT_FALSE(r.threads[0].stack.empty()) << text;
+  // The guard's destructor ends HoldAcrossSleep, so at -O2 the release is a
+  // tail call and the stack starts at the caller; only the trimming of
+  // lockgraph's own frames is certain.
+  const StackFrame& released = r.threads[0].stack.front();
+  EXPECT_EQ(released.function.find("lockgraph::checked::"), std::string::npos) << text;
+  EXPECT_EQ(released.file.find("include/lockgraph/"), std::string::npos) << text;
+  EXPECT_TRUE(PathEndsWith(released.file, kThisFile)) << text;
 }
 
 TEST(InlineFramesTest, ExportedGraphEdgesStartAtTheGuardLine) {
