@@ -161,8 +161,9 @@ TEST(InlineFramesTest, LongHoldNamesWhereTheLockWasTakenAndReleased) {
   // tail call and the stack starts at the caller; only the trimming of
   // lockgraph's own frames is certain.
   const StackFrame& released = r.threads[0].stack.front();
-  EXPECT_EQ(released.function.find("lockgraph::checked::"), std::string::npos) << text;
-  EXPECT_EQ(released.file.find("include/lockgraph/"), std::string::npos) << text;
+  EXPECT_FALSE(released.function.starts_with("lockgraph::checked::")) << text;
+  EXPECT_FALSE(released.function.starts_with("lockgraph::internal::")) << text;
+  EXPECT_FALSE(released.function.starts_with("std::lock_guard")) << text;
   EXPECT_TRUE(PathEndsWith(released.file, kThisFile)) << text;
 }
 
