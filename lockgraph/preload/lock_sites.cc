@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "internal/raw_mutex.h"
@@ -76,8 +77,22 @@ bool IsLockWrapper(const StackFrame& f) {
            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   if (ends_with("block") || ends_with("clock") || ends_with("unlock")) return false;
-  return ends_with("lock") || name.find("mutex") != std::string::npos ||
-         name.find("rwlock") != std::string::npos || ends_with("mtx");
+  if (ends_with("lock") || name.find("mutex") != std::string::npos ||
+      name.find("rwlock") != std::string::npos || ends_with("mtx")) {
+    return true;
+  }
+  // Inlined code of the standard library's or lockgraph's headers.
+  return f.inlined && (f.file.rfind("/usr/include/", 0) == 0 ||
+                       f.file.find("include/lockgraph/") != std::string::npos);
+}
+
+// The innermost frame of `pc`'s inline chain that is not a lock wrapper;
+// nullptr when all are (the pc is inside a wrapper function).
+const StackFrame* UserFrame(const std::vector<StackFrame>& chain) {
+  for (const StackFrame& f : chain) {
+    if (!IsLockWrapper(f)) return &f;
+  }
+  return nullptr;
 }
 
 class Sites {
@@ -124,14 +139,19 @@ class Sites {
       RawLockGuard guard(mu_);
       if (auto it = wrapper_pc_.find(pc); it != wrapper_pc_.end()) return it->second;
     }
-    const bool wrapper = IsLockWrapper(internal::Symbolize(pc, /*is_return_address=*/true, true));
+    const bool wrapper =
+        UserFrame(internal::SymbolizeInlined(pc, /*is_return_address=*/true, true)) == nullptr;
     RawLockGuard guard(mu_);
     wrapper_pc_.try_emplace(pc, wrapper);
     return wrapper;
   }
 
   static const LockSite* Make(uintptr_t pc, const std::string& symbol) {
-    const StackFrame f = internal::Symbolize(pc, /*is_return_address=*/true, true);
+    // In an optimized build the lock call is inlined wrapper code inside the
+    // user's function: the site is the user's line that called it.
+    const std::vector<StackFrame> chain = internal::SymbolizeInlined(pc, true, true);
+    const StackFrame* user = UserFrame(chain);
+    const StackFrame& f = user != nullptr ? *user : chain.back();
     auto* site = new LockSite{};
     site->name = symbol.empty() ? nullptr : Intern(symbol);
     site->function = Intern(f.function);

@@ -143,7 +143,8 @@ bool Detector::GraphJsonWithin(int timeout_ms, std::string* json) {
       std::snprintf(pc, sizeof(pc), "0x%zx", static_cast<size_t>(f.pc));
       if (k) s += ", ";
       s += "{\"pc\": " + JsonString(pc) + ", \"function\": " + JsonString(f.function) +
-           ", \"file\": " + JsonString(f.file) + ", \"line\": " + std::to_string(f.line) + "}";
+           ", \"file\": " + JsonString(f.file) + ", \"line\": " + std::to_string(f.line) +
+           ", \"inlined\": " + (f.inlined ? "true" : "false") + "}";
     }
     s += "]}";
   }

@@ -26,6 +26,8 @@ std::string FrameText(const StackFrame& f) {
   } else if (!f.module.empty()) {
     s += " from " + f.module;
   }
+  // Same pc as the next frame: the compiler inlined this one into it.
+  if (f.inlined) s += " (inlined)";
   return s;
 }
 
@@ -62,7 +64,7 @@ void AppendFrameJson(std::string* out, const StackFrame& f) {
   AppendJsonString(out, f.file);
   *out += ",\"line\":" + std::to_string(f.line) + ",\"module\":";
   AppendJsonString(out, f.module);
-  *out += "}";
+  *out += f.inlined ? ",\"inlined\":true}" : ",\"inlined\":false}";
 }
 
 }  // namespace

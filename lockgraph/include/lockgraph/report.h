@@ -25,12 +25,19 @@ enum class ReportKind {
 };
 
 // One symbolized frame. Fields that are not known are empty / zero.
+//
+// Where the compiler inlined a call, one program counter stands for several
+// source-level frames: each inlined function is a frame of its own, with
+// `inlined` set, followed by the function it was inlined into; they share the
+// pc. A frame's file:line is always a line of its own function (for the frames
+// after the innermost one: where it made the call).
 struct StackFrame {
   uintptr_t pc = 0;
   std::string function;  // demangled
   std::string file;      // source file, when debug info exists
   int line = 0;
-  std::string module;  // the binary or shared object
+  std::string module;    // the binary or shared object
+  bool inlined = false;  // inlined into the next frame; no machine frame of its own
 };
 
 // A lock as reports name it: its class (name, or construction site when
@@ -52,7 +59,11 @@ struct OrderEdge {
   bool to_shared = false;    // `to` was acquired in shared mode
   int thread_id = 0;         // OS thread id (gettid) that first took this order
   std::string thread_name;
-  std::vector<StackFrame> stack;  // where `to` was acquired; lockgraph frames trimmed
+  // Where `to` was acquired: lockgraph's own frames and the standard lock
+  // helpers are trimmed, so the first frame is the user's function at the line
+  // of the lock() / lock_guard / scoped_lock that took it (given debug information,
+  // also in optimized builds, where all of those are inlined into it).
+  std::vector<StackFrame> stack;
 };
 
 // A thread as the watchdog saw it: what it holds, what it waits for, and

@@ -39,6 +39,7 @@ bool IsLockMachinery(std::string_view fn) {
       "std::lock<",
       "void std::__detail::__lock_impl",
       "std::__detail::__lock_impl",
+      "std::__detail::__try_lock_impl",
       "std::condition_variable_any::",
       "void std::condition_variable_any::",
       "bool std::condition_variable_any::",
@@ -55,6 +56,22 @@ bool IsLockMachinery(std::string_view fn) {
     if (fn.substr(0, p.size()) == p) return true;
   }
   return false;
+}
+
+// lockgraph's public headers, in the source tree or installed: the code of
+// the wrappers that optimized builds inline into the user's functions.
+bool IsLockgraphHeader(std::string_view file) {
+  static constexpr std::string_view kDir = "include/lockgraph/";
+  for (size_t at = file.find(kDir); at != std::string_view::npos; at = file.find(kDir, at + 1)) {
+    if (at == 0 || file[at - 1] == '/') return true;
+  }
+  return false;
+}
+
+// An inlined frame is also known by its file, for the DWARF producers that
+// name inlined functions without their namespace.
+bool IsLockMachinery(const StackFrame& f) {
+  return IsLockMachinery(f.function) || (f.inlined && IsLockgraphHeader(f.file));
 }
 
 // "file:line"; just the file part when there is no line (preload mode names
@@ -153,10 +170,14 @@ std::vector<StackFrame> SymbolizeStack(const std::vector<uintptr_t>& pcs, bool s
   frames.reserve(pcs.size());
   bool leading = true;
   for (uintptr_t pc : pcs) {
-    StackFrame f = Symbolize(pc, /*is_return_address=*/true, symbolize);
-    if (leading && symbolize && IsLockMachinery(f.function)) continue;
-    leading = false;
-    frames.push_back(std::move(f));
+    // Inlined frames are trimmed one by one, so that when lock() and the
+    // guard are inlined into the user's function, the stack starts at that
+    // function, at the guard's line.
+    for (StackFrame& f : SymbolizeInlined(pc, /*is_return_address=*/true, symbolize)) {
+      if (leading && symbolize && IsLockMachinery(f)) continue;
+      leading = false;
+      frames.push_back(std::move(f));
+    }
   }
   return frames;
 }

@@ -14,8 +14,10 @@ namespace lockgraph::internal {
 
 Report BuildReport(const PendingReport& pending, bool symbolize);
 
-// Symbolizes a stack and drops the leading frames that belong to lockgraph or
-// to the standard library's lock helpers (lock_guard, unique_lock, std::lock...).
+// Symbolizes a stack, each pc expanded into the frames inlined there, and
+// drops the leading frames that belong to lockgraph or to the standard
+// library's lock helpers (lock_guard, unique_lock, std::lock...): the first
+// frame left is the code that asked for the lock.
 std::vector<StackFrame> SymbolizeStack(const std::vector<uintptr_t>& pcs, bool symbolize);
 
 // A lock as reports name it, straight from its state (no graph node needed).

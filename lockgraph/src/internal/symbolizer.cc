@@ -6,7 +6,10 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "internal/inlined_calls.h"
 #include "internal/raw_mutex.h"
 
 namespace lockgraph::internal {
@@ -15,6 +18,15 @@ namespace {
 
 RawMutex g_mu;
 Dwfl* g_dwfl = nullptr;  // guarded by g_mu
+
+// SymbolizeInlined's results by (pc, is_return_address). Never destroyed:
+// graph_out is written, and the watchdog may report, during exit. Bounded:
+// emptied when full, and when the module list is read again (a module may
+// have been replaced at the same addresses).
+using FrameCache = absl::flat_hash_map<std::pair<uintptr_t, bool>, std::vector<StackFrame>>;
+FrameCache* g_frames = nullptr;          // guarded by g_mu
+InlinedCallFinder* g_inlined = nullptr;  // guarded by g_mu
+constexpr size_t kMaxCachedPcs = size_t{1} << 15;
 
 char* g_debuginfo_path = nullptr;
 const Dwfl_Callbacks kCallbacks = {
@@ -30,10 +42,44 @@ bool ReportModulesLocked() {
     g_dwfl = dwfl_begin(&kCallbacks);
     if (g_dwfl == nullptr) return false;
   }
+  if (g_frames != nullptr) g_frames->clear();
+  if (g_inlined != nullptr) g_inlined->Forget();
   dwfl_report_begin(g_dwfl);
   const int rc = dwfl_linux_proc_report(g_dwfl, getpid());
   dwfl_report_end(g_dwfl, nullptr, nullptr);
   return rc == 0;
+}
+
+// The module that holds `addr`, or null.
+Dwfl_Module* ModuleAtLocked(Dwarf_Addr addr) {
+  if (g_dwfl == nullptr && !ReportModulesLocked()) return nullptr;
+  Dwfl_Module* module = dwfl_addrmodule(g_dwfl, addr);
+  if (module == nullptr) {
+    // Perhaps loaded after the module list was read.
+    if (!ReportModulesLocked()) return nullptr;
+    module = dwfl_addrmodule(g_dwfl, addr);
+  }
+  return module;
+}
+
+// Fills in the module, the function from the symbol table and the line
+// table's file:line for `addr`.
+void DescribeLocked(Dwfl_Module* module, Dwarf_Addr addr, StackFrame* frame) {
+  const char* module_name =
+      dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+  if (module_name != nullptr) frame->module = module_name;
+  if (const char* sym = dwfl_module_addrname(module, addr)) frame->function = Demangle(sym);
+  if (Dwfl_Line* line = dwfl_module_getsrc(module, addr)) {
+    int lineno = 0;
+    if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr)) {
+      frame->file = file;
+      frame->line = lineno;
+    }
+  }
+}
+
+Dwarf_Addr LookupAddress(uintptr_t pc, bool is_return_address) {
+  return is_return_address && pc > 0 ? pc - 1 : pc;
 }
 
 }  // namespace
@@ -65,39 +111,60 @@ StackFrame Symbolize(uintptr_t pc, bool is_return_address, bool with_debug_info)
   StackFrame frame;
   frame.pc = pc;
   if (!with_debug_info) return frame;
-  const Dwarf_Addr addr = is_return_address && pc > 0 ? pc - 1 : pc;
+  const Dwarf_Addr addr = LookupAddress(pc, is_return_address);
   RawLockGuard lock(g_mu);
-  if (g_dwfl == nullptr && !ReportModulesLocked()) return frame;
-  Dwfl_Module* module = dwfl_addrmodule(g_dwfl, addr);
-  if (module == nullptr) {
-    // Perhaps loaded after the module list was read.
-    if (!ReportModulesLocked()) return frame;
-    module = dwfl_addrmodule(g_dwfl, addr);
-    if (module == nullptr) return frame;
-  }
-  const char* module_name =
-      dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
-  if (module_name != nullptr) frame.module = module_name;
-  if (const char* sym = dwfl_module_addrname(module, addr)) frame.function = Demangle(sym);
-  if (Dwfl_Line* line = dwfl_module_getsrc(module, addr)) {
-    int lineno = 0;
-    if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr)) {
-      frame.file = file;
-      frame.line = lineno;
-    }
-  }
+  if (Dwfl_Module* module = ModuleAtLocked(addr)) DescribeLocked(module, addr, &frame);
   return frame;
+}
+
+std::vector<StackFrame> SymbolizeInlined(uintptr_t pc, bool is_return_address,
+                                         bool with_debug_info) {
+  StackFrame outer;
+  outer.pc = pc;
+  if (!with_debug_info) return {outer};
+  const Dwarf_Addr addr = LookupAddress(pc, is_return_address);
+  RawLockGuard lock(g_mu);
+  if (g_frames == nullptr) {
+    g_frames = new FrameCache();
+    g_inlined = new InlinedCallFinder();
+  }
+  const std::pair<uintptr_t, bool> key(pc, is_return_address);
+  if (auto it = g_frames->find(key); it != g_frames->end()) return it->second;
+
+  std::vector<StackFrame> frames;
+  Dwfl_Module* module = ModuleAtLocked(addr);
+  if (module != nullptr) {
+    DescribeLocked(module, addr, &outer);
+    const std::vector<InlinedCall> calls = g_inlined->At(module, addr);
+    // The line table's file:line belongs to the innermost function; each
+    // inlined call's call site belongs to the function after it.
+    std::string file = outer.file;
+    int line = outer.line;
+    for (const InlinedCall& call : calls) {
+      StackFrame f;
+      f.pc = pc;
+      f.function = call.function;
+      f.file = std::move(file);
+      f.line = line;
+      f.module = outer.module;
+      f.inlined = true;
+      frames.push_back(std::move(f));
+      file = call.call_file;
+      line = call.call_line;
+    }
+    outer.file = std::move(file);
+    outer.line = line;
+  }
+  frames.push_back(std::move(outer));
+  if (g_frames->size() >= kMaxCachedPcs) g_frames->clear();
+  g_frames->emplace(key, frames);
+  return frames;
 }
 
 bool ModuleOffset(uintptr_t pc, std::string* module, uintptr_t* offset) {
   RawLockGuard lock(g_mu);
-  if (g_dwfl == nullptr && !ReportModulesLocked()) return false;
-  Dwfl_Module* m = dwfl_addrmodule(g_dwfl, pc);
-  if (m == nullptr) {
-    if (!ReportModulesLocked()) return false;
-    m = dwfl_addrmodule(g_dwfl, pc);
-    if (m == nullptr) return false;
-  }
+  Dwfl_Module* m = ModuleAtLocked(pc);
+  if (m == nullptr) return false;
   Dwarf_Addr start = 0;
   const char* name = dwfl_module_info(m, nullptr, &start, nullptr, nullptr, nullptr, nullptr,
                                       nullptr);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "lockgraph/report.h"
 
@@ -14,7 +15,19 @@ namespace lockgraph::internal {
 
 // `is_return_address`: the pc is a return address (every frame but a signal
 // frame or the innermost), so the call instruction is looked up instead.
+// One frame: the function that holds the code at `pc` (from the symbol
+// table), with the line table's file:line, which in optimized code is often a
+// line of a function inlined there.
 StackFrame Symbolize(uintptr_t pc, bool is_return_address, bool with_debug_info);
+
+// The source-level frames at `pc`, as `addr2line -i -f -C` lists them:
+// innermost first, each function inlined at `pc` (`inlined` set) with its own
+// file:line, then the out-of-line function, named as Symbolize() names it, at
+// the line where it made the outermost inlined call. One frame when nothing
+// is inlined there (the same as Symbolize()), or without debug info.
+// Remembered per pc, so symbolizing many stacks that share frames stays cheap.
+std::vector<StackFrame> SymbolizeInlined(uintptr_t pc, bool is_return_address,
+                                         bool with_debug_info);
 
 // The demangled name of the symbol that starts exactly at `address` (a global
 // variable, say), or "" if none does.
