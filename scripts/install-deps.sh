@@ -8,6 +8,7 @@ packages=(
   libunwind-dev libdw-dev libabsl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   graphviz gdb elfutils python3 python3-jsonschema python3-redis redis-tools redis-server nutcracker
+  memcached libmemcached-tools
   libedit-dev
 )
 
