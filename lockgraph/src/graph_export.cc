@@ -275,8 +275,13 @@ void Detector::WriteGraphOut() {
              " not written\n");
     return;
   }
+  // A process that recorded nothing does not replace another's graph: under
+  // `lockgraph preload -- sh -c ...` or `timeout`, every process of the tree
+  // writes graph_out, and the last to exit is often a wrapper with no locks.
+  const std::string expanded = ExpandPid(path);
+  if (GetStats().classes == 0 && access(expanded.c_str(), F_OK) == 0) return;
   std::string error;
-  if (!WriteGraphFile(ExpandPid(path), json, &error)) {
+  if (!WriteGraphFile(expanded, json, &error)) {
     EmitText("lockgraph: graph_out: " + error + "\n");
   }
 }

@@ -112,7 +112,7 @@ std::string ThreadsText(const Report& r) {
            labels[t.waits_for];
       if (t.waits_for_owner != 0)
         s += " (held by thread " + std::to_string(t.waits_for_owner) + ")";
-      s += std::string(" for ") + ms + " ms";
+      if (t.waited_ms > 0) s += std::string(" for ") + ms + " ms";
     }
     s += "\n";
   }

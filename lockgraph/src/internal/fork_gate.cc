@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 
@@ -88,6 +89,11 @@ void InChild() {
   g_inflight.store(0, std::memory_order_relaxed);  // the threads that counted are gone
   {
     InternalScope internal;
+    // The forking thread is the child's only thread, with the child's id.
+    if (ThreadState* self = tls_thread_state) {
+      self->tid = static_cast<int>(gettid());
+      self->thread_tag = UINT32_MAX;
+    }
     Detector::Get().AfterForkInChild(ThreadRegistry::Get().ResetAfterFork(tls_thread_state));
   }
   g_closed.store(false, std::memory_order_release);
