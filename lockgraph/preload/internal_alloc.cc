@@ -85,6 +85,18 @@ bool InternalAlloc::Reserve() {
 }
 
 void* InternalAlloc::Allocate(size_t size, size_t alignment) {
+  bool fresh = false;
+  return AllocateBlock(size, alignment, &fresh);
+}
+
+void* InternalAlloc::AllocateZeroed(size_t size) {
+  bool fresh = false;
+  void* p = AllocateBlock(size, 16, &fresh);
+  if (p != nullptr && !fresh) std::memset(p, 0, size);
+  return p;
+}
+
+void* InternalAlloc::AllocateBlock(size_t size, size_t alignment, bool* fresh) {
   if (alignment < 16) alignment = 16;
   if ((alignment & (alignment - 1)) != 0) return nullptr;
   const size_t extra = alignment > 16 ? alignment : 0;
@@ -118,6 +130,7 @@ void* InternalAlloc::Allocate(size_t size, size_t alignment) {
       }
       block = start;
       g_bump = start + block_size;
+      *fresh = true;
     }
     g_in_use += block_size;
   }

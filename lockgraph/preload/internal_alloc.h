@@ -26,6 +26,10 @@ class InternalAlloc {
  public:
   // nullptr when the region is exhausted (said once on stderr).
   static void* Allocate(size_t size, size_t alignment = 16);
+  // Allocate(), zero-filled. Cheap for large blocks: fresh ones come from
+  // never-touched pages, which are zero already (only reused blocks are
+  // cleared), so a big table costs memory only as it fills.
+  static void* AllocateZeroed(size_t size);
   static void Free(void* p);
   // The usable size of a block of ours.
   static size_t UsableSize(const void* p);
@@ -42,6 +46,7 @@ class InternalAlloc {
 
  private:
   static bool Reserve();
+  static void* AllocateBlock(size_t size, size_t alignment, bool* fresh);
   // Set once by Reserve() (before any block exists), read without a lock:
   // Contains() must be cheap enough for every free() of the program.
   static std::atomic<uintptr_t> region_begin_;

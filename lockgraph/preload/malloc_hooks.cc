@@ -130,8 +130,8 @@ void* calloc(size_t n, size_t size) {
     errno = ENOMEM;
     return nullptr;
   }
-  void* p = InternalOrEnomem(total);
-  if (p != nullptr) std::memset(p, 0, total);
+  void* p = InternalAlloc::AllocateZeroed(total);
+  if (p == nullptr) errno = ENOMEM;
   return p;
 }
 

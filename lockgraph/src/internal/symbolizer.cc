@@ -2,10 +2,12 @@
 
 #include <cxxabi.h>
 #include <elfutils/libdwfl.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -28,10 +30,38 @@ FrameCache* g_frames = nullptr;          // guarded by g_mu
 InlinedCallFinder* g_inlined = nullptr;  // guarded by g_mu
 constexpr size_t kMaxCachedPcs = size_t{1} << 15;
 
+// Separate debug information, found locally only: by build ID under
+// /usr/lib/debug (Debian's -dbgsym and -dbg packages), then by the
+// .gnu_debuglink name beside the module and under /usr/lib/debug. Never
+// through debuginfod: dwfl_standard_find_debuginfo falls back to it, which
+// dlopens libdebuginfod (and curl, TLS and Kerberos behind it) from inside
+// whatever lock operation needed a symbol. Loading libraries there takes the
+// dynamic loader's lock, which a thread inside dlopen holds while it waits
+// for a lock this thread may hold.
+int FindLocalDebuginfo(Dwfl_Module* module, void** userdata, const char* module_name,
+                       Dwarf_Addr base, const char* file_name, const char* debuglink_file,
+                       GElf_Word debuglink_crc, char** debuginfo_file_name) {
+  const int fd = dwfl_build_id_find_debuginfo(module, userdata, module_name, base, file_name,
+                                              debuglink_file, debuglink_crc, debuginfo_file_name);
+  if (fd >= 0 || debuglink_file == nullptr || file_name == nullptr) return fd;
+  std::string dir = file_name;
+  dir.erase(dir.rfind('/') == std::string::npos ? 0 : dir.rfind('/'));
+  for (const std::string& candidate :
+       {dir + "/" + debuglink_file, dir + "/.debug/" + debuglink_file,
+        "/usr/lib/debug" + dir + "/" + debuglink_file}) {
+    if (candidate == file_name) continue;
+    const int found = open(candidate.c_str(), O_RDONLY | O_CLOEXEC);
+    if (found < 0) continue;
+    *debuginfo_file_name = strdup(candidate.c_str());
+    return found;
+  }
+  return -1;
+}
+
 char* g_debuginfo_path = nullptr;
 const Dwfl_Callbacks kCallbacks = {
     .find_elf = dwfl_linux_proc_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .find_debuginfo = FindLocalDebuginfo,
     .section_address = nullptr,
     .debuginfo_path = &g_debuginfo_path,
 };
@@ -166,8 +196,8 @@ bool ModuleOffset(uintptr_t pc, std::string* module, uintptr_t* offset) {
   Dwfl_Module* m = ModuleAtLocked(pc);
   if (m == nullptr) return false;
   Dwarf_Addr start = 0;
-  const char* name = dwfl_module_info(m, nullptr, &start, nullptr, nullptr, nullptr, nullptr,
-                                      nullptr);
+  const char* name =
+      dwfl_module_info(m, nullptr, &start, nullptr, nullptr, nullptr, nullptr, nullptr);
   *module = name != nullptr ? name : "";
   *offset = pc - start;
   return true;
