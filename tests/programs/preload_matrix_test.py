@@ -142,7 +142,7 @@ def run_redis_server():
     proc = start_preloaded(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
                             "--io-threads", "2", "--io-threads-do-reads", "yes", "--save", "",
                             "--appendonly", "no", "--dir", WORK], port)
-    load = subprocess.run(["redis-benchmark", "-p", str(port), "-n", "20000", "-c", "8", "-q",
+    load = subprocess.run(["redis-benchmark", "-p", str(port), "-n", "5000", "-c", "8", "-q",
                            "-t", "set,get,incr,lpush,lpop"], capture_output=True, text=True,
                           timeout=300)
     check("redis-benchmark load completes", load.returncode == 0 and "LPOP" in load.stdout,

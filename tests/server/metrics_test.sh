@@ -6,6 +6,8 @@ SERVER=$1 CLI=$2
 source "$(dirname "$0")/lib.sh"
 MPORT=$(free_port)
 start_server --threads 2 --metrics-port "$MPORT"
+# The log line may reach the file just after the server answers PING.
+for _ in $(seq 100); do grep -q "Metrics on" "$SERVER_LOG" && break; sleep 0.05; done
 grep -q "Metrics on http://127.0.0.1:$MPORT/metrics" "$SERVER_LOG" && pass "metrics port logged" \
   || fail "no metrics line: $(cat "$SERVER_LOG")"
 timeout 240 "$PY" "$(dirname "$0")/metrics_test.py" "$PORT" "$MPORT" || fail "metrics checks"
