@@ -32,7 +32,7 @@ int main(void) {
   struct itimerval every_ms = {{0, 1000}, {0, 1000}};
   setitimer(ITIMER_PROF, &every_ms, NULL);
   long rounds = 0;
-  while (handled < 300 && rounds < 2000000) {
+  while (handled < 200) { /* alarm() above bounds it */
     pthread_mutex_t* fresh = malloc(sizeof(pthread_mutex_t));
     pthread_mutex_init(fresh, NULL);
     for (int i = 0; i < 50; ++i, ++rounds) {
@@ -46,6 +46,6 @@ int main(void) {
   }
   struct itimerval off = {{0, 0}, {0, 0}};
   setitimer(ITIMER_PROF, &off, NULL);
-  printf("signal_locks: %d signals handled\n", handled >= 300 ? 300 : (int)handled);
+  printf("signal_locks: 200 signals handled in %ld lock rounds\n", rounds);
   return 0;
 }
