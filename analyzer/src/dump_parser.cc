@@ -7,6 +7,9 @@
 #include <utility>
 
 #include "line_grammar.h"
+#include "paste_line.h"
+#include "session_grammar.h"
+#include "text_scan.h"
 
 namespace lockgraph::analyzer {
 namespace {
@@ -77,7 +80,13 @@ const char* DumpFormatName(DumpFormat format) {
   return "unknown";
 }
 
-std::vector<NamedValue> Frame::Args() const { return ParseArgs(args_text); }
+std::vector<NamedValue> Frame::Args() const {
+  std::vector<NamedValue> args = ParseArgs(args_text);
+  // The last argument of a cut line may be a prefix of the real one
+  // (`mutex=0x5555` of `mutex=0x555555558080`): never trust it.
+  if (cut && !args.empty()) args.pop_back();
+  return args;
+}
 
 std::optional<NamedValue> Frame::FindArg(std::string_view name) const {
   // Cheap rejection before splitting: most frames asked lack the name.
@@ -140,44 +149,468 @@ void DumpParser::Ignore(std::string_view line) {
   }
 }
 
-void DumpParser::StartThread(Grammar grammar, int number, int64_t lwp) {
+int DumpParser::FindThread(const ThreadHeader& header) const {
+  if (header.lwp && *header.lwp != 0) {
+    if (auto it = by_lwp_.find(*header.lwp); it != by_lwp_.end()) return it->second;
+  }
+  if (header.pthread) {
+    if (auto it = by_pthread_.find(*header.pthread); it != by_pthread_.end()) return it->second;
+  }
+  // By gdb's number only when one side does not know the LWP (`thread 3`
+  // typed before gdb said which LWP thread 3 is).
+  if (header.number > 0) {
+    if (auto it = by_number_.find(header.number); it != by_number_.end()) {
+      const Thread& t = dump_.threads[it->second];
+      if (t.lwp == 0 || !header.lwp) return it->second;
+    }
+  }
+  return -1;
+}
+
+void DumpParser::IndexThread(int index) {
+  const Thread& t = dump_.threads[index];
+  if (t.lwp != 0) by_lwp_.emplace(t.lwp, index);
+  if (t.pthread) by_pthread_.emplace(*t.pthread, index);
+  if (t.number > 0) by_number_.emplace(t.number, index);
+}
+
+int DumpParser::FindOrAddThread(const ThreadHeader& header, bool* added) {
+  int index = FindThread(header);
+  *added = index < 0;
+  if (index < 0) {
+    index = static_cast<int>(dump_.threads.size());
+    Thread& t = dump_.threads.emplace_back();
+    t.header_line = dump_.lines;
+    t.stack = StackSource::kNone;
+  }
+  // What this line says that the thread did not know yet.
+  Thread& t = dump_.threads[index];
+  if (t.lwp == 0 && header.lwp) t.lwp = *header.lwp;
+  if (!t.pthread && header.pthread) t.pthread = header.pthread;
+  if (t.number == 0 && header.number > 0) t.number = header.number;
+  if (t.name.empty() && !header.name.empty()) t.name = header.name;
+  IndexThread(index);
+  return index;
+}
+
+void DumpParser::StartThread(Grammar grammar, const ThreadHeader& header, bool label) {
   grammar_ = grammar;
+  bool added = false;
+  building_ = FindOrAddThread(header, &added);
+  Thread& t = dump_.threads[building_];
+  // A header printed again replaces the stack it had, unless it is the same.
+  restack_pending_ = !added && !t.frames.empty();
+  if (added) t.stack = StackSource::kBacktrace;
   state_ = State::kHeader;
-  Thread& t = dump_.threads.emplace_back();
-  t.number = number;
-  t.lwp = lwp;
-  t.header_line = dump_.lines;
   last_line_in_stack_ = true;
+  if (label) partial_listing_ = true;
   if (dump_.format == DumpFormat::kUnknown) {
     dump_.format = grammar == Grammar::kGdb ? DumpFormat::kGdb : DumpFormat::kEuStack;
   }
 }
 
-void DumpParser::ProcessLine(std::string_view line) {
+int DumpParser::StartAnonymousThread() {
+  const int index = static_cast<int>(dump_.threads.size());
+  Thread& t = dump_.threads.emplace_back();
+  t.id_known = false;
+  t.header_line = dump_.lines;
+  building_ = index;
+  restack_pending_ = false;
+  state_ = State::kHeader;
+  // A bare `bt` shows the thread gdb has selected.
+  selection_.thread = index;
+  if (dump_.format == DumpFormat::kUnknown) dump_.format = DumpFormat::kGdb;
+  return index;
+}
+
+void DumpParser::OnCommand(std::string_view command) {
+  echo_seen_ = true;
+  SessionCommand c = ParseGdbCommand(command);
+  // An empty line repeats the last command in gdb (`up`, `down`, `x`).
+  if (scan::Trim(command).empty()) {
+    c = last_command_;
+    if (c.kind != CommandKind::kUp && c.kind != CommandKind::kDown &&
+        c.kind != CommandKind::kExamine) {
+      c = SessionCommand{};
+    }
+    command = last_command_text_;
+  }
+  expect_selection_ = false;
+  print_pending_ = false;
+  examine_unit_ = 0;
+  examine_command_.clear();
+  switch (c.kind) {
+    case CommandKind::kThread: {
+      ThreadHeader h;
+      h.number = c.number;
+      bool added = false;
+      const int index = FindOrAddThread(h, &added);
+      if (added) partial_listing_ = true;
+      selection_ = SessionContext{};
+      selection_.thread = index;
+      building_ = index;
+      restack_pending_ = !dump_.threads[index].frames.empty();
+      state_ = State::kHeader;
+      grammar_ = Grammar::kGdb;
+      expect_selection_ = true;
+      break;
+    }
+    case CommandKind::kThreadApplyAll:
+    case CommandKind::kInfoThreads:
+      full_listing_ = true;
+      break;
+    case CommandKind::kBacktrace:
+      building_ = selection_.thread;
+      if (building_ >= 0) {
+        restack_pending_ = !dump_.threads[building_].frames.empty();
+        state_ = State::kHeader;
+        grammar_ = Grammar::kGdb;
+      } else {
+        state_ = State::kPreamble;
+      }
+      break;
+    case CommandKind::kFrame:
+      if (c.number >= 0) {
+        selection_.frame = c.number;
+        selection_.frame_known = false;
+        selection_.function.clear();
+        selection_.args_text.clear();
+      }
+      expect_selection_ = true;
+      break;
+    case CommandKind::kUp:
+    case CommandKind::kDown:
+      selection_.frame =
+          std::max(0, selection_.frame + (c.kind == CommandKind::kUp ? c.number : -c.number));
+      selection_.frame_known = false;
+      selection_.function.clear();
+      selection_.args_text.clear();
+      expect_selection_ = true;
+      break;
+    case CommandKind::kPrint:
+      print_pending_ = true;
+      pending_print_command_ = std::string(scan::Trim(command));
+      break;
+    case CommandKind::kExamine:
+      examine_unit_ = c.unit;
+      examine_command_ = std::string(scan::Trim(command));
+      break;
+    case CommandKind::kInfoRegisters:
+    case CommandKind::kOther:
+      break;
+  }
+  last_command_ = c;
+  last_command_text_ = std::string(scan::Trim(command).substr(0, 256));
+}
+
+void DumpParser::OnSwitch(const ThreadHeader& header) {
+  bool added = false;
+  const int index = FindOrAddThread(header, &added);
+  if (added) partial_listing_ = true;
+  selection_ = SessionContext{};
+  selection_.thread = index;
+  building_ = index;
+  restack_pending_ = !dump_.threads[index].frames.empty();
+  state_ = State::kHeader;
+  grammar_ = Grammar::kGdb;
+  expect_selection_ = true;
+  if (dump_.format == DumpFormat::kUnknown) dump_.format = DumpFormat::kGdb;
+}
+
+void DumpParser::OnInfoThreadsRow(const ThreadHeader& header, bool current, Frame frame) {
+  full_listing_ = true;
+  bool added = false;
+  const int index = FindOrAddThread(header, &added);
+  Thread& t = dump_.threads[index];
+  if (t.frames.empty()) {
+    t.frames.push_back(std::move(frame));
+    t.stack = StackSource::kCurrentFrame;
+  }
+  if (current) {
+    current_lwp_ = t.lwp;
+    if (selection_.thread != index) {
+      selection_ = SessionContext{};
+      selection_.thread = index;
+    }
+  }
+  // Frames that follow belong to no thread until something says which.
+  building_ = -1;
+  state_ = State::kPreamble;
+  if (dump_.format == DumpFormat::kUnknown) dump_.format = DumpFormat::kGdb;
+}
+
+void DumpParser::SelectFrame(const Frame& frame) {
+  selection_.frame = frame.index;
+  selection_.frame_known = true;
+  selection_.function = frame.function;
+  selection_.args_text = frame.args_text;
+}
+
+namespace {
+
+bool SameFunction(const Frame& a, const Frame& b) {
+  if (a.pc && b.pc && *a.pc != *b.pc) return false;
+  return a.function == b.function;
+}
+
+// Where frame #index is in `t`: usually at position index.
+Frame* FindFrame(Thread& t, int index) {
+  if (index < static_cast<int>(t.frames.size()) && t.frames[index].index == index) {
+    return &t.frames[index];
+  }
+  for (Frame& f : t.frames) {
+    if (f.index == index) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool DumpParser::OnFrameLine(std::string_view text, int indent, int previous_frame_index) {
+  const bool eu_stack = building_ >= 0 && grammar_ == Grammar::kEuStack;
+  Frame frame;
+  bool ok = eu_stack ? ParseEuStackFrame(text, &frame) : ParseGdbFrame(text, &frame);
+  // eu-stack prints frames of unknown functions the gdb way never, but a
+  // pasted mix happens: try the other grammar before giving up.
+  if (!ok) ok = eu_stack ? ParseGdbFrame(text, &frame) : ParseEuStackFrame(text, &frame);
+  if (!ok) return false;
+  const bool selection_line = expect_selection_;
+  expect_selection_ = false;
+
+  if (building_ < 0) {
+    // A frame before any header: gdb's selected thread when its current
+    // frame is this one, otherwise a backtrace nobody said the thread of.
+    const int selected = selection_.thread;
+    if (selected >= 0 && frame.index == 0 &&
+        (dump_.threads[selected].frames.empty() ||
+         SameFunction(dump_.threads[selected].frames.front(), frame))) {
+      building_ = selected;
+      restack_pending_ = false;
+      state_ = State::kHeader;
+    } else {
+      StartAnonymousThread();
+    }
+    grammar_ = Grammar::kGdb;
+  }
+  Thread* t = &dump_.threads[building_];
+  if (restack_pending_) {
+    restack_pending_ = false;
+    if (frame.index == 0 && !t->frames.empty() && !SameFunction(t->frames.front(), frame)) {
+      t->frames.clear();
+      t->truncated = false;
+      t->outer_frames_missing = false;
+      t->inner_frames_missing = false;
+      state_ = State::kHeader;
+    }
+  }
+  const int last = t->frames.empty() ? -1 : t->frames.back().index;
+  if (state_ == State::kStopped && frame.index > last) return false;  // gdb printed no more
+
+  if (frame.index <= last) {
+    Frame* same = FindFrame(*t, frame.index);
+    if (same != nullptr && SameFunction(*same, frame)) {
+      // The same frame printed again: by `frame N`, `up`, a second `bt`, or
+      // `bt full` after `bt`. Keep the fuller copy of each part.
+      if (same->locals.empty()) same->locals = std::move(frame.locals);
+      if ((same->cut && !frame.cut) || same->args_text.size() < frame.args_text.size()) {
+        same->args_text = frame.args_text;
+        same->cut = frame.cut;
+      }
+      if (same->file.empty()) {
+        same->file = frame.file;
+        same->line = frame.line;
+      }
+      // Without echoed commands, a lone frame line that is not the next of a
+      // run of frames is gdb showing the frame `frame N` or `up` selected.
+      if (selection_line || (!echo_seen_ && previous_frame_index != frame.index - 1)) {
+        SelectFrame(*same);
+        if (selection_.thread < 0) selection_.thread = building_;
+      }
+      state_ = State::kFrames;
+      last_frame_index_ = frame.index;
+      last_frame_indent_ = indent;
+      last_frame_text_ = std::string(text);
+      last_frame_joins_ = 0;
+      last_line_in_stack_ = true;
+      return true;
+    }
+    // A different stack: another bare backtrace.
+    t = &dump_.threads[StartAnonymousThread()];
+    grammar_ = Grammar::kGdb;
+  }
+  if (selection_line && t->frames.empty() && frame.index > 0) {
+    // `frame 3` for a thread whose backtrace is not in the paste: remember
+    // the frame for what is printed next, but it is not frame #0.
+    SelectFrame(frame);
+    return true;
+  }
+  if ((t->frames.empty() && frame.index > 0) ||
+      (!t->frames.empty() && frame.index > t->frames.back().index + 1)) {
+    t->inner_frames_missing = true;
+  }
+  if (selection_line) {
+    SelectFrame(frame);
+    t->stack = t->frames.empty() ? StackSource::kCurrentFrame : StackSource::kBacktrace;
+  } else if (frame.index > 0 || t->stack == StackSource::kNone) {
+    t->stack = StackSource::kBacktrace;
+  }
+  t->frames.push_back(std::move(frame));
+  state_ = State::kFrames;
+  last_frame_index_ = t->frames.back().index;
+  last_frame_indent_ = indent;
+  last_frame_text_ = std::string(text);
+  last_frame_joins_ = 0;
+  last_line_in_stack_ = true;
+  return true;
+}
+
+bool DumpParser::JoinWrappedFrame(std::string_view text, int indent) {
+  if (building_ < 0 || dump_.threads[building_].frames.empty()) return false;
+  Thread& t = dump_.threads[building_];
+  Frame& last = t.frames.back();
+  if (last.index != last_frame_index_ || last_frame_joins_ >= 16) return false;
+  std::string joined;
+  if (last.cut) {
+    // A tracker broke the line inside the argument list; an indented
+    // continuation kept the space it broke at.
+    joined = last_frame_text_ + (indent > 0 ? " " : "") + std::string(text);
+  } else if (last.file.empty() && last.library.empty() &&
+             (text.starts_with("at ") || text.starts_with("from "))) {
+    // gdb itself wraps a long frame before ` at FILE:LINE` at the terminal width.
+    joined = last_frame_text_ + " " + std::string(text);
+  } else if (!last.file.empty() && last.line == 0 && text.find(' ') == std::string_view::npos) {
+    joined = last_frame_text_ + std::string(text);  // broken inside the file name
+  } else {
+    return false;
+  }
+  if (joined.size() > kMaxLineLength) return false;
+  Frame frame;
+  if (!ParseGdbFrame(joined, &frame) || frame.index != last.index) return false;
+  frame.locals = std::move(last.locals);
+  last = std::move(frame);
+  last_frame_text_ = std::move(joined);
+  ++last_frame_joins_;
+  last_frame_index_ = last.index;
+  last_line_in_stack_ = true;
+  return true;
+}
+
+void DumpParser::OnValue(int history, std::string_view value) {
+  PrintedValue& v = dump_.printed.emplace_back();
+  v.history = history;
+  if (print_pending_) {
+    v.command = pending_print_command_;
+    SessionCommand c = ParseGdbCommand(v.command);
+    v.expression = std::string(scan::Trim(c.expression));
+    v.hex = c.hex;
+    print_pending_ = false;
+  }
+  v.value = std::string(value);
+  v.context = selection_;
+  v.line = dump_.lines;
+  open_value_ = static_cast<int>(dump_.printed.size()) - 1;
+  value_depth_ = 0;
+  value_quote_ = 0;
+  value_lines_ = 0;
+  // Measures the first line: the value stays open while its braces are.
+  ContinueValue({});
+}
+
+bool DumpParser::ContinueValue(std::string_view text) {
+  if (open_value_ < 0) return false;
+  PrintedValue& v = dump_.printed[open_value_];
+  std::string_view scan = v.value;
+  if (!text.empty()) {
+    // A new prompt, value, frame or header is never part of a value.
+    if (text.starts_with("$") || text.starts_with("#") || text.starts_with("Thread ") ||
+        ++value_lines_ > 256 || v.value.size() + text.size() > kMaxLineLength) {
+      EndValue();
+      return false;
+    }
+    v.value += ' ';
+    const size_t from = v.value.size();
+    v.value += text;
+    scan = std::string_view(v.value).substr(from);
+  }
+  for (size_t i = 0; i < scan.size(); ++i) {
+    const char c = scan[i];
+    if (value_quote_) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == value_quote_) {
+        value_quote_ = 0;
+      }
+    } else if (c == '"' || c == '\'') {
+      value_quote_ = c;
+    } else if (c == '{') {
+      ++value_depth_;
+    } else if (c == '}') {
+      --value_depth_;
+    }
+  }
+  if (value_depth_ <= 0) {
+    EndValue();
+    return !text.empty();
+  }
+  return true;
+}
+
+void DumpParser::EndValue() {
+  open_value_ = -1;
+  value_depth_ = 0;
+  value_quote_ = 0;
+}
+
+void DumpParser::ProcessLine(std::string_view raw) {
   ++dump_.lines;
   // Set again below for lines that belong to a thread's stack.
   last_line_in_stack_ = false;
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (first_line_number_ == 0 && !line.empty()) {
+  const int previous_frame_index = last_frame_index_;
+  last_frame_index_ = -1;
+  if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+  if (first_line_number_ == 0 && !raw.empty()) {
     first_line_number_ = dump_.lines;
-    first_line_ = Printable(line);
+    first_line_ = Printable(raw);
   }
+  const PasteLine pasted = UnwrapPasteLine(raw);
+  if (pasted.fence) {
+    EndValue();
+    return;
+  }
+  if (pasted.prompt) {
+    EndValue();
+    OnCommand(pasted.command);
+    return;
+  }
+  const std::string_view line = pasted.text;
+  if (line.empty()) {
+    EndValue();
+    return;
+  }
+  if (open_value_ >= 0 && ContinueValue(line)) return;
 
-  if (line.starts_with("Thread ")) {
-    if (auto h = ParseGdbThreadHeader(line)) {
-      StartThread(Grammar::kGdb, h->number, h->lwp.value_or(0));
-      dump_.threads.back().pthread = h->pthread;
-      dump_.threads.back().name = std::move(h->name);
+  if (line.starts_with("Thread ") || line.starts_with("thread ") || line.starts_with("LWP ")) {
+    if (line.starts_with("Thread ")) {
+      if (auto h = ParseGdbThreadHeader(line)) {
+        StartThread(Grammar::kGdb, *h, /*label=*/false);
+        return;
+      }
+    }
+    if (auto h = ParseThreadLabel(line)) {
+      StartThread(Grammar::kGdb, *h, /*label=*/true);
       return;
     }
   } else if (line.starts_with("TID ")) {
     if (auto tid = ParseEuStackTid(line)) {
-      StartThread(Grammar::kEuStack, 0, *tid);
+      ThreadHeader h;
+      h.lwp = *tid;
+      StartThread(Grammar::kEuStack, h, /*label=*/false);
       return;
     }
   } else if (line.starts_with("PID ")) {
     if (auto pid = ParseEuStackPid(line)) {
       dump_.pid = *pid;
+      full_listing_ = true;
       return;
     }
   } else if (line.starts_with("[lockgraph] ")) {
@@ -187,6 +620,7 @@ void DumpParser::ProcessLine(std::string_view line) {
       dump_.locks.push_back(std::move(record));
     } else if (line.starts_with("[lockgraph] capture")) {
       saw_capture_banner_ = true;
+      full_listing_ = true;
       // `[lockgraph] capture of pid N`
       std::string_view rest = line.substr(std::string_view("[lockgraph] capture").size());
       if (rest.starts_with(" of pid ")) {
@@ -210,57 +644,195 @@ void DumpParser::ProcessLine(std::string_view line) {
     return;
   } else if (line.starts_with("[Current thread is ")) {
     current_lwp_ = ParseCurrentThreadLwp(line);
+    current_header_ = ParseCurrentThread(line);
+    if (building_ >= 0 && !dump_.threads[building_].id_known) {
+      anonymous_before_current_ = building_;
+    }
     return;
+  } else if (line.starts_with("[Switching to thread ")) {
+    if (auto h = ParseSwitchingToThread(line)) OnSwitch(*h);
+    return;
+  } else if (line.starts_with("$")) {
+    int history = 0;
+    std::string_view value;
+    if (ParseHistoryValue(line, &history, &value)) {
+      OnValue(history, value);
+      return;
+    }
   }
 
-  std::string_view s = line;
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  if (s.starts_with("#")) {
-    if (state_ != State::kHeader && state_ != State::kFrames) {
-      Ignore(line);
-      return;
-    }
-    Frame frame;
-    bool ok =
-        grammar_ == Grammar::kGdb ? ParseGdbFrame(line, &frame) : ParseEuStackFrame(line, &frame);
-    // eu-stack prints frames of unknown functions the gdb way never, but a
-    // pasted mix happens: try the other grammar before giving up.
-    if (!ok) {
-      ok =
-          grammar_ == Grammar::kGdb ? ParseEuStackFrame(line, &frame) : ParseGdbFrame(line, &frame);
-    }
-    if (!ok) {
-      Ignore(line);
-      return;
-    }
-    dump_.threads.back().frames.push_back(std::move(frame));
-    state_ = State::kFrames;
-    last_line_in_stack_ = true;
+  if (line.starts_with("#")) {
+    if (!OnFrameLine(line, pasted.indent, previous_frame_index)) Ignore(line);
     return;
   }
-  if (s.starts_with("Backtrace stopped")) {
-    if (state_ == State::kHeader || state_ == State::kFrames) {
-      dump_.threads.back().truncated = true;
+  if (line.starts_with("Backtrace stopped")) {
+    if (building_ >= 0 && (state_ == State::kHeader || state_ == State::kFrames)) {
+      dump_.threads[building_].truncated = true;
       state_ = State::kStopped;
     }
     return;
   }
-  if (IsNoise(line)) return;
-  if (state_ == State::kFrames) {
-    Frame& last = dump_.threads.back().frames.back();
-    NamedValue local;
-    if (grammar_ == Grammar::kGdb && ParseLocal(line, &local)) {
-      last.locals.push_back(std::move(local));
-      last_line_in_stack_ = true;
-      return;
-    }
-    if (grammar_ == Grammar::kEuStack && last.file.empty() &&
-        ParseEuStackSource(line, &last.file, &last.line)) {
-      last_line_in_stack_ = true;
+  if (line.starts_with("(More stack frames follow")) {
+    if (building_ >= 0) dump_.threads[building_].outer_frames_missing = true;
+    return;
+  }
+  if (line.front() == '*' || scan::IsDigit(line.front())) {
+    ThreadHeader h;
+    bool current = false;
+    Frame frame;
+    if (ParseInfoThreadsRow(line, &h, &current, &frame)) {
+      OnInfoThreadsRow(h, current, std::move(frame));
       return;
     }
   }
+  if (line.starts_with("0x")) {
+    MemoryWords words;
+    if (ParseMemoryLine(line, examine_unit_, &words)) {
+      words.command = examine_command_;
+      words.line = dump_.lines;
+      dump_.memory.push_back(std::move(words));
+      return;
+    }
+  }
+  {
+    std::string_view name;
+    uint64_t value = 0;
+    if (ParseRegisterLine(line, &name, &value)) {
+      // rdi holds the futex word at a futex() call on x86-64: the lock a
+      // waiter sleeps on, when its frames show no arguments.
+      if (name == "rdi") {
+        dump_.registers.push_back(RegisterValue{std::string(name), value, selection_, dump_.lines});
+      }
+      return;
+    }
+  }
+  if (IsNoise(line)) return;
+  if (building_ >= 0 && state_ == State::kFrames) {
+    if (grammar_ == Grammar::kGdb) {
+      if (previous_frame_index >= 0 && JoinWrappedFrame(line, pasted.indent)) return;
+      NamedValue local;
+      // Locals are indented under their frame; a tracker that strips
+      // indentation leaves them level with it.
+      if ((pasted.indent > last_frame_indent_ || pasted.indent == 0) &&
+          ParseLocalText(line, &local)) {
+        dump_.threads[building_].frames.back().locals.push_back(std::move(local));
+        last_line_in_stack_ = true;
+        return;
+      }
+    } else {
+      Frame& last = dump_.threads[building_].frames.back();
+      if (last.file.empty() && pasted.indent > last_frame_indent_ &&
+          ParseEuStackSourceText(line, &last.file, &last.line)) {
+        last_line_in_stack_ = true;
+        return;
+      }
+    }
+  }
   Ignore(line);
+}
+
+namespace {
+
+// How a message names a thread: `LWP 7`, `gdb thread 3`, or `a thread`.
+std::string ThreadName(const Thread& t) {
+  if (t.lwp != 0) return "LWP " + std::to_string(t.lwp);
+  if (t.number > 0) return "gdb thread " + std::to_string(t.number);
+  return "a thread";
+}
+
+// The identity of a frame line, for finding the same stack printed twice.
+std::string FrameKey(const Frame& f) {
+  return f.function + '\x1f' + f.args_text + '\x1f' + f.file + ':' + std::to_string(f.line) +
+         '\x1f' + f.library;
+}
+
+bool SameFunctions(const Thread& prefix, const Thread& of) {
+  if (prefix.frames.size() > of.frames.size()) return false;
+  for (size_t k = 0; k < prefix.frames.size(); ++k) {
+    if (!SameFunction(prefix.frames[k], of.frames[k])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void DumpParser::ResolveAnonymousThreads() {
+  std::vector<Thread>& threads = dump_.threads;
+  // A core file's first frame, then `[Current thread is 1 (... (LWP n))]`:
+  // that names the bare frame's thread, unless the dump shows it anyway.
+  if (anonymous_before_current_ >= 0 && current_header_ &&
+      !threads[anonymous_before_current_].id_known && FindThread(*current_header_) < 0) {
+    Thread& t = threads[anonymous_before_current_];
+    t.id_known = true;
+    t.lwp = current_header_->lwp.value_or(0);
+    t.pthread = current_header_->pthread;
+    t.number = current_header_->number;
+    IndexThread(anonymous_before_current_);
+  }
+  const int n = static_cast<int>(threads.size());
+  if (std::all_of(threads.begin(), threads.end(), [](const Thread& t) { return t.id_known; })) {
+    return;
+  }
+  std::unordered_map<std::string, std::vector<int>> by_first_frame;
+  for (int i = 0; i < n; ++i) {
+    if (!threads[i].frames.empty()) by_first_frame[FrameKey(threads[i].frames[0])].push_back(i);
+  }
+  std::vector<int> remap(n);
+  for (int i = 0; i < n; ++i) remap[i] = i;
+  std::vector<bool> drop(n, false);
+  for (int a = 0; a < n; ++a) {
+    Thread& anon = threads[a];
+    if (anon.id_known || anon.frames.empty()) continue;
+    const std::vector<int>& same_start = by_first_frame[FrameKey(anon.frames[0])];
+    int shown_by = -1, matches = 0, listed = -1, listed_matches = 0;
+    for (size_t k = 0; k < same_start.size() && k < 16; ++k) {
+      const int c = same_start[k];
+      if (c == a || drop[c]) continue;
+      const Thread& other = threads[c];
+      if ((other.id_known || c < a) && SameFunctions(anon, other)) {
+        if (shown_by < 0) shown_by = c;
+        ++matches;
+      } else if (other.id_known && other.stack == StackSource::kCurrentFrame &&
+                 SameFunctions(other, anon)) {
+        listed = c;
+        ++listed_matches;
+      }
+    }
+    if (shown_by >= 0) {
+      // The same thread printed twice (a `bt` pasted beside `thread apply
+      // all bt`): keep the thread whose id is known. What was printed in its
+      // context belongs to that thread only when it is the only match.
+      drop[a] = true;
+      remap[a] = matches == 1 ? shown_by : -1;
+    } else if (listed_matches == 1) {
+      // `info threads` showed this frame for one thread only: the bare
+      // backtrace is that thread's.
+      threads[listed].frames = std::move(anon.frames);
+      threads[listed].stack = StackSource::kBacktrace;
+      threads[listed].inner_frames_missing = anon.inner_frames_missing;
+      threads[listed].outer_frames_missing = anon.outer_frames_missing;
+      threads[listed].truncated = anon.truncated;
+      drop[a] = true;
+      remap[a] = listed;
+    }
+  }
+  if (std::find(drop.begin(), drop.end(), true) == drop.end()) return;
+  std::vector<int> position(n, -1);
+  std::vector<Thread> kept;
+  kept.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    if (drop[i]) continue;
+    position[i] = static_cast<int>(kept.size());
+    kept.push_back(std::move(threads[i]));
+  }
+  auto moved = [&](int index) {
+    if (index < 0) return -1;
+    const int target = remap[index];
+    return target < 0 ? -1 : position[target];
+  };
+  for (PrintedValue& v : dump_.printed) v.context.thread = moved(v.context.thread);
+  for (RegisterValue& r : dump_.registers) r.context.thread = moved(r.context.thread);
+  threads = std::move(kept);
 }
 
 bool DumpParser::Finish(Dump* dump, std::string* error) {
@@ -269,15 +841,19 @@ bool DumpParser::Finish(Dump* dump, std::string* error) {
   partial_.clear();
   const std::string& src = dump_.source;
   static constexpr char kExpected[] =
-      "expected a thread dump: gdb `thread apply all bt` (a header like `Thread 2 (Thread "
-      "0x7f... (LWP 1234) \"name\"):` or `Thread 2 (LWP 1234):`, then `#0 ...` frames), "
-      "eu-stack (`TID 1234:`), pstack, `lockgraph capture` output, or the `lockgraph-gdb:` "
-      "lines of lockgraph's gdb extension";
+      "expected a thread dump or a pasted backtrace: frame lines like `#0  0x00007f... in f () "
+      "at x.c:1` (gdb `bt` or `thread apply all bt`, with or without headers like `Thread 2 "
+      "(Thread 0x7f... (LWP 1234) \"name\"):` or `Thread 2 (LWP 1234):`; pstack), an `info "
+      "threads` table, eu-stack (`TID 1234:` then frames), `lockgraph capture` output, or the "
+      "`lockgraph-gdb:` lines of lockgraph's gdb extension";
   if (bytes_ == 0) {
     *error = src + ": empty input (no line 1): " + kExpected;
     return false;
   }
-  if (dump_.threads.empty() && (!dump_.registry.empty() || !dump_.registry_deadlocks.empty())) {
+  const bool any_frames = std::any_of(dump_.threads.begin(), dump_.threads.end(),
+                                      [](const Thread& t) { return !t.frames.empty(); });
+  if (!any_frames && (!dump_.registry.empty() || !dump_.registry_deadlocks.empty())) {
+    dump_.threads.clear();
     AddRegistryOnlyThreads();
   }
   if (dump_.threads.empty()) {
@@ -289,23 +865,20 @@ bool DumpParser::Finish(Dump* dump, std::string* error) {
                kExpected;
     } else if (first_ignored_line_ > 0) {
       *error = src + ": line " + std::to_string(first_ignored_line_) + ": `" + first_ignored_ +
-               "` is not part of a thread dump, and no thread header was found in " +
+               "` is not part of a thread dump, and no frame was found in " +
                std::to_string(dump_.lines) + " line(s); " + kExpected;
     } else {
-      *error = src + ": no thread found in " + std::to_string(dump_.lines) +
-               " line(s), all of them debugger messages (line " +
+      *error = src + ": no frame found in " + std::to_string(dump_.lines) +
+               " line(s), all of them debugger messages or commands (line " +
                std::to_string(first_line_number_ > 0 ? first_line_number_ : 1) + " is `" +
                first_line_ + "`); " + kExpected;
     }
     return false;
   }
-  const bool any_frames = std::any_of(dump_.threads.begin(), dump_.threads.end(),
-                                      [](const Thread& t) { return !t.frames.empty(); });
   if (!any_frames && dump_.format != DumpFormat::kGdbExtension) {
     const Thread& first = dump_.threads.front();
-    *error = src + ": line " + std::to_string(first.header_line) + ": thread header of LWP " +
-             std::to_string(first.lwp) + " is not followed by any frame, nor is any other " +
-             "thread's" +
+    *error = src + ": line " + std::to_string(first.header_line) + ": thread header of " +
+             ThreadName(first) + " is not followed by any frame, nor is any other " + "thread's" +
              (first.truncated ? " (gdb could not unwind them: `Backtrace stopped`)"
                               : " (the dump looks cut short)") +
              ": expected frame lines like `#0  0x00007f... in f () at x.c:1` after it";
@@ -316,21 +889,30 @@ bool DumpParser::Finish(Dump* dump, std::string* error) {
   if (cut_mid_line && last_line_in_stack_) {
     dump_.warnings.push_back("line " + std::to_string(dump_.lines) +
                              " (the last) ends without a newline: the dump looks cut short "
-                             "there; LWP " +
-                             std::to_string(last.lwp) + " may be missing frames");
-  } else if (state_ == State::kHeader && dump_.format != DumpFormat::kGdbExtension) {
-    dump_.warnings.push_back("line " + std::to_string(last.header_line) +
-                             ": the last thread (LWP " + std::to_string(last.lwp) +
+                             "there; " +
+                             ThreadName(last) + " may be missing frames");
+  } else if (state_ == State::kHeader && building_ == static_cast<int>(dump_.threads.size()) - 1 &&
+             last.frames.empty() && last.stack == StackSource::kBacktrace &&
+             dump_.format != DumpFormat::kGdbExtension) {
+    dump_.warnings.push_back("line " + std::to_string(last.header_line) + ": the last thread (" +
+                             ThreadName(last) +
                              ") has no frames: the dump looks cut short after it");
   }
   if (binary_at_) {
     dump_.warnings.push_back("line " + std::to_string(binary_line_) + ": binary data at offset " +
                              std::to_string(*binary_at_) + " (skipped)");
   }
+  ResolveAnonymousThreads();
+  for (Thread& t : dump_.threads) {
+    if (t.frames.empty()) t.stack = StackSource::kNone;
+  }
   if (current_lwp_) {
-    for (Thread& t : dump_.threads) t.current = (t.lwp == *current_lwp_);
+    for (Thread& t : dump_.threads) t.current = (t.lwp != 0 && t.lwp == *current_lwp_);
   }
   if (saw_capture_banner_ || !dump_.locks.empty()) dump_.format = DumpFormat::kCapture;
+  if (dump_.format == DumpFormat::kEuStack) full_listing_ = true;
+  for (const Thread& t : dump_.threads) partial_listing_ = partial_listing_ || !t.id_known;
+  dump_.all_threads = full_listing_ || !partial_listing_;
   *dump = std::move(dump_);
   dump_ = Dump{};
   return true;

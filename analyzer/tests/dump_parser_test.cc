@@ -75,8 +75,11 @@ Thread 2 (LWP 1238):
 Thread 1 (LWP 1234):
 #0  __pthread_kill_implementation (no_tid=0, signo=6, threadid=<optimized out>) at ./nptl/pthread_kill.c:44
 )");
+  // The frame gdb prints before any thread header is thread 1's, which the
+  // dump shows again: it is not a thread of its own.
   ASSERT_EQ(d.threads.size(), 2u);
-  EXPECT_EQ(d.ignored_lines, 1);  // the frame gdb prints before any thread header
+  EXPECT_EQ(d.ignored_lines, 0);
+  EXPECT_TRUE(d.threads[0].id_known && d.threads[1].id_known);
   EXPECT_FALSE(d.threads[0].current);
   EXPECT_TRUE(d.threads[1].current);
   EXPECT_EQ(d.threads[0].frames[1].FindArg("mutex")->value, "0x7f8a1c002100");
@@ -161,15 +164,19 @@ TEST(DumpParserTest, UnreadableInputsSayWhereAndWhatWasExpected) {
   EXPECT_NE(e.find("test: line 2: `this is not a thread dump` is not part of a thread dump"),
             std::string::npos)
       << e;
-  EXPECT_NE(e.find("no thread header was found in 3 line(s)"), std::string::npos) << e;
-  EXPECT_NE(e.find("`Thread 2 (LWP 1234):`"), std::string::npos) << e;  // what was expected
-  // Frames alone, with no header, are not a dump we can attribute.
-  e = MustFail("#0  0x10 in f () at x.c:1\n");
-  EXPECT_NE(e.find("line 1: `#0  0x10 in f () at x.c:1`"), std::string::npos) << e;
+  EXPECT_NE(e.find("no frame was found in 3 line(s)"), std::string::npos) << e;
+  // What was expected: frames, with or without headers, or the other formats.
+  EXPECT_NE(e.find("frame lines like `#0  0x00007f... in f () at x.c:1`"), std::string::npos) << e;
+  EXPECT_NE(e.find("`Thread 2 (LWP 1234):`"), std::string::npos) << e;
+  EXPECT_NE(e.find("an `info threads` table"), std::string::npos) << e;
+  // A session with commands and values but no frame at all.
+  e = MustFail(
+      "(gdb) p *mutex\n$1 = {__data = {__lock = 2, __owner = 7}}\n(gdb) x/4wx 0x10\n"
+      "0x10:\t0x00000002\t0x00000000\t0x00000007\t0x00000001\n");
+  EXPECT_NE(e.find("no frame found in 4 line(s)"), std::string::npos) << e;
   // Only debugger chatter.
   e = MustFail("[New LWP 5]\nwarning: something\n");
-  EXPECT_NE(e.find("no thread found in 2 line(s), all of them debugger messages"),
-            std::string::npos)
+  EXPECT_NE(e.find("no frame found in 2 line(s), all of them debugger messages"), std::string::npos)
       << e;
   // A quoted line never carries control bytes into the terminal.
   e = MustFail(std::string("not a dump \x1b[31m red\n"));
