@@ -38,6 +38,9 @@ struct Frame {
   // The line ended inside the argument list (cut by a tracker, or the end of
   // the input): the last argument may be incomplete, so it is not used.
   bool cut = false;
+  // The line ends in `…` or `...`: a tracker cut it (the argument list may
+  // be whole, but what follows it is not).
+  bool line_cut = false;
 
   // The arguments, split on demand: only the few frames a wait is recognized
   // in are ever asked, so the parser keeps one string per frame instead of
@@ -136,6 +139,7 @@ struct PrintedValue {
 // One line of `x/NFU ADDR` output: `0x55d0 <sym>:  0x00000002  0x00000000 ...`.
 struct MemoryWords {
   uint64_t address = 0;
+  std::string symbol;  // the `<sym+off>` gdb shows for the address, without brackets
   int unit = 4;  // bytes per word
   std::vector<uint64_t> words;
   std::string command;  // the echoed `x/8wx ...`, or empty

@@ -321,6 +321,7 @@ void DumpParser::OnInfoThreadsRow(const ThreadHeader& header, bool current, Fram
   full_listing_ = true;
   bool added = false;
   const int index = FindOrAddThread(header, &added);
+  last_row_thread_ = index;
   Thread& t = dump_.threads[index];
   if (t.frames.empty()) {
     t.frames.push_back(std::move(frame));
@@ -348,9 +349,18 @@ void DumpParser::SelectFrame(const Frame& frame) {
 
 namespace {
 
+// The same frame printed twice (a `bt` after `thread N`, `frame 3`, `bt
+// full` after `bt`): same function, same arguments, except where one of the
+// two lines was cut short. Two threads in one function differ in arguments.
 bool SameFunction(const Frame& a, const Frame& b) {
   if (a.pc && b.pc && *a.pc != *b.pc) return false;
-  return a.function == b.function;
+  if (a.function != b.function) return false;
+  if (a.cut || b.cut) {
+    const std::string& shorter = a.args_text.size() < b.args_text.size() ? a.args_text : b.args_text;
+    const std::string& longer = a.args_text.size() < b.args_text.size() ? b.args_text : a.args_text;
+    return longer.compare(0, shorter.size(), shorter) == 0;
+  }
+  return a.args_text == b.args_text;
 }
 
 // Where frame #index is in `t`: usually at position index.
@@ -464,11 +474,36 @@ bool DumpParser::OnFrameLine(std::string_view text, int indent, int previous_fra
   return true;
 }
 
-bool DumpParser::JoinWrappedFrame(std::string_view text, int indent) {
+bool DumpParser::JoinWrappedRow(std::string_view text, int indent) {
+  Thread& t = dump_.threads[last_row_thread_];
+  if (t.stack != StackSource::kCurrentFrame || t.frames.size() != 1 || last_row_joins_ >= 16) {
+    return false;
+  }
+  const Frame& f = t.frames.front();
+  // gdb wraps a long row at the terminal width, indenting the rest.
+  if (!f.cut && !(f.file.empty() && f.library.empty() &&
+                  (text.starts_with("at ") || text.starts_with("from ")))) {
+    return false;
+  }
+  // gdb indents its continuation; a tracker's break keeps no space.
+  std::string joined = last_row_text_ + (indent > 0 ? " " : "") + std::string(text);
+  ThreadHeader h;
+  bool current = false;
+  Frame frame;
+  if (joined.size() > kMaxLineLength || !ParseInfoThreadsRow(joined, &h, &current, &frame)) {
+    return false;
+  }
+  t.frames.front() = std::move(frame);
+  last_row_text_ = std::move(joined);
+  ++last_row_joins_;
+  return true;
+}
+
+bool DumpParser::JoinWrappedFrame(std::string_view text, int indent, int previous_frame_index) {
   if (building_ < 0 || dump_.threads[building_].frames.empty()) return false;
   Thread& t = dump_.threads[building_];
   Frame& last = t.frames.back();
-  if (last.index != last_frame_index_ || last_frame_joins_ >= 16) return false;
+  if (last.index != previous_frame_index || last_frame_joins_ >= 16) return false;
   std::string joined;
   if (last.cut) {
     // A tracker broke the line inside the argument list; an indented
@@ -567,6 +602,8 @@ void DumpParser::ProcessLine(std::string_view raw) {
   last_line_in_stack_ = false;
   const int previous_frame_index = last_frame_index_;
   last_frame_index_ = -1;
+  const int previous_row_thread = last_row_thread_;
+  last_row_thread_ = -1;
   if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
   if (first_line_number_ == 0 && !raw.empty()) {
     first_line_number_ = dump_.lines;
@@ -682,6 +719,8 @@ void DumpParser::ProcessLine(std::string_view raw) {
     Frame frame;
     if (ParseInfoThreadsRow(line, &h, &current, &frame)) {
       OnInfoThreadsRow(h, current, std::move(frame));
+      last_row_text_ = std::string(line);
+      last_row_joins_ = 0;
       return;
     }
   }
@@ -707,9 +746,16 @@ void DumpParser::ProcessLine(std::string_view raw) {
     }
   }
   if (IsNoise(line)) return;
+  if (previous_row_thread >= 0) {
+    last_row_thread_ = previous_row_thread;
+    if (JoinWrappedRow(line, pasted.indent)) return;
+    last_row_thread_ = -1;
+  }
   if (building_ >= 0 && state_ == State::kFrames) {
     if (grammar_ == Grammar::kGdb) {
-      if (previous_frame_index >= 0 && JoinWrappedFrame(line, pasted.indent)) return;
+      if (previous_frame_index >= 0 && JoinWrappedFrame(line, pasted.indent, previous_frame_index)) {
+        return;
+      }
       NamedValue local;
       // Locals are indented under their frame; a tracker that strips
       // indentation leaves them level with it.

@@ -109,7 +109,9 @@ class DumpParser {
   bool ContinueValue(std::string_view text);
   void EndValue();
   // The rest of a frame the terminal or a tracker wrapped onto this line.
-  bool JoinWrappedFrame(std::string_view text, int indent);
+  bool JoinWrappedFrame(std::string_view text, int indent, int previous_frame_index);
+  // The same for the frame of an `info threads` row.
+  bool JoinWrappedRow(std::string_view text, int indent);
   void SelectFrame(const Frame& frame);
   // End of input: drop bare backtraces printed twice, name the current one.
   void ResolveAnonymousThreads();
@@ -166,6 +168,10 @@ class DumpParser {
   int last_frame_indent_ = 0;
   std::string last_frame_text_;
   int last_frame_joins_ = 0;
+  // The last `info threads` row, when the last line was one.
+  int last_row_thread_ = -1;
+  std::string last_row_text_;
+  int last_row_joins_ = 0;
 };
 
 // Parses a whole dump held in memory.

@@ -151,10 +151,18 @@ bool IsArenaLockedFunction(std::string_view n) {
                      "malloc_consolidate", "mtrim", "int_mallinfo"});
 }
 
-std::string ArenaObject(const Frame& f) {
+// The arena a malloc function works on (`av=0x7f.. <main_arena>`): its
+// address, and the name gdb gave it in `*label`.
+std::string ArenaObject(const Frame& f, std::string* label) {
   for (std::string_view arg : {"av", "ar_ptr", "arena"}) {
     if (auto v = f.FindArg(arg)) {
-      if (auto a = ParseAddress(v->value); a && *a != 0) return Hex(*a);
+      if (auto a = ParseAddress(v->value); a && *a != 0) {
+        const size_t open = v->value.find('<'), close = v->value.rfind('>');
+        if (open != std::string::npos && close != std::string::npos && close > open) {
+          *label = v->value.substr(open + 1, close - open - 1);
+        }
+        return Hex(*a);
+      }
     }
   }
   return "";
@@ -213,6 +221,7 @@ LibcLock WaitedLock(const Wait& w, const std::vector<Named>& names) {
     if (IsMallocFunction(name) || symbol == "main_arena") {
       out.kind = LibcLockKind::kMallocArena;
       if (w.lock) out.object = Hex(*w.lock);  // an arena's mutex is its first member
+      out.label = w.lock_symbol;
       return out;
     }
     if (loader_symbol) break;
@@ -283,10 +292,12 @@ void HoldsIn(const std::vector<Named>& names, int lo, int hi, bool interrupted,
                 interrupted);
       }
     } else if (IsArenaLockedFunction(n)) {
-      std::string arena = ArenaObject(*f.frame);
+      std::string label;
+      std::string arena = ArenaObject(*f.frame, &label);
       AddHold(holds, LibcLockKind::kMallocArena, arena, i,
               "inside " + FrameRef(*f.frame) + ", which runs with its malloc arena (" +
-                  (arena.empty() ? std::string("av") : arena) + ") locked",
+                  (arena.empty() ? std::string("av") : label.empty() ? arena : label) +
+                  ") locked",
               interrupted);
     }
   }
@@ -362,7 +373,10 @@ std::string LibcLockName(const LibcLock& lock) {
     case LibcLockKind::kStdioList:
       return "the stdio list lock";
     case LibcLockKind::kMallocArena:
-      return "the malloc arena lock" + (lock.object.empty() ? "" : " of " + lock.object);
+      return "the malloc arena lock" +
+             (lock.object.empty()  ? std::string()
+              : lock.label.empty() ? " of " + lock.object
+                                   : " of " + lock.label + " (" + lock.object + ")");
     case LibcLockKind::kNone:
       break;
   }

@@ -59,6 +59,7 @@ struct LibcLock {
   // when the thread's frames do not say, or, for a holder, when it holds
   // every one (fork holds every arena).
   std::string object;
+  std::string label;  // how gdb named the object (`main_arena`), for people; not compared
 };
 
 // `the loader lock (_dl_load_lock)`, `stdout's FILE lock`, ...

@@ -266,6 +266,7 @@ bool ParseGdbFrameBody(std::string_view body, Frame* frame) {
     }
   }
   ParseFrameTail(rest, &f);
+  f.line_cut = s.ends_with("\u2026") || s.ends_with("...");
   *frame = std::move(f);
   return true;
 }

@@ -209,6 +209,10 @@ std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>&
           e.confidence = p.exact && !w.lock_from_register ? Confidence::kHigh : Confidence::kMedium;
           e.detail = p.evidence;
           if (w.lock_from_register) e.detail += "; lock address from the waiter's registers";
+          if (w.mutex_from_futex) {
+            e.confidence = Confidence::kMedium;
+            e.detail += "; the waiter's frames show only a futex wait on this mutex's lock word";
+          }
           e.lock_free = false;
           continue;
         }

@@ -57,7 +57,7 @@ std::vector<PasteGap> FindPasteGaps(const Dump& dump) {
     if (t.inner_frames_missing) inner.threads.push_back(i);
     if (t.outer_frames_missing) outer.threads.push_back(i);
     int cut_here = 0;
-    for (const Frame& f : t.frames) cut_here += f.cut ? 1 : 0;
+    for (const Frame& f : t.frames) cut_here += f.cut || f.line_cut ? 1 : 0;
     if (cut_here > 0) {
       cut.threads.push_back(i);
       cut.count += cut_here;
@@ -79,8 +79,7 @@ std::vector<PasteGap> FindPasteGaps(const Dump& dump) {
                  " without a thread id (no `Thread N (... (LWP n)):` header or "
                  "`[Switching to thread ...]` line)");
   add(cut, Plural(cut.count, "frame line", "frame lines") +
-               " cut short inside the argument list (the incomplete argument is not used)" +
-               Lwps(dump, cut.threads));
+               " cut short (an incomplete last argument is not used)" + Lwps(dump, cut.threads));
   add(inner, "frames missing from the middle of " +
                  Plural(static_cast<int>(inner.threads.size()), "stack", "stacks") +
                  " (frame numbers skip)" + Lwps(dump, inner.threads));

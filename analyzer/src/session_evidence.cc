@@ -201,6 +201,10 @@ class Reader {
     }
     for (const PrintedValue& v : dump_.printed) symbols_.Scan(v.value);
     for (const PrintedValue& v : dump_.printed) symbols_.Scan(v.context.args_text);
+    // `x` names the memory it shows: `0x55d0 <g_registry>:`.
+    for (const MemoryWords& m : dump_.memory) {
+      if (!m.symbol.empty()) symbols_.Scan(Hex(m.address) + " <" + m.symbol + ">");
+    }
   }
 
   void Record(uint64_t address, PrintedLock lock) {
@@ -283,14 +287,17 @@ class Reader {
     lock.line = v.line;
     std::string shown;
     const bool rwlock = fields.writer.has_value() || (fields.readers_word && !fields.owner);
+    lock.rwlock = rwlock;
     if (rwlock) {
       if (fields.writer) lock.owner = fields.writer;
-      if (fields.readers_word) lock.readers = (*fields.readers_word & 0xffffffff) >> 3;
-      if (fields.writer) shown = "__cur_writer = " + std::to_string(*fields.writer);
-      if (fields.readers_word) {
-        shown += (shown.empty() ? "" : ", ") + std::string("__readers = ") +
-                 std::to_string(*fields.readers_word) + " (" + std::to_string(*lock.readers) +
-                 " reader" + (*lock.readers == 1 ? "" : "s") + ")";
+      if (fields.writer && *fields.writer > 0) {
+        shown = "__cur_writer = " + std::to_string(*fields.writer);
+      } else if (fields.readers_word) {
+        // The count includes readers still waiting for the write phase to end.
+        lock.readers = (*fields.readers_word & 0xffffffff) >> 3;
+        shown = "__readers = " + std::to_string(*fields.readers_word) + " (" +
+                std::to_string(*lock.readers) + " reader" + (*lock.readers == 1 ? "" : "s") +
+                " in or entering it), no writer";
       }
     } else if (fields.owner) {
       lock.owner = fields.owner;
@@ -298,9 +305,11 @@ class Reader {
     } else {
       return;  // only the lock word: locked or not, but not by whom
     }
-    const std::string command = v.command.empty() ? "a value" : "`" + v.command + "`";
-    lock.evidence = "gdb printed " + command + " ($" + std::to_string(v.history) + ", line " +
-                    std::to_string(v.line) + ") " + how + ": " + shown;
+    lock.evidence = "gdb printed " +
+                    (v.command.empty() ? "$" + std::to_string(v.history) + " (line "
+                                       : "`" + v.command + "` ($" + std::to_string(v.history) +
+                                             ", line ") +
+                    std::to_string(v.line) + ")" + (how.empty() ? "" : ", " + how) + ": " + shown;
     Record(*address, std::move(lock));
   }
 
@@ -359,7 +368,7 @@ class Reader {
     if (e.empty()) return std::nullopt;
     if (deref) {
       auto a = PointerVar(vars, e);
-      if (a) *how = "in " + vars.description + ", whose `" + std::string(e) + "` points to it";
+      if (a) *how = "in " + vars.description;
       return a;
     }
     if (auto a = symbols_.Find(e)) {
@@ -443,7 +452,19 @@ SessionFacts ReadSession(const Dump& dump, std::vector<Wait>* waits) {
     }
   }
   if (dump.printed.empty() && dump.memory.empty()) return SessionFacts{};
-  return Reader(dump, *waits).Read();
+  SessionFacts facts = Reader(dump, *waits).Read();
+  for (Wait& w : *waits) {
+    if (w.kind != WaitKind::kFutex || !w.lock) continue;
+    auto it = facts.locks.find(*w.lock);
+    if (it == facts.locks.end() || it->second.rwlock || !it->second.owner ||
+        *it->second.owner <= 0) {
+      continue;
+    }
+    // glibc's mutex lock word is the futex a waiter sleeps on.
+    w.kind = WaitKind::kMutex;
+    w.mutex_from_futex = true;
+  }
+  return facts;
 }
 
 }  // namespace lockgraph::analyzer

@@ -38,6 +38,7 @@ struct PrintedLock {
   std::optional<int64_t> owner;    // __owner (mutex) / __cur_writer (rwlock); 0 = free
   std::optional<int64_t> readers;  // rwlock readers
   bool exact = true;               // false: the command is not in the paste, the lock was inferred
+  bool rwlock = false;             // the value showed __cur_writer / __readers
   std::string evidence;            // the command and what it showed, for the report
   int line = 0;
 };
@@ -50,7 +51,10 @@ struct SessionFacts {
 
 // Fills in the lock address of waiters whose frames show none from the
 // session's `info registers` (marking it lock_from_register), then reads
-// every printed value and memory line.
+// every printed value and memory line. A thread whose frames show only a
+// futex wait (an `info threads` row, a `thread N` line) on the word of a
+// mutex the session printed as held is taken to wait for that mutex
+// (mutex_from_futex).
 SessionFacts ReadSession(const Dump& dump, std::vector<Wait>* waits);
 
 // The glibc lock fields in a printed value; several locks in one value

@@ -265,6 +265,7 @@ bool ParseMemoryLine(std::string_view line, int unit, MemoryWords* words) {
   if (ConsumePrefix(&s, " <")) {
     size_t close = s.find(">:");
     if (close == std::string_view::npos) return false;
+    m.symbol = std::string(s.substr(0, close));
     s.remove_prefix(close + 1);
   }
   if (!ConsumePrefix(&s, ":")) return false;
