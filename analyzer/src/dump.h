@@ -140,7 +140,7 @@ struct PrintedValue {
 struct MemoryWords {
   uint64_t address = 0;
   std::string symbol;  // the `<sym+off>` gdb shows for the address, without brackets
-  int unit = 4;  // bytes per word
+  int unit = 4;        // bytes per word
   std::vector<uint64_t> words;
   std::string command;  // the echoed `x/8wx ...`, or empty
   int line = 0;

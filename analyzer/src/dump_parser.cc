@@ -356,7 +356,8 @@ bool SameFunction(const Frame& a, const Frame& b) {
   if (a.pc && b.pc && *a.pc != *b.pc) return false;
   if (a.function != b.function) return false;
   if (a.cut || b.cut) {
-    const std::string& shorter = a.args_text.size() < b.args_text.size() ? a.args_text : b.args_text;
+    const std::string& shorter =
+        a.args_text.size() < b.args_text.size() ? a.args_text : b.args_text;
     const std::string& longer = a.args_text.size() < b.args_text.size() ? b.args_text : a.args_text;
     return longer.compare(0, shorter.size(), shorter) == 0;
   }
@@ -753,7 +754,8 @@ void DumpParser::ProcessLine(std::string_view raw) {
   }
   if (building_ >= 0 && state_ == State::kFrames) {
     if (grammar_ == Grammar::kGdb) {
-      if (previous_frame_index >= 0 && JoinWrappedFrame(line, pasted.indent, previous_frame_index)) {
+      if (previous_frame_index >= 0 &&
+          JoinWrappedFrame(line, pasted.indent, previous_frame_index)) {
         return;
       }
       NamedValue local;

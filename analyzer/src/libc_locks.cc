@@ -296,7 +296,9 @@ void HoldsIn(const std::vector<Named>& names, int lo, int hi, bool interrupted,
       std::string arena = ArenaObject(*f.frame, &label);
       AddHold(holds, LibcLockKind::kMallocArena, arena, i,
               "inside " + FrameRef(*f.frame) + ", which runs with its malloc arena (" +
-                  (arena.empty() ? std::string("av") : label.empty() ? arena : label) +
+                  (arena.empty()   ? std::string("av")
+                   : label.empty() ? arena
+                                   : label) +
                   ") locked",
               interrupted);
     }
@@ -373,10 +375,10 @@ std::string LibcLockName(const LibcLock& lock) {
     case LibcLockKind::kStdioList:
       return "the stdio list lock";
     case LibcLockKind::kMallocArena:
-      return "the malloc arena lock" +
-             (lock.object.empty()  ? std::string()
-              : lock.label.empty() ? " of " + lock.object
-                                   : " of " + lock.label + " (" + lock.object + ")");
+      return "the malloc arena lock" + (lock.object.empty() ? std::string()
+                                        : lock.label.empty()
+                                            ? " of " + lock.object
+                                            : " of " + lock.label + " (" + lock.object + ")");
     case LibcLockKind::kNone:
       break;
   }

@@ -305,11 +305,11 @@ class Reader {
     } else {
       return;  // only the lock word: locked or not, but not by whom
     }
-    lock.evidence = "gdb printed " +
-                    (v.command.empty() ? "$" + std::to_string(v.history) + " (line "
-                                       : "`" + v.command + "` ($" + std::to_string(v.history) +
-                                             ", line ") +
-                    std::to_string(v.line) + ")" + (how.empty() ? "" : ", " + how) + ": " + shown;
+    lock.evidence =
+        "gdb printed " +
+        (v.command.empty() ? "$" + std::to_string(v.history) + " (line "
+                           : "`" + v.command + "` ($" + std::to_string(v.history) + ", line ") +
+        std::to_string(v.line) + ")" + (how.empty() ? "" : ", " + how) + ": " + shown;
     Record(*address, std::move(lock));
   }
 

@@ -150,8 +150,8 @@ bool IsMachinery(const Frame& frame, std::string_view raw, std::string_view norm
   }
   // glibc's own sources, as Debian's libc6-dbg names them: a lock taken by
   // dlopen, stdio, malloc or fork is reported at the program's call.
-  for (std::string_view dir : {"./nptl/", "../sysdeps/", "nptl/", "./dlfcn/", "./elf/",
-                               "./libio/", "./malloc/", "./posix/", "./stdio-common/"}) {
+  for (std::string_view dir : {"./nptl/", "../sysdeps/", "nptl/", "./dlfcn/", "./elf/", "./libio/",
+                               "./malloc/", "./posix/", "./stdio-common/"}) {
     if (frame.file.starts_with(dir)) return true;
   }
   return frame.library.find("libc.so") != std::string::npos ||
