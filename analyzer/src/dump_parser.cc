@@ -14,6 +14,8 @@
 namespace lockgraph::analyzer {
 namespace {
 
+using namespace std::string_view_literals;
+
 // Lines gdb and the other tools print around the stacks. They are skipped in
 // every state, so they may appear anywhere (gdb interleaves `[New LWP n]`).
 bool IsNoise(std::string_view line) {
@@ -39,6 +41,8 @@ bool IsNoise(std::string_view line) {
   while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
   std::string_view s = line.substr(i);
   if (s.empty()) return true;
+  // Locals and frames, most of a dump, start with none of the prefixes' letters.
+  if (std::string_view("[wRU(CPDNALMl").find(s.front()) == std::string_view::npos) return false;
   for (std::string_view p : kPrefixes) {
     if (s.starts_with(p)) return true;
   }
@@ -149,9 +153,16 @@ void DumpParser::Ignore(std::string_view line) {
   }
 }
 
-int DumpParser::FindThread(const ThreadHeader& header) const {
+int DumpParser::FindThread(const ThreadHeader& header) {
   if (header.lwp && *header.lwp != 0) {
     if (auto it = by_lwp_.find(*header.lwp); it != by_lwp_.end()) return it->second;
+    // Only a thread the dump does not know the LWP of can be it (the common
+    // case, every header with an LWP, needs one lookup).
+    if (threads_without_lwp_ == 0) return -1;
+  }
+  if (!secondary_index_) {
+    secondary_index_ = true;
+    for (int i = 0; i < static_cast<int>(dump_.threads.size()); ++i) IndexThread(i);
   }
   if (header.pthread) {
     if (auto it = by_pthread_.find(*header.pthread); it != by_pthread_.end()) return it->second;
@@ -170,6 +181,7 @@ int DumpParser::FindThread(const ThreadHeader& header) const {
 void DumpParser::IndexThread(int index) {
   const Thread& t = dump_.threads[index];
   if (t.lwp != 0) by_lwp_.emplace(t.lwp, index);
+  if (!secondary_index_) return;
   if (t.pthread) by_pthread_.emplace(*t.pthread, index);
   if (t.number > 0) by_number_.emplace(t.number, index);
 }
@@ -185,10 +197,13 @@ int DumpParser::FindOrAddThread(const ThreadHeader& header, bool* added) {
   }
   // What this line says that the thread did not know yet.
   Thread& t = dump_.threads[index];
+  const bool had_lwp = !*added && t.lwp != 0;
   if (t.lwp == 0 && header.lwp) t.lwp = *header.lwp;
   if (!t.pthread && header.pthread) t.pthread = header.pthread;
   if (t.number == 0 && header.number > 0) t.number = header.number;
   if (t.name.empty() && !header.name.empty()) t.name = header.name;
+  if (t.lwp == 0 && (*added || had_lwp)) ++threads_without_lwp_;
+  if (t.lwp != 0 && !*added && !had_lwp) --threads_without_lwp_;
   IndexThread(index);
   return index;
 }
@@ -440,7 +455,7 @@ bool DumpParser::OnFrameLine(std::string_view text, int indent, int previous_fra
       state_ = State::kFrames;
       last_frame_index_ = frame.index;
       last_frame_indent_ = indent;
-      last_frame_text_ = std::string(text);
+      last_frame_text_.assign(text);
       last_frame_joins_ = 0;
       last_line_in_stack_ = true;
       return true;
@@ -469,7 +484,7 @@ bool DumpParser::OnFrameLine(std::string_view text, int indent, int previous_fra
   state_ = State::kFrames;
   last_frame_index_ = t->frames.back().index;
   last_frame_indent_ = indent;
-  last_frame_text_ = std::string(text);
+  last_frame_text_.assign(text);
   last_frame_joins_ = 0;
   last_line_in_stack_ = true;
   return true;
@@ -483,7 +498,7 @@ bool DumpParser::JoinWrappedRow(std::string_view text, int indent) {
   const Frame& f = t.frames.front();
   // gdb wraps a long row at the terminal width, indenting the rest.
   if (!f.cut && !(f.file.empty() && f.library.empty() &&
-                  (text.starts_with("at ") || text.starts_with("from ")))) {
+                  (text.starts_with("at "sv) || text.starts_with("from "sv)))) {
     return false;
   }
   // gdb indents its continuation; a tracker's break keeps no space.
@@ -511,7 +526,7 @@ bool DumpParser::JoinWrappedFrame(std::string_view text, int indent, int previou
     // continuation kept the space it broke at.
     joined = last_frame_text_ + (indent > 0 ? " " : "") + std::string(text);
   } else if (last.file.empty() && last.library.empty() &&
-             (text.starts_with("at ") || text.starts_with("from "))) {
+             (text.starts_with("at "sv) || text.starts_with("from "sv))) {
     // gdb itself wraps a long frame before ` at FILE:LINE` at the terminal width.
     joined = last_frame_text_ + " " + std::string(text);
   } else if (!last.file.empty() && last.line == 0 && text.find(' ') == std::string_view::npos) {
@@ -558,7 +573,7 @@ bool DumpParser::ContinueValue(std::string_view text) {
   std::string_view scan = v.value;
   if (!text.empty()) {
     // A new prompt, value, frame or header is never part of a value.
-    if (text.starts_with("$") || text.starts_with("#") || text.starts_with("Thread ") ||
+    if (text.starts_with("$"sv) || text.starts_with("#"sv) || text.starts_with("Thread "sv) ||
         ++value_lines_ > 256 || v.value.size() + text.size() > kMaxLineLength) {
       EndValue();
       return false;
@@ -627,8 +642,16 @@ void DumpParser::ProcessLine(std::string_view raw) {
   }
   if (open_value_ >= 0 && ContinueValue(line)) return;
 
-  if (line.starts_with("Thread ") || line.starts_with("thread ") || line.starts_with("LWP ")) {
-    if (line.starts_with("Thread ")) {
+  // Most lines are frames and locals: only lines that start like a header
+  // or notice go through the comparisons below.
+  const char first = line.front();
+  const bool notice = first == 'T' || first == 't' || first == 'L' || first == 'P' ||
+                      first == '[' || first == 'l' || first == '$';
+  if (!notice) {
+    // Frames, locals and the rest: below.
+  } else if (line.starts_with("Thread "sv) || line.starts_with("thread "sv) ||
+             line.starts_with("LWP "sv)) {
+    if (line.starts_with("Thread "sv)) {
       if (auto h = ParseGdbThreadHeader(line)) {
         StartThread(Grammar::kGdb, *h, /*label=*/false);
         return;
@@ -638,35 +661,35 @@ void DumpParser::ProcessLine(std::string_view raw) {
       StartThread(Grammar::kGdb, *h, /*label=*/true);
       return;
     }
-  } else if (line.starts_with("TID ")) {
+  } else if (line.starts_with("TID "sv)) {
     if (auto tid = ParseEuStackTid(line)) {
       ThreadHeader h;
       h.lwp = *tid;
       StartThread(Grammar::kEuStack, h, /*label=*/false);
       return;
     }
-  } else if (line.starts_with("PID ")) {
+  } else if (line.starts_with("PID "sv)) {
     if (auto pid = ParseEuStackPid(line)) {
       dump_.pid = *pid;
       full_listing_ = true;
       return;
     }
-  } else if (line.starts_with("[lockgraph] ")) {
+  } else if (line.starts_with("[lockgraph] "sv)) {
     LockRecord record;
     if (ParseLockRecord(line, &record)) {
       record.line = dump_.lines;
       dump_.locks.push_back(std::move(record));
-    } else if (line.starts_with("[lockgraph] capture")) {
+    } else if (line.starts_with("[lockgraph] capture"sv)) {
       saw_capture_banner_ = true;
       full_listing_ = true;
       // `[lockgraph] capture of pid N`
       std::string_view rest = line.substr(std::string_view("[lockgraph] capture").size());
-      if (rest.starts_with(" of pid ")) {
+      if (rest.starts_with(" of pid "sv)) {
         if (auto pid = ParseInteger(rest.substr(8))) dump_.pid = *pid;
       }
     }
     return;
-  } else if (line.starts_with("lockgraph-gdb: ")) {
+  } else if (line.starts_with("lockgraph-gdb: "sv)) {
     // lockgraph's gdb extension, before or after the stacks.
     RegistryFact fact;
     RegistryDeadlock deadlock;
@@ -680,17 +703,17 @@ void DumpParser::ProcessLine(std::string_view raw) {
       Ignore(line);
     }
     return;
-  } else if (line.starts_with("[Current thread is ")) {
+  } else if (line.starts_with("[Current thread is "sv)) {
     current_lwp_ = ParseCurrentThreadLwp(line);
     current_header_ = ParseCurrentThread(line);
     if (building_ >= 0 && !dump_.threads[building_].id_known) {
       anonymous_before_current_ = building_;
     }
     return;
-  } else if (line.starts_with("[Switching to thread ")) {
+  } else if (line.starts_with("[Switching to thread "sv)) {
     if (auto h = ParseSwitchingToThread(line)) OnSwitch(*h);
     return;
-  } else if (line.starts_with("$")) {
+  } else if (line.starts_with("$"sv)) {
     int history = 0;
     std::string_view value;
     if (ParseHistoryValue(line, &history, &value)) {
@@ -699,18 +722,18 @@ void DumpParser::ProcessLine(std::string_view raw) {
     }
   }
 
-  if (line.starts_with("#")) {
+  if (line.starts_with("#"sv)) {
     if (!OnFrameLine(line, pasted.indent, previous_frame_index)) Ignore(line);
     return;
   }
-  if (line.starts_with("Backtrace stopped")) {
+  if (line.starts_with("Backtrace stopped"sv)) {
     if (building_ >= 0 && (state_ == State::kHeader || state_ == State::kFrames)) {
       dump_.threads[building_].truncated = true;
       state_ = State::kStopped;
     }
     return;
   }
-  if (line.starts_with("(More stack frames follow")) {
+  if (line.starts_with("(More stack frames follow"sv)) {
     if (building_ >= 0) dump_.threads[building_].outer_frames_missing = true;
     return;
   }
@@ -720,29 +743,17 @@ void DumpParser::ProcessLine(std::string_view raw) {
     Frame frame;
     if (ParseInfoThreadsRow(line, &h, &current, &frame)) {
       OnInfoThreadsRow(h, current, std::move(frame));
-      last_row_text_ = std::string(line);
+      last_row_text_.assign(line);
       last_row_joins_ = 0;
       return;
     }
   }
-  if (line.starts_with("0x")) {
+  if (line.starts_with("0x"sv)) {
     MemoryWords words;
     if (ParseMemoryLine(line, examine_unit_, &words)) {
       words.command = examine_command_;
       words.line = dump_.lines;
       dump_.memory.push_back(std::move(words));
-      return;
-    }
-  }
-  {
-    std::string_view name;
-    uint64_t value = 0;
-    if (ParseRegisterLine(line, &name, &value)) {
-      // rdi holds the futex word at a futex() call on x86-64: the lock a
-      // waiter sleeps on, when its frames show no arguments.
-      if (name == "rdi") {
-        dump_.registers.push_back(RegisterValue{std::string(name), value, selection_, dump_.lines});
-      }
       return;
     }
   }
@@ -774,6 +785,19 @@ void DumpParser::ProcessLine(std::string_view raw) {
         last_line_in_stack_ = true;
         return;
       }
+    }
+  }
+  {
+    // After the locals: a bt full has thousands of them, registers are rare.
+    std::string_view name;
+    uint64_t value = 0;
+    if (ParseRegisterLine(line, &name, &value)) {
+      // rdi holds the futex word at a futex() call on x86-64: the lock a
+      // waiter sleeps on, when its frames show no arguments.
+      if (name == "rdi") {
+        dump_.registers.push_back(RegisterValue{std::string(name), value, selection_, dump_.lines});
+      }
+      return;
     }
   }
   Ignore(line);
@@ -815,6 +839,7 @@ void DumpParser::ResolveAnonymousThreads() {
     t.lwp = current_header_->lwp.value_or(0);
     t.pthread = current_header_->pthread;
     t.number = current_header_->number;
+    if (t.lwp == 0) ++threads_without_lwp_;
     IndexThread(anonymous_before_current_);
   }
   const int n = static_cast<int>(threads.size());

@@ -93,7 +93,7 @@ class DumpParser {
 
   // Threads by identity: a thread printed again (a header after `info
   // threads`, `thread apply all bt` after `thread 3` + `bt`) is the same one.
-  int FindThread(const ThreadHeader& header) const;
+  int FindThread(const ThreadHeader& header);
   int FindOrAddThread(const ThreadHeader& header, bool* added);
   void IndexThread(int index);
   void StartThread(Grammar grammar, const ThreadHeader& header, bool label);
@@ -145,6 +145,10 @@ class DumpParser {
   std::unordered_map<int64_t, int> by_lwp_;
   std::unordered_map<uint64_t, int> by_pthread_;
   std::unordered_map<int, int> by_number_;
+  // by_pthread_ and by_number_ are built on the first lookup that needs
+  // them: a dump of headers with LWPs never does.
+  bool secondary_index_ = false;
+  int threads_without_lwp_ = 0;  // identified threads (not bare backtraces) with no LWP yet
 
   // What gdb has selected, and what the next output lines answer.
   SessionContext selection_;

@@ -24,34 +24,6 @@ bool IsOneOf(std::string_view s, std::initializer_list<std::string_view> names) 
   return false;
 }
 
-// glibc's internal names come with `__GI_`, `_IO_new_`, `__libc_` and
-// underscores in front; NormalizeFunction strips `__GI_` and underscores.
-struct Named {
-  const std::string& name;  // normalized
-  const Frame* frame;
-};
-
-// Normalized names, each computed once: a dump repeats the same few
-// functions thousands of times.
-class NameCache {
- public:
-  const std::string& Get(const std::string& function) {
-    auto it = names_.find(function);
-    if (it == names_.end()) it = names_.emplace(function, NormalizeFunction(function)).first;
-    return it->second;
-  }
-
- private:
-  std::unordered_map<std::string_view, std::string> names_;
-};
-
-std::vector<Named> NormalizeAll(const Thread& t, int depth, NameCache* cache) {
-  std::vector<Named> out;
-  out.reserve(depth);
-  for (int i = 0; i < depth; ++i) out.push_back({cache->Get(t.frames[i].function), &t.frames[i]});
-  return out;
-}
-
 bool IsLoaderFunction(std::string_view n) {
   return IsOneOf(n, {"dl_open", "dl_open_worker", "dl_open_worker_begin", "dl_addr", "dl_close",
                      "dl_close_worker"});
@@ -118,14 +90,15 @@ std::string FileObject(std::string_view value) {
   return "";
 }
 
-std::string StdioFile(const Named& f) {
+// The FILE stdio function `name` in `frame` works on.
+std::string StdioFile(const Frame& frame, std::string_view name) {
   for (std::string_view arg : {"fp", "s", "stream", "f", "file", "fs"}) {
-    if (auto v = f.frame->FindArg(arg)) {
+    if (auto v = frame.FindArg(arg)) {
       std::string object = FileObject(v->value);
       if (!object.empty()) return object;
     }
   }
-  return ImplicitFile(f.name);
+  return ImplicitFile(name);
 }
 
 bool IsMallocFunction(std::string_view n) {
@@ -173,6 +146,67 @@ bool IsForkHandlerRunner(std::string_view n) {
   return IsOneOf(n, {"run_prefork_handlers", "run_postfork_handlers", "run_fork_handlers"});
 }
 
+// What a function is, for the rules below; computed once per distinct name.
+enum NameFlag : unsigned {
+  kLoaderFunction = 1u << 0,
+  kDlopen = 1u << 1,
+  kDlCatchException = 1u << 2,
+  kIteratePhdr = 1u << 3,
+  kStdio = 1u << 4,
+  kArenaLocked = 1u << 5,
+  kForkFunction = 1u << 6,
+  kForkHandlerRunner = 1u << 7,
+  kForkClone = 1u << 8,
+  kForkLockingArenas = 1u << 9,
+};
+
+struct NameInfo {
+  std::string name;  // normalized: glibc's `__GI_`, underscores and versions taken off
+  unsigned flags = 0;
+};
+
+NameInfo Classify(const std::string& function) {
+  NameInfo info{NormalizeFunction(function), 0};
+  const std::string& n = info.name;
+  if (IsLoaderFunction(n)) info.flags |= kLoaderFunction;
+  if (IsDlopen(n)) info.flags |= kDlopen;
+  if (n == "dl_catch_exception") info.flags |= kDlCatchException;
+  if (n == "dl_iterate_phdr") info.flags |= kIteratePhdr;
+  if (IsStdioFunction(n)) info.flags |= kStdio;
+  if (IsArenaLockedFunction(n)) info.flags |= kArenaLocked;
+  if (IsForkFunction(n)) info.flags |= kForkFunction;
+  if (IsForkHandlerRunner(n)) info.flags |= kForkHandlerRunner;
+  if (IsOneOf(n, {"Fork", "arch_fork"})) info.flags |= kForkClone;
+  if (n == "malloc_fork_lock_parent") info.flags |= kForkLockingArenas;
+  return info;
+}
+
+struct Named {
+  const NameInfo& info;
+  const Frame* frame;
+  const std::string& name = info.name;
+};
+
+// A dump repeats the same few functions thousands of times.
+class NameCache {
+ public:
+  const NameInfo& Get(const std::string& function) {
+    auto it = names_.find(function);
+    if (it == names_.end()) it = names_.emplace(function, Classify(function)).first;
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::string_view, NameInfo> names_;
+};
+
+std::vector<Named> NormalizeAll(const Thread& t, int depth, NameCache* cache) {
+  std::vector<Named> out;
+  out.reserve(depth);
+  for (int i = 0; i < depth; ++i) out.push_back({cache->Get(t.frames[i].function), &t.frames[i]});
+  return out;
+}
+
 // The address the wait is for, as gdb showed it with its symbol.
 std::string WaitedSymbol(const Wait& w) { return w.lock_symbol; }
 
@@ -215,7 +249,8 @@ LibcLock WaitedLock(const Wait& w, const std::vector<Named>& names) {
     }
     if (IsStdioFunction(name) || symbol.starts_with("_IO_stdfile_")) {
       out.kind = LibcLockKind::kStdioFile;
-      out.object = symbol.starts_with("_IO_stdfile_") ? FileObject(symbol) : StdioFile(names[i]);
+      out.object = symbol.starts_with("_IO_stdfile_") ? FileObject(symbol)
+                                                      : StdioFile(*names[i].frame, names[i].name);
       return out;
     }
     if (IsMallocFunction(name) || symbol == "main_arena") {
@@ -258,16 +293,21 @@ void AddHold(std::vector<LibcHold>* holds, LibcLockKind kind, std::string object
 void HoldsIn(const std::vector<Named>& names, int lo, int hi, bool interrupted,
              std::vector<LibcHold>* holds) {
   int dl_catch = 0, dlopen_frame = -1, fork_frame = -1;
+  unsigned any = 0;
   for (int i = lo; i < hi; ++i) {
-    const std::string& n = names[i].name;
-    if (n == "dl_catch_exception") ++dl_catch;
-    if (IsDlopen(n) && dlopen_frame < 0) dlopen_frame = i;
-    if (IsForkFunction(n) && fork_frame < 0) fork_frame = i;
+    const unsigned flags = names[i].info.flags;
+    any |= flags;
+    if (flags & kDlCatchException) ++dl_catch;
+    if ((flags & kDlopen) && dlopen_frame < 0) dlopen_frame = i;
+    if ((flags & kForkFunction) && fork_frame < 0) fork_frame = i;
   }
+  if (any == 0) return;  // most threads: nothing of glibc's locks
   for (int i = lo; i < hi; ++i) {
     const Named& f = names[i];
     const std::string& n = f.name;
-    if (IsLoaderFunction(n)) {
+    const unsigned flags = f.info.flags;
+    if (flags == 0) continue;
+    if (flags & kLoaderFunction) {
       const bool open = n.starts_with("dl_open");
       AddHold(holds, LibcLockKind::kLoader, "", i,
               "inside " +
@@ -277,21 +317,21 @@ void HoldsIn(const std::vector<Named>& names, int lo, int hi, bool interrupted,
                   " (" + FrameRef(*f.frame) + "), which holds the loader lock (_dl_load_lock)" +
                   (open ? " while it maps the objects and runs their constructors" : ""),
               interrupted);
-    } else if (n == "dl_iterate_phdr") {
+    } else if (flags & kIteratePhdr) {
       AddHold(holds, LibcLockKind::kLoaderWrite, "", i,
               "inside dl_iterate_phdr (" + FrameRef(*f.frame) +
                   "), which holds the loader's write lock (_dl_load_write_lock) while it calls "
                   "its callback",
               interrupted);
-    } else if (IsStdioFunction(n)) {
-      std::string file = StdioFile(f);
+    } else if (flags & kStdio) {
+      std::string file = StdioFile(*f.frame, n);
       if (!file.empty()) {
         AddHold(holds, LibcLockKind::kStdioFile, file, i,
                 "inside " + FrameRef(*f.frame) + " on " + file +
                     ": a stdio call holds its FILE's lock until it returns",
                 interrupted);
       }
-    } else if (IsArenaLockedFunction(n)) {
+    } else if (flags & kArenaLocked) {
       std::string label;
       std::string arena = ArenaObject(*f.frame, &label);
       AddHold(holds, LibcLockKind::kMallocArena, arena, i,
@@ -325,15 +365,15 @@ void HoldsIn(const std::vector<Named>& names, int lo, int hi, bool interrupted,
     // and around the clone itself the stdio list and every arena.
     bool in_handler = false, in_clone = false, locking_arenas = false;
     for (int i = lo; i < fork_frame; ++i) {
-      const std::string& n = names[i].name;
-      if (IsForkHandlerRunner(n) && i > lo) {
+      const unsigned flags = names[i].info.flags;
+      if ((flags & kForkHandlerRunner) && i > lo) {
         const Frame& inner = *names[i - 1].frame;
         const bool libc = inner.function.starts_with("_") || inner.function == "??" ||
                           inner.library.find("libc.so") != std::string::npos;
         if (!libc) in_handler = true;
       }
-      if (IsOneOf(n, {"Fork", "arch_fork"})) in_clone = true;
-      if (n == "malloc_fork_lock_parent") locking_arenas = true;
+      if (flags & kForkClone) in_clone = true;
+      if (flags & kForkLockingArenas) locking_arenas = true;
     }
     const Frame& fork = *names[fork_frame].frame;
     if (!in_handler) {
