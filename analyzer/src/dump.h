@@ -116,7 +116,9 @@ struct RegistryDeadlock {
 
 // What an interactive gdb session printed besides stacks, with the context
 // it was printed in: the selected thread and frame. The session evidence
-// stage (session_evidence.h) ties each to a lock.
+// stage (session_evidence.h) ties each to a lock. A context is stored once
+// per selection (Dump::contexts), not once per value: a thousand values
+// printed in one frame share it.
 struct SessionContext {
   int thread = -1;           // index into Dump::threads of the selected thread, or -1
   int frame = 0;             // the selected frame's number
@@ -132,7 +134,7 @@ struct PrintedValue {
   std::string expression;  // what was printed, e.g. `*mutex`; empty when unknown
   bool hex = false;        // `p/x`: integers are printed in hex
   std::string value;
-  SessionContext context;
+  int context = -1;  // index into Dump::contexts, or -1 when nothing was selected
   int line = 0;
 };
 
@@ -151,7 +153,7 @@ struct MemoryWords {
 struct RegisterValue {
   std::string name;
   uint64_t value = 0;
-  SessionContext context;
+  int context = -1;  // index into Dump::contexts
   int line = 0;
 };
 
@@ -163,7 +165,8 @@ struct Dump {
   std::vector<LockRecord> locks;
   std::vector<RegistryFact> registry;  // from the gdb extension, in input order
   std::vector<RegistryDeadlock> registry_deadlocks;
-  std::vector<PrintedValue> printed;  // interactive session output
+  std::vector<SessionContext> contexts;  // what was selected when values were printed
+  std::vector<PrintedValue> printed;     // interactive session output
   std::vector<MemoryWords> memory;
   std::vector<RegisterValue> registers;
   // The dump lists every thread of the process (a `thread apply all`, an

@@ -234,6 +234,7 @@ int DumpParser::StartAnonymousThread() {
   state_ = State::kHeader;
   // A bare `bt` shows the thread gdb has selected.
   selection_.thread = index;
+  stored_selection_ = -1;
   if (dump_.format == DumpFormat::kUnknown) dump_.format = DumpFormat::kGdb;
   return index;
 }
@@ -263,6 +264,7 @@ void DumpParser::OnCommand(std::string_view command) {
       if (added) partial_listing_ = true;
       selection_ = SessionContext{};
       selection_.thread = index;
+      stored_selection_ = -1;
       building_ = index;
       restack_pending_ = !dump_.threads[index].frames.empty();
       state_ = State::kHeader;
@@ -290,6 +292,7 @@ void DumpParser::OnCommand(std::string_view command) {
         selection_.frame_known = false;
         selection_.function.clear();
         selection_.args_text.clear();
+        stored_selection_ = -1;
       }
       expect_selection_ = true;
       break;
@@ -300,6 +303,7 @@ void DumpParser::OnCommand(std::string_view command) {
       selection_.frame_known = false;
       selection_.function.clear();
       selection_.args_text.clear();
+      stored_selection_ = -1;
       expect_selection_ = true;
       break;
     case CommandKind::kPrint:
@@ -324,6 +328,7 @@ void DumpParser::OnSwitch(const ThreadHeader& header) {
   if (added) partial_listing_ = true;
   selection_ = SessionContext{};
   selection_.thread = index;
+  stored_selection_ = -1;
   building_ = index;
   restack_pending_ = !dump_.threads[index].frames.empty();
   state_ = State::kHeader;
@@ -347,6 +352,7 @@ void DumpParser::OnInfoThreadsRow(const ThreadHeader& header, bool current, Fram
     if (selection_.thread != index) {
       selection_ = SessionContext{};
       selection_.thread = index;
+      stored_selection_ = -1;
     }
   }
   // Frames that follow belong to no thread until something says which.
@@ -355,11 +361,22 @@ void DumpParser::OnInfoThreadsRow(const ThreadHeader& header, bool current, Fram
   if (dump_.format == DumpFormat::kUnknown) dump_.format = DumpFormat::kGdb;
 }
 
+int DumpParser::StoreSelection() {
+  // Every change of selection_ resets stored_selection_: a thousand values
+  // printed in one frame share one stored copy of it.
+  if (stored_selection_ < 0) {
+    dump_.contexts.push_back(selection_);
+    stored_selection_ = static_cast<int>(dump_.contexts.size()) - 1;
+  }
+  return stored_selection_;
+}
+
 void DumpParser::SelectFrame(const Frame& frame) {
   selection_.frame = frame.index;
   selection_.frame_known = true;
   selection_.function = frame.function;
   selection_.args_text = frame.args_text;
+  stored_selection_ = -1;
 }
 
 namespace {
@@ -379,15 +396,15 @@ bool SameFunction(const Frame& a, const Frame& b) {
   return a.args_text == b.args_text;
 }
 
-// Where frame #index is in `t`: usually at position index.
+// Where frame #index is in `t`: usually at position index. Frames are
+// appended in increasing number, so a paste with gaps is searched in log time.
 Frame* FindFrame(Thread& t, int index) {
   if (index < static_cast<int>(t.frames.size()) && t.frames[index].index == index) {
     return &t.frames[index];
   }
-  for (Frame& f : t.frames) {
-    if (f.index == index) return &f;
-  }
-  return nullptr;
+  auto it = std::lower_bound(t.frames.begin(), t.frames.end(), index,
+                             [](const Frame& f, int i) { return f.index < i; });
+  return it != t.frames.end() && it->index == index ? &*it : nullptr;
 }
 
 }  // namespace
@@ -450,7 +467,10 @@ bool DumpParser::OnFrameLine(std::string_view text, int indent, int previous_fra
       // run of frames is gdb showing the frame `frame N` or `up` selected.
       if (selection_line || (!echo_seen_ && previous_frame_index != frame.index - 1)) {
         SelectFrame(*same);
-        if (selection_.thread < 0) selection_.thread = building_;
+        if (selection_.thread < 0) {
+          selection_.thread = building_;
+          stored_selection_ = -1;
+        }
       }
       state_ = State::kFrames;
       last_frame_index_ = frame.index;
@@ -557,7 +577,7 @@ void DumpParser::OnValue(int history, std::string_view value) {
     print_pending_ = false;
   }
   v.value = std::string(value);
-  v.context = selection_;
+  v.context = StoreSelection();
   v.line = dump_.lines;
   open_value_ = static_cast<int>(dump_.printed.size()) - 1;
   value_depth_ = 0;
@@ -795,7 +815,8 @@ void DumpParser::ProcessLine(std::string_view raw) {
       // rdi holds the futex word at a futex() call on x86-64: the lock a
       // waiter sleeps on, when its frames show no arguments.
       if (name == "rdi") {
-        dump_.registers.push_back(RegisterValue{std::string(name), value, selection_, dump_.lines});
+        dump_.registers.push_back(
+            RegisterValue{std::string(name), value, StoreSelection(), dump_.lines});
       }
       return;
     }
@@ -903,8 +924,7 @@ void DumpParser::ResolveAnonymousThreads() {
     const int target = remap[index];
     return target < 0 ? -1 : position[target];
   };
-  for (PrintedValue& v : dump_.printed) v.context.thread = moved(v.context.thread);
-  for (RegisterValue& r : dump_.registers) r.context.thread = moved(r.context.thread);
+  for (SessionContext& c : dump_.contexts) c.thread = moved(c.thread);
   threads = std::move(kept);
 }
 

@@ -113,6 +113,8 @@ class DumpParser {
   // The same for the frame of an `info threads` row.
   bool JoinWrappedRow(std::string_view text, int indent);
   void SelectFrame(const Frame& frame);
+  // The selection as an index into Dump::contexts, stored when it changed.
+  int StoreSelection();
   // End of input: drop bare backtraces printed twice, name the current one.
   void ResolveAnonymousThreads();
 
@@ -152,6 +154,7 @@ class DumpParser {
 
   // What gdb has selected, and what the next output lines answer.
   SessionContext selection_;
+  int stored_selection_ = -1;      // the last context stored; compared before storing again
   bool echo_seen_ = false;         // the paste has `(gdb) CMD` lines
   bool expect_selection_ = false;  // the next frame line shows the selected frame
   SessionCommand last_command_;

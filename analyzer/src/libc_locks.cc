@@ -389,7 +389,7 @@ void HoldsIn(const std::vector<Named>& names, int lo, int hi, bool interrupted,
                   "), which holds the stdio list lock around the "
                   "clone",
               interrupted);
-      AddHold(holds, LibcLockKind::kMallocArena, in_clone ? "" : "main_arena", fork_frame,
+      AddHold(holds, LibcLockKind::kMallocArena, "", fork_frame,
               "inside fork (" + FrameRef(fork) + "), which holds " +
                   (in_clone ? "every malloc arena's lock" : "the malloc arena locks taken so far") +
                   " around the clone",

@@ -1,6 +1,7 @@
 // Owner evidence; the ranking is documented in owner_evidence.h.
 #include "owner_evidence.h"
 
+#include <algorithm>
 #include <string_view>
 #include <unordered_map>
 
@@ -44,6 +45,14 @@ void CollectGuards(const Thread& thread, const Wait& wait, int thread_index,
       }
     }
   }
+}
+
+// A waiter names a few of the threads glibc's rules say hold its lock, not
+// thousands (a hostile dump could make every thread a candidate).
+constexpr size_t kMaxImpliedHolders = 16;
+
+std::string LibcKey(LibcLockKind kind, const std::string& object) {
+  return std::to_string(static_cast<int>(kind)) + '\x1f' + object;
 }
 
 }  // namespace
@@ -109,6 +118,10 @@ std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>&
     auto it = by_lwp.find(lwp);
     return Owner{lwp, it == by_lwp.end() ? -1 : it->second};
   };
+
+  // glibc's locks by what they are: built on the first wait for one.
+  std::unordered_map<std::string, std::vector<std::pair<int, const LibcHold*>>> libc_holders;
+  bool libc_index_built = false;
 
   std::vector<OwnerEvidence> out(n);
   for (int i = 0; i < n; ++i) {
@@ -252,14 +265,34 @@ std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>&
       }
     }
     if (const LibcLock& waited = sources.libc.waits[i]; waited.kind != LibcLockKind::kNone) {
-      for (int h = 0; h < n; ++h) {
-        for (const LibcHold& hold : sources.libc.holds[h]) {
-          // Only the code a signal handler interrupted holds what the thread waits for.
-          if ((h != i || hold.interrupted) && LibcLockMatches(waited, hold.lock)) {
-            e.owners.push_back(Owner{dump.threads[h].lwp, h});
-            e.reasons.push_back(hold.reason);
-            break;
+      if (!libc_index_built) {
+        libc_index_built = true;
+        for (int h = 0; h < n; ++h) {
+          for (const LibcHold& hold : sources.libc.holds[h]) {
+            libc_holders[LibcKey(hold.lock.kind, hold.lock.object)].push_back({h, &hold});
           }
+        }
+      }
+      // The lists a waiter's lock can be held in: its own, fork's "every
+      // arena", and either loader lock when ld.so has no symbols.
+      std::vector<std::string> keys = {LibcKey(waited.kind, waited.object)};
+      if (waited.kind == LibcLockKind::kMallocArena) keys.push_back(LibcKey(waited.kind, ""));
+      if (waited.kind == LibcLockKind::kLoaderAny) {
+        keys = {LibcKey(LibcLockKind::kLoader, ""), LibcKey(LibcLockKind::kLoaderWrite, "")};
+      }
+      for (const std::string& key : keys) {
+        auto it = libc_holders.find(key);
+        if (it == libc_holders.end()) continue;
+        for (const auto& [h, hold] : it->second) {
+          if (e.owners.size() >= kMaxImpliedHolders) break;
+          // Only the code a signal handler interrupted holds what the thread waits for.
+          if ((h == i && !hold->interrupted) || !LibcLockMatches(waited, hold->lock)) continue;
+          if (std::any_of(e.owners.begin(), e.owners.end(),
+                          [h = h](const Owner& o) { return o.thread == h; })) {
+            continue;
+          }
+          e.owners.push_back(Owner{dump.threads[h].lwp, h});
+          e.reasons.push_back(hold->reason);
         }
       }
       if (!e.owners.empty()) {

@@ -102,10 +102,10 @@ class Symbols {
   std::unordered_set<std::string> ambiguous_;
 };
 
-// The arguments and locals of the frame a value was printed in.
+// The arguments and locals of the frame a value was printed in, by name
+// (an argument before a local of the same name, as gdb looks them up).
 struct FrameVars {
-  std::vector<NamedValue> args;
-  const std::vector<NamedValue>* locals = nullptr;
+  std::unordered_map<std::string, std::string> values;
   std::string description;  // `frame #3 ___pthread_mutex_lock of LWP 7231`
 };
 
@@ -113,17 +113,24 @@ FrameVars VarsOf(const Dump& dump, const SessionContext& c) {
   FrameVars out;
   const Thread* t = c.thread >= 0 ? &dump.threads[c.thread] : nullptr;
   const Frame* f = nullptr;
-  if (t != nullptr) {
-    for (const Frame& candidate : t->frames) {
-      if (candidate.index == c.frame) f = &candidate;
-    }
+  // Frames sit at the position of their number, unless the paste skipped
+  // some; then the selection's own copy (args_text) is what is used.
+  if (t != nullptr && c.frame >= 0 && c.frame < static_cast<int>(t->frames.size()) &&
+      t->frames[c.frame].index == c.frame) {
+    f = &t->frames[c.frame];
   }
+  const std::vector<NamedValue>* locals = nullptr;
+  std::vector<NamedValue> args;
   if (c.frame_known) {
-    out.args = ParseArgs(c.args_text);
-    if (f != nullptr && f->function == c.function) out.locals = &f->locals;
+    args = ParseArgs(c.args_text);
+    if (f != nullptr && f->function == c.function) locals = &f->locals;
   } else if (f != nullptr) {
-    out.args = f->Args();
-    out.locals = &f->locals;
+    args = f->Args();
+    locals = &f->locals;
+  }
+  for (NamedValue& a : args) out.values.emplace(std::move(a.name), std::move(a.value));
+  if (locals != nullptr) {
+    for (const NamedValue& l : *locals) out.values.emplace(l.name, l.value);
   }
   const std::string function = c.frame_known ? c.function : f != nullptr ? f->function : "";
   out.description = "frame #" + std::to_string(c.frame);
@@ -137,15 +144,9 @@ FrameVars VarsOf(const Dump& dump, const SessionContext& c) {
 }
 
 std::optional<uint64_t> PointerVar(const FrameVars& vars, std::string_view name) {
-  for (const NamedValue& a : vars.args) {
-    if (a.name == name) return ParseAddress(a.value);
-  }
-  if (vars.locals != nullptr) {
-    for (const NamedValue& l : *vars.locals) {
-      if (l.name == name) return ParseAddress(l.value);
-    }
-  }
-  return std::nullopt;
+  auto it = vars.values.find(std::string(name));
+  if (it == vars.values.end()) return std::nullopt;
+  return ParseAddress(it->second);
 }
 
 std::string_view StripParens(std::string_view e) {
@@ -200,11 +201,24 @@ class Reader {
       }
     }
     for (const PrintedValue& v : dump_.printed) symbols_.Scan(v.value);
-    for (const PrintedValue& v : dump_.printed) symbols_.Scan(v.context.args_text);
+    for (const SessionContext& c : dump_.contexts) symbols_.Scan(c.args_text);
     // `x` names the memory it shows: `0x55d0 <g_registry>:`.
     for (const MemoryWords& m : dump_.memory) {
       if (!m.symbol.empty()) symbols_.Scan(Hex(m.address) + " <" + m.symbol + ">");
     }
+  }
+
+  // Values printed in one selection share its variables, read once.
+  const FrameVars& Vars(int context) {
+    auto it = vars_.find(context);
+    if (it == vars_.end()) {
+      static const SessionContext kNothingSelected;
+      it = vars_
+               .emplace(context,
+                        VarsOf(dump_, context >= 0 ? dump_.contexts[context] : kNothingSelected))
+               .first;
+    }
+    return it->second;
   }
 
   void Record(uint64_t address, PrintedLock lock) {
@@ -260,7 +274,7 @@ class Reader {
     }
     if (!fields.owner && !fields.writer && !fields.readers_word && !fields.lock_word) return;
 
-    const FrameVars vars = VarsOf(dump_, v.context);
+    const FrameVars& vars = Vars(v.context);
     std::optional<uint64_t> address;
     std::string how;
     bool exact = true;
@@ -425,6 +439,7 @@ class Reader {
   SessionFacts facts_;
   Symbols symbols_;
   std::unordered_map<int, History> history_;
+  std::unordered_map<int, FrameVars> vars_;
 };
 
 }  // namespace
@@ -444,8 +459,10 @@ SessionFacts ReadSession(const Dump& dump, std::vector<Wait>* waits) {
   for (const RegisterValue& r : dump.registers) {
     // At frame #0 of a thread asleep in futex(), rdi is the futex word: for a
     // mutex wait, the mutex itself (its lock word is its first member).
-    if (r.name != "rdi" || r.context.thread < 0 || r.context.frame != 0) continue;
-    Wait& w = (*waits)[r.context.thread];
+    if (r.name != "rdi" || r.context < 0) continue;
+    const SessionContext& c = dump.contexts[r.context];
+    if (c.thread < 0 || c.frame != 0) continue;
+    Wait& w = (*waits)[c.thread];
     if (w.kind == WaitKind::kMutex && !w.lock && r.value != 0) {
       w.lock = r.value;
       w.lock_from_register = true;

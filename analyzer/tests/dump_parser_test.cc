@@ -325,9 +325,11 @@ TEST(DumpParserPasteTest, ThreadSwitchBacktraceAndFrameSelection) {
   ASSERT_EQ(d.printed.size(), 1u);
   EXPECT_EQ(d.printed[0].command, "p *mutex");
   EXPECT_EQ(d.printed[0].expression, "*mutex");
-  EXPECT_EQ(d.printed[0].context.thread, 0);
-  EXPECT_EQ(d.printed[0].context.frame, 1);
-  EXPECT_EQ(d.printed[0].context.args_text, "mutex=0x55d0e0 <second>");
+  ASSERT_GE(d.printed[0].context, 0);
+  const SessionContext& c = d.contexts[d.printed[0].context];
+  EXPECT_EQ(c.thread, 0);
+  EXPECT_EQ(c.frame, 1);
+  EXPECT_EQ(c.args_text, "mutex=0x55d0e0 <second>");
   EXPECT_FALSE(d.all_threads);  // only what the user switched to
 }
 
