@@ -207,8 +207,10 @@ std::string Analysis::Verdict() const {
     out += "; " + std::to_string(unknown_owner.size()) +
            " wait for a lock whose owner the dump does not show" +
            (deadlock() ? "" : ", so a deadlock among them cannot be ruled out") +
-           (dump.format == DumpFormat::kCapture || !dump.registry.empty()
-                ? ""
+           (dump.format == DumpFormat::kCapture || !dump.registry.empty() ? ""
+            : !dump.all_threads || !dump.printed.empty()
+                ? " (in gdb, `frame N` on the thread's lock frame and `p *mutex` print the "
+                  "owner; `lockgraph capture` records every owner)"
                 : " (`lockgraph capture` records owners)");
   }
   if (!gaps.empty()) {

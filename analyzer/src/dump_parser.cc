@@ -277,6 +277,11 @@ void DumpParser::OnCommand(std::string_view command) {
       full_listing_ = true;
       break;
     case CommandKind::kBacktrace:
+      // `thread apply all bt` with `set trace-commands on` echoes `+bt`
+      // after each thread's header: that thread's backtrace.
+      if (state_ == State::kHeader && building_ >= 0 && dump_.threads[building_].frames.empty()) {
+        break;
+      }
       building_ = selection_.thread;
       if (building_ >= 0) {
         restack_pending_ = !dump_.threads[building_].frames.empty();
@@ -661,6 +666,13 @@ void DumpParser::ProcessLine(std::string_view raw) {
     return;
   }
   if (open_value_ >= 0 && ContinueValue(line)) return;
+  // `set trace-commands on` echoes each command as `+CMD` (gdb -batch -ex
+  // output has no prompts): a command when it is one gdb knows.
+  if (line.front() == '+' && ParseGdbCommand(line.substr(1)).kind != CommandKind::kOther) {
+    EndValue();
+    OnCommand(line.substr(1));
+    return;
+  }
 
   // Most lines are frames and locals: only lines that start like a header
   // or notice go through the comparisons below.

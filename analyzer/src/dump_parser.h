@@ -6,7 +6,7 @@
 // `info registers`, quoted, indented or fenced (paste_line.h), wrapped or cut.
 //
 // Every line is first unwrapped from its paste decoration; a `(gdb) CMD`
-// prompt updates the session state (which thread and frame gdb has
+// prompt (or `+CMD`, as `set trace-commands on` echoes it) updates the session state (which thread and frame gdb has
 // selected, what the next `$N =` or `x` line is the output of). Then one
 // transition per line; a line no rule matches is counted and skipped, so
 // gdb's chatter, shell lines and interleaved `[New LWP n]` lines never break

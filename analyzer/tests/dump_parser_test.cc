@@ -437,6 +437,23 @@ TEST(DumpParserPasteTest, LabelsQuotingFencesAndShellLines) {
   EXPECT_EQ(d.ignored_lines, 3);  // the shell lines
 }
 
+TEST(DumpParserPasteTest, CommandsEchoedByTraceCommands) {
+  // gdb -batch -iex 'set trace-commands on' -ex 'thread apply all bt' -ex 'p second'
+  Dump d = MustParse(std::string("+thread apply all bt\n\nThread 3 (Thread 0x7f03 (LWP 303)):\n"
+                                 "+bt\n") +
+                     kFrames3 + "\nThread 2 (Thread 0x7f02 (LWP 202)):\n+bt\n" + kFrames2 +
+                     "+p second\n$1 = {__data = {__lock = 2, __owner = 303}}\n");
+  ASSERT_EQ(d.threads.size(), 2u);
+  EXPECT_EQ(d.threads[0].frames.size(), 3u);
+  EXPECT_EQ(d.threads[1].frames.size(), 3u);
+  EXPECT_TRUE(d.all_threads);
+  ASSERT_EQ(d.printed.size(), 1u);
+  EXPECT_EQ(d.printed[0].expression, "second");
+  // A diff's `+` line is not a command.
+  d = MustParse(std::string("+int x = 1;\n") + kFrames2);
+  EXPECT_EQ(d.ignored_lines, 1);
+}
+
 TEST(DumpParserPasteTest, ASessionFedInAnyPiecesGivesTheSameDump) {
   const std::string text = std::string(
                                "(gdb) thread 2\n[Switching to thread 2 (Thread 0x7f02 (LWP "
