@@ -6,6 +6,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "dump_parser_internal.h"
 #include "line_grammar.h"
 #include "paste_line.h"
 #include "session_grammar.h"
@@ -13,6 +14,8 @@
 
 namespace lockgraph::analyzer {
 namespace {
+
+using parser_internal::SameFrame;
 
 using namespace std::string_view_literals;
 
@@ -239,167 +242,7 @@ int DumpParser::StartAnonymousThread() {
   return index;
 }
 
-void DumpParser::OnCommand(std::string_view command) {
-  echo_seen_ = true;
-  SessionCommand c = ParseGdbCommand(command);
-  // An empty line repeats the last command in gdb (`up`, `down`, `x`).
-  if (scan::Trim(command).empty()) {
-    c = last_command_;
-    if (c.kind != CommandKind::kUp && c.kind != CommandKind::kDown &&
-        c.kind != CommandKind::kExamine) {
-      c = SessionCommand{};
-    }
-    command = last_command_text_;
-  }
-  expect_selection_ = false;
-  print_pending_ = false;
-  examine_unit_ = 0;
-  examine_command_.clear();
-  switch (c.kind) {
-    case CommandKind::kThread: {
-      ThreadHeader h;
-      h.number = c.number;
-      bool added = false;
-      const int index = FindOrAddThread(h, &added);
-      if (added) partial_listing_ = true;
-      selection_ = SessionContext{};
-      selection_.thread = index;
-      stored_selection_ = -1;
-      building_ = index;
-      restack_pending_ = !dump_.threads[index].frames.empty();
-      state_ = State::kHeader;
-      grammar_ = Grammar::kGdb;
-      expect_selection_ = true;
-      break;
-    }
-    case CommandKind::kThreadApplyAll:
-    case CommandKind::kInfoThreads:
-      full_listing_ = true;
-      break;
-    case CommandKind::kBacktrace:
-      // `thread apply all bt` with `set trace-commands on` echoes `+bt`
-      // after each thread's header: that thread's backtrace.
-      if (state_ == State::kHeader && building_ >= 0 && dump_.threads[building_].frames.empty()) {
-        break;
-      }
-      building_ = selection_.thread;
-      if (building_ >= 0) {
-        restack_pending_ = !dump_.threads[building_].frames.empty();
-        state_ = State::kHeader;
-        grammar_ = Grammar::kGdb;
-      } else {
-        state_ = State::kPreamble;
-      }
-      break;
-    case CommandKind::kFrame:
-      if (c.number >= 0) {
-        selection_.frame = c.number;
-        selection_.frame_known = false;
-        selection_.function.clear();
-        selection_.args_text.clear();
-        stored_selection_ = -1;
-      }
-      expect_selection_ = true;
-      break;
-    case CommandKind::kUp:
-    case CommandKind::kDown:
-      selection_.frame =
-          std::max(0, selection_.frame + (c.kind == CommandKind::kUp ? c.number : -c.number));
-      selection_.frame_known = false;
-      selection_.function.clear();
-      selection_.args_text.clear();
-      stored_selection_ = -1;
-      expect_selection_ = true;
-      break;
-    case CommandKind::kPrint:
-      print_pending_ = true;
-      pending_print_command_ = std::string(scan::Trim(command));
-      break;
-    case CommandKind::kExamine:
-      examine_unit_ = c.unit;
-      examine_command_ = std::string(scan::Trim(command));
-      break;
-    case CommandKind::kInfoRegisters:
-    case CommandKind::kOther:
-      break;
-  }
-  last_command_ = c;
-  last_command_text_ = std::string(scan::Trim(command).substr(0, 256));
-}
-
-void DumpParser::OnSwitch(const ThreadHeader& header) {
-  bool added = false;
-  const int index = FindOrAddThread(header, &added);
-  if (added) partial_listing_ = true;
-  selection_ = SessionContext{};
-  selection_.thread = index;
-  stored_selection_ = -1;
-  building_ = index;
-  restack_pending_ = !dump_.threads[index].frames.empty();
-  state_ = State::kHeader;
-  grammar_ = Grammar::kGdb;
-  expect_selection_ = true;
-  if (dump_.format == DumpFormat::kUnknown) dump_.format = DumpFormat::kGdb;
-}
-
-void DumpParser::OnInfoThreadsRow(const ThreadHeader& header, bool current, Frame frame) {
-  full_listing_ = true;
-  bool added = false;
-  const int index = FindOrAddThread(header, &added);
-  last_row_thread_ = index;
-  Thread& t = dump_.threads[index];
-  if (t.frames.empty()) {
-    t.frames.push_back(std::move(frame));
-    t.stack = StackSource::kCurrentFrame;
-  }
-  if (current) {
-    current_lwp_ = t.lwp;
-    if (selection_.thread != index) {
-      selection_ = SessionContext{};
-      selection_.thread = index;
-      stored_selection_ = -1;
-    }
-  }
-  // Frames that follow belong to no thread until something says which.
-  building_ = -1;
-  state_ = State::kPreamble;
-  if (dump_.format == DumpFormat::kUnknown) dump_.format = DumpFormat::kGdb;
-}
-
-int DumpParser::StoreSelection() {
-  // Every change of selection_ resets stored_selection_: a thousand values
-  // printed in one frame share one stored copy of it.
-  if (stored_selection_ < 0) {
-    dump_.contexts.push_back(selection_);
-    stored_selection_ = static_cast<int>(dump_.contexts.size()) - 1;
-  }
-  return stored_selection_;
-}
-
-void DumpParser::SelectFrame(const Frame& frame) {
-  selection_.frame = frame.index;
-  selection_.frame_known = true;
-  selection_.function = frame.function;
-  selection_.args_text = frame.args_text;
-  stored_selection_ = -1;
-}
-
 namespace {
-
-// The same frame printed twice (a `bt` after `thread N`, `frame 3`, `bt
-// full` after `bt`): same function, same arguments, except where one of the
-// two lines was cut short. Two threads in one function differ in arguments.
-bool SameFunction(const Frame& a, const Frame& b) {
-  if (a.pc && b.pc && *a.pc != *b.pc) return false;
-  if (a.function != b.function) return false;
-  if (a.cut || b.cut) {
-    const std::string& shorter =
-        a.args_text.size() < b.args_text.size() ? a.args_text : b.args_text;
-    const std::string& longer = a.args_text.size() < b.args_text.size() ? b.args_text : a.args_text;
-    return longer.compare(0, shorter.size(), shorter) == 0;
-  }
-  return a.args_text == b.args_text;
-}
 
 // Where frame #index is in `t`: usually at position index. Frames are
 // appended in increasing number, so a paste with gaps is searched in log time.
@@ -431,7 +274,7 @@ bool DumpParser::OnFrameLine(std::string_view text, int indent, int previous_fra
     const int selected = selection_.thread;
     if (selected >= 0 && frame.index == 0 &&
         (dump_.threads[selected].frames.empty() ||
-         SameFunction(dump_.threads[selected].frames.front(), frame))) {
+         SameFrame(dump_.threads[selected].frames.front(), frame))) {
       building_ = selected;
       restack_pending_ = false;
       state_ = State::kHeader;
@@ -443,7 +286,7 @@ bool DumpParser::OnFrameLine(std::string_view text, int indent, int previous_fra
   Thread* t = &dump_.threads[building_];
   if (restack_pending_) {
     restack_pending_ = false;
-    if (frame.index == 0 && !t->frames.empty() && !SameFunction(t->frames.front(), frame)) {
+    if (frame.index == 0 && !t->frames.empty() && !SameFrame(t->frames.front(), frame)) {
       t->frames.clear();
       t->truncated = false;
       t->outer_frames_missing = false;
@@ -456,7 +299,7 @@ bool DumpParser::OnFrameLine(std::string_view text, int indent, int previous_fra
 
   if (frame.index <= last) {
     Frame* same = FindFrame(*t, frame.index);
-    if (same != nullptr && SameFunction(*same, frame)) {
+    if (same != nullptr && SameFrame(*same, frame)) {
       // The same frame printed again: by `frame N`, `up`, a second `bt`, or
       // `bt full` after `bt`. Keep the fuller copy of each part.
       if (same->locals.empty()) same->locals = std::move(frame.locals);
@@ -515,31 +358,6 @@ bool DumpParser::OnFrameLine(std::string_view text, int indent, int previous_fra
   return true;
 }
 
-bool DumpParser::JoinWrappedRow(std::string_view text, int indent) {
-  Thread& t = dump_.threads[last_row_thread_];
-  if (t.stack != StackSource::kCurrentFrame || t.frames.size() != 1 || last_row_joins_ >= 16) {
-    return false;
-  }
-  const Frame& f = t.frames.front();
-  // gdb wraps a long row at the terminal width, indenting the rest.
-  if (!f.cut && !(f.file.empty() && f.library.empty() &&
-                  (text.starts_with("at "sv) || text.starts_with("from "sv)))) {
-    return false;
-  }
-  // gdb indents its continuation; a tracker's break keeps no space.
-  std::string joined = last_row_text_ + (indent > 0 ? " " : "") + std::string(text);
-  ThreadHeader h;
-  bool current = false;
-  Frame frame;
-  if (joined.size() > kMaxLineLength || !ParseInfoThreadsRow(joined, &h, &current, &frame)) {
-    return false;
-  }
-  t.frames.front() = std::move(frame);
-  last_row_text_ = std::move(joined);
-  ++last_row_joins_;
-  return true;
-}
-
 bool DumpParser::JoinWrappedFrame(std::string_view text, int indent, int previous_frame_index) {
   if (building_ < 0 || dump_.threads[building_].frames.empty()) return false;
   Thread& t = dump_.threads[building_];
@@ -569,72 +387,6 @@ bool DumpParser::JoinWrappedFrame(std::string_view text, int indent, int previou
   last_frame_index_ = last.index;
   last_line_in_stack_ = true;
   return true;
-}
-
-void DumpParser::OnValue(int history, std::string_view value) {
-  PrintedValue& v = dump_.printed.emplace_back();
-  v.history = history;
-  if (print_pending_) {
-    v.command = pending_print_command_;
-    SessionCommand c = ParseGdbCommand(v.command);
-    v.expression = std::string(scan::Trim(c.expression));
-    v.hex = c.hex;
-    print_pending_ = false;
-  }
-  v.value = std::string(value);
-  v.context = StoreSelection();
-  v.line = dump_.lines;
-  open_value_ = static_cast<int>(dump_.printed.size()) - 1;
-  value_depth_ = 0;
-  value_quote_ = 0;
-  value_lines_ = 0;
-  // Measures the first line: the value stays open while its braces are.
-  ContinueValue({});
-}
-
-bool DumpParser::ContinueValue(std::string_view text) {
-  if (open_value_ < 0) return false;
-  PrintedValue& v = dump_.printed[open_value_];
-  std::string_view scan = v.value;
-  if (!text.empty()) {
-    // A new prompt, value, frame or header is never part of a value.
-    if (text.starts_with("$"sv) || text.starts_with("#"sv) || text.starts_with("Thread "sv) ||
-        ++value_lines_ > 256 || v.value.size() + text.size() > kMaxLineLength) {
-      EndValue();
-      return false;
-    }
-    v.value += ' ';
-    const size_t from = v.value.size();
-    v.value += text;
-    scan = std::string_view(v.value).substr(from);
-  }
-  for (size_t i = 0; i < scan.size(); ++i) {
-    const char c = scan[i];
-    if (value_quote_) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == value_quote_) {
-        value_quote_ = 0;
-      }
-    } else if (c == '"' || c == '\'') {
-      value_quote_ = c;
-    } else if (c == '{') {
-      ++value_depth_;
-    } else if (c == '}') {
-      --value_depth_;
-    }
-  }
-  if (value_depth_ <= 0) {
-    EndValue();
-    return !text.empty();
-  }
-  return true;
-}
-
-void DumpParser::EndValue() {
-  open_value_ = -1;
-  value_depth_ = 0;
-  value_quote_ = 0;
 }
 
 void DumpParser::ProcessLine(std::string_view raw) {
@@ -834,210 +586,6 @@ void DumpParser::ProcessLine(std::string_view raw) {
     }
   }
   Ignore(line);
-}
-
-namespace {
-
-// How a message names a thread: `LWP 7`, `gdb thread 3`, or `a thread`.
-std::string ThreadName(const Thread& t) {
-  if (t.lwp != 0) return "LWP " + std::to_string(t.lwp);
-  if (t.number > 0) return "gdb thread " + std::to_string(t.number);
-  return "a thread";
-}
-
-// The identity of a frame line, for finding the same stack printed twice.
-std::string FrameKey(const Frame& f) {
-  return f.function + '\x1f' + f.args_text + '\x1f' + f.file + ':' + std::to_string(f.line) +
-         '\x1f' + f.library;
-}
-
-bool SameFunctions(const Thread& prefix, const Thread& of) {
-  if (prefix.frames.size() > of.frames.size()) return false;
-  for (size_t k = 0; k < prefix.frames.size(); ++k) {
-    if (!SameFunction(prefix.frames[k], of.frames[k])) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-void DumpParser::ResolveAnonymousThreads() {
-  std::vector<Thread>& threads = dump_.threads;
-  // A core file's first frame, then `[Current thread is 1 (... (LWP n))]`:
-  // that names the bare frame's thread, unless the dump shows it anyway.
-  if (anonymous_before_current_ >= 0 && current_header_ &&
-      !threads[anonymous_before_current_].id_known && FindThread(*current_header_) < 0) {
-    Thread& t = threads[anonymous_before_current_];
-    t.id_known = true;
-    t.lwp = current_header_->lwp.value_or(0);
-    t.pthread = current_header_->pthread;
-    t.number = current_header_->number;
-    if (t.lwp == 0) ++threads_without_lwp_;
-    IndexThread(anonymous_before_current_);
-  }
-  const int n = static_cast<int>(threads.size());
-  if (std::all_of(threads.begin(), threads.end(), [](const Thread& t) { return t.id_known; })) {
-    return;
-  }
-  std::unordered_map<std::string, std::vector<int>> by_first_frame;
-  for (int i = 0; i < n; ++i) {
-    if (!threads[i].frames.empty()) by_first_frame[FrameKey(threads[i].frames[0])].push_back(i);
-  }
-  std::vector<int> remap(n);
-  for (int i = 0; i < n; ++i) remap[i] = i;
-  std::vector<bool> drop(n, false);
-  for (int a = 0; a < n; ++a) {
-    Thread& anon = threads[a];
-    if (anon.id_known || anon.frames.empty()) continue;
-    const std::vector<int>& same_start = by_first_frame[FrameKey(anon.frames[0])];
-    int shown_by = -1, matches = 0, listed = -1, listed_matches = 0;
-    for (size_t k = 0; k < same_start.size() && k < 16; ++k) {
-      const int c = same_start[k];
-      if (c == a || drop[c]) continue;
-      const Thread& other = threads[c];
-      if ((other.id_known || c < a) && SameFunctions(anon, other)) {
-        if (shown_by < 0) shown_by = c;
-        ++matches;
-      } else if (other.id_known && other.stack == StackSource::kCurrentFrame &&
-                 SameFunctions(other, anon)) {
-        listed = c;
-        ++listed_matches;
-      }
-    }
-    if (shown_by >= 0) {
-      // The same thread printed twice (a `bt` pasted beside `thread apply
-      // all bt`): keep the thread whose id is known. What was printed in its
-      // context belongs to that thread only when it is the only match.
-      drop[a] = true;
-      remap[a] = matches == 1 ? shown_by : -1;
-    } else if (listed_matches == 1) {
-      // `info threads` showed this frame for one thread only: the bare
-      // backtrace is that thread's.
-      threads[listed].frames = std::move(anon.frames);
-      threads[listed].stack = StackSource::kBacktrace;
-      threads[listed].inner_frames_missing = anon.inner_frames_missing;
-      threads[listed].outer_frames_missing = anon.outer_frames_missing;
-      threads[listed].truncated = anon.truncated;
-      drop[a] = true;
-      remap[a] = listed;
-    }
-  }
-  if (std::find(drop.begin(), drop.end(), true) == drop.end()) return;
-  std::vector<int> position(n, -1);
-  std::vector<Thread> kept;
-  kept.reserve(n);
-  for (int i = 0; i < n; ++i) {
-    if (drop[i]) continue;
-    position[i] = static_cast<int>(kept.size());
-    kept.push_back(std::move(threads[i]));
-  }
-  auto moved = [&](int index) {
-    if (index < 0) return -1;
-    const int target = remap[index];
-    return target < 0 ? -1 : position[target];
-  };
-  for (SessionContext& c : dump_.contexts) c.thread = moved(c.thread);
-  threads = std::move(kept);
-}
-
-bool DumpParser::Finish(Dump* dump, std::string* error) {
-  const bool cut_mid_line = unterminated_ && (!partial_.empty() || partial_overflow_);
-  if (cut_mid_line) ProcessLine(partial_);
-  partial_.clear();
-  const std::string& src = dump_.source;
-  static constexpr char kExpected[] =
-      "expected a thread dump or a pasted backtrace: frame lines like `#0  0x00007f... in f () "
-      "at x.c:1` (gdb `bt` or `thread apply all bt`, with or without headers like `Thread 2 "
-      "(Thread 0x7f... (LWP 1234) \"name\"):` or `Thread 2 (LWP 1234):`; pstack), an `info "
-      "threads` table, eu-stack (`TID 1234:` then frames), `lockgraph capture` output, or the "
-      "`lockgraph-gdb:` lines of lockgraph's gdb extension";
-  if (bytes_ == 0) {
-    *error = src + ": empty input (no line 1): " + kExpected;
-    return false;
-  }
-  const bool any_frames = std::any_of(dump_.threads.begin(), dump_.threads.end(),
-                                      [](const Thread& t) { return !t.frames.empty(); });
-  if (!any_frames && (!dump_.registry.empty() || !dump_.registry_deadlocks.empty())) {
-    dump_.threads.clear();
-    AddRegistryOnlyThreads();
-  }
-  if (dump_.threads.empty()) {
-    char byte[8];
-    if (binary_at_) {
-      std::snprintf(byte, sizeof byte, "0x%02x", binary_byte_);
-      *error = src + ": line " + std::to_string(binary_line_) + ": binary data (byte " + byte +
-               " at offset " + std::to_string(*binary_at_) + "), not a text thread dump; " +
-               kExpected;
-    } else if (first_ignored_line_ > 0) {
-      *error = src + ": line " + std::to_string(first_ignored_line_) + ": `" + first_ignored_ +
-               "` is not part of a thread dump, and no frame was found in " +
-               std::to_string(dump_.lines) + " line(s); " + kExpected;
-    } else {
-      *error = src + ": no frame found in " + std::to_string(dump_.lines) +
-               " line(s), all of them debugger messages or commands (line " +
-               std::to_string(first_line_number_ > 0 ? first_line_number_ : 1) + " is `" +
-               first_line_ + "`); " + kExpected;
-    }
-    return false;
-  }
-  if (!any_frames && dump_.format != DumpFormat::kGdbExtension) {
-    const Thread& first = dump_.threads.front();
-    *error = src + ": line " + std::to_string(first.header_line) + ": thread header of " +
-             ThreadName(first) + " is not followed by any frame, nor is any other " + "thread's" +
-             (first.truncated ? " (gdb could not unwind them: `Backtrace stopped`)"
-                              : " (the dump looks cut short)") +
-             ": expected frame lines like `#0  0x00007f... in f () at x.c:1` after it";
-    return false;
-  }
-  // A dump cut short still says a lot: read it, and say where it ends.
-  const Thread& last = dump_.threads.back();
-  if (cut_mid_line && last_line_in_stack_) {
-    dump_.warnings.push_back("line " + std::to_string(dump_.lines) +
-                             " (the last) ends without a newline: the dump looks cut short "
-                             "there; " +
-                             ThreadName(last) + " may be missing frames");
-  } else if (state_ == State::kHeader && building_ == static_cast<int>(dump_.threads.size()) - 1 &&
-             last.frames.empty() && last.stack == StackSource::kBacktrace &&
-             dump_.format != DumpFormat::kGdbExtension) {
-    dump_.warnings.push_back("line " + std::to_string(last.header_line) + ": the last thread (" +
-                             ThreadName(last) +
-                             ") has no frames: the dump looks cut short after it");
-  }
-  if (binary_at_) {
-    dump_.warnings.push_back("line " + std::to_string(binary_line_) + ": binary data at offset " +
-                             std::to_string(*binary_at_) + " (skipped)");
-  }
-  ResolveAnonymousThreads();
-  for (Thread& t : dump_.threads) {
-    if (t.frames.empty()) t.stack = StackSource::kNone;
-  }
-  if (current_lwp_) {
-    for (Thread& t : dump_.threads) t.current = (t.lwp != 0 && t.lwp == *current_lwp_);
-  }
-  if (saw_capture_banner_ || !dump_.locks.empty()) dump_.format = DumpFormat::kCapture;
-  if (dump_.format == DumpFormat::kEuStack) full_listing_ = true;
-  for (const Thread& t : dump_.threads) partial_listing_ = partial_listing_ || !t.id_known;
-  dump_.all_threads = full_listing_ || !partial_listing_;
-  *dump = std::move(dump_);
-  dump_ = Dump{};
-  return true;
-}
-
-void DumpParser::AddRegistryOnlyThreads() {
-  // Only `lockgraph threads` / `lockgraph deadlock` output: one thread per
-  // LWP it names, without frames; the facts alone give the wait-for graph.
-  std::unordered_set<int64_t> seen;
-  auto add = [&](int64_t lwp, int line) {
-    if (!seen.insert(lwp).second) return;
-    Thread& t = dump_.threads.emplace_back();
-    t.lwp = lwp;
-    t.header_line = line;
-  };
-  for (const RegistryFact& f : dump_.registry) add(f.lwp, f.line);
-  for (const RegistryDeadlock& d : dump_.registry_deadlocks) {
-    for (int64_t lwp : d.lwps) add(lwp, d.line);
-  }
-  dump_.format = DumpFormat::kGdbExtension;
 }
 
 bool ParseDump(std::string_view text, std::string source, Dump* dump, std::string* error) {
