@@ -107,6 +107,7 @@ INSTANTIATE_TEST_SUITE_P(
         Pair{"paste_tracker_wrapped.txt", "gdb_capture_session_abba.txt"},
         Pair{"gdb_session_std_locks.txt", "gdb_capture_session_std_locks.txt"},
         Pair{"gdb_session_loader_dlopen.txt", "gdb_capture_loader_dlopen.txt"},
+        Pair{"gdb_batch_loader_dlopen_trace_commands.txt", "gdb_capture_loader_dlopen.txt"},
         Pair{"gdb_session_loader_dlopen_no_libc_debuginfo.txt", "gdb_capture_loader_dlopen.txt"},
         Pair{"gdb_session_loader_dladdr.txt", "gdb_capture_loader_dladdr.txt"},
         Pair{"gdb_session_loader_phdr.txt", "gdb_capture_loader_phdr.txt"},
