@@ -11,6 +11,7 @@
 
 #include "dump.h"
 #include "owner_evidence.h"
+#include "paste_gaps.h"
 #include "stack_groups.h"
 #include "wait_classifier.h"
 
@@ -27,7 +28,22 @@ struct CycleStep {
 
 struct Cycle {
   std::vector<CycleStep> steps;
+  // Some step's owner is only implied by where glibc takes its own locks
+  // (implied-holder evidence): a likely deadlock, for the reasons given.
+  bool likely = false;
+  std::vector<std::string> reasons;
+  // A self-deadlock whose thread waits inside a signal handler for a lock
+  // the code the signal interrupted holds.
+  bool signal_reentry = false;
   bool self_deadlock() const { return steps.size() == 1; }
+};
+
+// A thread the dump does not show that owns a lock threads of the dump wait
+// for: it exited holding the lock, or the dump is of a fork child and the
+// owner is a thread of the parent (or, in a partial paste, it was not pasted).
+struct AbsentOwner {
+  int64_t lwp = 0;
+  std::vector<int> waiters;  // indices into Dump::threads
 };
 
 // A lockgraph lock a thread holds, from the gdb extension.
@@ -58,6 +74,8 @@ struct Analysis {
   std::vector<int> blocked_behind;       // threads not on a cycle whose chain reaches one
   std::vector<int> unknown_owner;        // waiting threads with no owner evidence
   std::vector<LongHolder> long_holders;  // most waiters first
+  std::vector<AbsentOwner> absent_owners;
+  std::vector<PasteGap> gaps;  // what a partial dump lacks
   std::vector<StackGroup> groups;
 
   bool deadlock() const { return !cycles.empty(); }
@@ -73,6 +91,10 @@ struct Analysis {
 inline constexpr size_t kMaxCycles = 1000;
 
 Analysis Analyze(Dump dump);
+
+// How reports name a thread: `LWP 7231`, `gdb thread 3` (the paste does not
+// say its LWP), or `the pasted thread` (a bare backtrace).
+std::string ThreadName(const Thread& thread);
 
 }  // namespace lockgraph::analyzer
 

@@ -35,6 +35,12 @@ struct Frame {
   int line = 0;
   std::string library;             // `from LIB` (gdb) or `- LIB` (eu-stack -m)
   std::vector<NamedValue> locals;  // `bt full` only
+  // The line ended inside the argument list (cut by a tracker, or the end of
+  // the input): the last argument may be incomplete, so it is not used.
+  bool cut = false;
+  // The line ends in `…` or `...`: a tracker cut it (the argument list may
+  // be whole, but what follows it is not).
+  bool line_cut = false;
 
   // The arguments, split on demand: only the few frames a wait is recognized
   // in are ever asked, so the parser keeps one string per frame instead of
@@ -45,15 +51,29 @@ struct Frame {
   const NamedValue* FindLocal(std::string_view name) const;
 };
 
+// Where a thread's frames came from, for saying what a paste lacks.
+enum class StackSource {
+  kBacktrace,     // a backtrace (`bt`, `thread apply all bt`, eu-stack, pstack)
+  kCurrentFrame,  // only the frame gdb shows for the thread: an `info threads`
+                  // row or the `#0` line after `thread N`
+  kNone,          // named (header, `[Switching to thread ...]`) but no frame
+};
+
 struct Thread {
-  int number = 0;                   // gdb's thread number; 0 for eu-stack
-  int64_t lwp = 0;                  // kernel thread id
+  int number = 0;                   // gdb's thread number; 0 for eu-stack or when unknown
+  int64_t lwp = 0;                  // kernel thread id; 0 when the paste does not say
   std::optional<uint64_t> pthread;  // `Thread 0x...`: the pthread_t value
   std::string name;                 // empty when the dump shows none
-  bool current = false;             // gdb's `[Current thread is N ...]`
+  bool current = false;             // gdb's `[Current thread is N ...]` or `*` in info threads
   bool truncated = false;           // `Backtrace stopped: ...`
-  int header_line = 0;              // 1-based line of the header in its input
-  std::vector<Frame> frames;        // innermost first
+  // A backtrace with no thread header or label (a bare `bt`): which thread it
+  // is, the paste does not say.
+  bool id_known = true;
+  StackSource stack = StackSource::kBacktrace;
+  bool outer_frames_missing = false;  // `(More stack frames follow...)`, `bt N`
+  bool inner_frames_missing = false;  // frame numbers skip (lines lost from the paste)
+  int header_line = 0;                // 1-based line of the header in its input
+  std::vector<Frame> frames;          // innermost first
 };
 
 // A lock's state read from the target's memory by `lockgraph capture`:
@@ -94,6 +114,49 @@ struct RegistryDeadlock {
   int line = 0;
 };
 
+// What an interactive gdb session printed besides stacks, with the context
+// it was printed in: the selected thread and frame. The session evidence
+// stage (session_evidence.h) ties each to a lock. A context is stored once
+// per selection (Dump::contexts), not once per value: a thousand values
+// printed in one frame share it.
+struct SessionContext {
+  int thread = -1;           // index into Dump::threads of the selected thread, or -1
+  int frame = 0;             // the selected frame's number
+  std::string function;      // the selected frame's function and arguments as gdb
+  std::string args_text;     // last printed them, so `p *mutex` can be resolved
+  bool frame_known = false;  // a frame line was seen for the selection
+};
+
+// `$N = VALUE` (gdb's value history), continuation lines joined.
+struct PrintedValue {
+  int history = 0;
+  std::string command;     // the echoed command, e.g. `p/x *mutex`; empty when not in the paste
+  std::string expression;  // what was printed, e.g. `*mutex`; empty when unknown
+  bool hex = false;        // `p/x`: integers are printed in hex
+  std::string value;
+  int context = -1;  // index into Dump::contexts, or -1 when nothing was selected
+  int line = 0;
+};
+
+// One line of `x/NFU ADDR` output: `0x55d0 <sym>:  0x00000002  0x00000000 ...`.
+struct MemoryWords {
+  uint64_t address = 0;
+  std::string symbol;  // the `<sym+off>` gdb shows for the address, without brackets
+  int unit = 4;        // bytes per word
+  std::vector<uint64_t> words;
+  std::string command;  // the echoed `x/8wx ...`, or empty
+  int line = 0;
+};
+
+// A register of the selected thread and frame (`info registers`); only the
+// ones the analysis uses are kept.
+struct RegisterValue {
+  std::string name;
+  uint64_t value = 0;
+  int context = -1;  // index into Dump::contexts
+  int line = 0;
+};
+
 struct Dump {
   std::string source;  // file name, or "-" for stdin
   DumpFormat format = DumpFormat::kUnknown;
@@ -102,6 +165,14 @@ struct Dump {
   std::vector<LockRecord> locks;
   std::vector<RegistryFact> registry;  // from the gdb extension, in input order
   std::vector<RegistryDeadlock> registry_deadlocks;
+  std::vector<SessionContext> contexts;  // what was selected when values were printed
+  std::vector<PrintedValue> printed;     // interactive session output
+  std::vector<MemoryWords> memory;
+  std::vector<RegisterValue> registers;
+  // The dump lists every thread of the process (a `thread apply all`, an
+  // `info threads` table, eu-stack, a capture), so a thread not in it does
+  // not exist; false for a paste of a few threads.
+  bool all_threads = true;
   int lines = 0;          // lines read
   int ignored_lines = 0;  // lines that matched no rule
   // Readable, but not quite whole: "line 812 (the last) ends without a newline: ...".

@@ -6,10 +6,18 @@
 #include <unordered_set>
 #include <utility>
 
+#include "dump_parser_internal.h"
 #include "line_grammar.h"
+#include "paste_line.h"
+#include "session_grammar.h"
+#include "text_scan.h"
 
 namespace lockgraph::analyzer {
 namespace {
+
+using parser_internal::SameFrame;
+
+using namespace std::string_view_literals;
 
 // Lines gdb and the other tools print around the stacks. They are skipped in
 // every state, so they may appear anywhere (gdb interleaves `[New LWP n]`).
@@ -36,6 +44,8 @@ bool IsNoise(std::string_view line) {
   while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
   std::string_view s = line.substr(i);
   if (s.empty()) return true;
+  // Locals and frames, most of a dump, start with none of the prefixes' letters.
+  if (std::string_view("[wRU(CPDNALMl").find(s.front()) == std::string_view::npos) return false;
   for (std::string_view p : kPrefixes) {
     if (s.starts_with(p)) return true;
   }
@@ -77,7 +87,13 @@ const char* DumpFormatName(DumpFormat format) {
   return "unknown";
 }
 
-std::vector<NamedValue> Frame::Args() const { return ParseArgs(args_text); }
+std::vector<NamedValue> Frame::Args() const {
+  std::vector<NamedValue> args = ParseArgs(args_text);
+  // The last argument of a cut line may be a prefix of the real one
+  // (`mutex=0x5555` of `mutex=0x555555558080`): never trust it.
+  if (cut && !args.empty()) args.pop_back();
+  return args;
+}
 
 std::optional<NamedValue> Frame::FindArg(std::string_view name) const {
   // Cheap rejection before splitting: most frames asked lack the name.
@@ -140,61 +156,324 @@ void DumpParser::Ignore(std::string_view line) {
   }
 }
 
-void DumpParser::StartThread(Grammar grammar, int number, int64_t lwp) {
+int DumpParser::FindThread(const ThreadHeader& header) {
+  if (header.lwp && *header.lwp != 0) {
+    if (auto it = by_lwp_.find(*header.lwp); it != by_lwp_.end()) return it->second;
+    // Only a thread the dump does not know the LWP of can be it (the common
+    // case, every header with an LWP, needs one lookup).
+    if (threads_without_lwp_ == 0) return -1;
+  }
+  if (!secondary_index_) {
+    secondary_index_ = true;
+    for (int i = 0; i < static_cast<int>(dump_.threads.size()); ++i) IndexThread(i);
+  }
+  if (header.pthread) {
+    if (auto it = by_pthread_.find(*header.pthread); it != by_pthread_.end()) return it->second;
+  }
+  // By gdb's number only when one side does not know the LWP (`thread 3`
+  // typed before gdb said which LWP thread 3 is).
+  if (header.number > 0) {
+    if (auto it = by_number_.find(header.number); it != by_number_.end()) {
+      const Thread& t = dump_.threads[it->second];
+      if (t.lwp == 0 || !header.lwp) return it->second;
+    }
+  }
+  return -1;
+}
+
+void DumpParser::IndexThread(int index) {
+  const Thread& t = dump_.threads[index];
+  if (t.lwp != 0) by_lwp_.emplace(t.lwp, index);
+  if (!secondary_index_) return;
+  if (t.pthread) by_pthread_.emplace(*t.pthread, index);
+  if (t.number > 0) by_number_.emplace(t.number, index);
+}
+
+int DumpParser::FindOrAddThread(const ThreadHeader& header, bool* added) {
+  int index = FindThread(header);
+  *added = index < 0;
+  if (index < 0) {
+    index = static_cast<int>(dump_.threads.size());
+    Thread& t = dump_.threads.emplace_back();
+    t.header_line = dump_.lines;
+    t.stack = StackSource::kNone;
+  }
+  // What this line says that the thread did not know yet.
+  Thread& t = dump_.threads[index];
+  const bool had_lwp = !*added && t.lwp != 0;
+  if (t.lwp == 0 && header.lwp) t.lwp = *header.lwp;
+  if (!t.pthread && header.pthread) t.pthread = header.pthread;
+  if (t.number == 0 && header.number > 0) t.number = header.number;
+  if (t.name.empty() && !header.name.empty()) t.name = header.name;
+  if (t.lwp == 0 && (*added || had_lwp)) ++threads_without_lwp_;
+  if (t.lwp != 0 && !*added && !had_lwp) --threads_without_lwp_;
+  IndexThread(index);
+  return index;
+}
+
+void DumpParser::StartThread(Grammar grammar, const ThreadHeader& header, bool label) {
   grammar_ = grammar;
+  bool added = false;
+  building_ = FindOrAddThread(header, &added);
+  Thread& t = dump_.threads[building_];
+  // A header printed again replaces the stack it had, unless it is the same.
+  restack_pending_ = !added && !t.frames.empty();
+  if (added) t.stack = StackSource::kBacktrace;
   state_ = State::kHeader;
-  Thread& t = dump_.threads.emplace_back();
-  t.number = number;
-  t.lwp = lwp;
-  t.header_line = dump_.lines;
   last_line_in_stack_ = true;
+  if (label) partial_listing_ = true;
   if (dump_.format == DumpFormat::kUnknown) {
     dump_.format = grammar == Grammar::kGdb ? DumpFormat::kGdb : DumpFormat::kEuStack;
   }
 }
 
-void DumpParser::ProcessLine(std::string_view line) {
+int DumpParser::StartAnonymousThread() {
+  const int index = static_cast<int>(dump_.threads.size());
+  Thread& t = dump_.threads.emplace_back();
+  t.id_known = false;
+  t.header_line = dump_.lines;
+  building_ = index;
+  restack_pending_ = false;
+  state_ = State::kHeader;
+  // A bare `bt` shows the thread gdb has selected.
+  selection_.thread = index;
+  stored_selection_ = -1;
+  if (dump_.format == DumpFormat::kUnknown) dump_.format = DumpFormat::kGdb;
+  return index;
+}
+
+namespace {
+
+// Where frame #index is in `t`: usually at position index. Frames are
+// appended in increasing number, so a paste with gaps is searched in log time.
+Frame* FindFrame(Thread& t, int index) {
+  if (index < static_cast<int>(t.frames.size()) && t.frames[index].index == index) {
+    return &t.frames[index];
+  }
+  auto it = std::lower_bound(t.frames.begin(), t.frames.end(), index,
+                             [](const Frame& f, int i) { return f.index < i; });
+  return it != t.frames.end() && it->index == index ? &*it : nullptr;
+}
+
+}  // namespace
+
+bool DumpParser::OnFrameLine(std::string_view text, int indent, int previous_frame_index) {
+  const bool eu_stack = building_ >= 0 && grammar_ == Grammar::kEuStack;
+  Frame frame;
+  bool ok = eu_stack ? ParseEuStackFrame(text, &frame) : ParseGdbFrame(text, &frame);
+  // eu-stack prints frames of unknown functions the gdb way never, but a
+  // pasted mix happens: try the other grammar before giving up.
+  if (!ok) ok = eu_stack ? ParseGdbFrame(text, &frame) : ParseEuStackFrame(text, &frame);
+  if (!ok) return false;
+  const bool selection_line = expect_selection_;
+  expect_selection_ = false;
+
+  if (building_ < 0) {
+    // A frame before any header: gdb's selected thread when its current
+    // frame is this one, otherwise a backtrace nobody said the thread of.
+    const int selected = selection_.thread;
+    if (selected >= 0 && frame.index == 0 &&
+        (dump_.threads[selected].frames.empty() ||
+         SameFrame(dump_.threads[selected].frames.front(), frame))) {
+      building_ = selected;
+      restack_pending_ = false;
+      state_ = State::kHeader;
+    } else {
+      StartAnonymousThread();
+    }
+    grammar_ = Grammar::kGdb;
+  }
+  Thread* t = &dump_.threads[building_];
+  if (restack_pending_) {
+    restack_pending_ = false;
+    if (frame.index == 0 && !t->frames.empty() && !SameFrame(t->frames.front(), frame)) {
+      t->frames.clear();
+      t->truncated = false;
+      t->outer_frames_missing = false;
+      t->inner_frames_missing = false;
+      state_ = State::kHeader;
+    }
+  }
+  const int last = t->frames.empty() ? -1 : t->frames.back().index;
+  if (state_ == State::kStopped && frame.index > last) return false;  // gdb printed no more
+
+  if (frame.index <= last) {
+    Frame* same = FindFrame(*t, frame.index);
+    if (same != nullptr && SameFrame(*same, frame)) {
+      // The same frame printed again: by `frame N`, `up`, a second `bt`, or
+      // `bt full` after `bt`. Keep the fuller copy of each part.
+      if (same->locals.empty()) same->locals = std::move(frame.locals);
+      if ((same->cut && !frame.cut) || same->args_text.size() < frame.args_text.size()) {
+        same->args_text = frame.args_text;
+        same->cut = frame.cut;
+      }
+      if (same->file.empty()) {
+        same->file = frame.file;
+        same->line = frame.line;
+      }
+      // Without echoed commands, a lone frame line that is not the next of a
+      // run of frames is gdb showing the frame `frame N` or `up` selected.
+      if (selection_line || (!echo_seen_ && previous_frame_index != frame.index - 1)) {
+        SelectFrame(*same);
+        if (selection_.thread < 0) {
+          selection_.thread = building_;
+          stored_selection_ = -1;
+        }
+      }
+      state_ = State::kFrames;
+      last_frame_index_ = frame.index;
+      last_frame_indent_ = indent;
+      last_frame_text_.assign(text);
+      last_frame_joins_ = 0;
+      last_line_in_stack_ = true;
+      return true;
+    }
+    // A different stack: another bare backtrace.
+    t = &dump_.threads[StartAnonymousThread()];
+    grammar_ = Grammar::kGdb;
+  }
+  if (selection_line && t->frames.empty() && frame.index > 0) {
+    // `frame 3` for a thread whose backtrace is not in the paste: remember
+    // the frame for what is printed next, but it is not frame #0.
+    SelectFrame(frame);
+    return true;
+  }
+  if ((t->frames.empty() && frame.index > 0) ||
+      (!t->frames.empty() && frame.index > t->frames.back().index + 1)) {
+    t->inner_frames_missing = true;
+  }
+  if (selection_line) {
+    SelectFrame(frame);
+    t->stack = t->frames.empty() ? StackSource::kCurrentFrame : StackSource::kBacktrace;
+  } else if (frame.index > 0 || t->stack == StackSource::kNone) {
+    t->stack = StackSource::kBacktrace;
+  }
+  t->frames.push_back(std::move(frame));
+  state_ = State::kFrames;
+  last_frame_index_ = t->frames.back().index;
+  last_frame_indent_ = indent;
+  last_frame_text_.assign(text);
+  last_frame_joins_ = 0;
+  last_line_in_stack_ = true;
+  return true;
+}
+
+bool DumpParser::JoinWrappedFrame(std::string_view text, int indent, int previous_frame_index) {
+  if (building_ < 0 || dump_.threads[building_].frames.empty()) return false;
+  Thread& t = dump_.threads[building_];
+  Frame& last = t.frames.back();
+  if (last.index != previous_frame_index || last_frame_joins_ >= 16) return false;
+  std::string joined;
+  if (last.cut) {
+    // A tracker broke the line inside the argument list; an indented
+    // continuation kept the space it broke at.
+    joined = last_frame_text_ + (indent > 0 ? " " : "") + std::string(text);
+  } else if (last.file.empty() && last.library.empty() &&
+             (text.starts_with("at "sv) || text.starts_with("from "sv))) {
+    // gdb itself wraps a long frame before ` at FILE:LINE` at the terminal width.
+    joined = last_frame_text_ + " " + std::string(text);
+  } else if (!last.file.empty() && last.line == 0 && text.find(' ') == std::string_view::npos) {
+    joined = last_frame_text_ + std::string(text);  // broken inside the file name
+  } else {
+    return false;
+  }
+  if (joined.size() > kMaxLineLength) return false;
+  Frame frame;
+  if (!ParseGdbFrame(joined, &frame) || frame.index != last.index) return false;
+  frame.locals = std::move(last.locals);
+  last = std::move(frame);
+  last_frame_text_ = std::move(joined);
+  ++last_frame_joins_;
+  last_frame_index_ = last.index;
+  last_line_in_stack_ = true;
+  return true;
+}
+
+void DumpParser::ProcessLine(std::string_view raw) {
   ++dump_.lines;
   // Set again below for lines that belong to a thread's stack.
   last_line_in_stack_ = false;
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (first_line_number_ == 0 && !line.empty()) {
+  const int previous_frame_index = last_frame_index_;
+  last_frame_index_ = -1;
+  const int previous_row_thread = last_row_thread_;
+  last_row_thread_ = -1;
+  if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+  if (first_line_number_ == 0 && !raw.empty()) {
     first_line_number_ = dump_.lines;
-    first_line_ = Printable(line);
+    first_line_ = Printable(raw);
+  }
+  const PasteLine pasted = UnwrapPasteLine(raw);
+  if (pasted.fence) {
+    EndValue();
+    return;
+  }
+  if (pasted.prompt) {
+    EndValue();
+    OnCommand(pasted.command);
+    return;
+  }
+  const std::string_view line = pasted.text;
+  if (line.empty()) {
+    EndValue();
+    return;
+  }
+  if (open_value_ >= 0 && ContinueValue(line)) return;
+  // `set trace-commands on` echoes each command as `+CMD` (gdb -batch -ex
+  // output has no prompts): a command when it is one gdb knows.
+  if (line.front() == '+' && ParseGdbCommand(line.substr(1)).kind != CommandKind::kOther) {
+    EndValue();
+    OnCommand(line.substr(1));
+    return;
   }
 
-  if (line.starts_with("Thread ")) {
-    if (auto h = ParseGdbThreadHeader(line)) {
-      StartThread(Grammar::kGdb, h->number, h->lwp.value_or(0));
-      dump_.threads.back().pthread = h->pthread;
-      dump_.threads.back().name = std::move(h->name);
+  // Most lines are frames and locals: only lines that start like a header
+  // or notice go through the comparisons below.
+  const char first = line.front();
+  const bool notice = first == 'T' || first == 't' || first == 'L' || first == 'P' ||
+                      first == '[' || first == 'l' || first == '$';
+  if (!notice) {
+    // Frames, locals and the rest: below.
+  } else if (line.starts_with("Thread "sv) || line.starts_with("thread "sv) ||
+             line.starts_with("LWP "sv)) {
+    if (line.starts_with("Thread "sv)) {
+      if (auto h = ParseGdbThreadHeader(line)) {
+        StartThread(Grammar::kGdb, *h, /*label=*/false);
+        return;
+      }
+    }
+    if (auto h = ParseThreadLabel(line)) {
+      StartThread(Grammar::kGdb, *h, /*label=*/true);
       return;
     }
-  } else if (line.starts_with("TID ")) {
+  } else if (line.starts_with("TID "sv)) {
     if (auto tid = ParseEuStackTid(line)) {
-      StartThread(Grammar::kEuStack, 0, *tid);
+      ThreadHeader h;
+      h.lwp = *tid;
+      StartThread(Grammar::kEuStack, h, /*label=*/false);
       return;
     }
-  } else if (line.starts_with("PID ")) {
+  } else if (line.starts_with("PID "sv)) {
     if (auto pid = ParseEuStackPid(line)) {
       dump_.pid = *pid;
+      full_listing_ = true;
       return;
     }
-  } else if (line.starts_with("[lockgraph] ")) {
+  } else if (line.starts_with("[lockgraph] "sv)) {
     LockRecord record;
     if (ParseLockRecord(line, &record)) {
       record.line = dump_.lines;
       dump_.locks.push_back(std::move(record));
-    } else if (line.starts_with("[lockgraph] capture")) {
+    } else if (line.starts_with("[lockgraph] capture"sv)) {
       saw_capture_banner_ = true;
+      full_listing_ = true;
       // `[lockgraph] capture of pid N`
       std::string_view rest = line.substr(std::string_view("[lockgraph] capture").size());
-      if (rest.starts_with(" of pid ")) {
+      if (rest.starts_with(" of pid "sv)) {
         if (auto pid = ParseInteger(rest.substr(8))) dump_.pid = *pid;
       }
     }
     return;
-  } else if (line.starts_with("lockgraph-gdb: ")) {
+  } else if (line.starts_with("lockgraph-gdb: "sv)) {
     // lockgraph's gdb extension, before or after the stacks.
     RegistryFact fact;
     RegistryDeadlock deadlock;
@@ -208,149 +487,105 @@ void DumpParser::ProcessLine(std::string_view line) {
       Ignore(line);
     }
     return;
-  } else if (line.starts_with("[Current thread is ")) {
+  } else if (line.starts_with("[Current thread is "sv)) {
     current_lwp_ = ParseCurrentThreadLwp(line);
+    current_header_ = ParseCurrentThread(line);
+    if (building_ >= 0 && !dump_.threads[building_].id_known) {
+      anonymous_before_current_ = building_;
+    }
     return;
+  } else if (line.starts_with("[Switching to thread "sv)) {
+    if (auto h = ParseSwitchingToThread(line)) OnSwitch(*h);
+    return;
+  } else if (line.starts_with("$"sv)) {
+    int history = 0;
+    std::string_view value;
+    if (ParseHistoryValue(line, &history, &value)) {
+      OnValue(history, value);
+      return;
+    }
   }
 
-  std::string_view s = line;
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  if (s.starts_with("#")) {
-    if (state_ != State::kHeader && state_ != State::kFrames) {
-      Ignore(line);
-      return;
-    }
-    Frame frame;
-    bool ok =
-        grammar_ == Grammar::kGdb ? ParseGdbFrame(line, &frame) : ParseEuStackFrame(line, &frame);
-    // eu-stack prints frames of unknown functions the gdb way never, but a
-    // pasted mix happens: try the other grammar before giving up.
-    if (!ok) {
-      ok =
-          grammar_ == Grammar::kGdb ? ParseEuStackFrame(line, &frame) : ParseGdbFrame(line, &frame);
-    }
-    if (!ok) {
-      Ignore(line);
-      return;
-    }
-    dump_.threads.back().frames.push_back(std::move(frame));
-    state_ = State::kFrames;
-    last_line_in_stack_ = true;
+  if (line.starts_with("#"sv)) {
+    if (!OnFrameLine(line, pasted.indent, previous_frame_index)) Ignore(line);
     return;
   }
-  if (s.starts_with("Backtrace stopped")) {
-    if (state_ == State::kHeader || state_ == State::kFrames) {
-      dump_.threads.back().truncated = true;
+  if (line.starts_with("Backtrace stopped"sv)) {
+    if (building_ >= 0 && (state_ == State::kHeader || state_ == State::kFrames)) {
+      dump_.threads[building_].truncated = true;
       state_ = State::kStopped;
     }
     return;
   }
-  if (IsNoise(line)) return;
-  if (state_ == State::kFrames) {
-    Frame& last = dump_.threads.back().frames.back();
-    NamedValue local;
-    if (grammar_ == Grammar::kGdb && ParseLocal(line, &local)) {
-      last.locals.push_back(std::move(local));
-      last_line_in_stack_ = true;
+  if (line.starts_with("(More stack frames follow"sv)) {
+    if (building_ >= 0) dump_.threads[building_].outer_frames_missing = true;
+    return;
+  }
+  if (line.front() == '*' || scan::IsDigit(line.front())) {
+    ThreadHeader h;
+    bool current = false;
+    Frame frame;
+    if (ParseInfoThreadsRow(line, &h, &current, &frame)) {
+      OnInfoThreadsRow(h, current, std::move(frame));
+      last_row_text_.assign(line);
+      last_row_joins_ = 0;
       return;
     }
-    if (grammar_ == Grammar::kEuStack && last.file.empty() &&
-        ParseEuStackSource(line, &last.file, &last.line)) {
-      last_line_in_stack_ = true;
+  }
+  if (line.starts_with("0x"sv)) {
+    MemoryWords words;
+    if (ParseMemoryLine(line, examine_unit_, &words)) {
+      words.command = examine_command_;
+      words.line = dump_.lines;
+      dump_.memory.push_back(std::move(words));
+      return;
+    }
+  }
+  if (IsNoise(line)) return;
+  if (previous_row_thread >= 0) {
+    last_row_thread_ = previous_row_thread;
+    if (JoinWrappedRow(line, pasted.indent)) return;
+    last_row_thread_ = -1;
+  }
+  if (building_ >= 0 && state_ == State::kFrames) {
+    if (grammar_ == Grammar::kGdb) {
+      if (previous_frame_index >= 0 &&
+          JoinWrappedFrame(line, pasted.indent, previous_frame_index)) {
+        return;
+      }
+      NamedValue local;
+      // Locals are indented under their frame; a tracker that strips
+      // indentation leaves them level with it.
+      if ((pasted.indent > last_frame_indent_ || pasted.indent == 0) &&
+          ParseLocalText(line, &local)) {
+        dump_.threads[building_].frames.back().locals.push_back(std::move(local));
+        last_line_in_stack_ = true;
+        return;
+      }
+    } else {
+      Frame& last = dump_.threads[building_].frames.back();
+      if (last.file.empty() && pasted.indent > last_frame_indent_ &&
+          ParseEuStackSourceText(line, &last.file, &last.line)) {
+        last_line_in_stack_ = true;
+        return;
+      }
+    }
+  }
+  {
+    // After the locals: a bt full has thousands of them, registers are rare.
+    std::string_view name;
+    uint64_t value = 0;
+    if (ParseRegisterLine(line, &name, &value)) {
+      // rdi holds the futex word at a futex() call on x86-64: the lock a
+      // waiter sleeps on, when its frames show no arguments.
+      if (name == "rdi") {
+        dump_.registers.push_back(
+            RegisterValue{std::string(name), value, StoreSelection(), dump_.lines});
+      }
       return;
     }
   }
   Ignore(line);
-}
-
-bool DumpParser::Finish(Dump* dump, std::string* error) {
-  const bool cut_mid_line = unterminated_ && (!partial_.empty() || partial_overflow_);
-  if (cut_mid_line) ProcessLine(partial_);
-  partial_.clear();
-  const std::string& src = dump_.source;
-  static constexpr char kExpected[] =
-      "expected a thread dump: gdb `thread apply all bt` (a header like `Thread 2 (Thread "
-      "0x7f... (LWP 1234) \"name\"):` or `Thread 2 (LWP 1234):`, then `#0 ...` frames), "
-      "eu-stack (`TID 1234:`), pstack, `lockgraph capture` output, or the `lockgraph-gdb:` "
-      "lines of lockgraph's gdb extension";
-  if (bytes_ == 0) {
-    *error = src + ": empty input (no line 1): " + kExpected;
-    return false;
-  }
-  if (dump_.threads.empty() && (!dump_.registry.empty() || !dump_.registry_deadlocks.empty())) {
-    AddRegistryOnlyThreads();
-  }
-  if (dump_.threads.empty()) {
-    char byte[8];
-    if (binary_at_) {
-      std::snprintf(byte, sizeof byte, "0x%02x", binary_byte_);
-      *error = src + ": line " + std::to_string(binary_line_) + ": binary data (byte " + byte +
-               " at offset " + std::to_string(*binary_at_) + "), not a text thread dump; " +
-               kExpected;
-    } else if (first_ignored_line_ > 0) {
-      *error = src + ": line " + std::to_string(first_ignored_line_) + ": `" + first_ignored_ +
-               "` is not part of a thread dump, and no thread header was found in " +
-               std::to_string(dump_.lines) + " line(s); " + kExpected;
-    } else {
-      *error = src + ": no thread found in " + std::to_string(dump_.lines) +
-               " line(s), all of them debugger messages (line " +
-               std::to_string(first_line_number_ > 0 ? first_line_number_ : 1) + " is `" +
-               first_line_ + "`); " + kExpected;
-    }
-    return false;
-  }
-  const bool any_frames = std::any_of(dump_.threads.begin(), dump_.threads.end(),
-                                      [](const Thread& t) { return !t.frames.empty(); });
-  if (!any_frames && dump_.format != DumpFormat::kGdbExtension) {
-    const Thread& first = dump_.threads.front();
-    *error = src + ": line " + std::to_string(first.header_line) + ": thread header of LWP " +
-             std::to_string(first.lwp) + " is not followed by any frame, nor is any other " +
-             "thread's" +
-             (first.truncated ? " (gdb could not unwind them: `Backtrace stopped`)"
-                              : " (the dump looks cut short)") +
-             ": expected frame lines like `#0  0x00007f... in f () at x.c:1` after it";
-    return false;
-  }
-  // A dump cut short still says a lot: read it, and say where it ends.
-  const Thread& last = dump_.threads.back();
-  if (cut_mid_line && last_line_in_stack_) {
-    dump_.warnings.push_back("line " + std::to_string(dump_.lines) +
-                             " (the last) ends without a newline: the dump looks cut short "
-                             "there; LWP " +
-                             std::to_string(last.lwp) + " may be missing frames");
-  } else if (state_ == State::kHeader && dump_.format != DumpFormat::kGdbExtension) {
-    dump_.warnings.push_back("line " + std::to_string(last.header_line) +
-                             ": the last thread (LWP " + std::to_string(last.lwp) +
-                             ") has no frames: the dump looks cut short after it");
-  }
-  if (binary_at_) {
-    dump_.warnings.push_back("line " + std::to_string(binary_line_) + ": binary data at offset " +
-                             std::to_string(*binary_at_) + " (skipped)");
-  }
-  if (current_lwp_) {
-    for (Thread& t : dump_.threads) t.current = (t.lwp == *current_lwp_);
-  }
-  if (saw_capture_banner_ || !dump_.locks.empty()) dump_.format = DumpFormat::kCapture;
-  *dump = std::move(dump_);
-  dump_ = Dump{};
-  return true;
-}
-
-void DumpParser::AddRegistryOnlyThreads() {
-  // Only `lockgraph threads` / `lockgraph deadlock` output: one thread per
-  // LWP it names, without frames; the facts alone give the wait-for graph.
-  std::unordered_set<int64_t> seen;
-  auto add = [&](int64_t lwp, int line) {
-    if (!seen.insert(lwp).second) return;
-    Thread& t = dump_.threads.emplace_back();
-    t.lwp = lwp;
-    t.header_line = line;
-  };
-  for (const RegistryFact& f : dump_.registry) add(f.lwp, f.line);
-  for (const RegistryDeadlock& d : dump_.registry_deadlocks) {
-    for (int64_t lwp : d.lwps) add(lwp, d.line);
-  }
-  dump_.format = DumpFormat::kGdbExtension;
 }
 
 bool ParseDump(std::string_view text, std::string source, Dump* dump, std::string* error) {

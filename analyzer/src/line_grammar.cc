@@ -4,56 +4,20 @@
 // (very long lines, unbalanced brackets) harmless.
 #include "line_grammar.h"
 
-#include <charconv>
 #include <limits>
+
+#include "text_scan.h"
 
 namespace lockgraph::analyzer {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-bool IsIdentChar(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-std::string_view TrimLeft(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  return s;
-}
-std::string_view Trim(std::string_view s) {
-  s = TrimLeft(s);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-bool ConsumePrefix(std::string_view* s, std::string_view prefix) {
-  if (s->substr(0, prefix.size()) != prefix) return false;
-  s->remove_prefix(prefix.size());
-  return true;
-}
-
-// Reads a run of decimal digits (at least one) into `out`.
-bool ConsumeDecimal(std::string_view* s, int64_t* out) {
-  size_t n = 0;
-  while (n < s->size() && IsDigit((*s)[n])) ++n;
-  if (n == 0) return false;
-  auto [ptr, ec] = std::from_chars(s->data(), s->data() + n, *out);
-  if (ec != std::errc()) return false;
-  s->remove_prefix(n);
-  return true;
-}
-
-// Reads `0x` and hex digits into `out`.
-bool ConsumeHex(std::string_view* s, uint64_t* out) {
-  if (s->size() < 3 || (*s)[0] != '0' || ((*s)[1] != 'x' && (*s)[1] != 'X')) return false;
-  size_t n = 2;
-  while (n < s->size() && IsHexDigit((*s)[n])) ++n;
-  if (n == 2) return false;
-  auto [ptr, ec] = std::from_chars(s->data() + 2, s->data() + n, *out, 16);
-  if (ec != std::errc()) return false;
-  s->remove_prefix(n);
-  return true;
-}
+using scan::ConsumeDecimal;
+using scan::ConsumeHex;
+using scan::ConsumePrefix;
+using scan::IsIdentChar;
+using scan::IsSpace;
+using scan::Trim;
+using scan::TrimLeft;
 
 // `FILE:LINE` (optionally `:COL`) at the end of `s`.
 bool SplitFileLine(std::string_view s, std::string* file, int* line) {
@@ -261,8 +225,16 @@ std::optional<int64_t> ParseCurrentThreadLwp(std::string_view line) {
 
 bool ParseGdbFrame(std::string_view line, Frame* frame) {
   std::string_view s = Trim(line);
+  int index = -1;
+  if (!ConsumeFrameIndex(&s, &index)) return false;
+  if (!ParseGdbFrameBody(s, frame)) return false;
+  frame->index = index;
+  return true;
+}
+
+bool ParseGdbFrameBody(std::string_view body, Frame* frame) {
+  std::string_view s = Trim(body);
   Frame f;
-  if (!ConsumeFrameIndex(&s, &f.index)) return false;
   uint64_t pc;
   if (std::string_view t = s; ConsumeHex(&t, &pc)) {
     if (!ConsumePrefix(&t, " in ")) return false;  // eu-stack style, not gdb
@@ -283,8 +255,10 @@ bool ParseGdbFrame(std::string_view line, Frame* frame) {
     size_t open = rest.find('(');
     size_t close = FindClosingParen(rest, open);
     if (close == std::string_view::npos) {
-      // A line cut short (a wrapped or truncated dump): keep what is there.
+      // A line cut short (a wrapped or truncated paste): keep what is there,
+      // but say so: the last argument may be incomplete.
       f.args_text = std::string(rest.substr(open + 1));
+      f.cut = true;
       rest = {};
     } else {
       f.args_text = std::string(rest.substr(open + 1, close - open - 1));
@@ -292,6 +266,7 @@ bool ParseGdbFrame(std::string_view line, Frame* frame) {
     }
   }
   ParseFrameTail(rest, &f);
+  f.line_cut = s.ends_with("\u2026") || s.ends_with("...");
   *frame = std::move(f);
   return true;
 }
@@ -321,14 +296,22 @@ bool ParseEuStackFrame(std::string_view line, Frame* frame) {
 
 bool ParseEuStackSource(std::string_view line, std::string* file, int* line_number) {
   if (line.empty() || !IsSpace(line.front())) return false;
-  std::string_view s = Trim(line);
+  return ParseEuStackSourceText(line, file, line_number);
+}
+
+bool ParseEuStackSourceText(std::string_view text, std::string* file, int* line_number) {
+  std::string_view s = Trim(text);
   if (s.empty() || s.find(' ') != std::string_view::npos) return false;
   return SplitFileLine(s, file, line_number);
 }
 
 bool ParseLocal(std::string_view line, NamedValue* local) {
   if (line.empty() || !IsSpace(line.front())) return false;
-  std::string_view s = TrimLeft(line);
+  return ParseLocalText(line, local);
+}
+
+bool ParseLocalText(std::string_view text, NamedValue* local) {
+  std::string_view s = TrimLeft(text);
   size_t eq = s.find(" = ");
   if (eq == std::string_view::npos || eq == 0) return false;
   std::string_view name = s.substr(0, eq);

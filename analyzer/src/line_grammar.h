@@ -47,14 +47,22 @@ std::optional<int64_t> ParseEuStackPid(std::string_view line);
 // `[Current thread is N (... (LWP n))]` -> n (or the pid of `(process n)`).
 std::optional<int64_t> ParseCurrentThreadLwp(std::string_view line);
 
-// A gdb or pstack frame line. False when `line` is not one.
+// A gdb or pstack frame line. False when `line` is not one. A line that ends
+// inside the argument list is read, with Frame::cut set.
 bool ParseGdbFrame(std::string_view line, Frame* frame);
+// What follows `#N  ` in a gdb frame (also the frame of an `info threads`
+// row); frame->index is left alone.
+bool ParseGdbFrameBody(std::string_view body, Frame* frame);
 // An eu-stack frame line (`#N  0xHEX FUNC - MODULE`).
 bool ParseEuStackFrame(std::string_view line, Frame* frame);
 // The `<indent>FILE:LINE[:COL]` line eu-stack -s prints under a frame.
 bool ParseEuStackSource(std::string_view line, std::string* file, int* line_number);
+// The same without the indentation (the parser measures it separately).
+bool ParseEuStackSourceText(std::string_view text, std::string* file, int* line_number);
 // `<indent>NAME = VALUE` (bt full locals).
 bool ParseLocal(std::string_view line, NamedValue* local);
+// The same without the indentation, which trackers sometimes strip.
+bool ParseLocalText(std::string_view text, NamedValue* local);
 bool ParseLockRecord(std::string_view line, LockRecord* record);
 // The gdb extension's `holds` / `waits` lines. False, leaving `*fact` alone,
 // for anything else, including a line with a missing or malformed field.

@@ -1,6 +1,7 @@
 // Owner evidence; the ranking is documented in owner_evidence.h.
 #include "owner_evidence.h"
 
+#include <algorithm>
 #include <string_view>
 #include <unordered_map>
 
@@ -46,6 +47,14 @@ void CollectGuards(const Thread& thread, const Wait& wait, int thread_index,
   }
 }
 
+// A waiter names a few of the threads glibc's rules say hold its lock, not
+// thousands (a hostile dump could make every thread a candidate).
+constexpr size_t kMaxImpliedHolders = 16;
+
+std::string LibcKey(LibcLockKind kind, const std::string& object) {
+  return std::to_string(static_cast<int>(kind)) + '\x1f' + object;
+}
+
 }  // namespace
 
 const char* EvidenceSourceName(EvidenceSource source) {
@@ -54,6 +63,10 @@ const char* EvidenceSourceName(EvidenceSource source) {
       return "lockgraph-registry";
     case EvidenceSource::kRecordedOwner:
       return "recorded-owner";
+    case EvidenceSource::kPrintedOwner:
+      return "gdb-print";
+    case EvidenceSource::kImpliedHolder:
+      return "implied-holder";
     case EvidenceSource::kJoinTarget:
       return "join-target";
     case EvidenceSource::kHeldGuard:
@@ -77,11 +90,16 @@ const char* ConfidenceName(Confidence confidence) {
 }
 
 std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>& waits) {
-  return FindOwners(dump, waits, IndexRegistry(dump));
+  const RegistryIndex registry = IndexRegistry(dump);
+  std::vector<Wait> copy = waits;
+  const SessionFacts session = ReadSession(dump, &copy);
+  const LibcLocks libc = FindLibcLocks(dump, waits);
+  return FindOwners(dump, waits, EvidenceSources{registry, session, libc});
 }
 
 std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>& waits,
-                                      const RegistryIndex& registry) {
+                                      const EvidenceSources& sources) {
+  const RegistryIndex& registry = sources.registry;
   const int n = static_cast<int>(dump.threads.size());
   std::unordered_map<int64_t, int> by_lwp;
   std::unordered_map<uint64_t, int> by_pthread;
@@ -101,6 +119,10 @@ std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>&
     return Owner{lwp, it == by_lwp.end() ? -1 : it->second};
   };
 
+  // glibc's locks by what they are: built on the first wait for one.
+  std::unordered_map<std::string, std::vector<std::pair<int, const LibcHold*>>> libc_holders;
+  bool libc_index_built = false;
+
   std::vector<OwnerEvidence> out(n);
   for (int i = 0; i < n; ++i) {
     const Wait& w = waits[i];
@@ -115,6 +137,17 @@ std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>&
           e.confidence = Confidence::kHigh;
           e.detail =
               "threadid=" + std::to_string(*w.join_target) + " is Thread " + Hex(*w.join_target);
+          continue;
+        }
+      }
+      if (w.join_target) {
+        if (auto it = sources.session.pthread_tids.find(*w.join_target);
+            it != sources.session.pthread_tids.end()) {
+          e.owners.push_back(owner_of(it->second));
+          e.source = EvidenceSource::kJoinTarget;
+          e.confidence = Confidence::kHigh;
+          e.detail = "threadid=" + std::to_string(*w.join_target) + " is " + Hex(*w.join_target) +
+                     ": " + sources.session.tid_evidence.at(*w.join_target);
           continue;
         }
       }
@@ -180,6 +213,31 @@ std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>&
         }
       }
     }
+    if (w.lock) {
+      if (auto it = sources.session.locks.find(*w.lock); it != sources.session.locks.end()) {
+        const PrintedLock& p = it->second;
+        if (p.owner && *p.owner > 0) {
+          e.owners.push_back(owner_of(*p.owner));
+          e.source = EvidenceSource::kPrintedOwner;
+          e.confidence = p.exact && !w.lock_from_register ? Confidence::kHigh : Confidence::kMedium;
+          e.detail = p.evidence;
+          if (w.lock_from_register) e.detail += "; lock address from the waiter's registers";
+          if (w.mutex_from_futex) {
+            e.confidence = Confidence::kMedium;
+            e.detail += "; the waiter's frames show only a futex wait on this mutex's lock word";
+          }
+          e.lock_free = false;
+          continue;
+        }
+        if (p.readers && *p.readers > 0) {
+          e.detail = p.evidence + ": held by " + std::to_string(*p.readers) +
+                     " reader(s), which it does not name";
+        } else if (p.owner && *p.owner == 0) {
+          e.lock_free = true;
+          e.detail = p.evidence + ": free when printed";
+        }
+      }
+    }
     if (w.recorded_owner) {
       e.owners.push_back(owner_of(*w.recorded_owner));
       e.source = EvidenceSource::kRecordedOwner;
@@ -205,6 +263,58 @@ std::vector<OwnerEvidence> FindOwners(const Dump& dump, const std::vector<Wait>&
         e.lock_free = false;
         continue;
       }
+    }
+    if (const LibcLock& waited = sources.libc.waits[i]; waited.kind != LibcLockKind::kNone) {
+      if (!libc_index_built) {
+        libc_index_built = true;
+        for (int h = 0; h < n; ++h) {
+          for (const LibcHold& hold : sources.libc.holds[h]) {
+            libc_holders[LibcKey(hold.lock.kind, hold.lock.object)].push_back({h, &hold});
+          }
+        }
+      }
+      // The lists a waiter's lock can be held in: its own, fork's "every
+      // arena", and either loader lock when ld.so has no symbols.
+      std::vector<std::string> keys = {LibcKey(waited.kind, waited.object)};
+      if (waited.kind == LibcLockKind::kMallocArena) keys.push_back(LibcKey(waited.kind, ""));
+      if (waited.kind == LibcLockKind::kLoaderAny) {
+        keys = {LibcKey(LibcLockKind::kLoader, ""), LibcKey(LibcLockKind::kLoaderWrite, "")};
+      }
+      for (const std::string& key : keys) {
+        auto it = libc_holders.find(key);
+        if (it == libc_holders.end()) continue;
+        for (const auto& [h, hold] : it->second) {
+          if (e.owners.size() >= kMaxImpliedHolders) break;
+          // Only the code a signal handler interrupted holds what the thread waits for.
+          if ((h == i && !hold->interrupted) || !LibcLockMatches(waited, hold->lock)) continue;
+          if (std::any_of(e.owners.begin(), e.owners.end(),
+                          [h = h](const Owner& o) { return o.thread == h; })) {
+            continue;
+          }
+          e.owners.push_back(Owner{dump.threads[h].lwp, h});
+          e.reasons.push_back(hold->reason);
+        }
+      }
+      if (!e.owners.empty()) {
+        e.source = EvidenceSource::kImpliedHolder;
+        e.confidence = Confidence::kMedium;
+        e.lock_free = false;
+        e.detail = "waits for " + LibcLockName(waited) + "; ";
+        for (size_t k = 0; k < e.owners.size(); ++k) {
+          const Thread& holder = dump.threads[e.owners[k].thread];
+          e.detail +=
+              (k ? "; " : "") +
+              (e.owners[k].thread == i ? std::string("the code its signal handler "
+                                                     "interrupted is ")
+                                       : (holder.lwp != 0 ? "LWP " + std::to_string(holder.lwp)
+                                                          : std::string("a thread")) +
+                                             " is ") +
+              e.reasons[k];
+        }
+        continue;
+      }
+      if (e.detail.empty())
+        e.detail = "waits for " + LibcLockName(waited) + "; no thread shown holds it";
     }
     if (e.detail.empty()) {
       e.detail = w.lock ? "no owner recorded for this lock" : "lock address not in the dump";

@@ -148,9 +148,11 @@ bool IsMachinery(const Frame& frame, std::string_view raw, std::string_view norm
         "std::", "absl::", "lockgraph::", "__gnu_cxx::", "AbslInternal"}) {
     if (normalized.starts_with(p) || raw.starts_with(p)) return true;
   }
-  if (frame.file.starts_with("./nptl/") || frame.file.starts_with("../sysdeps/") ||
-      frame.file.starts_with("nptl/")) {
-    return true;
+  // glibc's own sources, as Debian's libc6-dbg names them: a lock taken by
+  // dlopen, stdio, malloc or fork is reported at the program's call.
+  for (std::string_view dir : {"./nptl/", "../sysdeps/", "nptl/", "./dlfcn/", "./elf/", "./libio/",
+                               "./malloc/", "./posix/", "./stdio-common/"}) {
+    if (frame.file.starts_with(dir)) return true;
   }
   return frame.library.find("libc.so") != std::string::npos ||
          frame.library.find("libpthread") != std::string::npos;

@@ -42,7 +42,11 @@ struct Wait {
   std::optional<uint64_t> lock;           // the lock's address (the condvar's for kCondvar)
   std::string lock_symbol;                // gdb's `<sym+off>` after the address, without brackets
   std::string lock_name;                  // the lockgraph lock's name (gdb extension), or empty
+  std::string libc_lock;                  // a lock glibc takes itself, e.g. `the loader lock
+                                          // (_dl_load_lock)` (libc_locks.h), or empty
   bool lock_from_register = false;        // address taken from a capture's register read
+  bool mutex_from_futex = false;          // a bare futex wait on a word the session printed
+                                          // as a held mutex (session_evidence.h)
   std::optional<uint64_t> join_target;    // kJoin: the joined pthread_t (`threadid=`, decimal)
   std::optional<int64_t> join_tid;        // kJoin: the futex's expected value = the joined tid
   std::optional<int64_t> recorded_owner;  // `__owner = N` / `__cur_writer = N` in bt full

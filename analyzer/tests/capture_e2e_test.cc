@@ -11,10 +11,12 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "subprocess.h"
 
@@ -26,15 +28,18 @@ namespace {
 // The fixture process: started with its stdout on a pipe, killed on scope exit.
 class Fixture {
  public:
-  explicit Fixture(const char* program = LOCKGRAPH_FIXTURE_ABBA) {
+  explicit Fixture(const char* program = LOCKGRAPH_FIXTURE_ABBA,
+                   std::vector<std::string> args = {}) {
     int fds[2];
     if (pipe(fds) != 0) return;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
-    char* argv[] = {const_cast<char*>(program), nullptr};
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv, environ) != 0) pid_ = 0;
+    std::vector<char*> argv = {const_cast<char*>(program)};
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = 0;
     posix_spawn_file_actions_destroy(&actions);
     close(fds[1]);
     out_ = fdopen(fds[0], "r");
@@ -191,6 +196,54 @@ TEST(CaptureEndToEndTest, NamesLockgraphLocksThroughTheGdbExtension) {
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   EXPECT_NE(plain.out.find("[lockgraph] gdb extension: not found"), std::string::npos);
 #endif
+}
+
+// The loader-lock hang of fixtures/loader_lock.c, live: `lockgraph capture`
+// reads both owners; a gdb session that prints only the program's own mutex
+// (commands echoed by `set trace-commands on`) gives the same owners, the
+// loader lock's from where its holder is (a likely deadlock).
+TEST(CaptureEndToEndTest, ALoaderLockHangFromACaptureAndFromASession) {
+  if (!InPath("gdb")) GTEST_SKIP() << "gdb is not installed";
+  Fixture fixture(LOCKGRAPH_FIXTURE_LOADER_LOCK, {"dlopen", LOCKGRAPH_FIXTURE_PLUGIN});
+  ASSERT_GT(fixture.pid(), 0);
+  long registry = 0, loader = 0;
+  ASSERT_TRUE(fixture.WaitReady(&registry, &loader));
+  const std::string pid = std::to_string(fixture.pid());
+
+  ProcessResult cap =
+      RunProcess({LOCKGRAPH_CLI, "analyze", "--pid", pid, "--format", "json"}, {}, 90);
+  ASSERT_FALSE(cap.timed_out);
+  if (PtraceDenied(cap)) GTEST_SKIP() << "ptrace is not permitted here: " << cap.err;
+  ASSERT_EQ(cap.exit_code, 1) << cap.err;
+  ProcessResult gdb = RunProcess(
+      {"gdb", "-batch", "-nx", "-q", "-iex", "set debuginfod enabled off", "-iex",
+       "set trace-commands on", "-p", pid, "-ex", "thread apply all bt", "-ex", "p g_registry"},
+      {}, 90);
+  ASSERT_EQ(gdb.exit_code, 0) << gdb.err;
+  ProcessResult session =
+      RunProcess({LOCKGRAPH_CLI, "analyze", "--format", "json", "-"}, gdb.out, 60);
+  ASSERT_EQ(session.exit_code, 1) << session.err << session.out;
+
+  // Who waits for whom, in each.
+  auto waits_for = [](const nlohmann::json& j) {
+    std::map<long, long> out;
+    for (const auto& step : j["cycles"].at(0)) {
+      out[step["lwp"].get<long>()] = step["waits_for_lwp"].get<long>();
+    }
+    return out;
+  };
+  const nlohmann::json from_capture = nlohmann::json::parse(cap.out);
+  const nlohmann::json from_session = nlohmann::json::parse(session.out);
+  const std::map<long, long> expected = {{registry, loader}, {loader, registry}};
+  EXPECT_EQ(waits_for(from_capture), expected);
+  EXPECT_EQ(waits_for(from_session), expected);
+  EXPECT_FALSE(from_capture.contains("cycle_verdicts"));  // both owners read from memory
+  ASSERT_TRUE(from_session.contains("cycle_verdicts")) << session.out;
+  EXPECT_TRUE(from_session["cycle_verdicts"][0]["likely"].get<bool>());
+  for (const auto& step : from_session["cycles"][0]) {
+    EXPECT_EQ(step["evidence"],
+              step["lwp"].get<long>() == registry ? "implied-holder" : "gdb-print");
+  }
 }
 
 }  // namespace

@@ -107,7 +107,10 @@ TEST(CliTest, ExitTwoOnUnreadableInputWithAReason) {
       {dir.File("empty.txt", ""), {"empty.txt: empty input", "expected a thread dump"}},
       {dir.File("garbage.txt", "Summary of the incident\nthis is not a thread dump\n"),
        {"garbage.txt: line 1: `Summary of the incident` is not part of a thread dump",
-        "no thread header was found in 2 line(s)", "expected a thread dump"}},
+        "no frame was found in 2 line(s)", "expected a thread dump or a pasted backtrace"}},
+      // A session that printed a lock but no stack: nothing to tie it to.
+      {dir.File("prints.txt", "(gdb) p *mutex\n$1 = {__data = {__lock = 2, __owner = 7}}\n"),
+       {"prints.txt: no frame found in 2 line(s)", "an `info threads` table"}},
       {dir.File("binary.bin", std::string("\x7f"
                                           "ELF\x02\x01\x01\0\0\0\0\0",
                                           12)),
@@ -130,6 +133,33 @@ TEST(CliTest, ExitTwoOnUnreadableInputWithAReason) {
     EXPECT_EQ(r.err.rfind("lockgraph analyze: ", 0), 0u) << r.err;
     EXPECT_TRUE(r.out.empty());
   }
+}
+
+// Every paste of the corpus is read, and what it lacks is said in every
+// format's verdict.
+TEST(CliTest, PastesAreReadAndTheirGapsAreNamedInEveryFormat) {
+  const std::string dir = std::string(LOCKGRAPH_ANALYZER_TESTDATA) + "/pastes";
+  int pastes = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".txt") continue;
+    SCOPED_TRACE(e.path().string());
+    ++pastes;
+    ProcessResult json = Cli({"analyze", "--format", "json", e.path().string()});
+    ASSERT_NE(json.exit_code, 2) << json.err;
+    nlohmann::json j = nlohmann::json::parse(json.out);
+    EXPECT_EQ(json.exit_code, j["cycles"].empty() ? 0 : 1);
+    if (!j.contains("missing")) continue;
+    ProcessResult text = Cli({"analyze", e.path().string()});
+    ProcessResult html = Cli({"analyze", "--format", "html", e.path().string()});
+    for (const auto& gap : j["missing"]) {
+      const std::string said = gap["text"].get<std::string>();
+      EXPECT_NE(j["verdict"].get<std::string>().find(said), std::string::npos);
+      EXPECT_NE(text.out.find("  missing: " + said), std::string::npos) << text.out;
+      // HTML escapes quotes; the kind of gap is named all the same.
+      EXPECT_NE(html.out.find("What the paste lacks"), std::string::npos);
+    }
+  }
+  EXPECT_GE(pastes, 10);
 }
 
 TEST(CliTest, TruncatedDumpIsAnalyzedWithAWarning) {

@@ -75,8 +75,11 @@ Thread 2 (LWP 1238):
 Thread 1 (LWP 1234):
 #0  __pthread_kill_implementation (no_tid=0, signo=6, threadid=<optimized out>) at ./nptl/pthread_kill.c:44
 )");
+  // The frame gdb prints before any thread header is thread 1's, which the
+  // dump shows again: it is not a thread of its own.
   ASSERT_EQ(d.threads.size(), 2u);
-  EXPECT_EQ(d.ignored_lines, 1);  // the frame gdb prints before any thread header
+  EXPECT_EQ(d.ignored_lines, 0);
+  EXPECT_TRUE(d.threads[0].id_known && d.threads[1].id_known);
   EXPECT_FALSE(d.threads[0].current);
   EXPECT_TRUE(d.threads[1].current);
   EXPECT_EQ(d.threads[0].frames[1].FindArg("mutex")->value, "0x7f8a1c002100");
@@ -161,15 +164,19 @@ TEST(DumpParserTest, UnreadableInputsSayWhereAndWhatWasExpected) {
   EXPECT_NE(e.find("test: line 2: `this is not a thread dump` is not part of a thread dump"),
             std::string::npos)
       << e;
-  EXPECT_NE(e.find("no thread header was found in 3 line(s)"), std::string::npos) << e;
-  EXPECT_NE(e.find("`Thread 2 (LWP 1234):`"), std::string::npos) << e;  // what was expected
-  // Frames alone, with no header, are not a dump we can attribute.
-  e = MustFail("#0  0x10 in f () at x.c:1\n");
-  EXPECT_NE(e.find("line 1: `#0  0x10 in f () at x.c:1`"), std::string::npos) << e;
+  EXPECT_NE(e.find("no frame was found in 3 line(s)"), std::string::npos) << e;
+  // What was expected: frames, with or without headers, or the other formats.
+  EXPECT_NE(e.find("frame lines like `#0  0x00007f... in f () at x.c:1`"), std::string::npos) << e;
+  EXPECT_NE(e.find("`Thread 2 (LWP 1234):`"), std::string::npos) << e;
+  EXPECT_NE(e.find("an `info threads` table"), std::string::npos) << e;
+  // A session with commands and values but no frame at all.
+  e = MustFail(
+      "(gdb) p *mutex\n$1 = {__data = {__lock = 2, __owner = 7}}\n(gdb) x/4wx 0x10\n"
+      "0x10:\t0x00000002\t0x00000000\t0x00000007\t0x00000001\n");
+  EXPECT_NE(e.find("no frame found in 4 line(s)"), std::string::npos) << e;
   // Only debugger chatter.
   e = MustFail("[New LWP 5]\nwarning: something\n");
-  EXPECT_NE(e.find("no thread found in 2 line(s), all of them debugger messages"),
-            std::string::npos)
+  EXPECT_NE(e.find("no frame found in 2 line(s), all of them debugger messages"), std::string::npos)
       << e;
   // A quoted line never carries control bytes into the terminal.
   e = MustFail(std::string("not a dump \x1b[31m red\n"));
@@ -264,6 +271,212 @@ TEST(DumpParserTest, VeryLongLinesAreCutNotFatal) {
   ASSERT_EQ(d.threads.size(), 1u);
   ASSERT_EQ(d.threads[0].frames.size(), 1u);
   EXPECT_EQ(d.threads[0].frames[0].function, "f");
+}
+
+}  // namespace
+}  // namespace lockgraph::analyzer
+
+namespace lockgraph::analyzer {
+namespace {
+
+constexpr char kFrames2[] =
+    "#0  futex_wait (private=0, expected=2, futex_word=0x55d0e0 <second>) at futex-internal.h:146\n"
+    "#1  ___pthread_mutex_lock (mutex=0x55d0e0 <second>) at ./nptl/pthread_mutex_lock.c:93\n"
+    "#2  0x55 in TakeInOrder (a=0x55d0a0 <first>, b=0x55d0e0 <second>) at abba.cc:22\n";
+constexpr char kFrames3[] =
+    "#0  futex_wait (private=0, expected=2, futex_word=0x55d0a0 <first>) at futex-internal.h:146\n"
+    "#1  ___pthread_mutex_lock (mutex=0x55d0a0 <first>) at ./nptl/pthread_mutex_lock.c:93\n"
+    "#2  0x55 in TakeInOrder (a=0x55d0e0 <second>, b=0x55d0a0 <first>) at abba.cc:22\n";
+
+TEST(DumpParserPasteTest, ABareBacktraceIsAThreadWhoseIdIsUnknown) {
+  Dump d = MustParse(std::string("Here is the bt:\n\n") + kFrames2);
+  ASSERT_EQ(d.threads.size(), 1u);
+  EXPECT_FALSE(d.threads[0].id_known);
+  EXPECT_EQ(d.threads[0].lwp, 0);
+  EXPECT_EQ(d.threads[0].frames.size(), 3u);
+  EXPECT_FALSE(d.all_threads);
+  // Two different bare backtraces are two threads; the same one twice is one.
+  d = MustParse(std::string(kFrames2) + "\n" + kFrames3);
+  EXPECT_EQ(d.threads.size(), 2u);
+  d = MustParse(std::string(kFrames2) + "\n(gdb) bt\n" + kFrames2);
+  EXPECT_EQ(d.threads.size(), 1u);
+}
+
+TEST(DumpParserPasteTest, ThreadSwitchBacktraceAndFrameSelection) {
+  Dump d = MustParse(std::string("(gdb) thread 2\n"
+                                 "[Switching to thread 2 (Thread 0x7f02 (LWP 202))]\n") +
+                     "#0  futex_wait (private=0, expected=2, futex_word=0x55d0e0 <second>) at "
+                     "futex-internal.h:146\n"
+                     "146\t../sysdeps/nptl/futex-internal.h: No such file or directory.\n"
+                     "(gdb) bt\n" +
+                     kFrames2 +
+                     "(gdb) frame 1\n"
+                     "#1  ___pthread_mutex_lock (mutex=0x55d0e0 <second>) at "
+                     "./nptl/pthread_mutex_lock.c:93\n"
+                     "(gdb) p *mutex\n$1 = {__data = {__lock = 2, __owner = 303}}\n");
+  ASSERT_EQ(d.threads.size(), 1u);
+  const Thread& t = d.threads[0];
+  EXPECT_EQ(t.lwp, 202);
+  EXPECT_EQ(t.number, 2);
+  EXPECT_EQ(t.pthread, 0x7f02u);
+  EXPECT_TRUE(t.id_known);
+  EXPECT_EQ(t.stack, StackSource::kBacktrace);
+  EXPECT_EQ(t.frames.size(), 3u);  // the switch's #0 and `frame 1` are not frames of their own
+  ASSERT_EQ(d.printed.size(), 1u);
+  EXPECT_EQ(d.printed[0].command, "p *mutex");
+  EXPECT_EQ(d.printed[0].expression, "*mutex");
+  ASSERT_GE(d.printed[0].context, 0);
+  const SessionContext& c = d.contexts[d.printed[0].context];
+  EXPECT_EQ(c.thread, 0);
+  EXPECT_EQ(c.frame, 1);
+  EXPECT_EQ(c.args_text, "mutex=0x55d0e0 <second>");
+  EXPECT_FALSE(d.all_threads);  // only what the user switched to
+}
+
+TEST(DumpParserPasteTest, InfoThreadsThenBacktracesAreTheSameThreads) {
+  Dump d = MustParse(
+      std::string("(gdb) info threads\n  Id   Target Id   Frame \n"
+                  "* 1    Thread 0x7f01 (LWP 101) \"app\" 0x7f in clock_nanosleep () from "
+                  "/lib/libc.so.6\n"
+                  "  2    Thread 0x7f02 (LWP 202) \"app\" futex_wait (private=0, expected=2, "
+                  "futex_word=0x55d0e0 <second>) at futex-internal.h:146\n"
+                  "  3    Thread 0x7f03 (LWP 303) \"app\" futex_wait (private=0, expected=2, "
+                  "futex_word=0x55d0a0 <first>) at futex-internal.h:146\n"
+                  "(gdb) thread apply all bt\n\nThread 3 (Thread 0x7f03 (LWP 303) \"app\"):\n") +
+      kFrames3 + "\nThread 2 (Thread 0x7f02 (LWP 202) \"app\"):\n" + kFrames2);
+  ASSERT_EQ(d.threads.size(), 3u);
+  EXPECT_TRUE(d.threads[0].current);
+  EXPECT_EQ(d.threads[0].stack, StackSource::kCurrentFrame);
+  EXPECT_EQ(d.threads[1].lwp, 202);
+  EXPECT_EQ(d.threads[1].stack, StackSource::kBacktrace);
+  EXPECT_EQ(d.threads[1].frames.size(), 3u);
+  EXPECT_TRUE(d.all_threads);
+  // A bare `bt` after `info threads` is the selected (`*`) thread's when its
+  // first frame is the row's.
+  d = MustParse(
+      "  Id   Target Id   Frame \n"
+      "  2    Thread 0x7f02 (LWP 202) \"app\" futex_wait (private=0, expected=2, "
+      "futex_word=0x55d0e0 <second>) at futex-internal.h:146\n"
+      "  3    Thread 0x7f03 (LWP 303) \"app\" futex_wait (private=0, expected=2, "
+      "futex_word=0x55d0a0 <first>) at futex-internal.h:146\n" +
+      std::string(kFrames3));
+  ASSERT_EQ(d.threads.size(), 2u);
+  EXPECT_EQ(d.threads[1].frames.size(), 3u);
+  EXPECT_TRUE(d.threads[1].id_known);
+}
+
+TEST(DumpParserPasteTest, AHeaderPrintedAgainReplacesADifferentStack) {
+  Dump d = MustParse(std::string("Thread 2 (LWP 202):\n") + kFrames2 + "Thread 2 (LWP 202):\n" +
+                     "#0  0x7f in clock_nanosleep () from /lib/libc.so.6\n"
+                     "#1  0x55 in Idle () at i.c:3\n");
+  ASSERT_EQ(d.threads.size(), 1u);
+  ASSERT_EQ(d.threads[0].frames.size(), 2u);
+  EXPECT_EQ(d.threads[0].frames[1].function, "Idle");
+}
+
+TEST(DumpParserPasteTest, WrappedAndCutFrameLines) {
+  // gdb wraps at the terminal width and indents; a tracker breaks anywhere.
+  Dump d = MustParse(
+      "Thread 2 (LWP 202):\n"
+      "#0  0x7f in __GI___clock_nanosleep (clock_id=clock_id@entry=0, flags=flags@entry=0, \n"
+      "    rem=rem@entry=0x7ffc) at ../sysdeps/unix/sysv/linux/clock_nanosleep.c:48\n"
+      "#1  0x55 in TakeInOrder (a=0x55d0a0 <first>, b=0x55d0e0 <sec\n"
+      "ond>, slot=0)\n"
+      "    at analyzer/tests/fixtures/pthread_abba.cc:22\n"
+      "#2  0x55 in FirstThenSecond () at analyzer/tests/fixtures/pthread_ab\n"
+      "ba.cc:28\n"
+      "#3  0x7f in start_thread (arg=0x7f01, other=0x55d0\u2026\n");
+  ASSERT_EQ(d.threads.size(), 1u);
+  const std::vector<Frame>& f = d.threads[0].frames;
+  ASSERT_EQ(f.size(), 4u);
+  EXPECT_EQ(f[0].FindArg("rem")->value, "0x7ffc");
+  EXPECT_EQ(f[0].line, 48);
+  EXPECT_EQ(f[1].FindArg("b")->value, "0x55d0e0 <second>");
+  EXPECT_EQ(f[1].file, "analyzer/tests/fixtures/pthread_abba.cc");
+  EXPECT_EQ(f[2].line, 28);
+  EXPECT_TRUE(f[3].cut);
+  EXPECT_FALSE(f[3].FindArg("other"));  // the cut argument is not used
+  EXPECT_EQ(f[3].FindArg("arg")->value, "0x7f01");
+  EXPECT_EQ(d.ignored_lines, 0);
+}
+
+TEST(DumpParserPasteTest, TheCoreFilesFirstFrameIsTheCurrentThreads) {
+  Dump d = MustParse(
+      "Core was generated by `./app'.\n"
+      "#0  __pthread_kill_implementation (no_tid=0, signo=6) at ./nptl/pthread_kill.c:44\n"
+      "44\t./nptl/pthread_kill.c: No such file or directory.\n"
+      "[Current thread is 1 (Thread 0x7f01 (LWP 101))]\n"
+      "(gdb) bt\n"
+      "#0  __pthread_kill_implementation (no_tid=0, signo=6) at ./nptl/pthread_kill.c:44\n"
+      "#1  0x7f in raise (sig=6) at ../sysdeps/posix/raise.c:26\n");
+  ASSERT_EQ(d.threads.size(), 1u);
+  EXPECT_TRUE(d.threads[0].id_known);
+  EXPECT_EQ(d.threads[0].lwp, 101);
+  EXPECT_TRUE(d.threads[0].current);
+  EXPECT_EQ(d.threads[0].frames.size(), 2u);
+}
+
+TEST(DumpParserPasteTest, LabelsQuotingFencesAndShellLines) {
+  std::string text =
+      "```\n$ ps -eLf | grep app\nroot  101  1  202  0  3 09:12 ?  00:00:00 ./app\n"
+      "root@host:~# gdb -q -p 101\n";
+  text += "> Thread 202:\n";
+  for (std::string_view line : {std::string_view(kFrames2)}) {
+    size_t at = 0;
+    while (at < line.size()) {
+      size_t nl = line.find('\n', at);
+      text += ">     " + std::string(line.substr(at, nl - at)) + "\n>\n";  // blank lines between
+      at = nl + 1;
+    }
+  }
+  text += "```\n";
+  Dump d = MustParse(text);
+  ASSERT_EQ(d.threads.size(), 1u);
+  EXPECT_EQ(d.threads[0].lwp, 202);
+  EXPECT_EQ(d.threads[0].frames.size(), 3u);
+  EXPECT_EQ(d.ignored_lines, 3);  // the shell lines
+}
+
+TEST(DumpParserPasteTest, CommandsEchoedByTraceCommands) {
+  // gdb -batch -iex 'set trace-commands on' -ex 'thread apply all bt' -ex 'p second'
+  Dump d = MustParse(std::string("+thread apply all bt\n\nThread 3 (Thread 0x7f03 (LWP 303)):\n"
+                                 "+bt\n") +
+                     kFrames3 + "\nThread 2 (Thread 0x7f02 (LWP 202)):\n+bt\n" + kFrames2 +
+                     "+p second\n$1 = {__data = {__lock = 2, __owner = 303}}\n");
+  ASSERT_EQ(d.threads.size(), 2u);
+  EXPECT_EQ(d.threads[0].frames.size(), 3u);
+  EXPECT_EQ(d.threads[1].frames.size(), 3u);
+  EXPECT_TRUE(d.all_threads);
+  ASSERT_EQ(d.printed.size(), 1u);
+  EXPECT_EQ(d.printed[0].expression, "second");
+  // A diff's `+` line is not a command.
+  d = MustParse(std::string("+int x = 1;\n") + kFrames2);
+  EXPECT_EQ(d.ignored_lines, 1);
+}
+
+TEST(DumpParserPasteTest, ASessionFedInAnyPiecesGivesTheSameDump) {
+  const std::string text = std::string(
+                               "(gdb) thread 2\n[Switching to thread 2 (Thread 0x7f02 (LWP "
+                               "202))]\n(gdb) bt\n") +
+                           kFrames2 +
+                           "(gdb) p *mutex\n$1 = {__data = {__lock = 2, \n"
+                           "    __owner = 303}}\n(gdb) x/4wx 0x55d0e0\n"
+                           "0x55d0e0 <second>:\t0x00000002\t0x00000000\t0x0000012f\t0x00000001\n";
+  Dump whole = MustParse(text);
+  for (size_t piece : {1u, 3u, 17u}) {
+    DumpParser parser("test");
+    for (size_t at = 0; at < text.size(); at += piece) {
+      parser.Feed(std::string_view(text).substr(at, piece));
+    }
+    Dump d;
+    std::string error;
+    ASSERT_TRUE(parser.Finish(&d, &error)) << error;
+    ASSERT_EQ(d.threads.size(), whole.threads.size());
+    ASSERT_EQ(d.printed.size(), 1u);
+    EXPECT_EQ(d.printed[0].value, whole.printed[0].value);
+    ASSERT_EQ(d.memory.size(), 1u);
+    EXPECT_EQ(d.memory[0].words, whole.memory[0].words);
+  }
 }
 
 }  // namespace

@@ -117,8 +117,14 @@ TEST(LineGrammarTest, GdbFrames) {
       {"#10 0x00007f7d1e4a11f5 in start_thread (arg=<optimized out>) at "
        "./nptl/pthread_create.c:442",
        10, 0x00007f7d1e4a11f5, "start_thread", 1, "./nptl/pthread_create.c", 442, ""},
-      // Cut short (unbalanced argument list).
-      {"#1  f (a=1, b=\"unterminated", 1, std::nullopt, "f", 2, "", 0, ""},
+      // Cut short (unbalanced argument list): the last argument may be a
+      // prefix of the real one, so only the complete ones are used.
+      {"#1  f (a=1, b=\"unterminated", 1, std::nullopt, "f", 1, "", 0, ""},
+      {"#1  __GI___lll_lock_wait (futex=futex@entry=0x5620853300a0 <first>, private=0) at "
+       "./nptl/lowl\u2026",
+       1, std::nullopt, "__GI___lll_lock_wait", 2, "./nptl/lowl\u2026", 0, ""},
+      {"#2  lll_mutex_lock_optimized (mutex=0x56208533", 2, std::nullopt,
+       "lll_mutex_lock_optimized", 0, "", 0, ""},
   };
   for (const FrameCase& c : cases) {
     SCOPED_TRACE(c.line);
@@ -132,6 +138,10 @@ TEST(LineGrammarTest, GdbFrames) {
     EXPECT_EQ(f.line, c.line_number);
     EXPECT_EQ(f.library, c.library);
   }
+  Frame cut;
+  ASSERT_TRUE(ParseGdbFrame("#2  lll_mutex_lock_optimized (mutex=0x56208533", &cut));
+  EXPECT_TRUE(cut.cut);
+  EXPECT_FALSE(cut.FindArg("mutex").has_value());  // never a prefix of the address
 }
 
 TEST(LineGrammarTest, EntryValuesAreFoldedIntoTheArgument) {

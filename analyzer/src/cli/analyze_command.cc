@@ -37,12 +37,14 @@ constexpr char kUsage[] =
     "\n"
     "Reads thread dumps (gdb `thread apply all bt` or `bt full` of a live process or core,\n"
     "pstack, eu-stack, `lockgraph capture`, the `lockgraph-gdb:` lines of lockgraph's gdb\n"
-    "extension; plain or gzip-compressed; `-` is stdin), builds the wait-for graph and\n"
-    "reports every deadlock cycle, the threads blocked behind it, the threads a queue of\n"
-    "waiters is stuck behind, and the stack groups.\n"
+    "extension; plain or gzip-compressed; `-` is stdin) and what people paste of a gdb\n"
+    "session (a bare `bt`, `thread N` + `bt`, `info threads`, `frame N` + `p *mutex`,\n"
+    "`x/8wx`, quoted, fenced, wrapped or cut), builds the wait-for graph and reports every\n"
+    "deadlock cycle, the threads blocked behind it, the threads a queue of waiters is stuck\n"
+    "behind, the stack groups, and what a partial paste lacks.\n"
     "--pid captures the process with gdb first (see `lockgraph capture`).\n"
     "\n"
-    "exit status: 0 no deadlock, 1 deadlock found, 2 input that cannot be read\n";
+    "exit status: 0 no deadlock, 1 deadlock found (or likely), 2 input with no frame at all\n";
 
 constexpr size_t kMaxHtmlGraphEdges = 500;
 

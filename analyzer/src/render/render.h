@@ -34,7 +34,9 @@ void RenderHtml(const std::vector<Analysis>& analyses, const std::string& svg, s
 
 // Shared by the renderers.
 std::string ThreadLabel(const Thread& thread);  // `LWP 18399 "worker"`
-std::string FrameText(const Frame& frame);      // `t1 (x=0x0) at abba.c:6`
+// Why an owner is not among the dump's threads, as far as the dump can say.
+std::string AbsentOwnerNote(const Dump& dump);
+std::string FrameText(const Frame& frame);  // `t1 (x=0x0) at abba.c:6`
 // The frames worth showing for a thread: the wait frame through a few frames
 // of the caller's code; all frames (up to a limit) when it does not wait.
 std::vector<int> RelevantFrames(const Thread& thread, const Wait& wait);

@@ -23,7 +23,10 @@ bool ParseOutputFormat(std::string_view name, OutputFormat* format) {
 }
 
 std::string ThreadLabel(const Thread& thread) {
-  std::string out = "LWP " + std::to_string(thread.lwp);
+  std::string out = thread.lwp != 0 ? "LWP " + std::to_string(thread.lwp)
+                    : thread.number > 0
+                        ? "gdb thread " + std::to_string(thread.number) + " (LWP not in the paste)"
+                        : std::string("a thread of unknown id (a bare backtrace)");
   if (!thread.name.empty()) out += " \"" + thread.name + "\"";
   return out;
 }
@@ -61,7 +64,15 @@ std::string LockText(const Wait& wait) {
     if (!wait.lock_symbol.empty()) out += " <" + wait.lock_symbol + ">";
   }
   if (!wait.lock_name.empty()) out += " \"" + wait.lock_name + "\"";
+  if (!wait.libc_lock.empty()) out += " (" + wait.libc_lock + ")";
   return out;
+}
+
+std::string AbsentOwnerNote(const Dump& dump) {
+  return dump.all_threads
+             ? "not in the dump: it exited holding the lock, or held it across fork() in the "
+               "parent"
+             : "not in the paste";
 }
 
 std::string HeldText(const Analysis& analysis, const Cycle& cycle, size_t step) {

@@ -48,6 +48,8 @@ std::string OwnersHtml(const OwnerEvidence& e) {
     who += "LWP " + std::to_string(o.lwp) + (o.thread < 0 ? " (not in dump)" : "");
   }
   if (who.empty()) who = "unknown";
+  for (const std::string& reason : e.reasons)
+    who += "<br><span class=ev>" + Esc(reason) + "</span>";
   return who + " <span class=ev>" + Esc(EvidenceSourceName(e.source)) + ", " +
          ConfidenceName(e.confidence) + (e.detail.empty() ? "" : ": " + Esc(e.detail)) + "</span>";
 }
@@ -56,6 +58,11 @@ void RenderOne(const Analysis& a, std::ostream& out) {
   const Dump& d = a.dump;
   out << "<section><h2>" << Esc(d.source) << "</h2>\n<p class=\"" << (a.deadlock() ? "bad" : "ok")
       << "\">" << Esc(a.Verdict()) << "</p>\n";
+  if (!a.gaps.empty()) {
+    out << "<h3>What the paste lacks</h3>\n<ul>\n";
+    for (const PasteGap& g : a.gaps) out << "<li>" << Esc(g.text) << "</li>\n";
+    out << "</ul>\n";
+  }
   for (size_t c = 0; c < a.cycles.size(); ++c) {
     if (c == 100) {
       out << "<p>&hellip; " << a.cycles.size() - c
@@ -63,8 +70,15 @@ void RenderOne(const Analysis& a, std::ostream& out) {
       break;
     }
     const Cycle& cycle = a.cycles[c];
-    out << "<h3>" << (cycle.self_deadlock() ? "Self-deadlock " : "Cycle ") << c + 1 << "</h3>\n"
-        << "<table><tr><th>thread</th><th>holds</th><th>waits for</th><th>held by</th>"
+    out << "<h3>"
+        << (cycle.self_deadlock()
+                ? (cycle.signal_reentry ? "Self-deadlock by signal re-entry " : "Self-deadlock ")
+                : "Cycle ")
+        << c + 1 << (cycle.likely ? " (likely)" : "") << "</h3>\n";
+    for (const std::string& reason : cycle.reasons) {
+      out << "<p>Likely because " << Esc(reason) << "</p>\n";
+    }
+    out << "<table><tr><th>thread</th><th>holds</th><th>waits for</th><th>held by</th>"
            "<th>frames</th></tr>\n";
     for (size_t k = 0; k < cycle.steps.size(); ++k) {
       const CycleStep& s = cycle.steps[k];

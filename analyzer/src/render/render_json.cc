@@ -6,6 +6,7 @@
 // files, `cycles` holds every file's cycles (each step names its `dump`),
 // `dumps` holds the per-file objects, and `stuck_across_dumps` the threads
 // blocked in the same place in all of them (dump_compare.h).
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "dump_compare.h"
@@ -68,6 +69,9 @@ json CycleJson(const Analysis& a, const Cycle& c) {
                  {"dump", a.dump.source}};
     if (!w.lock_symbol.empty()) step["lock_symbol"] = w.lock_symbol;
     if (!w.lock_name.empty()) step["lock_name"] = w.lock_name;
+    if (!w.libc_lock.empty()) step["libc_lock"] = w.libc_lock;
+    if (!t.id_known) step["id_known"] = false;
+    if (!e.reasons.empty()) step["reasons"] = e.reasons;
     const Wait& prev = a.waits[c.steps[(k + len - 1) % len].thread];
     if (s.holds && !prev.lock_name.empty()) step["holds_name"] = prev.lock_name;
     steps.push_back(std::move(step));
@@ -92,9 +96,14 @@ json DumpJson(const Analysis& a) {
     if (t.pthread) j["pthread"] = Hex(*t.pthread);
     if (t.current) j["current"] = true;
     if (t.truncated) j["truncated"] = true;
+    if (!t.id_known) j["id_known"] = false;
+    if (t.stack != StackSource::kBacktrace) {
+      j["stack"] = t.stack == StackSource::kCurrentFrame ? "current-frame" : "none";
+    }
     if (w.kind != WaitKind::kNone) {
       j["lock"] = AddressOrNull(w.lock);
       if (!w.lock_name.empty()) j["lock_name"] = w.lock_name;
+      if (!w.libc_lock.empty()) j["libc_lock"] = w.libc_lock;
       j["api"] = w.api;
       if (WaitsForHolder(w.kind)) {
         const OwnerEvidence& e = a.owners[i];
@@ -156,6 +165,40 @@ json DumpJson(const Analysis& a) {
                 {"lines", d.lines},
                 {"ignored_lines", d.ignored_lines}}}};
   if (!d.warnings.empty()) out["dump"]["warnings"] = d.warnings;
+  // Present only when there is something to say, like `warnings`.
+  if (std::any_of(a.cycles.begin(), a.cycles.end(),
+                  [](const Cycle& c) { return c.likely || c.signal_reentry; })) {
+    json verdicts = json::array();
+    for (const Cycle& c : a.cycles) {
+      verdicts.push_back({{"likely", c.likely},
+                          {"self_deadlock", c.self_deadlock()},
+                          {"signal_reentry", c.signal_reentry},
+                          {"reasons", c.reasons}});
+    }
+    out["cycle_verdicts"] = verdicts;
+  }
+  if (!a.absent_owners.empty()) {
+    json absent = json::array();
+    for (const AbsentOwner& o : a.absent_owners) {
+      json waiters = json::array();
+      for (int i : o.waiters) waiters.push_back(d.threads[i].lwp);
+      absent.push_back({{"lwp", o.lwp}, {"waiters", waiters}, {"note", AbsentOwnerNote(d)}});
+    }
+    out["absent_owners"] = absent;
+  }
+  if (!a.gaps.empty()) {
+    json missing = json::array();
+    for (const PasteGap& g : a.gaps) {
+      json lwps = json::array();
+      for (int i : g.threads) {
+        if (d.threads[i].lwp != 0) lwps.push_back(d.threads[i].lwp);
+      }
+      missing.push_back(
+          {{"what", GapKindName(g.kind)}, {"count", g.count}, {"lwps", lwps}, {"text", g.text}});
+    }
+    out["missing"] = missing;
+  }
+  if (!d.all_threads) out["dump"]["all_threads"] = false;
   if (!d.registry_deadlocks.empty()) {
     json lines = json::array();
     for (const RegistryDeadlock& r : d.registry_deadlocks) lines.push_back(r.lwps);

@@ -17,7 +17,8 @@ std::string LwpList(const Dump& dump, const std::vector<int>& threads) {
   std::string out;
   for (size_t i = 0; i < threads.size() && i < kMaxListedLwps; ++i) {
     if (i) out += ", ";
-    out += std::to_string(dump.threads[threads[i]].lwp);
+    const int64_t lwp = dump.threads[threads[i]].lwp;
+    out += lwp != 0 ? std::to_string(lwp) : "?";
   }
   if (threads.size() > kMaxListedLwps) {
     out += ", ... (" + std::to_string(threads.size() - kMaxListedLwps) + " more)";
@@ -34,8 +35,12 @@ std::string OwnerText(const Analysis& a, int thread) {
     out = "held by ";
     for (size_t i = 0; i < e.owners.size(); ++i) {
       if (i) out += ", ";
-      out += "LWP " + std::to_string(e.owners[i].lwp);
-      if (e.owners[i].thread < 0) out += " (not in the dump: exited?)";
+      if (e.owners[i].thread >= 0) {
+        const Thread& owner = a.dump.threads[e.owners[i].thread];
+        out += owner.lwp != 0 ? "LWP " + std::to_string(owner.lwp) : ThreadLabel(owner);
+      } else {
+        out += "LWP " + std::to_string(e.owners[i].lwp) + " (" + AbsentOwnerNote(a.dump) + ")";
+      }
     }
   }
   if (e.source == EvidenceSource::kUnknown) {
@@ -74,6 +79,7 @@ void RenderOne(const Analysis& a, std::ostream& out) {
   }
   out << "\n";
   for (const std::string& w : d.warnings) out << "  warning: " << w << "\n";
+  for (const PasteGap& g : a.gaps) out << "  missing: " << g.text << "\n";
 
   for (size_t c = 0; c < a.cycles.size(); ++c) {
     if (c == kMaxTextCycles) {
@@ -82,23 +88,35 @@ void RenderOne(const Analysis& a, std::ostream& out) {
     }
     const Cycle& cycle = a.cycles[c];
     out << "\n"
-        << (cycle.self_deadlock() ? "self-deadlock " : "cycle ") << c + 1 << " ("
-        << cycle.steps.size() << (cycle.steps.size() == 1 ? " thread" : " threads") << "):\n";
+        << (cycle.self_deadlock()
+                ? (cycle.signal_reentry ? "self-deadlock by signal re-entry " : "self-deadlock ")
+                : "cycle ")
+        << c + 1 << " (" << cycle.steps.size() << (cycle.steps.size() == 1 ? " thread" : " threads")
+        << (cycle.likely ? ", likely" : "") << "):\n";
+    for (const std::string& reason : cycle.reasons) out << "  likely because " << reason << "\n";
     const size_t len = cycle.steps.size();
     for (size_t k = 0; k < len; ++k) {
       const CycleStep& s = cycle.steps[k];
       const Thread& t = d.threads[s.thread];
       const Wait& w = a.waits[s.thread];
       out << "  " << ThreadLabel(t);
-      if (t.number > 0) out << " (gdb thread " << t.number << ")";
+      if (t.number > 0 && t.lwp != 0) out << " (gdb thread " << t.number << ")";
       out << "\n";
       const CycleStep& prev_step = cycle.steps[(k + len - 1) % len];
       if (s.holds) {
         out << "    holds     " << HeldText(a, cycle, k) << "\n";
       } else {
-        // The previous step joins this thread: it holds nothing that has an address.
         const Thread& prev = d.threads[prev_step.thread];
-        out << "    holds     itself (LWP " << prev.lwp << " joins it)\n";
+        const Wait& prev_wait = a.waits[prev_step.thread];
+        if (prev_wait.kind == WaitKind::kJoin) {
+          // The previous step joins this thread: it holds nothing that has an address.
+          out << "    holds     itself (" << ThreadName(prev) << " joins it)\n";
+        } else {
+          out << "    holds     "
+              << (prev_wait.libc_lock.empty() ? "what " + ThreadName(prev) + " waits for"
+                                              : prev_wait.libc_lock)
+              << " (the address is not in the dump)\n";
+        }
       }
       // The registry's list, when it says more than the line above.
       const std::vector<HeldLock>& held = a.registry_held[s.thread];
