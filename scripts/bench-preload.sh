@@ -41,7 +41,8 @@ median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2
 memcached_setup() {  # memcached_setup NAME PREFIX...: prints the median time in seconds
   local name=$1; shift
   local port=18190 times=()
-  "$@" memcached -t 4 -p $port -U 0 -l 127.0.0.1 -m 256 -c 256 $( [[ $(id -u) == 0 ]] && echo -u root ) \
+  "$@" memcached -t 4 -p $port -U 0 -l 127.0.0.1 -m 256 -c "${maxconns:-256}" \
+    $( [[ $(id -u) == 0 ]] && echo -u root ) \
     >"$work/$name.log" 2>&1 &
   local pid=$!
   wait_port $port
@@ -84,8 +85,15 @@ echo
 native=$(memcached_setup native env)
 lg=$(memcached_setup preload "${preload[@]}")
 lg_full=$(LOCKGRAPH_OPTIONS=graph_out=$work/graph.json:watchdog=1 memcached_setup preload_full "${preload[@]}")
-helgrind=$(runs=1 memcached_setup helgrind valgrind --tool=helgrind -q)
-drd=$(runs=1 memcached_setup drd valgrind --tool=drd -q)
+# memcached sets its descriptor limit (soft and hard) to exactly -c, and
+# Valgrind refuses any hard limit but its own (the real one minus the
+# descriptors it keeps): with a hard limit of 1024, that is 1012.
+valgrind_memcached() {  # valgrind_memcached NAME TOOL
+  ulimit -Sn 1024 && ulimit -Hn 1024
+  runs=1 maxconns=1012 memcached_setup "$1" valgrind --tool="$2" -q
+}
+helgrind=$(valgrind_memcached helgrind helgrind)
+drd=$(valgrind_memcached drd drd)
 echo "| setup | time (s) | vs native |"
 echo "|---|---:|---:|"
 for row in "native:$native" "lockgraph preload:$lg" "lockgraph preload, graph_out + watchdog:$lg_full" \

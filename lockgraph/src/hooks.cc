@@ -200,10 +200,6 @@ __attribute__((noinline)) void BeforeLockSlow(LockState* lock, AccessMode mode) 
     }
   }
   if (ts->depth > 0 && detector.mode() != Mode::kOff) {
-    // A fork() in progress on another thread: this acquisition goes untracked
-    // rather than wait for the detector (fork_gate.h).
-    GatedScope gate;
-    if (!gate.open()) return;
     BusyScope busy(ts);
     const int64_t start = Timed(ts) ? MonotonicNanos() : 0;
     detector.OnAcquire(ts, lock, mode);

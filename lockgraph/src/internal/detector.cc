@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <optional>
 #include <string_view>
 
 #include "internal/fork_gate.h"
@@ -170,7 +171,18 @@ __attribute__((noinline)) void Detector::OnAcquire(ThreadState* ts, LockState* l
   for (uint32_t i = 0; i < ts->depth && !unregistered; ++i) {
     unregistered = ts->held[i].lock->node.load(std::memory_order_relaxed) == 0;
   }
+  // The detector's locks are taken only inside a GatedScope (fork_gate.h),
+  // opened on first need: an acquisition whose edges are all known already
+  // (the common case on this path) costs no signal-mask system calls.
+  std::optional<GatedScope> gate;
+  auto enter_gate = [&gate] {
+    if (!gate) gate.emplace();
+    return gate->open();
+  };
+  // A fork() in progress elsewhere closes the gate: this acquisition is then
+  // not recorded (and not cached, so a later one is).
   if (unregistered) {
+    if (!enter_gate()) return;
     RegisterHeld(ts, lock);
   } else {
     RefreshChains(ts);
@@ -190,6 +202,7 @@ __attribute__((noinline)) void Detector::OnAcquire(ThreadState* ts, LockState* l
     // constructors that may lock.
     CapturedStack stack;
     StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
+    if (!enter_gate()) return;
     RawLockGuard guard(mu_);
     if (graph_.Find(node) != nullptr) {
       CycleStep step{node, node, ComboOf(ts->held[i].mode, mode), depot_.Put(stack),
@@ -217,6 +230,7 @@ __attribute__((noinline)) void Detector::OnAcquire(ThreadState* ts, LockState* l
   }
 
   if (unknown_count > 0) {
+    if (!enter_gate()) return;
     // A stack is captured only for an order new to its pair of classes: a
     // million row locks taken under one table lock share the first one's stack
     // instead of each paying for an unwind. Not within one class: there the
