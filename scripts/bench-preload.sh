@@ -37,8 +37,14 @@ wait_port() {  # wait_port PORT: until something listens (60 s: Valgrind starts 
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
-# memcached: seconds for memcslap to set and get its keys.
-memcached_setup() {  # memcached_setup NAME PREFIX...: prints the median time in seconds
+cpu_ticks() {  # cpu_ticks PID: user + system time of a process, in clock ticks
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# memcached: seconds for memcslap to set and get its keys, and the server's
+# own CPU time per run (steadier than wall time when the load generator
+# shares the machine's two cores with the server).
+memcached_setup() {  # memcached_setup NAME PREFIX...: prints "median_seconds cpu_seconds_per_run"
   local name=$1; shift
   local port=18190 times=()
   "$@" memcached -t 4 -p $port -U 0 -l 127.0.0.1 -m 256 -c "${maxconns:-256}" \
@@ -48,14 +54,19 @@ memcached_setup() {  # memcached_setup NAME PREFIX...: prints the median time in
   wait_port $port
   # One unmeasured round warms the server (and, under Valgrind, its JIT).
   memcslap --servers=127.0.0.1:$port --concurrency=4 --execute-number=500 >/dev/null
+  local cpu_before
+  cpu_before=$(cpu_ticks $pid)
   for _ in $(seq "$runs"); do
     t=$(memcslap --servers=127.0.0.1:$port --concurrency=8 --execute-number=5000 |
         awk '/Time total/ {print $(NF-1)}')
     times+=("$t")
   done
+  local cpu_after
+  cpu_after=$(cpu_ticks $pid)
   kill -INT $pid 2>/dev/null || true
   wait $pid 2>/dev/null || true
-  printf '%s\n' "${times[@]}" | median
+  echo "$(printf '%s\n' "${times[@]}" | median) $(awk -v a="$cpu_before" -v b="$cpu_after" \
+    -v n="$runs" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", (b - a) / hz / n}')"
 }
 
 # redis-server: requests per second of redis-benchmark (SET and GET, -P 1).
@@ -94,12 +105,15 @@ valgrind_memcached() {  # valgrind_memcached NAME TOOL
 }
 helgrind=$(valgrind_memcached helgrind helgrind)
 drd=$(valgrind_memcached drd drd)
-echo "| setup | time (s) | vs native |"
-echo "|---|---:|---:|"
+echo "| setup | time (s) | vs native | server CPU per run (s) | vs native |"
+echo "|---|---:|---:|---:|---:|"
+read -r native_t native_cpu <<<"$native"
 for row in "native:$native" "lockgraph preload:$lg" "lockgraph preload, graph_out + watchdog:$lg_full" \
            "Helgrind (1 run):$helgrind" "DRD (1 run):$drd"; do
-  name=${row%%:*}; t=${row#*:}
-  echo "| $name | $t | $(awk -v a="$t" -v b="$native" 'BEGIN {printf "%.2fx", a / b}') |"
+  name=${row%%:*}
+  read -r t cpu <<<"${row#*:}"
+  echo "| $name | $t | $(awk -v a="$t" -v b="$native_t" 'BEGIN {printf "%.2fx", a / b}') |" \
+       "$cpu | $(awk -v a="$cpu" -v b="$native_cpu" 'BEGIN {printf "%.2fx", a / b}') |"
 done
 echo
 echo "redis-server (jemalloc), redis-benchmark -n 100000 -c 50 -t set,get (requests/s, higher is better)"

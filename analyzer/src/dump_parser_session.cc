@@ -29,19 +29,10 @@ void DumpParser::OnCommand(std::string_view command) {
   examine_command_.clear();
   switch (c.kind) {
     case CommandKind::kThread: {
+      // `thread N` selects thread N as gdb's "[Switching to thread ...]" does.
       ThreadHeader h;
       h.number = c.number;
-      bool added = false;
-      const int index = FindOrAddThread(h, &added);
-      if (added) partial_listing_ = true;
-      selection_ = SessionContext{};
-      selection_.thread = index;
-      stored_selection_ = -1;
-      building_ = index;
-      restack_pending_ = !dump_.threads[index].frames.empty();
-      state_ = State::kHeader;
-      grammar_ = Grammar::kGdb;
-      expect_selection_ = true;
+      OnSwitch(h);
       break;
     }
     case CommandKind::kThreadApplyAll:

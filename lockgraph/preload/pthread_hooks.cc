@@ -181,6 +181,26 @@ void Released(const void* native) {
   if (LockState* s = Lookup(native)) internal::AfterUnlock(s);
 }
 
+// An unlock through `unlock_fn`; the detector hears of it only once it
+// succeeded.
+template <typename Native, typename UnlockFn>
+int Unlock(Native* native, UnlockFn unlock_fn) {
+  const int rc = unlock_fn(native);
+  if (rc == 0 && !PassThrough()) Released(native);
+  return rc;
+}
+
+// A destruction through `destroy_fn`: the lock's state is retired first, so
+// a lock made again at this address is a new lock.
+template <typename Native, typename DestroyFn>
+int Destroy(Native* native, DestroyFn destroy_fn) {
+  if (!PassThrough()) {
+    InternalScope scope;
+    Forget(native);
+  }
+  return destroy_fn(native);
+}
+
 // Releases `state` when the once-routine returns or unwinds (a C++
 // exception, thread cancellation).
 class OnceHold {
@@ -240,19 +260,9 @@ int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const timespec*
   return rc;
 }
 
-int pthread_mutex_unlock(pthread_mutex_t* m) {
-  const int rc = real_pthread_mutex_unlock()(m);
-  if (rc == 0 && !PassThrough()) Released(m);
-  return rc;
-}
+int pthread_mutex_unlock(pthread_mutex_t* m) { return Unlock(m, real_pthread_mutex_unlock()); }
 
-int pthread_mutex_destroy(pthread_mutex_t* m) {
-  if (!PassThrough()) {
-    InternalScope scope;
-    Forget(m);
-  }
-  return real_pthread_mutex_destroy()(m);
-}
+int pthread_mutex_destroy(pthread_mutex_t* m) { return Destroy(m, real_pthread_mutex_destroy()); }
 
 int pthread_rwlock_rdlock(pthread_rwlock_t* l) {
   if (PassThrough()) return real_pthread_rwlock_rdlock()(l);
@@ -285,18 +295,10 @@ LOCKGRAPH_TRY_RW(pthread_rwlock_timedwrlock, kExclusive, const timespec* deadlin
 LOCKGRAPH_TRY_RW(pthread_rwlock_clockrdlock, kShared, clockid_t clock, const timespec* deadline)
 LOCKGRAPH_TRY_RW(pthread_rwlock_clockwrlock, kExclusive, clockid_t clock, const timespec* deadline)
 
-int pthread_rwlock_unlock(pthread_rwlock_t* l) {
-  const int rc = real_pthread_rwlock_unlock()(l);
-  if (rc == 0 && !PassThrough()) Released(l);
-  return rc;
-}
+int pthread_rwlock_unlock(pthread_rwlock_t* l) { return Unlock(l, real_pthread_rwlock_unlock()); }
 
 int pthread_rwlock_destroy(pthread_rwlock_t* l) {
-  if (!PassThrough()) {
-    InternalScope scope;
-    Forget(l);
-  }
-  return real_pthread_rwlock_destroy()(l);
+  return Destroy(l, real_pthread_rwlock_destroy());
 }
 
 // Waiting on a condition variable releases the mutex and takes it back.
