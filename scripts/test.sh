@@ -8,6 +8,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 jobs=$(nproc)
+started=$SECONDS
+
+stage() {  # stage NAME COMMAND...: runs COMMAND and prints how long it took
+  local name=$1 t0=$SECONDS
+  shift
+  echo "== $name"
+  "$@"
+  echo "== $name: $((SECONDS - t0)) s (total $((SECONDS - started)) s)"
+}
 
 run_suite() {  # run_suite PRESET
   cmake --preset "$1" >/dev/null
@@ -15,14 +24,11 @@ run_suite() {  # run_suite PRESET
   ctest --preset "$1" -j "$jobs"
 }
 
-echo "== debug build: all tests"
-run_suite debug
+stage "debug build: all tests" run_suite debug
 if [[ ${1:-} != --quick ]]; then
   # Sanitizer options and the reason for each: sanitizers/README.md.
-  echo "== ThreadSanitizer build: all tests"
-  run_suite tsan
-  echo "== AddressSanitizer + UndefinedBehaviorSanitizer build: all tests"
-  run_suite asan
-  echo "== the README's first steps, literally, on a fresh clone (release build)"
-  bash tests/newcomer/newcomer_test.sh
+  stage "ThreadSanitizer build: all tests" run_suite tsan
+  stage "AddressSanitizer + UndefinedBehaviorSanitizer build: all tests" run_suite asan
+  stage "the README's first steps, literally, on a fresh clone (release build)" \
+    bash tests/newcomer/newcomer_test.sh
 fi

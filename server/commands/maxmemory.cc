@@ -4,7 +4,7 @@
 #include "commands/maxmemory.h"
 
 #include <chrono>
-#include <optional>
+#include <algorithm>
 
 #include "persist/append_only_file.h"
 #include "store/eviction.h"
@@ -22,16 +22,28 @@ Evictor& ThreadEvictor() {
   return evictor;
 }
 
-// Evicted keys reach the append-only file as DELs, so a restart does not bring
-// back what the memory limit removed.
-class AofEvictionListener : public EvictionListener {
+// Each eviction is counted while its shard lock is still held, so a reader
+// that sees a key gone (DBSIZE) sees it in evicted_keys too; evicted keys reach
+// the append-only file as DELs, so a restart does not bring back what the
+// memory limit removed.
+class EvictionRecorder : public EvictionListener {
  public:
-  explicit AofEvictionListener(AppendOnlyFile& aof) : aof_(aof) {}
-  void OnEvicted(std::string_view key) override { aof_.Append({"DEL", key}); }
+  EvictionRecorder(ThreadStats& stats, AppendOnlyFile* aof) : stats_(stats), aof_(aof) {}
+  void OnEvicted(std::string_view key) override {
+    if (aof_ != nullptr) aof_->Append({"DEL", key});
+    stats_.evicted_keys.Add();
+  }
 
  private:
-  AppendOnlyFile& aof_;
+  ThreadStats& stats_;
+  AppendOnlyFile* aof_;  // null: no append-only file
 };
+
+// Several I/O threads may evict at once. Each takes what is over the limit in
+// slices of at most this many bytes and looks at used memory again between
+// them, so together they stop near the limit instead of each freeing the
+// whole excess.
+constexpr uint64_t kSliceBytes = 256 * 1024;
 
 }  // namespace
 
@@ -57,16 +69,25 @@ MemoryState PerformEvictions(Server& server, ThreadStats& stats, int64_t now_ms,
   params.samples = config.maxmemory_samples();
   params.lfu_decay_time = config.lfu_decay_time();
   params.now_ms = now_ms;
-  std::optional<AofEvictionListener> listener;
-  if (server.aof() != nullptr && server.aof()->enabled()) {
-    listener.emplace(*server.aof());
-    params.listener = &*listener;
+  AppendOnlyFile* aof = server.aof() != nullptr && server.aof()->enabled() ? server.aof() : nullptr;
+  EvictionRecorder recorder(stats, aof);
+  params.listener = &recorder;
+  const auto start = std::chrono::steady_clock::now();
+  const auto budget = std::chrono::microseconds(budget_us);
+  for (uint64_t now_used = used; now_used > limit; now_used = server.UsedMemory()) {
+    auto left = std::chrono::microseconds(0);  // zero: no limit
+    if (budget_us > 0) {
+      left = budget - std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - start);
+      if (left.count() <= 0) return MemoryState::kEvicting;
+    }
+    EvictionResult result = ThreadEvictor().Evict(
+        server.keyspace(), params, std::min(now_used - limit, kSliceBytes), left);
+    if (result.exhausted) {
+      return server.UsedMemory() <= limit ? MemoryState::kUnderLimit : MemoryState::kOutOfMemory;
+    }
   }
-  EvictionResult result = ThreadEvictor().Evict(server.keyspace(), params, used - limit,
-                                                std::chrono::microseconds(budget_us));
-  if (result.keys > 0) stats.evicted_keys.Add(result.keys);
-  if (server.UsedMemory() <= limit) return MemoryState::kUnderLimit;
-  return result.exhausted ? MemoryState::kOutOfMemory : MemoryState::kEvicting;
+  return MemoryState::kUnderLimit;
 }
 
 bool MakeRoomForWrite(CommandContext& ctx) {
