@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake ninja-build pkg-config make
+  g++ clang-14 cmake ninja-build pkg-config make
   libunwind-dev libdw-dev libabsl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   graphviz gdb elfutils python3 python3-jsonschema python3-redis redis-tools redis-server nutcracker

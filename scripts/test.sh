@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test (the README's test command; .ci/run
 # calls exactly this): the debug build's full suite, then the same suite under
-# ThreadSanitizer and under AddressSanitizer + UndefinedBehaviorSanitizer, and
-# finally the README's "First steps" on a fresh clone of HEAD.
+# ThreadSanitizer and under AddressSanitizer + UndefinedBehaviorSanitizer, a
+# clang build that checks the thread-safety annotations, and finally the
+# README's "First steps" on a fresh clone of HEAD.
 # Usage: scripts/test.sh [--quick]   (--quick: the debug suite only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,9 @@ run_suite() {  # run_suite PRESET
 
 stage "debug build: all tests" run_suite debug
 if [[ ${1:-} != --quick ]]; then
+  # Every lock annotation checked: clang's -Wthread-safety, warnings as errors.
+  stage "clang build: -Wthread-safety -Werror over everything" \
+    bash -c "cmake --preset clang >/dev/null && cmake --build --preset clang -j $jobs"
   # Sanitizer options and the reason for each: sanitizers/README.md.
   stage "ThreadSanitizer build: all tests" run_suite tsan
   stage "AddressSanitizer + UndefinedBehaviorSanitizer build: all tests" run_suite asan

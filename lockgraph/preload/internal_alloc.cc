@@ -53,11 +53,11 @@ struct FreeBlock {
 };
 
 RawMutex g_mu;
-FreeBlock* g_free[kClasses] = {};  // guarded by g_mu
-uintptr_t g_bump = 0;              // guarded by g_mu
-uintptr_t g_end = 0;               // guarded by g_mu
-size_t g_in_use = 0;               // guarded by g_mu
-bool g_said_full = false;          // guarded by g_mu
+FreeBlock* g_free[kClasses] LOCKGRAPH_GUARDED_BY(g_mu) = {};
+uintptr_t g_bump LOCKGRAPH_GUARDED_BY(g_mu) = 0;
+uintptr_t g_end LOCKGRAPH_GUARDED_BY(g_mu) = 0;
+size_t g_in_use LOCKGRAPH_GUARDED_BY(g_mu) = 0;
+bool g_said_full LOCKGRAPH_GUARDED_BY(g_mu) = false;
 
 void Say(const char* text) {
   const ssize_t n = write(2, text, strlen(text));
@@ -66,7 +66,7 @@ void Say(const char* text) {
 
 }  // namespace
 
-bool InternalAlloc::Reserve() {
+bool InternalAlloc::Reserve(uintptr_t* begin, uintptr_t* end) {
   // Address space only (MAP_NORESERVE): pages cost memory when touched.
   // Smaller sizes for systems with strict overcommit accounting.
   static constexpr size_t kSizes[] = {size_t{64} << 30, size_t{16} << 30, size_t{4} << 30,
@@ -75,9 +75,9 @@ bool InternalAlloc::Reserve() {
     void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) continue;
-    g_bump = reinterpret_cast<uintptr_t>(p);
-    g_end = g_bump + size;
-    region_begin_.store(g_bump, std::memory_order_relaxed);
+    *begin = reinterpret_cast<uintptr_t>(p);
+    *end = *begin + size;
+    region_begin_.store(*begin, std::memory_order_relaxed);
     region_size_.store(size, std::memory_order_release);
     return true;
   }
@@ -108,7 +108,7 @@ void* InternalAlloc::AllocateBlock(size_t size, size_t alignment, bool* fresh) {
   uintptr_t block = 0;
   {
     RawLockGuard guard(g_mu);
-    if (g_end == 0 && !Reserve()) {
+    if (g_end == 0 && !Reserve(&g_bump, &g_end)) {
       if (!g_said_full) Say("lockgraph: note: cannot reserve memory for the detector\n");
       g_said_full = true;
       return nullptr;
@@ -178,7 +178,9 @@ size_t InternalAlloc::BytesInUse() {
   return g_in_use;
 }
 
-void InternalAlloc::LockForFork() { g_mu.lock(); }
-void InternalAlloc::UnlockAfterFork() { g_mu.unlock(); }
+// Held across fork(); g_mu is private to this file, so the declarations
+// cannot name it.
+void InternalAlloc::LockForFork() LOCKGRAPH_NO_THREAD_SAFETY_ANALYSIS { g_mu.lock(); }
+void InternalAlloc::UnlockAfterFork() LOCKGRAPH_NO_THREAD_SAFETY_ANALYSIS { g_mu.unlock(); }
 
 }  // namespace lockgraph::preload

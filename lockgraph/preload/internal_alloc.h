@@ -45,7 +45,9 @@ class InternalAlloc {
   static void UnlockAfterFork();
 
  private:
-  static bool Reserve();
+  // Maps the region; called by AllocateBlock under the allocator's lock,
+  // which stays private to internal_alloc.cc.
+  static bool Reserve(uintptr_t* begin, uintptr_t* end);
   static void* AllocateBlock(size_t size, size_t alignment, bool* fresh);
   // Set once by Reserve() (before any block exists), read without a lock:
   // Contains() must be cheap enough for every free() of the program.

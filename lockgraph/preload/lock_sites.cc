@@ -118,7 +118,7 @@ class Sites {
     return by_pc_.try_emplace(pc, made).first->second;
   }
 
-  RawMutex& mu() { return mu_; }
+  RawMutex& mu() LOCKGRAPH_RETURN_CAPABILITY(mu_) { return mu_; }
 
  private:
   // The first frame of user code: `caller` itself unless it is a lock
@@ -173,9 +173,9 @@ class Sites {
   }
 
   RawMutex mu_;
-  absl::flat_hash_map<std::string, const LockSite*> by_symbol_;  // guarded by mu_
-  absl::flat_hash_map<uintptr_t, const LockSite*> by_pc_;        // guarded by mu_
-  absl::flat_hash_map<uintptr_t, bool> wrapper_pc_;              // guarded by mu_
+  absl::flat_hash_map<std::string, const LockSite*> by_symbol_ LOCKGRAPH_GUARDED_BY(mu_);
+  absl::flat_hash_map<uintptr_t, const LockSite*> by_pc_ LOCKGRAPH_GUARDED_BY(mu_);
+  absl::flat_hash_map<uintptr_t, bool> wrapper_pc_ LOCKGRAPH_GUARDED_BY(mu_);
 };
 
 Sites& TheSites() {
@@ -195,7 +195,9 @@ const LockSite* SiteOfLock(const void* address, uintptr_t caller) {
   return symbol.empty() ? TheSites().ForCode(caller) : TheSites().ForGlobal(symbol, caller);
 }
 
-void LockSitesForFork() { TheSites().mu().lock(); }
-void UnlockSitesAfterFork() { TheSites().mu().unlock(); }
+// Held across fork(): taken in the prepare handler, released in the parent's
+// or the child's, which the analysis cannot connect.
+void LockSitesForFork() LOCKGRAPH_NO_THREAD_SAFETY_ANALYSIS { TheSites().mu().lock(); }
+void UnlockSitesAfterFork() LOCKGRAPH_NO_THREAD_SAFETY_ANALYSIS { TheSites().mu().unlock(); }
 
 }  // namespace lockgraph::preload

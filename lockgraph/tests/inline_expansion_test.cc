@@ -21,7 +21,13 @@
 // learning enough about ReturnAddress to turn the call into a jump.
 namespace inline_expansion_test {
 
-[[gnu::noipa]] uintptr_t ReturnAddress() {
+#if defined(__clang__)
+#define LOCKGRAPH_TEST_NOIPA [[gnu::noinline]]  // clang has no noipa
+#else
+#define LOCKGRAPH_TEST_NOIPA [[gnu::noipa]]
+#endif
+
+LOCKGRAPH_TEST_NOIPA uintptr_t ReturnAddress() {
   return reinterpret_cast<uintptr_t>(__builtin_return_address(0));
 }
 
@@ -35,11 +41,11 @@ namespace inline_expansion_test {
   return Inner(calls);  // marker: middle
 }
 
-[[gnu::noipa]] uintptr_t OutOfLine(int* calls) {
+LOCKGRAPH_TEST_NOIPA uintptr_t OutOfLine(int* calls) {
   return Middle(calls);  // marker: outer
 }
 
-[[gnu::noipa]] void TakeInOrder(lockgraph::Mutex& first, lockgraph::Mutex& second) {
+LOCKGRAPH_TEST_NOIPA void TakeInOrder(lockgraph::Mutex& first, lockgraph::Mutex& second) {
   std::lock_guard held(first);
   std::lock_guard taken(second);  // marker: guard
 }

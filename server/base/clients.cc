@@ -9,19 +9,19 @@
 namespace cacheforge {
 
 void ClientRegistry::Add(std::shared_ptr<ClientInfo> client) {
-  std::lock_guard lock(mu_);
+  lockgraph::MutexLock lock(mu_);
   uint64_t id = client->id;
   clients_[id] = std::move(client);
 }
 
 void ClientRegistry::Remove(uint64_t id) {
-  std::lock_guard lock(mu_);
+  lockgraph::MutexLock lock(mu_);
   clients_.erase(id);
   names_.erase(id);
 }
 
 void ClientRegistry::SetName(uint64_t id, std::string name) {
-  std::lock_guard lock(mu_);
+  lockgraph::MutexLock lock(mu_);
   if (name.empty()) {
     names_.erase(id);
   } else {
@@ -30,13 +30,13 @@ void ClientRegistry::SetName(uint64_t id, std::string name) {
 }
 
 std::string ClientRegistry::GetName(uint64_t id) const {
-  std::lock_guard lock(mu_);
+  lockgraph::MutexLock lock(mu_);
   auto it = names_.find(id);
   return it == names_.end() ? std::string() : it->second;
 }
 
 size_t ClientRegistry::Count() const {
-  std::lock_guard lock(mu_);
+  lockgraph::MutexLock lock(mu_);
   return clients_.size();
 }
 
@@ -59,7 +59,7 @@ std::string ClientRegistry::DescribeLocked(const ClientInfo& c, int64_t now_ms) 
 }
 
 std::string ClientRegistry::Describe(uint64_t only_id, int64_t now_ms) const {
-  std::lock_guard lock(mu_);
+  lockgraph::MutexLock lock(mu_);
   std::string out;
   for (const auto& [id, client] : clients_) {
     if (only_id != 0 && id != only_id) continue;
@@ -73,7 +73,7 @@ size_t ClientRegistry::Kill(const KillFilter& filter) {
   std::vector<int> loops;
   size_t killed = 0;
   {
-    std::lock_guard lock(mu_);
+    lockgraph::MutexLock lock(mu_);
     for (const auto& [id, client] : clients_) {
       if (filter.id != 0 && id != filter.id) continue;
       if (!filter.addr.empty() && client->addr != filter.addr) continue;

@@ -218,7 +218,7 @@ bool Validate(const SettingSpec& spec, std::string_view value, std::string* cano
 }  // namespace
 
 Config::Config() {
-  std::unique_lock lock(mu_);
+  lockgraph::MutexLock lock(mu_);
   for (const SettingSpec& spec : kSettings) {
     // Defaults go through the same validation, so "1gb" is stored as bytes.
     std::string canonical = spec.default_value, error;
@@ -296,7 +296,7 @@ bool Config::Set(std::string_view name, std::string_view value, bool at_runtime,
   std::string canonical;
   if (!Validate(*spec, value, &canonical, error)) return false;
   if (at_runtime && !RunRuntimeCheck(spec->name, canonical, error)) return false;
-  std::unique_lock lock(mu_);
+  lockgraph::MutexLock lock(mu_);
   if (spec->kind == Kind::kOutputLimit) {
     // Redis semantics: the classes given replace theirs, the others stay.
     OutputLimitGroups merged, given;
@@ -334,14 +334,14 @@ bool Config::Check(std::string_view name, std::string_view value, bool at_runtim
 void Config::SetRuntimeCheck(std::string_view name, RuntimeCheck check) {
   const SettingSpec* spec = FindSpec(name);
   if (spec == nullptr) return;
-  std::unique_lock lock(mu_);
+  lockgraph::MutexLock lock(mu_);
   runtime_checks_[spec->name] = std::move(check);
 }
 
 bool Config::RunRuntimeCheck(const char* name, const std::string& value, std::string* error) const {
   RuntimeCheck check;
   {
-    std::shared_lock lock(mu_);
+    lockgraph::ReaderLock lock(mu_);
     auto it = runtime_checks_.find(name);
     if (it == runtime_checks_.end()) return true;
     check = it->second;
@@ -352,14 +352,14 @@ bool Config::RunRuntimeCheck(const char* name, const std::string& value, std::st
 bool Config::Get(std::string_view name, std::string* value) const {
   const SettingSpec* spec = FindSpec(name);
   if (spec == nullptr) return false;
-  std::shared_lock lock(mu_);
+  lockgraph::ReaderLock lock(mu_);
   *value = values_.find(spec->name)->second;
   return true;
 }
 
 std::vector<std::pair<std::string, std::string>> Config::Match(std::string_view pattern) const {
   std::vector<std::pair<std::string, std::string>> out;
-  std::shared_lock lock(mu_);
+  lockgraph::ReaderLock lock(mu_);
   for (const auto& [name, value] : values_) {
     if (GlobMatch(pattern, name, /*nocase=*/true)) out.emplace_back(name, value);
   }

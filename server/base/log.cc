@@ -23,7 +23,7 @@ std::atomic<const Config*> log_config{nullptr};
 }  // namespace
 
 bool OpenLog(const std::string& path, std::string* error) {
-  std::lock_guard lock(log_mu);
+  lockgraph::MutexLock lock(log_mu);
   if (path.empty()) {
     log_file = nullptr;
     return true;
@@ -56,7 +56,7 @@ void Log(LogLevel level, const char* format, ...) {
   size_t n = std::strftime(stamp, sizeof(stamp), "%d %b %Y %H:%M:%S", &local);
   std::snprintf(stamp + n, sizeof(stamp) - n, ".%03d", static_cast<int>(tv.tv_usec / 1000));
   static constexpr char kMarks[] = ".-*#";
-  std::lock_guard lock(log_mu);
+  lockgraph::MutexLock lock(log_mu);
   FILE* out = log_file != nullptr ? log_file : stderr;
   std::fprintf(out, "%d:M %s %c %s\n", static_cast<int>(getpid()), stamp,
                kMarks[static_cast<int>(level)], message);

@@ -270,7 +270,7 @@ void KeyspaceSection(CommandContext& ctx, InfoWriter& w) {
   Keyspace& keyspace = ctx.server.keyspace();
   uint64_t keys = 0, expires = 0;
   for (int i = 0; i < keyspace.shard_count(); ++i) {
-    std::lock_guard lock(keyspace.shard(i).mu());
+    lockgraph::MutexLock lock(keyspace.shard(i).mu());
     keys += keyspace.shard(i).SizeLocked();
     expires += keyspace.shard(i).VolatileCountLocked();
   }

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "commands/command.h"
 #include "commands/maxmemory.h"
@@ -27,9 +28,10 @@ class KeyLock {
         hash_(Keyspace::Hash(key)),
         shard_(ctx.server.keyspace().ShardFor(hash_)),
         lock_(shard_.mu()),
-        mutations_(shard_.MutationsLocked()) {}
+        mutations_(Mutations()) {}
   // Records a write in the append-only file before the shard is unlocked.
   ~KeyLock() {
+    shard_.AssertHeld();
     if (ctx_.aof != nullptr && shard_.MutationsLocked() != mutations_) ctx_.Propagate();
   }
   KeyLock(const KeyLock&) = delete;
@@ -38,12 +40,14 @@ class KeyLock {
   // The live entry, or null; a found key counts as accessed.
   Entry* Find() {
     Entry* e = Peek();
+    shard_.AssertHeld();
     if (e != nullptr)
       shard_.TouchLocked(e, ctx_.now_ms, CurrentAccessTracking(ctx_.server.config()));
     return e;
   }
   // Find() without recording an access (OBJECT, which inspects keys).
   Entry* Peek() {
+    shard_.AssertHeld();
     uint64_t expired = 0;
     Entry* e = shard_.FindLocked(key_, hash_, ctx_.now_ms, &expired);
     if (expired != 0) ctx_.stats.expired_keys.Add(expired);
@@ -56,16 +60,45 @@ class KeyLock {
     return e;
   }
   // Adds the key with an empty value; it must not be live.
-  Entry* Insert() { return shard_.InsertLocked(std::string(key_), hash_, ctx_.now_ms); }
-  void Erase(Entry* e) { shard_.EraseLocked(e); }
+  Entry* Insert() {
+    shard_.AssertHeld();
+    return shard_.InsertLocked(std::string(key_), hash_, ctx_.now_ms);
+  }
+  void Erase(Entry* e) {
+    shard_.AssertHeld();
+    shard_.EraseLocked(e);
+  }
   // Replaces the value and, unless `keep_ttl`, clears the TTL.
   void Assign(Entry* e, std::string_view value, bool keep_ttl = false) {
+    shard_.AssertHeld();
     shard_.MutateValueLocked(e, [&](std::string& v) { v.assign(value); });
     if (!keep_ttl && e->has_expire()) shard_.SetExpireLocked(e, kNoExpiry);
   }
+  // The absolute expiry time of `e` in Unix ms, or kNoExpiry.
+  int64_t ExpireAt(const Entry* e) {
+    shard_.AssertHeld();
+    return shard_.ExpireAtLocked(e);
+  }
+  // Sets or (with kNoExpiry) clears the expiry time of `e`.
+  void SetExpire(Entry* e, int64_t expire_at_ms) {
+    shard_.AssertHeld();
+    shard_.SetExpireLocked(e, expire_at_ms);
+  }
+  // Runs `change(value)` on `e`'s value, keeping the memory count right.
+  template <typename F>
+  void Mutate(Entry* e, F&& change) {
+    shard_.AssertHeld();
+    shard_.MutateValueLocked(e, std::forward<F>(change));
+  }
+  // The locked shard; callers of its *Locked methods first call AssertHeld().
   Shard& shard() { return shard_; }
 
  private:
+  uint64_t Mutations() {
+    shard_.AssertHeld();
+    return shard_.MutationsLocked();
+  }
+
   CommandContext& ctx_;
   std::string_view key_;
   uint64_t hash_;
@@ -92,6 +125,7 @@ class KeysLock {
     uint64_t hash = Keyspace::Hash(key);
     uint64_t expired = 0;
     Shard& shard = ctx_.server.keyspace().ShardFor(hash);
+    shard.AssertHeld();
     Entry* e = shard.FindLocked(key, hash, ctx_.now_ms, &expired);
     if (expired != 0) ctx_.stats.expired_keys.Add(expired);
     if (e != nullptr)
@@ -103,13 +137,21 @@ class KeysLock {
     (e != nullptr ? ctx_.stats.keyspace_hits : ctx_.stats.keyspace_misses).Add();
     return e;
   }
+  // A locked shard; callers of its *Locked methods first call AssertHeld().
   Shard& ShardOf(std::string_view key) {
     return ctx_.server.keyspace().ShardFor(Keyspace::Hash(key));
+  }
+  // Deletes `e`, the live entry of `key`.
+  void Erase(std::string_view key, Entry* e) {
+    Shard& shard = ShardOf(key);
+    shard.AssertHeld();
+    shard.EraseLocked(e);
   }
   // Sets `key` to `value` with no TTL, creating it when missing.
   void Put(std::string_view key, std::string_view value) {
     uint64_t hash = Keyspace::Hash(key);
     Shard& shard = ctx_.server.keyspace().ShardFor(hash);
+    shard.AssertHeld();
     Entry* e = Find(key);
     if (e == nullptr) e = shard.InsertLocked(std::string(key), hash, ctx_.now_ms);
     shard.MutateValueLocked(e, [&](std::string& v) { v.assign(value); });
@@ -121,7 +163,9 @@ class KeysLock {
   uint64_t Mutations() {
     uint64_t sum = 0;
     for (uint64_t m = mask_; m != 0; m &= m - 1) {
-      sum += ctx_.server.keyspace().shard(__builtin_ctzll(m)).MutationsLocked();
+      Shard& shard = ctx_.server.keyspace().shard(__builtin_ctzll(m));
+      shard.AssertHeld();
+      sum += shard.MutationsLocked();
     }
     return sum;
   }

@@ -25,7 +25,7 @@ Reply DelCommand(CommandContext& ctx) {
   int64_t deleted = 0;
   for (std::string_view key : keys) {
     if (Entry* e = lock.Find(key)) {
-      lock.ShardOf(key).EraseLocked(e);
+      lock.Erase(key, e);
       ++deleted;
     }
   }
@@ -58,14 +58,17 @@ Reply Rename(CommandContext& ctx, bool only_if_new) {
   if (names[0] == names[1]) return only_if_new ? Reply::Integer(0) : Reply::Ok();
   Entry* dst = lock.Find(names[1]);
   if (dst != nullptr && only_if_new) return Reply::Integer(0);
+  Shard& src_shard = lock.ShardOf(names[0]);
   Shard& dst_shard = lock.ShardOf(names[1]);
+  src_shard.AssertHeld();
+  dst_shard.AssertHeld();
   if (dst == nullptr) dst = dst_shard.InsertLocked(std::string(names[1]), Keyspace::Hash(names[1]));
   dst_shard.MutateValueLocked(dst, [&](std::string& v) { v.assign(src->value); });
-  dst_shard.SetExpireLocked(dst, lock.ShardOf(names[0]).ExpireAtLocked(src));
+  dst_shard.SetExpireLocked(dst, src_shard.ExpireAtLocked(src));
   // The value keeps its access history under its new name, as in Redis.
   dst->lru = src->lru;
   dst->lfu = src->lfu;
-  lock.ShardOf(names[0]).EraseLocked(src);
+  src_shard.EraseLocked(src);
   return only_if_new ? Reply::Integer(1) : Reply::Ok();
 }
 
@@ -111,7 +114,7 @@ Reply SetExpire(CommandContext& ctx, bool seconds, bool absolute) {
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.Find();
   if (e == nullptr) return Reply::Integer(0);
-  int64_t current = key.shard().ExpireAtLocked(e);
+  int64_t current = key.ExpireAt(e);
   // A key without a TTL counts as expiring never (infinitely late) for GT/LT.
   if (nx && current != kNoExpiry) return Reply::Integer(0);
   if (xx && current == kNoExpiry) return Reply::Integer(0);
@@ -120,7 +123,7 @@ Reply SetExpire(CommandContext& ctx, bool seconds, bool absolute) {
   if (when <= ctx.now_ms) {
     key.Erase(e);
   } else {
-    key.shard().SetExpireLocked(e, when);
+    key.SetExpire(e, when);
   }
   // Recorded as an absolute time so a replay does not restart the TTL.
   if (ctx.aof != nullptr) {
@@ -134,7 +137,7 @@ Reply ReadExpire(CommandContext& ctx, bool seconds, bool absolute) {
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.FindForRead();
   if (e == nullptr) return Reply::Integer(-2);
-  const int64_t expire_at = key.shard().ExpireAtLocked(e);
+  const int64_t expire_at = key.ExpireAt(e);
   if (expire_at == kNoExpiry) return Reply::Integer(-1);
   int64_t value = absolute ? expire_at : std::max<int64_t>(expire_at - ctx.now_ms, 0);
   if (seconds) value = absolute ? value / 1000 : (value + 500) / 1000;
@@ -157,7 +160,7 @@ Reply PersistCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.Find();
   if (e == nullptr || !e->has_expire()) return Reply::Integer(0);
-  key.shard().SetExpireLocked(e, kNoExpiry);
+  key.SetExpire(e, kNoExpiry);
   return Reply::Integer(1);
 }
 
@@ -169,10 +172,11 @@ Reply KeysCommand(CommandContext& ctx) {
   Keyspace& keyspace = ctx.server.keyspace();
   for (int i = 0; i < keyspace.shard_count(); ++i) {
     Shard& shard = keyspace.shard(i);
-    std::lock_guard lock(shard.mu());
+    lockgraph::MutexLock lock(shard.mu());
     uint64_t cursor = 0;
     do {
       cursor = shard.DictLocked().Scan(cursor, [&](Entry* e) {
+        shard.AssertHeld();  // the scan runs under `lock`
         if (shard.IsExpiredLocked(e, ctx.now_ms)) return;
         if (all || GlobMatch(pattern, e->key)) keys.push_back(Reply::Bulk(e->key));
       });
@@ -225,9 +229,10 @@ Reply ScanCommand(CommandContext& ctx) {
   while (shard_index < keyspace.shard_count() && budget > 0 &&
          static_cast<int64_t>(keys.size()) < count) {
     Shard& shard = keyspace.shard(shard_index);
-    std::lock_guard lock(shard.mu());
+    lockgraph::MutexLock lock(shard.mu());
     do {
       dict_cursor = shard.DictLocked().Scan(dict_cursor, [&](Entry* e) {
+        shard.AssertHeld();  // the scan runs under `lock`
         if (shard.IsExpiredLocked(e, ctx.now_ms)) return;
         if (has_pattern && !GlobMatch(pattern, e->key)) return;
         if (!type_filter.empty() && type_filter != "string") return;
@@ -250,7 +255,7 @@ Reply RandomKeyCommand(CommandContext& ctx) {
   int start = static_cast<int>(rng() % static_cast<uint64_t>(keyspace.shard_count()));
   for (int n = 0; n < keyspace.shard_count(); ++n) {
     Shard& shard = keyspace.shard((start + n) % keyspace.shard_count());
-    std::lock_guard lock(shard.mu());
+    lockgraph::MutexLock lock(shard.mu());
     uint64_t expired = 0;
     Entry* e = shard.RandomEntryLocked(ctx.now_ms, &expired);
     if (expired != 0) ctx.stats.expired_keys.Add(expired);
@@ -264,7 +269,7 @@ Reply DbSizeCommand(CommandContext& ctx) {
   Keyspace& keyspace = ctx.server.keyspace();
   int64_t total = 0;
   for (int i = 0; i < keyspace.shard_count(); ++i) {
-    std::lock_guard lock(keyspace.shard(i).mu());
+    lockgraph::MutexLock lock(keyspace.shard(i).mu());
     total += static_cast<int64_t>(keyspace.shard(i).SizeLocked());
   }
   return Reply::Integer(total);
@@ -278,7 +283,10 @@ Reply FlushDbCommand(CommandContext& ctx) {
   }
   Keyspace& keyspace = ctx.server.keyspace();
   KeysLock lock(ctx, ShardSetLock::AllShards(keyspace));
-  for (int i = 0; i < keyspace.shard_count(); ++i) keyspace.shard(i).ClearLocked();
+  for (int i = 0; i < keyspace.shard_count(); ++i) {
+    keyspace.shard(i).AssertHeld();
+    keyspace.shard(i).ClearLocked();
+  }
   return Reply::Ok();
 }
 

@@ -437,7 +437,7 @@ Reply DebugPopulateCommand(CommandContext& ctx) {
     std::string key = prefix + ":" + std::to_string(i);
     uint64_t hash = Keyspace::Hash(key);
     Shard& shard = keyspace.ShardFor(hash);
-    std::lock_guard lock(shard.mu());
+    lockgraph::MutexLock lock(shard.mu());
     uint64_t expired = 0;
     if (shard.FindLocked(key, hash, ctx.now_ms, &expired) != nullptr) continue;
     Entry* e = shard.InsertLocked(std::move(key), hash, ctx.now_ms);

@@ -68,7 +68,7 @@ void Store(KeyLock& key, Entry* existing, std::string_view value, int64_t expire
   }
   Entry* e = existing != nullptr ? existing : key.Insert();
   key.Assign(e, value, keep_ttl);
-  if (expire_at_ms != kNoExpiry) key.shard().SetExpireLocked(e, expire_at_ms);
+  if (expire_at_ms != kNoExpiry) key.SetExpire(e, expire_at_ms);
 }
 
 // What the append-only file records for a write that stored `value` with an
@@ -188,9 +188,9 @@ Reply GetExCommand(CommandContext& ctx) {
   if (has_expire && expire_at <= ctx.now_ms) {
     key.Erase(e);
   } else if (has_expire) {
-    key.shard().SetExpireLocked(e, expire_at);
+    key.SetExpire(e, expire_at);
   } else if (persist) {
-    key.shard().SetExpireLocked(e, kNoExpiry);
+    key.SetExpire(e, kNoExpiry);
   }
   if (ctx.aof != nullptr && has_expire) {
     ctx.propagate_as = {"PEXPIREAT", std::string(ctx.arg(1)), std::to_string(expire_at)};
@@ -286,7 +286,7 @@ Reply AppendCommand(CommandContext& ctx) {
     return Reply::Error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
   }
   if (e == nullptr) e = key.Insert();
-  key.shard().MutateValueLocked(e, [&](std::string& v) { v.append(tail); });
+  key.Mutate(e, [&](std::string& v) { v.append(tail); });
   return Reply::Integer(static_cast<int64_t>(e->value.size()));
 }
 
@@ -330,7 +330,7 @@ Reply SetRangeCommand(CommandContext& ctx) {
     return Reply::Error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
   }
   if (e == nullptr) e = key.Insert();
-  key.shard().MutateValueLocked(e, [&](std::string& v) {
+  key.Mutate(e, [&](std::string& v) {
     size_t needed = static_cast<size_t>(offset) + patch.size();
     if (v.size() < needed) v.resize(needed, '\0');
     v.replace(static_cast<size_t>(offset), patch.size(), patch);

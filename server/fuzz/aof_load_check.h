@@ -70,7 +70,7 @@ inline std::string CheckAofLoad(Server& server, const std::string& path, std::st
   if (loaded && report.commands != scanned) violation = "loaded a different number of commands";
   Keyspace& keyspace = server.keyspace();
   for (int i = 0; i < keyspace.shard_count(); ++i) {
-    std::lock_guard lock(keyspace.shard(i).mu());
+    lockgraph::MutexLock lock(keyspace.shard(i).mu());
     keyspace.shard(i).ClearLocked();
   }
   return violation;

@@ -124,7 +124,7 @@ uint64_t KeyCount(Server& server) {
   Keyspace& keyspace = server.keyspace();
   uint64_t keys = 0;
   for (int i = 0; i < keyspace.shard_count(); ++i) {
-    std::lock_guard lock(keyspace.shard(i).mu());
+    lockgraph::MutexLock lock(keyspace.shard(i).mu());
     keys += keyspace.shard(i).SizeLocked();
   }
   return keys;

@@ -63,7 +63,7 @@ void EventLoop::Wake() {
 
 void EventLoop::Post(std::function<void()> task) {
   {
-    std::lock_guard lock(tasks_mu_);
+    lockgraph::MutexLock lock(tasks_mu_);
     tasks_.push_back(std::move(task));
   }
   Wake();
@@ -72,7 +72,7 @@ void EventLoop::Post(std::function<void()> task) {
 void EventLoop::RunPostedTasks() {
   std::vector<std::function<void()>> tasks;
   {
-    std::lock_guard lock(tasks_mu_);
+    lockgraph::MutexLock lock(tasks_mu_);
     tasks.swap(tasks_);
   }
   // Run with no lock held: a task may post again or take other locks.
@@ -387,7 +387,7 @@ void EventLoop::ActiveExpire(int64_t now_ms) {
     for (;;) {
       std::pair<size_t, size_t> result;
       {
-        std::lock_guard lock(shard.mu());
+        lockgraph::MutexLock lock(shard.mu());
         result = shard.ActiveExpireLocked(now_ms, kExpireSamples);
       }
       stats.expired_keys.Add(result.second);

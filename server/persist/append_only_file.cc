@@ -65,10 +65,12 @@ int WriteSnapshot(Keyspace& keyspace, const std::string& path) {
   bool ok = true;
   for (int s = 0; s < keyspace.shard_count() && ok; ++s) {
     const Shard& shard = keyspace.shard(s);
+    shard.AssertHeld();  // by the parent's ShardSetLock, taken before fork()
     const Dict& dict = shard.DictLocked();
     uint64_t cursor = 0;
     do {
       cursor = dict.Scan(cursor, [&](Entry* e) {
+        shard.AssertHeld();
         const int64_t expire_at = shard.ExpireAtLocked(e);
         if (expire_at == kNoExpiry) {
           AppendAofCommand({"SET", e->key, e->value}, &out);
@@ -123,7 +125,7 @@ bool AppendOnlyFile::Open(const Settings& settings, std::string* error) {
   }
   uint64_t size = FileSize(fd);
   {
-    std::lock_guard lock(file_mu_);
+    lockgraph::MutexLock lock(file_mu_);
     CloseFileLocked();
     fd_ = fd;
   }
@@ -135,7 +137,7 @@ bool AppendOnlyFile::Open(const Settings& settings, std::string* error) {
 }
 
 void AppendOnlyFile::EnsureBackgroundThread() {
-  std::lock_guard lock(bg_mu_);
+  lockgraph::MutexLock lock(bg_mu_);
   if (!bg_thread_.joinable()) {
     bg_stop_ = false;
     bg_thread_ = std::thread([this] { BackgroundLoop(); });
@@ -146,7 +148,7 @@ bool AppendOnlyFile::Enable(const Settings& settings, std::string* error) {
   UpdateSettings(settings);
   if (enabled()) return true;
   EnsureBackgroundThread();
-  std::lock_guard lock(rewrite_mu_);
+  lockgraph::MutexLock lock(rewrite_mu_);
   return StartRewriteLocked(/*enable=*/true, error);
 }
 
@@ -159,7 +161,7 @@ void AppendOnlyFile::StopChild() {
   }
   unlink(temp_path_.c_str());
   child_pid_.store(0);
-  std::lock_guard lock(buf_mu_);
+  lockgraph::MutexLock lock(buf_mu_);
   collecting_rewrite_ = false;
   rewrite_buffer_.clear();
   rewrite_buffer_.shrink_to_fit();
@@ -167,14 +169,14 @@ void AppendOnlyFile::StopChild() {
 
 void AppendOnlyFile::Disable() {
   {
-    std::lock_guard lock(rewrite_mu_);
+    lockgraph::MutexLock lock(rewrite_mu_);
     StopChild();
   }
   {
-    std::lock_guard lock(buf_mu_);
+    lockgraph::MutexLock lock(buf_mu_);
     enabled_.store(false, std::memory_order_release);
   }
-  std::lock_guard lock(file_mu_);
+  lockgraph::MutexLock lock(file_mu_);
   WriteBufferLocked();
   CloseFileLocked();
 }
@@ -182,7 +184,7 @@ void AppendOnlyFile::Disable() {
 void AppendOnlyFile::Shutdown() {
   Disable();
   {
-    std::lock_guard lock(bg_mu_);
+    lockgraph::MutexLock lock(bg_mu_);
     bg_stop_ = true;
   }
   bg_cv_.notify_all();
@@ -201,7 +203,7 @@ uint64_t AppendOnlyFile::Append(std::span<const std::string_view> args) {
   thread_local std::string encoded;
   encoded.clear();
   AppendAofCommand(args, &encoded);
-  std::lock_guard lock(buf_mu_);
+  lockgraph::MutexLock lock(buf_mu_);
   if (!enabled_.load(std::memory_order_relaxed)) return 0;
   buffer_.append(encoded);
   if (collecting_rewrite_) rewrite_buffer_.append(encoded);
@@ -217,7 +219,7 @@ bool AppendOnlyFile::WriteBufferLocked() {
   thread_local std::string data;
   uint64_t end;
   {
-    std::lock_guard lock(buf_mu_);
+    lockgraph::MutexLock lock(buf_mu_);
     data.swap(buffer_);
     buffer_.clear();
     end = appended_;
@@ -240,7 +242,7 @@ bool AppendOnlyFile::WriteBufferLocked() {
       Log(LogLevel::kWarning, "Error writing to the AOF file %s: %s (will retry)", path_.c_str(),
           std::strerror(saved));
     }
-    std::lock_guard lock(buf_mu_);
+    lockgraph::MutexLock lock(buf_mu_);
     buffer_.insert(0, data);
     data.clear();
     return false;
@@ -264,7 +266,7 @@ void AppendOnlyFile::Sync(uint64_t offset) {
       (!always || synced_.load(std::memory_order_acquire) >= offset)) {
     return;
   }
-  std::lock_guard lock(file_mu_);
+  lockgraph::MutexLock lock(file_mu_);
   if (written_.load() < offset && !WriteBufferLocked() && always) {
     // A reply now would promise a write that is not on disk, and there is no
     // way to take it back: stop, as Redis does under appendfsync always.
@@ -285,7 +287,7 @@ void AppendOnlyFile::Sync(uint64_t offset) {
 
 bool AppendOnlyFile::StartRewrite(std::string* error) {
   EnsureBackgroundThread();  // it reaps the child, also when appendonly is off
-  std::lock_guard lock(rewrite_mu_);
+  lockgraph::MutexLock lock(rewrite_mu_);
   return StartRewriteLocked(/*enable=*/false, error);
 }
 
@@ -301,7 +303,7 @@ bool AppendOnlyFile::StartRewriteLocked(bool enable, std::string* error) {
     // memory and the start of the rewrite buffer meet at one exact point.
     ShardSetLock all(keyspace_, ShardSetLock::AllShards(keyspace_));
     {
-      std::lock_guard lock(buf_mu_);
+      lockgraph::MutexLock lock(buf_mu_);
       collecting_rewrite_ = true;
       rewrite_buffer_.clear();
       if (enable) enabled_.store(true, std::memory_order_release);
@@ -310,7 +312,7 @@ bool AppendOnlyFile::StartRewriteLocked(bool enable, std::string* error) {
     if (pid == 0) _exit(WriteSnapshot(keyspace_, temp_path_));
     if (pid < 0) {
       int saved = errno;
-      std::lock_guard lock(buf_mu_);
+      lockgraph::MutexLock lock(buf_mu_);
       collecting_rewrite_ = false;
       if (enable) enabled_.store(false, std::memory_order_release);
       *error = std::string("ERR Can't rewrite append only file in background: fork: ") +
@@ -327,7 +329,7 @@ bool AppendOnlyFile::StartRewriteLocked(bool enable, std::string* error) {
 }
 
 void AppendOnlyFile::FinishRewrite(bool child_ok) {
-  std::lock_guard rewrite_lock(rewrite_mu_);
+  lockgraph::MutexLock rewrite_lock(rewrite_mu_);
   last_rewrite_time_sec_.store((NowMs() - rewrite_start_ms_.load()) / 1000);
   child_pid_.store(0);
   if (!child_ok) {
@@ -335,8 +337,8 @@ void AppendOnlyFile::FinishRewrite(bool child_ok) {
     last_rewrite_ok_.store(false);
     bool was_enabling;
     {
-      std::lock_guard file_lock(file_mu_);
-      std::lock_guard lock(buf_mu_);
+      lockgraph::MutexLock file_lock(file_mu_);
+      lockgraph::MutexLock lock(buf_mu_);
       collecting_rewrite_ = false;
       rewrite_buffer_.clear();
       // Turning appendonly on failed: there is no file to append to.
@@ -351,10 +353,10 @@ void AppendOnlyFile::FinishRewrite(bool child_ok) {
     return;
   }
   std::string old_tail, tail;
-  std::lock_guard file_lock(file_mu_);
+  lockgraph::MutexLock file_lock(file_mu_);
   uint64_t end;  // everything appended so far is in the old file and the new one
   {
-    std::lock_guard lock(buf_mu_);
+    lockgraph::MutexLock lock(buf_mu_);
     old_tail.swap(buffer_);
     tail.swap(rewrite_buffer_);
     collecting_rewrite_ = false;
@@ -405,7 +407,7 @@ void AppendOnlyFile::MaybeAutoRewrite() {
   Log(LogLevel::kNotice, "Starting automatic rewriting of AOF on %llu%% growth",
       static_cast<unsigned long long>((size - std::min(size, base)) * 100 / base));
   std::string error;
-  std::lock_guard lock(rewrite_mu_);
+  lockgraph::MutexLock lock(rewrite_mu_);
   if (!StartRewriteLocked(false, &error)) Log(LogLevel::kWarning, "%s", error.c_str());
 }
 
@@ -414,8 +416,7 @@ void AppendOnlyFile::BackgroundLoop() {
   while (true) {
     {
       std::unique_lock lock(bg_mu_);
-      bg_cv_.wait_for(lock, std::chrono::milliseconds(100),
-                      [this]() LOCKGRAPH_REQUIRES(bg_mu_) { return bg_stop_; });
+      bg_cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return bg_stop_.load(); });
       if (bg_stop_) return;
     }
     if (pid_t child = child_pid_.load(); child != 0) {
@@ -428,7 +429,7 @@ void AppendOnlyFile::BackgroundLoop() {
     int dup_fd = -1;
     uint64_t target = 0;
     {
-      std::lock_guard lock(file_mu_);
+      lockgraph::MutexLock lock(file_mu_);
       WriteBufferLocked();
       int64_t now = NowMs();
       if (fsync_policy_.load() == static_cast<int>(FsyncPolicy::kEverySec) && fd_ >= 0 &&
@@ -467,7 +468,7 @@ AppendOnlyFile::Info AppendOnlyFile::GetInfo() const {
   info.current_size = current_size_.load();
   info.base_size = base_size_.load();
   info.delayed_fsync = delayed_fsync_.load();
-  std::lock_guard lock(buf_mu_);
+  lockgraph::MutexLock lock(buf_mu_);
   info.buffer_length = buffer_.size();
   return info;
 }

@@ -147,7 +147,7 @@ bool Evictor::Refill(Keyspace& keyspace, const EvictionParams& params) {
   for (int n = 0; n < count; ++n) {
     int index = (next_shard_ + n) % count;
     Shard& shard = keyspace.shard(index);
-    std::lock_guard lock(shard.mu());
+    lockgraph::MutexLock lock(shard.mu());
     sample_.clear();
     shard.SampleLocked(samples, volatile_only, &sample_);
     if (sample_.empty()) continue;
@@ -169,7 +169,7 @@ bool Evictor::EvictFromPool(Keyspace& keyspace, const EvictionParams& params, ui
     if (!Refill(keyspace, params) && pool_.size() == 0) return false;
     while (pool_.PopBest(&candidate)) {
       Shard& shard = keyspace.shard(candidate.shard);
-      std::lock_guard lock(shard.mu());
+      lockgraph::MutexLock lock(shard.mu());
       // A plain lookup: the candidate may have been deleted, or lost its TTL,
       // since it was sampled.
       Entry* e = shard.DictLocked().Find(candidate.key, candidate.hash);
@@ -187,7 +187,7 @@ bool Evictor::EvictRandom(Keyspace& keyspace, const EvictionParams& params, uint
   for (int n = 0; n < count; ++n) {
     int index = (next_shard_ + n) % count;
     Shard& shard = keyspace.shard(index);
-    std::lock_guard lock(shard.mu());
+    lockgraph::MutexLock lock(shard.mu());
     sample_.clear();
     shard.SampleLocked(1, volatile_only, &sample_);
     if (sample_.empty()) continue;

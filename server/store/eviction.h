@@ -133,7 +133,8 @@ class Evictor {
 // here. Persistence logs a DEL for the key here, so that a replayed log drops
 // it as well; nothing else may erase a key on eviction's behalf. Returns the
 // heap bytes freed. Requires the shard's lock.
-uint64_t EraseEvictedLocked(Shard& shard, Entry* entry, EvictionListener* listener);
+uint64_t EraseEvictedLocked(Shard& shard, Entry* entry, EvictionListener* listener)
+    LOCKGRAPH_REQUIRES(shard.mu());
 
 }  // namespace cacheforge
 

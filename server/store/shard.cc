@@ -146,7 +146,7 @@ std::pair<size_t, size_t> Shard::ActiveExpireLocked(int64_t now_ms, size_t sampl
 Entry* Shard::RandomEntryLocked(int64_t now_ms, uint64_t* expired) {
   // Bounded tries: a shard full of expired keys must not spin forever.
   for (int tries = 0; tries < 100 && dict_.size() > 0; ++tries) {
-    Entry* e = dict_.RandomEntry([this] { return rng_(); });
+    Entry* e = dict_.RandomEntry([this]() LOCKGRAPH_REQUIRES(mu_) { return rng_(); });
     if (IsExpiredLocked(e, now_ms)) {
       EraseLocked(e);
       ++*expired;

@@ -40,65 +40,72 @@ class Shard {
   Shard& operator=(const Shard&) = delete;
 
   int index() const { return index_; }
-  lockgraph::Mutex& mu() { return mu_; }
+  lockgraph::Mutex& mu() LOCKGRAPH_RETURN_CAPABILITY(mu_) { return mu_; }
+  // Tells clang's analysis that this thread holds mu_: KeyLock and
+  // ShardSetLock hold shard locks through members and runtime masks, which
+  // the analysis cannot follow. Annotation only; lockgraph checks the order.
+  void AssertHeld() const LOCKGRAPH_ASSERT_CAPABILITY(mu_) {}
 
   // The live entry for `key`, or null. An entry whose TTL has passed is deleted
   // here (lazy expiry) and counted in `*expired`. Does not record an access
   // (TouchLocked does).
-  Entry* FindLocked(std::string_view key, uint64_t hash, int64_t now_ms, uint64_t* expired);
+  Entry* FindLocked(std::string_view key, uint64_t hash, int64_t now_ms, uint64_t* expired)
+      LOCKGRAPH_REQUIRES(mu_);
   // Adds `key`, which must not be present (FindLocked returned null), stamped
   // as accessed at `now_ms` (LRU clock, fresh LFU counter).
-  Entry* InsertLocked(std::string key, uint64_t hash, int64_t now_ms);
+  Entry* InsertLocked(std::string key, uint64_t hash, int64_t now_ms) LOCKGRAPH_REQUIRES(mu_);
   // The same, stamped with the wall clock.
-  Entry* InsertLocked(std::string key, uint64_t hash);
+  Entry* InsertLocked(std::string key, uint64_t hash) LOCKGRAPH_REQUIRES(mu_);
   // Deletes `entry`, which belongs to this shard.
-  void EraseLocked(Entry* entry);
+  void EraseLocked(Entry* entry) LOCKGRAPH_REQUIRES(mu_);
   // Sets or (with kNoExpiry) clears the absolute expiry time of `entry`.
-  void SetExpireLocked(Entry* entry, int64_t expire_at_ms);
+  void SetExpireLocked(Entry* entry, int64_t expire_at_ms) LOCKGRAPH_REQUIRES(mu_);
   // The absolute expiry time of `entry` in Unix ms, or kNoExpiry.
-  int64_t ExpireAtLocked(const Entry* entry) const {
+  int64_t ExpireAtLocked(const Entry* entry) const LOCKGRAPH_REQUIRES(mu_) {
     return entry->has_expire() ? volatile_[entry->volatile_slot].expire_at_ms : kNoExpiry;
   }
-  bool IsExpiredLocked(const Entry* entry, int64_t now_ms) const {
+  bool IsExpiredLocked(const Entry* entry, int64_t now_ms) const LOCKGRAPH_REQUIRES(mu_) {
     return entry->has_expire() && volatile_[entry->volatile_slot].expire_at_ms <= now_ms;
   }
-  void ClearLocked();
+  void ClearLocked() LOCKGRAPH_REQUIRES(mu_);
 
   // Bumped by every change to this shard's data (insert, erase, value, TTL,
   // clear). A command compares it before and after to know whether it changed
   // anything, and so whether the append-only file must record it.
-  uint64_t MutationsLocked() const { return mutations_; }
+  uint64_t MutationsLocked() const LOCKGRAPH_REQUIRES(mu_) { return mutations_; }
   // Records an access to `entry` at `now_ms`: the LRU clock, and under an LFU
   // policy the decayed-then-incremented LFU counter.
-  void TouchLocked(Entry* entry, int64_t now_ms, const AccessTracking& tracking);
+  void TouchLocked(Entry* entry, int64_t now_ms, const AccessTracking& tracking)
+      LOCKGRAPH_REQUIRES(mu_);
   // Stamps `entry` as new: accessed now, LFU counter at its initial value.
   static void StampNew(Entry* entry, int64_t now_ms);
 
-  size_t SizeLocked() const { return dict_.size(); }
-  size_t VolatileCountLocked() const { return volatile_.size(); }
-  const Dict& DictLocked() const { return dict_; }
+  size_t SizeLocked() const LOCKGRAPH_REQUIRES(mu_) { return dict_.size(); }
+  size_t VolatileCountLocked() const LOCKGRAPH_REQUIRES(mu_) { return volatile_.size(); }
+  const Dict& DictLocked() const LOCKGRAPH_REQUIRES(mu_) { return dict_; }
 
   // Up to `n` candidates for eviction, appended to `out`: any keys, or with
   // `volatile_only` keys with a TTL. All of them when there are at most `n`.
-  void SampleLocked(size_t n, bool volatile_only, std::vector<Entry*>* out);
+  void SampleLocked(size_t n, bool volatile_only, std::vector<Entry*>* out) LOCKGRAPH_REQUIRES(mu_);
 
   // One step of active expiry, Redis style: sample up to `samples` keys with a
   // TTL, delete the expired ones; returns (sampled, expired).
-  std::pair<size_t, size_t> ActiveExpireLocked(int64_t now_ms, size_t samples);
+  std::pair<size_t, size_t> ActiveExpireLocked(int64_t now_ms, size_t samples)
+      LOCKGRAPH_REQUIRES(mu_);
 
   // A random live key (may delete expired ones it meets), or null.
-  Entry* RandomEntryLocked(int64_t now_ms, uint64_t* expired);
+  Entry* RandomEntryLocked(int64_t now_ms, uint64_t* expired) LOCKGRAPH_REQUIRES(mu_);
 
   // Heap bytes this shard holds (entries, keys, values, bucket array, expiry
   // index). Lock-free; exact as of the last change made under the lock.
   size_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
-  size_t MemoryLocked() const { return bytes(); }
+  size_t MemoryLocked() const LOCKGRAPH_REQUIRES(mu_) { return bytes(); }
   // Heap bytes of one entry with its key and value blocks.
   static size_t EntryBytes(const Entry& entry);
 
   // Runs `change(value)` on `entry`'s value and keeps the memory count right.
   template <typename F>
-  void MutateValueLocked(Entry* entry, F&& change) {
+  void MutateValueLocked(Entry* entry, F&& change) LOCKGRAPH_REQUIRES(mu_) {
     size_t before = EntryBytes(*entry);
     change(entry->value);
     ++mutations_;
@@ -112,8 +119,8 @@ class Shard {
     int64_t expire_at_ms;
   };
 
-  void UnindexLocked(Entry* entry);
-  void PublishBytesLocked();
+  void UnindexLocked(Entry* entry) LOCKGRAPH_REQUIRES(mu_);
+  void PublishBytesLocked() LOCKGRAPH_REQUIRES(mu_);
 
   const int index_;
   lockgraph::Mutex mu_;

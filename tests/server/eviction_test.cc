@@ -28,7 +28,7 @@ class KeyspaceFixture {
   Entry* Put(const std::string& key, int64_t now_ms, size_t value_bytes = 100) {
     uint64_t hash = Keyspace::Hash(key);
     Shard& shard = keyspace_.ShardFor(hash);
-    std::lock_guard lock(shard.mu());
+    lockgraph::MutexLock lock(shard.mu());
     Entry* e = shard.InsertLocked(key, hash, now_ms);
     shard.MutateValueLocked(e, [&](std::string& v) { v.assign(value_bytes, 'x'); });
     return e;
@@ -36,25 +36,25 @@ class KeyspaceFixture {
   void Expire(const std::string& key, int64_t at_ms) {
     uint64_t hash = Keyspace::Hash(key);
     Shard& shard = keyspace_.ShardFor(hash);
-    std::lock_guard lock(shard.mu());
+    lockgraph::MutexLock lock(shard.mu());
     shard.SetExpireLocked(shard.DictLocked().Find(key, hash), at_ms);
   }
   void Touch(const std::string& key, int64_t now_ms, const AccessTracking& tracking) {
     uint64_t hash = Keyspace::Hash(key);
     Shard& shard = keyspace_.ShardFor(hash);
-    std::lock_guard lock(shard.mu());
+    lockgraph::MutexLock lock(shard.mu());
     shard.TouchLocked(shard.DictLocked().Find(key, hash), now_ms, tracking);
   }
   bool Has(const std::string& key) {
     uint64_t hash = Keyspace::Hash(key);
     Shard& shard = keyspace_.ShardFor(hash);
-    std::lock_guard lock(shard.mu());
+    lockgraph::MutexLock lock(shard.mu());
     return shard.DictLocked().Find(key, hash) != nullptr;
   }
   size_t Size() {
     size_t total = 0;
     for (int i = 0; i < keyspace_.shard_count(); ++i) {
-      std::lock_guard lock(keyspace_.shard(i).mu());
+      lockgraph::MutexLock lock(keyspace_.shard(i).mu());
       total += keyspace_.shard(i).SizeLocked();
     }
     return total;
@@ -285,7 +285,7 @@ TEST(Evictor, FreesWhatWasAskedFor) {
 TEST(ShardMemory, CountsEveryHeapBlockExactly) {
   Keyspace keyspace(1);
   Shard& shard = keyspace.shard(0);
-  std::lock_guard lock(shard.mu());
+  lockgraph::MutexLock lock(shard.mu());
   EXPECT_EQ(shard.bytes(), 0u);
   size_t entries = 0;
   std::vector<Entry*> all;

@@ -90,7 +90,7 @@ TEST_F(KeysFamily, ActiveExpiryRemovesKeysNobodyReads) {
   Keyspace& keyspace = server_.keyspace();
   size_t expired = 0;
   for (int s = 0; s < keyspace.shard_count(); ++s) {
-    std::lock_guard lock(keyspace.shard(s).mu());
+    lockgraph::MutexLock lock(keyspace.shard(s).mu());
     for (int round = 0; round < 100; ++round) {
       expired += keyspace.shard(s).ActiveExpireLocked(now_ms_ + 11, 20).second;
     }

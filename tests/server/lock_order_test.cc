@@ -89,8 +89,10 @@ TEST(LockOrderDeathTest, DescendingShardOrderIsCaught) {
         Server server(&config, 1, CommandTable::Get().size());
         Keyspace& keyspace = server.keyspace();
         // The inversion ShardSetLock exists to prevent.
-        std::lock_guard high(keyspace.shard(5).mu());
-        std::lock_guard low(keyspace.shard(2).mu());
+        Shard& shard5 = keyspace.shard(5);
+        Shard& shard2 = keyspace.shard(2);
+        lockgraph::MutexLock high(shard5.mu());
+        lockgraph::MutexLock low(shard2.mu());
       },
       "lockgraph: ");
 }

@@ -27,6 +27,11 @@
 #define LOCKGRAPH_TRY_ACQUIRE(...) LOCKGRAPH_THREAD_ATTR(try_acquire_capability(__VA_ARGS__))
 #define LOCKGRAPH_TRY_ACQUIRE_SHARED(...) \
   LOCKGRAPH_THREAD_ATTR(try_acquire_shared_capability(__VA_ARGS__))
+// On an accessor that returns a reference to a lock: callers that lock the
+// result hold `x`.
+#define LOCKGRAPH_RETURN_CAPABILITY(x) LOCKGRAPH_THREAD_ATTR(lock_returned(x))
+// On a function that returns only if the calling thread holds `x`.
+#define LOCKGRAPH_ASSERT_CAPABILITY(x) LOCKGRAPH_THREAD_ATTR(assert_capability(x))
 #define LOCKGRAPH_EXCLUDES(...) LOCKGRAPH_THREAD_ATTR(locks_excluded(__VA_ARGS__))
 #define LOCKGRAPH_NO_THREAD_SAFETY_ANALYSIS LOCKGRAPH_THREAD_ATTR(no_thread_safety_analysis)
 

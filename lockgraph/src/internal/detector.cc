@@ -165,24 +165,53 @@ uint32_t Detector::ThreadTagLocked(int tid) {
   return it->second;
 }
 
+namespace {
+
+// The detector's locks are taken only inside a GatedScope (fork_gate.h),
+// opened on first need: an acquisition whose edges are all known already
+// (the common case on the slow path) costs no signal-mask system calls. A
+// fork() in progress elsewhere closes the gate: the acquisition is then not
+// recorded (and not cached, so a later one is).
+class LazyGate {
+ public:
+  bool Enter() {
+    if (!scope_) scope_.emplace();
+    return scope_->open();
+  }
+
+ private:
+  std::optional<GatedScope> scope_;
+};
+
+bool HasUnregistered(const ThreadState* ts, const LockState* lock) {
+  if (lock->node.load(std::memory_order_relaxed) == 0) return true;
+  for (uint32_t i = 0; i < ts->depth; ++i) {
+    if (ts->held[i].lock->node.load(std::memory_order_relaxed) == 0) return true;
+  }
+  return false;
+}
+
+const HeldLock* FindHeld(const ThreadState* ts, const LockState* lock) {
+  for (uint32_t i = 0; i < ts->depth; ++i) {
+    if (ts->held[i].lock == lock) return &ts->held[i];
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// Steps: give every lock involved a node; stop at once if this chain of held
+// locks is cached; report a re-lock of a held lock; find the held->lock edges
+// the process has not seen; record them (with a stack only when their class
+// pair has none) and report what they close. Stacks are captured here, not in
+// the steps, so that kInternalFrames stays exact; the detector's lock is never
+// held while unwinding (unwinding may take the dynamic loader's lock, which a
+// thread inside dlopen holds while running constructors that may lock).
 __attribute__((noinline)) void Detector::OnAcquire(ThreadState* ts, LockState* lock,
                                                    AccessMode mode) {
-  bool unregistered = lock->node.load(std::memory_order_relaxed) == 0;
-  for (uint32_t i = 0; i < ts->depth && !unregistered; ++i) {
-    unregistered = ts->held[i].lock->node.load(std::memory_order_relaxed) == 0;
-  }
-  // The detector's locks are taken only inside a GatedScope (fork_gate.h),
-  // opened on first need: an acquisition whose edges are all known already
-  // (the common case on this path) costs no signal-mask system calls.
-  std::optional<GatedScope> gate;
-  auto enter_gate = [&gate] {
-    if (!gate) gate.emplace();
-    return gate->open();
-  };
-  // A fork() in progress elsewhere closes the gate: this acquisition is then
-  // not recorded (and not cached, so a later one is).
-  if (unregistered) {
-    if (!enter_gate()) return;
+  LazyGate gate;
+  if (HasUnregistered(ts, lock)) {
+    if (!gate.Enter()) return;
     RegisterHeld(ts, lock);
   } else {
     RefreshChains(ts);
@@ -193,130 +222,139 @@ __attribute__((noinline)) void Detector::OnAcquire(ThreadState* ts, LockState* l
   if (cache_slot == chain) return;
 
   std::vector<PendingReport> reports;
-
-  // Re-locking a non-recursive lock this thread holds hangs for sure.
-  for (uint32_t i = 0; i < ts->depth; ++i) {
-    if (ts->held[i].lock != lock) continue;
-    // Unwind before taking the detector's lock: unwinding may take the
-    // dynamic loader's lock, which a thread inside dlopen holds while it runs
-    // constructors that may lock.
+  if (const HeldLock* again = FindHeld(ts, lock)) {
     CapturedStack stack;
     StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
-    if (!enter_gate()) return;
-    RawLockGuard guard(mu_);
-    if (graph_.Find(node) != nullptr) {
-      CycleStep step{node, node, ComboOf(ts->held[i].mode, mode), depot_.Put(stack),
-                     ThreadTagLocked(ts->tid)};
-      MaybeReportCycleLocked(ReportKind::kSelfDeadlock, {step}, &reports);
-    }
-    break;
+    if (!gate.Enter()) return;
+    ReportSelfDeadlock(ts, *again, node, mode, stack, &reports);
   }
+  const HeldIndices unknown = UnknownEdges(ts, lock, node, mode);
+  if (!unknown.empty()) {
+    if (!gate.Enter()) return;
+    const bool need_stack = NeedsStack(ts, node, mode, unknown);
+    CapturedStack stack;
+    if (need_stack) {
+      StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
+    }
+    RecordEdges(ts, node, mode, unknown, need_stack ? &stack : nullptr, &reports);
+  }
+  // Self-deadlocks are not cached: the thread is about to hang on them.
+  if (reports.empty() || reports.front().kind != ReportKind::kSelfDeadlock) cache_slot = chain;
+  if (!reports.empty()) Deliver(reports);
+}
 
-  // Which edges into `lock` are new to the whole process?
-  uint32_t unknown[kInlineHeld];
-  std::vector<uint32_t> unknown_overflow;
-  uint32_t unknown_count = 0;
+void Detector::ReportSelfDeadlock(ThreadState* ts, const HeldLock& held, NodeId node,
+                                  AccessMode mode, const CapturedStack& stack,
+                                  std::vector<PendingReport>* reports) {
+  RawLockGuard guard(mu_);
+  if (graph_.Find(node) == nullptr) return;
+  CycleStep step{node, node, ComboOf(held.mode, mode), depot_.Put(stack), ThreadTagLocked(ts->tid)};
+  MaybeReportCycleLocked(ReportKind::kSelfDeadlock, {step}, reports);
+}
+
+Detector::HeldIndices Detector::UnknownEdges(const ThreadState* ts, const LockState* lock,
+                                             NodeId node, AccessMode mode) const {
+  HeldIndices unknown;
   for (uint32_t i = 0; i < ts->depth; ++i) {
     const HeldLock& h = ts->held[i];
     if (h.lock == lock) continue;
     const uint64_t fp =
         KnownEdgeSet::Fingerprint(h.lock->node.load(std::memory_order_relaxed), node, h.mode, mode);
-    if (known_.Contains(fp)) continue;
-    if (unknown_count < kInlineHeld) {
-      unknown[unknown_count++] = i;
-    } else {
-      unknown_overflow.push_back(i);
-    }
+    if (!known_.Contains(fp)) unknown.push_back(i);
   }
+  return unknown;
+}
 
-  if (unknown_count > 0) {
-    if (!enter_gate()) return;
-    // A stack is captured only for an order new to its pair of classes: a
-    // million row locks taken under one table lock share the first one's stack
-    // instead of each paying for an unwind. Not within one class: there the
-    // pair says nothing about which instance came first.
-    auto class_edge_of = [&](uint32_t i) -> ClassEdge* {
-      const NodeInfo* from = graph_.Find(ts->held[i].lock->node.load(std::memory_order_relaxed));
-      const NodeInfo* to = graph_.Find(node);
-      if (from == nullptr || to == nullptr || from->cls == to->cls) return nullptr;
-      auto it = class_edges_.find(uint64_t{from->cls} << 32 | to->cls);
-      return it == class_edges_.end() ? nullptr : &it->second;
-    };
-    bool need_stack = false;
-    {
-      RawLockGuard guard(mu_);
-      for (uint32_t k = 0; k < unknown_count + unknown_overflow.size() && !need_stack; ++k) {
-        const uint32_t i = k < unknown_count ? unknown[k] : unknown_overflow[k - unknown_count];
-        const ClassEdge* ce = class_edge_of(i);
-        const uint8_t combo = ComboOf(ts->held[i].mode, mode);
-        need_stack =
-            ce == nullptr || !(ce->combos & (1u << combo)) || ce->stack == StackDepot::kNoStack;
-      }
+Detector::ClassEdge* Detector::ClassEdgeLocked(NodeId from, NodeId to) {
+  const NodeInfo* from_info = graph_.Find(from);
+  const NodeInfo* to_info = graph_.Find(to);
+  if (from_info == nullptr || to_info == nullptr || from_info->cls == to_info->cls) return nullptr;
+  auto it = class_edges_.find(uint64_t{from_info->cls} << 32 | to_info->cls);
+  return it == class_edges_.end() ? nullptr : &it->second;
+}
+
+// A stack is captured only for an order new to its pair of classes: a million
+// row locks taken under one table lock share the first one's stack instead of
+// each paying for an unwind. Not within one class: there the pair says nothing
+// about which instance came first.
+bool Detector::NeedsStack(const ThreadState* ts, NodeId node, AccessMode mode,
+                          const HeldIndices& unknown) {
+  RawLockGuard guard(mu_);
+  for (uint32_t i : unknown) {
+    const HeldLock& h = ts->held[i];
+    const ClassEdge* ce = ClassEdgeLocked(h.lock->node.load(std::memory_order_relaxed), node);
+    const uint8_t combo = ComboOf(h.mode, mode);
+    if (ce == nullptr || !(ce->combos & (1u << combo)) || ce->stack == StackDepot::kNoStack) {
+      return true;
     }
-    CapturedStack stack;
-    if (need_stack) {
-      StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
-    }
-    RawLockGuard guard(mu_);
-    ++slow_path_calls_;
-    // The thread's name is read (a system call) only with a new stack; it
-    // rarely changes, and edges that reuse a class's stack reuse its thread too.
-    if (need_stack || ts->thread_tag == UINT32_MAX) ts->thread_tag = ThreadTagLocked(ts->tid);
-    const uint32_t thread = ts->thread_tag;
-    const uint32_t captured_id = need_stack ? depot_.Put(stack) : StackDepot::kNoStack;
-    if (need_stack && depot_.full() && !said_depot_full_) {
-      said_depot_full_ = true;
-      EmitText("lockgraph: note: stack depot is full; new edges are recorded without stacks\n");
-    }
-    const NodeInfo* to_info = graph_.Find(node);
-    auto add = [&](uint32_t i) {
-      const HeldLock& h = ts->held[i];
-      const NodeId from = h.lock->node.load(std::memory_order_relaxed);
-      const NodeInfo* from_info = graph_.Find(from);
-      if (from_info == nullptr || to_info == nullptr) return;
-      const uint8_t combo = ComboOf(h.mode, mode);
-      uint32_t stack_id = captured_id;
-      if (stack_id == StackDepot::kNoStack) {
-        if (const ClassEdge* known = class_edge_of(i)) stack_id = known->stack;
-      }
-      LockGraph::AddResult r = graph_.AddEdge(from, node, combo, stack_id, thread);
-      if (r.is_new) {
-        const bool same_class = from_info->cls == to_info->cls;
-        const bool rank_ok =
-            from_info->ranked && to_info->ranked && from_info->rank < to_info->rank;
-        ClassEdge& ce = class_edges_[uint64_t{from_info->cls} << 32 | to_info->cls];
-        if (ce.combos == 0) {
-          ce.stack = stack_id;
-          ce.thread = thread;
-        }
-        ce.combos |= static_cast<uint8_t>(1u << combo);
-        ++ce.instance_edges;
-        if (same_class && !rank_ok) ce.same_class_ranked = false;
-        if (same_class && from_info->ranked && to_info->ranked && !rank_ok) {
-          MaybeReportCycleLocked(ReportKind::kRankViolation,
-                                 {CycleStep{from, node, combo, stack_id, thread}}, &reports);
-        }
-        if (!r.kept) {
-          ++dropped_edges_;
-          if (!said_graph_full_) {
-            said_graph_full_ = true;
-            EmitText(
-                "lockgraph: note: lock-order graph is full (max_edges); new orders are "
-                "still checked against it but no longer remembered\n");
-          }
-        }
-      }
-      if (!r.cycle.empty()) {
-        MaybeReportCycleLocked(ReportKind::kLockOrderInversion, r.cycle, &reports);
-      }
-      known_.Insert(KnownEdgeSet::Fingerprint(from, node, h.mode, mode));
-    };
-    for (uint32_t k = 0; k < unknown_count; ++k) add(unknown[k]);
-    for (uint32_t i : unknown_overflow) add(i);
   }
-  // Self-deadlocks are not cached: the thread is about to hang on them.
-  if (reports.empty() || reports.front().kind != ReportKind::kSelfDeadlock) cache_slot = chain;
-  if (!reports.empty()) Deliver(reports);
+  return false;
+}
+
+void Detector::RecordEdges(ThreadState* ts, NodeId node, AccessMode mode,
+                           const HeldIndices& unknown, const CapturedStack* stack,
+                           std::vector<PendingReport>* reports) {
+  RawLockGuard guard(mu_);
+  ++slow_path_calls_;
+  // The thread's name is read (a system call) only with a new stack; it
+  // rarely changes, and edges that reuse a class's stack reuse its thread too.
+  if (stack != nullptr || ts->thread_tag == UINT32_MAX) ts->thread_tag = ThreadTagLocked(ts->tid);
+  NewEdge edge;
+  edge.to = node;
+  edge.to_mode = mode;
+  edge.thread = ts->thread_tag;
+  edge.stack = stack != nullptr ? depot_.Put(*stack) : StackDepot::kNoStack;
+  if (stack != nullptr && depot_.full() && !said_depot_full_) {
+    said_depot_full_ = true;
+    EmitText("lockgraph: note: stack depot is full; new edges are recorded without stacks\n");
+  }
+  for (uint32_t i : unknown) {
+    edge.from = ts->held[i].lock->node.load(std::memory_order_relaxed);
+    edge.from_mode = ts->held[i].mode;
+    AddEdgeLocked(edge, reports);
+  }
+}
+
+void Detector::AddEdgeLocked(const NewEdge& edge, std::vector<PendingReport>* reports) {
+  const NodeInfo* from_info = graph_.Find(edge.from);
+  const NodeInfo* to_info = graph_.Find(edge.to);
+  if (from_info == nullptr || to_info == nullptr) return;
+  const uint8_t combo = ComboOf(edge.from_mode, edge.to_mode);
+  uint32_t stack_id = edge.stack;
+  if (stack_id == StackDepot::kNoStack) {
+    if (const ClassEdge* known = ClassEdgeLocked(edge.from, edge.to)) stack_id = known->stack;
+  }
+  LockGraph::AddResult r = graph_.AddEdge(edge.from, edge.to, combo, stack_id, edge.thread);
+  if (r.is_new) {
+    const bool same_class = from_info->cls == to_info->cls;
+    const bool rank_ok = from_info->ranked && to_info->ranked && from_info->rank < to_info->rank;
+    ClassEdge& ce = class_edges_[uint64_t{from_info->cls} << 32 | to_info->cls];
+    if (ce.combos == 0) {
+      ce.stack = stack_id;
+      ce.thread = edge.thread;
+    }
+    ce.combos |= static_cast<uint8_t>(1u << combo);
+    ++ce.instance_edges;
+    if (same_class && !rank_ok) ce.same_class_ranked = false;
+    if (same_class && from_info->ranked && to_info->ranked && !rank_ok) {
+      MaybeReportCycleLocked(ReportKind::kRankViolation,
+                             {CycleStep{edge.from, edge.to, combo, stack_id, edge.thread}},
+                             reports);
+    }
+    if (!r.kept) {
+      ++dropped_edges_;
+      if (!said_graph_full_) {
+        said_graph_full_ = true;
+        EmitText(
+            "lockgraph: note: lock-order graph is full (max_edges); new orders are "
+            "still checked against it but no longer remembered\n");
+      }
+    }
+  }
+  if (!r.cycle.empty()) {
+    MaybeReportCycleLocked(ReportKind::kLockOrderInversion, r.cycle, reports);
+  }
+  known_.Insert(KnownEdgeSet::Fingerprint(edge.from, edge.to, edge.from_mode, edge.to_mode));
 }
 
 void Detector::MaybeReportCycleLocked(ReportKind kind, const std::vector<CycleStep>& cycle,
@@ -354,7 +392,7 @@ void Detector::MaybeReportCycleLocked(ReportKind kind, const std::vector<CycleSt
 
   PendingReport report;
   report.kind = kind;
-  auto add_lock = [&](NodeId id) {
+  auto add_lock = [&](NodeId id) LOCKGRAPH_REQUIRES(mu_) {
     const NodeInfo* info = graph_.Find(id);
     PendingReport::Lock l;
     l.id = id;

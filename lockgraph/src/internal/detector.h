@@ -17,6 +17,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "internal/known_edges.h"
 #include "internal/lock_graph.h"
 #include "internal/profile.h"
@@ -98,8 +99,8 @@ class Detector {
 
   // fork(): the forking thread holds every lock of the detector across it
   // (fork_gate.h). In the child, `orphaned` are the locks other threads held.
-  void LockForFork();
-  void UnlockAfterFork();
+  void LockForFork() LOCKGRAPH_ACQUIRE(long_hold_mu_, mu_, options_mu_, emit_mu_);
+  void UnlockAfterFork() LOCKGRAPH_RELEASE(long_hold_mu_, mu_, options_mu_, emit_mu_);
   void AfterForkInChild(const std::vector<std::pair<LockState*, int>>& orphaned);
   // A forked child takes `lock`, which thread `holder` of the parent held at
   // fork(): reports it (once per lock). Then the acquisition waits forever.
@@ -133,40 +134,65 @@ class Detector {
     uint64_t count;
   };
 
-  NodeId EnsureNodeLocked(LockState* lock);
-  uint32_t ClassOfLocked(const LockState* lock);
-  uint32_t ThreadTagLocked(int tid);
+  // OnAcquire's steps on the slow path.
+  using HeldIndices = absl::InlinedVector<uint32_t, kInlineHeld>;  // indices into ts->held
+  struct NewEdge {
+    NodeId from = 0, to = 0;
+    AccessMode from_mode = AccessMode::kExclusive, to_mode = AccessMode::kExclusive;
+    uint32_t stack = StackDepot::kNoStack;  // the acquisition's stack, if captured
+    uint32_t thread = 0;
+  };
+  void ReportSelfDeadlock(ThreadState* ts, const HeldLock& held, NodeId node, AccessMode mode,
+                          const CapturedStack& stack, std::vector<PendingReport>* reports)
+      LOCKGRAPH_EXCLUDES(mu_);
+  // The held locks whose edge into `lock` (in these modes) the process has not seen.
+  HeldIndices UnknownEdges(const ThreadState* ts, const LockState* lock, NodeId node,
+                           AccessMode mode) const;
+  bool NeedsStack(const ThreadState* ts, NodeId node, AccessMode mode, const HeldIndices& unknown)
+      LOCKGRAPH_EXCLUDES(mu_);
+  // `stack`: captured when NeedsStack said so, else null (the class pair's is reused).
+  void RecordEdges(ThreadState* ts, NodeId node, AccessMode mode, const HeldIndices& unknown,
+                   const CapturedStack* stack, std::vector<PendingReport>* reports)
+      LOCKGRAPH_EXCLUDES(mu_);
+  void AddEdgeLocked(const NewEdge& edge, std::vector<PendingReport>* reports)
+      LOCKGRAPH_REQUIRES(mu_);
+  // The class-level edge between the classes of two nodes; null within one class.
+  ClassEdge* ClassEdgeLocked(NodeId from, NodeId to) LOCKGRAPH_REQUIRES(mu_);
+
+  NodeId EnsureNodeLocked(LockState* lock) LOCKGRAPH_REQUIRES(mu_);
+  uint32_t ClassOfLocked(const LockState* lock) LOCKGRAPH_REQUIRES(mu_);
+  uint32_t ThreadTagLocked(int tid) LOCKGRAPH_REQUIRES(mu_);
   // Turns a cycle into a pending report unless this class cycle was reported.
   void MaybeReportCycleLocked(ReportKind kind, const std::vector<CycleStep>& cycle,
-                              std::vector<PendingReport>* out);
+                              std::vector<PendingReport>* out) LOCKGRAPH_REQUIRES(mu_);
   void Deliver(std::vector<PendingReport>& reports);
   void EmitText(const std::string& text);
-  Stats GetStatsLocked();
+  Stats GetStatsLocked() LOCKGRAPH_REQUIRES(mu_);
   std::vector<LockProfile> ProfileOf(const std::vector<ClassInfo>& classes);
 
   // Internal lock order: mu_ before options_mu_ before emit_mu_; the
   // symbolizer's lock is never taken under any of them.
-  RawMutex mu_;
-  LockGraph graph_;
-  StackDepot depot_;
-  std::vector<ClassInfo> classes_;
-  absl::flat_hash_map<std::string, uint32_t> class_ids_;
-  absl::flat_hash_map<uint64_t, ClassEdge> class_edges_;
-  std::vector<ThreadTag> threads_;
-  absl::flat_hash_map<std::string, uint32_t> thread_ids_;  // "tid/name"
-  std::vector<ReportedCycle> reported_;
-  absl::flat_hash_map<std::string, size_t> reported_index_;
+  RawMutex mu_ LOCKGRAPH_ACQUIRED_BEFORE(options_mu_);
+  LockGraph graph_ LOCKGRAPH_GUARDED_BY(mu_);
+  StackDepot depot_ LOCKGRAPH_GUARDED_BY(mu_);
+  std::vector<ClassInfo> classes_ LOCKGRAPH_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> class_ids_ LOCKGRAPH_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint64_t, ClassEdge> class_edges_ LOCKGRAPH_GUARDED_BY(mu_);
+  std::vector<ThreadTag> threads_ LOCKGRAPH_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> thread_ids_ LOCKGRAPH_GUARDED_BY(mu_);  // "tid/name"
+  std::vector<ReportedCycle> reported_ LOCKGRAPH_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, size_t> reported_index_ LOCKGRAPH_GUARDED_BY(mu_);
   // In a forked child: locks the parent's other threads held, by holder tid.
-  absl::flat_hash_map<const LockState*, int> held_at_fork_;
-  uint64_t slow_path_calls_ = 0;
-  uint64_t dropped_edges_ = 0;
-  bool said_graph_full_ = false;
-  bool said_depot_full_ = false;
+  absl::flat_hash_map<const LockState*, int> held_at_fork_ LOCKGRAPH_GUARDED_BY(mu_);
+  uint64_t slow_path_calls_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
+  uint64_t dropped_edges_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
+  bool said_graph_full_ LOCKGRAPH_GUARDED_BY(mu_) = false;
+  bool said_depot_full_ LOCKGRAPH_GUARDED_BY(mu_) = false;
 
   KnownEdgeSet known_{20};
 
-  RawMutex options_mu_;
-  Options options_;
+  RawMutex options_mu_ LOCKGRAPH_ACQUIRED_BEFORE(emit_mu_);
+  Options options_ LOCKGRAPH_GUARDED_BY(options_mu_);
   std::atomic<Mode> mode_{Mode::kReport};
   std::atomic<int> stack_depth_{32};
   std::atomic<bool> symbolize_{true};
@@ -175,8 +201,8 @@ class Detector {
   Profile profile_;
   std::atomic<bool> watchdog_started_{false};
   std::atomic<bool> hold_warn_{false};
-  RawMutex long_hold_mu_;
-  absl::flat_hash_set<std::string> long_holds_reported_;  // guarded by long_hold_mu_
+  RawMutex long_hold_mu_ LOCKGRAPH_ACQUIRED_BEFORE(mu_);
+  absl::flat_hash_set<std::string> long_holds_reported_ LOCKGRAPH_GUARDED_BY(long_hold_mu_);
 };
 
 }  // namespace lockgraph::internal

@@ -15,17 +15,19 @@
 #include <cstdint>
 #include <mutex>  // std::adopt_lock_t
 
+#include "lockgraph/thread_annotations.h"
+
 namespace lockgraph::internal {
 
 // Three states: 0 free, 1 locked, 2 locked with possible waiters (Drepper,
 // "Futexes Are Tricky", mutex #3).
-class RawMutex {
+class LOCKGRAPH_CAPABILITY("mutex") RawMutex {
  public:
   constexpr RawMutex() = default;
   RawMutex(const RawMutex&) = delete;
   RawMutex& operator=(const RawMutex&) = delete;
 
-  void lock() noexcept {
+  void lock() noexcept LOCKGRAPH_ACQUIRE() {
     uint32_t c = 0;
     if (state_.compare_exchange_strong(c, 1, std::memory_order_acquire)) return;
     if (c != 2) c = state_.exchange(2, std::memory_order_acquire);
@@ -34,17 +36,17 @@ class RawMutex {
       c = state_.exchange(2, std::memory_order_acquire);
     }
   }
-  void unlock() noexcept {
+  void unlock() noexcept LOCKGRAPH_RELEASE() {
     if (state_.exchange(0, std::memory_order_release) == 2) Wake();
   }
-  bool try_lock() noexcept {
+  bool try_lock() noexcept LOCKGRAPH_TRY_ACQUIRE(true) {
     uint32_t c = 0;
     return state_.compare_exchange_strong(c, 1, std::memory_order_acquire);
   }
   // lock(), giving up after about `timeout_ms`: for paths that must never
   // hang (writing the graph at exit while another thread may be stopped
   // inside the detector). False: not acquired.
-  bool LockFor(int timeout_ms) noexcept {
+  bool LockFor(int timeout_ms) noexcept LOCKGRAPH_TRY_ACQUIRE(true) {
     if (try_lock()) return true;
     timespec slice = {0, 10 * 1000 * 1000};
     for (int waited = 0; waited < timeout_ms; waited += 10) {
@@ -68,11 +70,13 @@ class RawMutex {
   std::atomic<uint32_t> state_{0};
 };
 
-class RawLockGuard {
+class LOCKGRAPH_SCOPED_CAPABILITY RawLockGuard {
  public:
-  explicit RawLockGuard(RawMutex& mu) noexcept : mu_(mu) { mu_.lock(); }
-  RawLockGuard(RawMutex& mu, std::adopt_lock_t) noexcept : mu_(mu) {}
-  ~RawLockGuard() { mu_.unlock(); }
+  explicit RawLockGuard(RawMutex& mu) noexcept LOCKGRAPH_ACQUIRE(mu) : mu_(mu) { mu_.lock(); }
+  // Adopts `mu`, already locked by this thread (after a successful try_lock
+  // or LockFor).
+  RawLockGuard(RawMutex& mu, std::adopt_lock_t) noexcept LOCKGRAPH_REQUIRES(mu) : mu_(mu) {}
+  ~RawLockGuard() LOCKGRAPH_RELEASE() { mu_.unlock(); }
   RawLockGuard(const RawLockGuard&) = delete;
   RawLockGuard& operator=(const RawLockGuard&) = delete;
 

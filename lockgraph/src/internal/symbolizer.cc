@@ -19,15 +19,15 @@ namespace lockgraph::internal {
 namespace {
 
 RawMutex g_mu;
-Dwfl* g_dwfl = nullptr;  // guarded by g_mu
+Dwfl* g_dwfl LOCKGRAPH_GUARDED_BY(g_mu) = nullptr;
 
 // SymbolizeInlined's results by (pc, is_return_address). Never destroyed:
 // graph_out is written, and the watchdog may report, during exit. Bounded:
 // emptied when full, and when the module list is read again (a module may
 // have been replaced at the same addresses).
 using FrameCache = absl::flat_hash_map<std::pair<uintptr_t, bool>, std::vector<StackFrame>>;
-FrameCache* g_frames = nullptr;          // guarded by g_mu
-InlinedCallFinder* g_inlined = nullptr;  // guarded by g_mu
+FrameCache* g_frames LOCKGRAPH_GUARDED_BY(g_mu) = nullptr;
+InlinedCallFinder* g_inlined LOCKGRAPH_GUARDED_BY(g_mu) = nullptr;
 constexpr size_t kMaxCachedPcs = size_t{1} << 15;
 
 // Separate debug information, found locally only: by build ID under
@@ -67,7 +67,7 @@ const Dwfl_Callbacks kCallbacks = {
 };
 
 // (Re)reads this process's module list.
-bool ReportModulesLocked() {
+bool ReportModulesLocked() LOCKGRAPH_REQUIRES(g_mu) {
   if (g_dwfl == nullptr) {
     g_dwfl = dwfl_begin(&kCallbacks);
     if (g_dwfl == nullptr) return false;
@@ -81,7 +81,7 @@ bool ReportModulesLocked() {
 }
 
 // The module that holds `addr`, or null.
-Dwfl_Module* ModuleAtLocked(Dwarf_Addr addr) {
+Dwfl_Module* ModuleAtLocked(Dwarf_Addr addr) LOCKGRAPH_REQUIRES(g_mu) {
   if (g_dwfl == nullptr && !ReportModulesLocked()) return nullptr;
   Dwfl_Module* module = dwfl_addrmodule(g_dwfl, addr);
   if (module == nullptr) {
@@ -94,7 +94,8 @@ Dwfl_Module* ModuleAtLocked(Dwarf_Addr addr) {
 
 // Fills in the module, the function from the symbol table and the line
 // table's file:line for `addr`.
-void DescribeLocked(Dwfl_Module* module, Dwarf_Addr addr, StackFrame* frame) {
+void DescribeLocked(Dwfl_Module* module, Dwarf_Addr addr, StackFrame* frame)
+    LOCKGRAPH_REQUIRES(g_mu) {
   const char* module_name =
       dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
   if (module_name != nullptr) frame->module = module_name;
@@ -203,7 +204,9 @@ bool ModuleOffset(uintptr_t pc, std::string* module, uintptr_t* offset) {
   return true;
 }
 
-void LockSymbolizerForFork() { g_mu.lock(); }
-void UnlockSymbolizerAfterFork() { g_mu.unlock(); }
+// Held across fork() (fork_gate.cc); g_mu is private to this file, so the
+// declarations cannot name it.
+void LockSymbolizerForFork() LOCKGRAPH_NO_THREAD_SAFETY_ANALYSIS { g_mu.lock(); }
+void UnlockSymbolizerAfterFork() LOCKGRAPH_NO_THREAD_SAFETY_ANALYSIS { g_mu.unlock(); }
 
 }  // namespace lockgraph::internal

@@ -45,8 +45,8 @@ class ThreadRegistry {
   bool timed() const { return timed_.load(std::memory_order_relaxed); }
 
   // fork(): the forking thread holds the lock across it (fork_gate.h).
-  void LockForFork();
-  void UnlockAfterFork();
+  void LockForFork() LOCKGRAPH_ACQUIRE(mu_);
+  void UnlockAfterFork() LOCKGRAPH_RELEASE(mu_);
   // In a forked child only the forking thread (`self`, or none) exists. Forgets the
   // others and returns what they held: (lock, holder's thread id) pairs.
   std::vector<std::pair<LockState*, int>> ResetAfterFork(ThreadState* self);
@@ -54,7 +54,7 @@ class ThreadRegistry {
  private:
   ThreadRegistry();
   RawMutex mu_;
-  ThreadState* head_ = nullptr;  // guarded by mu_
+  ThreadState* head_ LOCKGRAPH_GUARDED_BY(mu_) = nullptr;
   std::atomic<bool> timed_{false};
   int signal_ = 0;
 };
