@@ -1,8 +1,7 @@
 // The wait-for graph over threads: an edge W -> H when thread W waits for
 // something thread H holds (a lock H owns, or H itself for a join). Finds
-// every elementary cycle (Johnson, "Finding all the elementary circuits of a
-// directed graph", 1975), run only inside the strongly connected components
-// that have one, and the threads whose wait chains lead into a cycle.
+// every elementary cycle (graphs/elementary_cycles.h: Johnson's algorithm,
+// bounded) and the threads whose wait chains lead into a cycle.
 //
 // Nodes are integers 0..n-1 chosen by the caller; owners that are not in the
 // dump get nodes of their own, so they may appear in chains but never close
@@ -25,10 +24,10 @@ class WaitForGraph {
   const std::vector<int>& Successors(int node) const { return adjacency_[node]; }
 
   // Every elementary cycle, each as its nodes in wait order starting at its
-  // smallest node (a self-loop is a one-node cycle), grouped by strongly
-  // connected component in order of the component's smallest node. Stops
-  // after `max_cycles` cycles or a fixed amount of work (a graph can have
-  // exponentially many cycles) and then sets `*truncated` (optional).
+  // smallest node (a self-loop is a one-node cycle), sorted: by smallest
+  // node, then by the nodes that follow. Stops after `max_cycles` cycles or a
+  // fixed amount of work (a graph can have exponentially many cycles) and
+  // then sets `*truncated` (optional).
   std::vector<std::vector<int>> Cycles(size_t max_cycles = 10000, bool* truncated = nullptr) const;
 
   // For each node: the index of a cycle its wait chain reaches (-1 when none),

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "internal/detector.h"
-#include "internal/json.h"
+#include "internal/escape.h"
 #include "internal/report_builder.h"
 
 namespace lockgraph::internal {
@@ -108,26 +108,26 @@ bool Detector::GraphJsonWithin(int timeout_ms, std::string* json) {
   const bool symbolize = symbolize_.load(std::memory_order_relaxed);
 
   std::string s = "{\n  \"version\": 1,\n  \"pid\": " + std::to_string(getpid()) +
-                  ",\n  \"program\": " + JsonString(ProgramPath()) + ",\n  \"classes\": [";
+                  ",\n  \"program\": " + JsonQuoted(ProgramPath()) + ",\n  \"classes\": [";
   for (size_t i = 0; i < classes.size(); ++i) {
     s += i ? ",\n    " : "\n    ";
-    s += "{\"name\": " + JsonString(classes[i].name) +
-         ", \"site\": " + JsonString(classes[i].site) +
-         ", \"function\": " + JsonString(classes[i].function) +
+    s += "{\"name\": " + JsonQuoted(classes[i].name) +
+         ", \"site\": " + JsonQuoted(classes[i].site) +
+         ", \"function\": " + JsonQuoted(classes[i].function) +
          ", \"instances\": " + std::to_string(classes[i].instances) + "}";
   }
   s += classes.empty() ? "],\n  \"edges\": [" : "\n  ],\n  \"edges\": [";
   for (size_t i = 0; i < edges.size(); ++i) {
     const EdgeSnapshot& e = edges[i];
     s += i ? ",\n    " : "\n    ";
-    s += "{\"from\": " + JsonString(classes[e.from].name) +
-         ", \"to\": " + JsonString(classes[e.to].name) + ", \"modes\": [";
+    s += "{\"from\": " + JsonQuoted(classes[e.from].name) +
+         ", \"to\": " + JsonQuoted(classes[e.to].name) + ", \"modes\": [";
     bool first = true;
     for (int c = 0; c < 4; ++c) {
       if (!(e.combos & (1u << c))) continue;
       if (!first) s += ", ";
       first = false;
-      s += JsonString(kComboNames[c]);
+      s += JsonQuoted(kComboNames[c]);
     }
     s += "], \"instance_edges\": " + std::to_string(e.instance_edges);
     if (e.from == e.to) {
@@ -135,15 +135,15 @@ bool Detector::GraphJsonWithin(int timeout_ms, std::string* json) {
       s += e.same_class_ranked ? "true" : "false";
     }
     s += ", \"thread\": {\"tid\": " + std::to_string(e.tid) +
-         ", \"name\": " + JsonString(e.thread_name) + "}, \"stack\": [";
+         ", \"name\": " + JsonQuoted(e.thread_name) + "}, \"stack\": [";
     const std::vector<StackFrame> frames = SymbolizeStack(e.stack, symbolize);
     for (size_t k = 0; k < frames.size(); ++k) {
       const StackFrame& f = frames[k];
       char pc[32];
       std::snprintf(pc, sizeof(pc), "0x%zx", static_cast<size_t>(f.pc));
       if (k) s += ", ";
-      s += "{\"pc\": " + JsonString(pc) + ", \"function\": " + JsonString(f.function) +
-           ", \"file\": " + JsonString(f.file) + ", \"line\": " + std::to_string(f.line) +
+      s += "{\"pc\": " + JsonQuoted(pc) + ", \"function\": " + JsonQuoted(f.function) +
+           ", \"file\": " + JsonQuoted(f.file) + ", \"line\": " + std::to_string(f.line) +
            ", \"inlined\": " + (f.inlined ? "true" : "false") + "}";
     }
     s += "]}";
@@ -156,7 +156,7 @@ bool Detector::GraphJsonWithin(int timeout_ms, std::string* json) {
     first_cycle = false;
     for (size_t k = 0; k < c.classes.size(); ++k) {
       if (k) s += ", ";
-      s += JsonString(classes[c.classes[k]].name);
+      s += JsonQuoted(classes[c.classes[k]].name);
     }
     s += "]";
   }
@@ -164,10 +164,10 @@ bool Detector::GraphJsonWithin(int timeout_ms, std::string* json) {
   for (size_t i = 0; i < reported.size(); ++i) {
     const ReportedCycle& c = reported[i];
     s += i ? ",\n    " : "\n    ";
-    s += "{\"kind\": " + JsonString(ReportKindName(c.kind)) + ", \"locks\": [";
+    s += "{\"kind\": " + JsonQuoted(ReportKindName(c.kind)) + ", \"locks\": [";
     for (size_t k = 0; k < c.classes.size(); ++k) {
       if (k) s += ", ";
-      s += JsonString(classes[c.classes[k]].name);
+      s += JsonQuoted(classes[c.classes[k]].name);
     }
     s += "], \"count\": " + std::to_string(c.count) + "}";
   }
@@ -177,7 +177,7 @@ bool Detector::GraphJsonWithin(int timeout_ms, std::string* json) {
   for (size_t i = 0; i < profile.size(); ++i) {
     const LockProfile& p = profile[i];
     s += i ? ",\n    " : "\n    ";
-    s += "{\"name\": " + JsonString(p.name) + ", \"site\": " + JsonString(p.site) +
+    s += "{\"name\": " + JsonQuoted(p.name) + ", \"site\": " + JsonQuoted(p.site) +
          ", \"acquisitions\": " + std::to_string(p.acquisitions) +
          ", \"contended\": " + std::to_string(p.contended) +
          ", \"wait_total_ns\": " + std::to_string(p.wait_total_ns) +
@@ -226,7 +226,7 @@ std::string Detector::GraphDot() {
   std::string s = "digraph lockgraph {\n  rankdir=LR;\n  node [shape=box];\n";
   for (size_t i = 0; i < classes.size(); ++i) {
     s += "  c" + std::to_string(i) +
-         " [label=" + DotString(classes[i].name + "\n" + classes[i].site) + "];\n";
+         " [label=" + DotQuoted(classes[i].name + "\n" + classes[i].site) + "];\n";
   }
   for (const auto& [key, combos] : edges) {
     s += "  c" + std::to_string(key >> 32) + " -> c" + std::to_string(key & 0xFFFFFFFFu);

@@ -2,14 +2,14 @@
 #include <cstdio>
 #include <string>
 
-#include "internal/json.h"
+#include "internal/escape.h"
 #include "lockgraph/report.h"
 
 namespace lockgraph {
 
-using internal::AppendJsonString;
-using internal::DotString;
-using internal::JsonString;
+using internal::AppendJsonQuoted;
+using internal::DotQuoted;
+using internal::JsonQuoted;
 
 namespace {
 
@@ -57,13 +57,13 @@ void AppendFrameJson(std::string* out, const StackFrame& f) {
   char pc[32];
   std::snprintf(pc, sizeof(pc), "0x%zx", static_cast<size_t>(f.pc));
   *out += "{\"pc\":";
-  AppendJsonString(out, pc);
+  AppendJsonQuoted(out, pc);
   *out += ",\"function\":";
-  AppendJsonString(out, f.function);
+  AppendJsonQuoted(out, f.function);
   *out += ",\"file\":";
-  AppendJsonString(out, f.file);
+  AppendJsonQuoted(out, f.file);
   *out += ",\"line\":" + std::to_string(f.line) + ",\"module\":";
-  AppendJsonString(out, f.module);
+  AppendJsonQuoted(out, f.module);
   *out += f.inlined ? ",\"inlined\":true}" : ",\"inlined\":false}";
 }
 
@@ -215,20 +215,20 @@ std::string FormatText(const Report& r) {
 
 std::string FormatJson(const Report& r) {
   std::string s = "{\"kind\":";
-  AppendJsonString(&s, ReportKindName(r.kind));
+  AppendJsonQuoted(&s, ReportKindName(r.kind));
   s += ",\"title\":";
-  AppendJsonString(&s, r.title);
+  AppendJsonQuoted(&s, r.title);
   s += ",\"pid\":" + std::to_string(r.pid) + ",\"cycle\":[";
   for (size_t i = 0; i < r.locks.size(); ++i) {
     if (i) s += ",";
-    AppendJsonString(&s, r.locks[i].name);
+    AppendJsonQuoted(&s, r.locks[i].name);
   }
   s += "],\"locks\":[";
   for (size_t i = 0; i < r.locks.size(); ++i) {
     const LockInfo& l = r.locks[i];
     if (i) s += ",";
-    s += "{\"name\":" + JsonString(l.name) + ",\"site\":" + JsonString(l.site) +
-         ",\"function\":" + JsonString(l.function) + ",\"instance\":" + std::to_string(l.instance);
+    s += "{\"name\":" + JsonQuoted(l.name) + ",\"site\":" + JsonQuoted(l.site) +
+         ",\"function\":" + JsonQuoted(l.function) + ",\"instance\":" + std::to_string(l.instance);
     if (l.rank != INT32_MIN) s += ",\"rank\":" + std::to_string(l.rank);
     s += "}";
   }
@@ -236,12 +236,12 @@ std::string FormatJson(const Report& r) {
   for (size_t i = 0; i < r.edges.size(); ++i) {
     const OrderEdge& e = r.edges[i];
     if (i) s += ",";
-    s += "{\"from\":" + JsonString(r.locks[e.from].name) +
-         ",\"to\":" + JsonString(r.locks[e.to].name) +
-         ",\"from_mode\":" + JsonString(Mode(e.from_shared)) +
-         ",\"to_mode\":" + JsonString(Mode(e.to_shared)) +
+    s += "{\"from\":" + JsonQuoted(r.locks[e.from].name) +
+         ",\"to\":" + JsonQuoted(r.locks[e.to].name) +
+         ",\"from_mode\":" + JsonQuoted(Mode(e.from_shared)) +
+         ",\"to_mode\":" + JsonQuoted(Mode(e.to_shared)) +
          ",\"thread\":{\"tid\":" + std::to_string(e.thread_id) +
-         ",\"name\":" + JsonString(e.thread_name) + "},\"stack\":[";
+         ",\"name\":" + JsonQuoted(e.thread_name) + "},\"stack\":[";
     for (size_t k = 0; k < e.stack.size(); ++k) {
       if (k) s += ",";
       AppendFrameJson(&s, e.stack[k]);
@@ -252,14 +252,14 @@ std::string FormatJson(const Report& r) {
   for (size_t i = 0; i < r.threads.size(); ++i) {
     const ThreadSnapshot& t = r.threads[i];
     if (i) s += ",";
-    s += "{\"tid\":" + std::to_string(t.thread_id) + ",\"name\":" + JsonString(t.thread_name) +
+    s += "{\"tid\":" + std::to_string(t.thread_id) + ",\"name\":" + JsonQuoted(t.thread_name) +
          ",\"holds\":[";
     for (size_t k = 0; k < t.holds.size(); ++k) {
       if (k) s += ",";
-      AppendJsonString(&s, r.locks[t.holds[k]].name);
+      AppendJsonQuoted(&s, r.locks[t.holds[k]].name);
     }
     s += "],\"waits_for\":";
-    s += t.waits_for >= 0 ? JsonString(r.locks[t.waits_for].name) : std::string("null");
+    s += t.waits_for >= 0 ? JsonQuoted(r.locks[t.waits_for].name) : std::string("null");
     s += ",\"owner\":" + std::to_string(t.waits_for_owner) +
          ",\"waited_ms\":" + std::to_string(t.waited_ms) +
          ",\"sampled\":" + (t.sampled ? "true" : "false") + ",\"stack\":[";
@@ -275,11 +275,11 @@ std::string FormatJson(const Report& r) {
 
 std::string FormatDot(const Report& r) {
   std::string s =
-      "digraph lockgraph_report {\n  rankdir=LR;\n  label=" + DotString("lockgraph: " + r.title) +
+      "digraph lockgraph_report {\n  rankdir=LR;\n  label=" + DotQuoted("lockgraph: " + r.title) +
       ";\n  node [shape=box];\n";
   for (size_t i = 0; i < r.locks.size(); ++i) {
     s += "  n" + std::to_string(i) +
-         " [label=" + DotString(r.locks[i].name + "\n" + r.locks[i].site) + "];\n";
+         " [label=" + DotQuoted(r.locks[i].name + "\n" + r.locks[i].site) + "];\n";
   }
   for (const OrderEdge& e : r.edges) {
     std::string label = ThreadText(e);
@@ -289,7 +289,7 @@ std::string FormatDot(const Report& r) {
       if (!f.file.empty()) label += "\n" + f.file + ":" + std::to_string(f.line);
     }
     s += "  n" + std::to_string(e.from) + " -> n" + std::to_string(e.to) +
-         " [color=red, label=" + DotString(label) + "];\n";
+         " [color=red, label=" + DotQuoted(label) + "];\n";
   }
   s += "}\n";
   return s;

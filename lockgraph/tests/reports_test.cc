@@ -98,6 +98,19 @@ TEST(ReportsTest, GraphJsonHasClassesEdgesAndCycles) {
   EXPECT_NE(GraphDot().find("digraph"), std::string::npos);
 }
 
+TEST(ReportsTest, JsonParsesWhenALockNameIsNotUtf8) {
+  // A name cut inside a character, and one in Latin-1: `lockgraph check`
+  // refused the whole graph file as "not valid JSON".
+  const Report r = MakeInversion("utf8.caf\xc3", "utf8.\xe9t\xe9");
+  const std::string replaced = "utf8.caf\xef\xbf\xbd";
+  const nlohmann::json j = nlohmann::json::parse(FormatJson(r));
+  EXPECT_TRUE(j["cycle"][0] == replaced || j["cycle"][1] == replaced) << j.dump();
+  const nlohmann::json g = nlohmann::json::parse(GraphJson());
+  bool found = false;
+  for (const auto& c : g["classes"]) found |= c["name"] == replaced;
+  EXPECT_TRUE(found);
+}
+
 void TakeOrderThenExit(const char* graph_out) {
   Options o = CurrentOptions();
   o.graph_out = graph_out;

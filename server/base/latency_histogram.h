@@ -11,6 +11,16 @@
 //
 // Thread safety: Record and Reset may race with readers; a reader sees each
 // bucket's count at some recent moment, which is all monitoring needs.
+//
+// Why not lockgraph's contention profile histogram (DurationCounters in
+// lockgraph/src/internal/profile.h): INFO latencystats answers p50, p99 and
+// p99.9 as Redis does, which takes HdrHistogram's one binary digit of
+// precision (12.5%), not log2 buckets that are 100% wide; each histogram has
+// one writer (its I/O thread), so there is no shared count, total or maximum
+// to keep; calls and microseconds are counted beside it for INFO
+// commandstats; and CONFIG RESETSTAT clears it. The profile is also internal
+// to the library (its headers are not part of what the server may include)
+// and its buckets are fixed by the graph file format.
 #ifndef CACHEFORGE_BASE_LATENCY_HISTOGRAM_H_
 #define CACHEFORGE_BASE_LATENCY_HISTOGRAM_H_
 

@@ -1,8 +1,9 @@
 // server/base/stats.h
 // -----------------------------------------------------------------------------
-// Counters for INFO. Each I/O thread owns one ThreadStats and is its only
-// writer; INFO sums them. Counters are relaxed atomics on the thread's own
-// cache lines, so counting costs no lock and no sharing on the request path.
+// Counters for INFO and /metrics. Each I/O thread owns one ThreadStats and is
+// its only writer; readers sum them over the threads (SumOverThreads). Counters
+// are relaxed atomics on the thread's own cache lines, so counting costs no
+// lock and no sharing on the request path.
 #ifndef CACHEFORGE_BASE_STATS_H_
 #define CACHEFORGE_BASE_STATS_H_
 
@@ -14,6 +15,8 @@
 #include "base/latency_histogram.h"
 
 namespace cacheforge {
+
+class Server;
 
 class Counter {
  public:
@@ -69,6 +72,21 @@ struct alignas(64) ThreadStats {
   std::unique_ptr<CommandCounters[]> per_command;  // indexed by CommandSpec::id
   size_t command_count;
 };
+
+// One command's counters summed over every I/O thread.
+struct CommandTotals {
+  uint64_t calls = 0;
+  uint64_t usec = 0;
+  uint64_t failed_calls = 0;
+  uint64_t rejected_calls = 0;
+  LatencyHistogram::Snapshot latency;
+};
+
+// `counter` summed over every I/O thread's ThreadStats. Each thread's value is
+// read at a slightly different moment, which is all monitoring needs.
+uint64_t SumOverThreads(Server& server, Counter ThreadStats::*counter);
+// The counters of command `command_id` (CommandSpec::id) summed likewise.
+CommandTotals SumCommandOverThreads(Server& server, size_t command_id);
 
 }  // namespace cacheforge
 

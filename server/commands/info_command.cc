@@ -68,12 +68,6 @@ class InfoWriter {
   std::string text_;
 };
 
-uint64_t Sum(Server& server, Counter ThreadStats::*counter) {
-  uint64_t total = 0;
-  for (int i = 0; i < server.loop_count(); ++i) total += (server.thread_stats(i).*counter).Get();
-  return total;
-}
-
 void ServerSection(CommandContext& ctx, InfoWriter& w) {
   Server& server = ctx.server;
   utsname name;
@@ -180,19 +174,19 @@ void StatsSection(CommandContext& ctx, InfoWriter& w) {
   Server& s = ctx.server;
   w.Section("Stats");
   w.Field("total_connections_received", s.connections_received.load());
-  w.Field("total_commands_processed", Sum(s, &ThreadStats::commands));
+  w.Field("total_commands_processed", SumOverThreads(s, &ThreadStats::commands));
   w.Field("instantaneous_ops_per_sec", s.instantaneous_ops_per_sec.load());
-  w.Field("total_net_input_bytes", Sum(s, &ThreadStats::net_input_bytes));
-  w.Field("total_net_output_bytes", Sum(s, &ThreadStats::net_output_bytes));
+  w.Field("total_net_input_bytes", SumOverThreads(s, &ThreadStats::net_input_bytes));
+  w.Field("total_net_output_bytes", SumOverThreads(s, &ThreadStats::net_output_bytes));
   w.Field("rejected_connections", s.rejected_connections.load());
-  w.Field("expired_keys", Sum(s, &ThreadStats::expired_keys));
-  w.Field("evicted_keys", Sum(s, &ThreadStats::evicted_keys));
-  w.Field("keyspace_hits", Sum(s, &ThreadStats::keyspace_hits));
-  w.Field("keyspace_misses", Sum(s, &ThreadStats::keyspace_misses));
+  w.Field("expired_keys", SumOverThreads(s, &ThreadStats::expired_keys));
+  w.Field("evicted_keys", SumOverThreads(s, &ThreadStats::evicted_keys));
+  w.Field("keyspace_hits", SumOverThreads(s, &ThreadStats::keyspace_hits));
+  w.Field("keyspace_misses", SumOverThreads(s, &ThreadStats::keyspace_misses));
   w.Field("client_query_buffer_limit_disconnections",
-          Sum(s, &ThreadStats::client_query_buffer_limit_disconnections));
+          SumOverThreads(s, &ThreadStats::client_query_buffer_limit_disconnections));
   w.Field("client_output_buffer_limit_disconnections",
-          Sum(s, &ThreadStats::client_output_buffer_limit_disconnections));
+          SumOverThreads(s, &ThreadStats::client_output_buffer_limit_disconnections));
   lockgraph::Stats lg = lockgraph::GetStats();
   w.Field("lockgraph_reports", lg.reports);
   w.Field("lockgraph_classes", lg.classes);
@@ -228,22 +222,15 @@ void CpuSection(InfoWriter& w) {
 void CommandStatsSection(CommandContext& ctx, InfoWriter& w) {
   w.Section("Commandstats");
   for (const auto& entry : CommandTable::Get().all()) {
-    uint64_t calls = 0, usec = 0, failed = 0, rejected = 0;
-    for (int i = 0; i < ctx.server.loop_count(); ++i) {
-      const CommandCounters& c = ctx.server.thread_stats(i).per_command[entry->id];
-      calls += c.calls.Get();
-      usec += c.usec.Get();
-      failed += c.failed_calls.Get();
-      rejected += c.rejected_calls.Get();
-    }
-    if (calls == 0 && rejected == 0) continue;
+    const CommandTotals t = SumCommandOverThreads(ctx.server, entry->id);
+    if (t.calls == 0 && t.rejected_calls == 0) continue;
     char line[256];
     std::snprintf(line, sizeof(line),
                   "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
-                  static_cast<unsigned long long>(calls), static_cast<unsigned long long>(usec),
-                  calls == 0 ? 0.0 : static_cast<double>(usec) / static_cast<double>(calls),
-                  static_cast<unsigned long long>(rejected),
-                  static_cast<unsigned long long>(failed));
+                  static_cast<unsigned long long>(t.calls), static_cast<unsigned long long>(t.usec),
+                  t.calls == 0 ? 0.0 : static_cast<double>(t.usec) / static_cast<double>(t.calls),
+                  static_cast<unsigned long long>(t.rejected_calls),
+                  static_cast<unsigned long long>(t.failed_calls));
     w.Field("cmdstat_" + entry->full_name, std::string(line));
   }
 }
@@ -253,10 +240,8 @@ void CommandStatsSection(CommandContext& ctx, InfoWriter& w) {
 void LatencyStatsSection(CommandContext& ctx, InfoWriter& w) {
   w.Section("Latencystats");
   for (const auto& entry : CommandTable::Get().all()) {
-    LatencyHistogram::Snapshot snapshot;
-    for (int i = 0; i < ctx.server.loop_count(); ++i) {
-      snapshot.Add(ctx.server.thread_stats(i).per_command[entry->id].latency);
-    }
+    const LatencyHistogram::Snapshot snapshot =
+        SumCommandOverThreads(ctx.server, entry->id).latency;
     if (snapshot.total == 0) continue;
     auto usec = [&](double p) { return static_cast<double>(snapshot.ValueAtPercentile(p)) / 1e3; };
     char line[128];

@@ -56,12 +56,6 @@ class MetricsWriter {
   std::string out_;
 };
 
-uint64_t Sum(Server& server, Counter ThreadStats::*counter) {
-  uint64_t total = 0;
-  for (int i = 0; i < server.loop_count(); ++i) total += (server.thread_stats(i).*counter).Get();
-  return total;
-}
-
 // Command names are lowercase letters and '|': safe inside a label value.
 std::string CmdLabel(const CommandEntry& entry) { return "cmd=\"" + entry.full_name + "\""; }
 
@@ -73,50 +67,45 @@ constexpr int kLastBoundLog2 = 35;   // 2^35 ns = 34.4 s
 void CommandFamilies(Server& server, MetricsWriter& w) {
   struct Row {
     const CommandEntry* entry;
-    uint64_t calls = 0, failed = 0, rejected = 0, usec = 0;
-    LatencyHistogram::Snapshot latency;
+    CommandTotals totals;
   };
   std::vector<Row> rows;
   for (const auto& entry : CommandTable::Get().all()) {
-    Row row{entry.get()};
-    for (int i = 0; i < server.loop_count(); ++i) {
-      const CommandCounters& c = server.thread_stats(i).per_command[entry->id];
-      row.calls += c.calls.Get();
-      row.failed += c.failed_calls.Get();
-      row.rejected += c.rejected_calls.Get();
-      row.usec += c.usec.Get();
-      row.latency.Add(c.latency);
-    }
-    if (row.calls > 0 || row.rejected > 0) rows.push_back(std::move(row));
+    Row row{entry.get(), SumCommandOverThreads(server, entry->id)};
+    if (row.totals.calls > 0 || row.totals.rejected_calls > 0) rows.push_back(std::move(row));
   }
   w.Family("cacheforge_commands_total", "counter", "Commands run, by command.");
-  for (const Row& r : rows) w.Sample("cacheforge_commands_total", CmdLabel(*r.entry), r.calls);
+  for (const Row& r : rows) {
+    w.Sample("cacheforge_commands_total", CmdLabel(*r.entry), r.totals.calls);
+  }
   w.Family("cacheforge_command_errors_total", "counter",
            "Commands that answered with an error, by command.");
   for (const Row& r : rows) {
-    w.Sample("cacheforge_command_errors_total", CmdLabel(*r.entry), r.failed);
+    w.Sample("cacheforge_command_errors_total", CmdLabel(*r.entry), r.totals.failed_calls);
   }
   w.Family("cacheforge_command_rejected_total", "counter",
            "Commands refused before running (arity, authentication), by command.");
   for (const Row& r : rows) {
-    w.Sample("cacheforge_command_rejected_total", CmdLabel(*r.entry), r.rejected);
+    w.Sample("cacheforge_command_rejected_total", CmdLabel(*r.entry), r.totals.rejected_calls);
   }
   w.Family("cacheforge_command_duration_seconds", "histogram",
            "Time spent running each command, from the dispatcher's clock.");
   for (const Row& r : rows) {
-    if (r.latency.total == 0) continue;
+    if (r.totals.latency.total == 0) continue;
     const std::string label = CmdLabel(*r.entry);
     for (int b = kFirstBoundLog2; b <= kLastBoundLog2; ++b) {
       uint64_t bound_ns = (uint64_t{1} << b) - 1;
       char le[48];
       std::snprintf(le, sizeof(le), ",le=\"%.9g\"", static_cast<double>(uint64_t{1} << b) / 1e9);
       w.Sample("cacheforge_command_duration_seconds_bucket", label + le,
-               r.latency.CountAtMost(bound_ns));
+               r.totals.latency.CountAtMost(bound_ns));
     }
-    w.Sample("cacheforge_command_duration_seconds_bucket", label + ",le=\"+Inf\"", r.latency.total);
+    w.Sample("cacheforge_command_duration_seconds_bucket", label + ",le=\"+Inf\"",
+             r.totals.latency.total);
     // The sum has the dispatcher's microsecond resolution (INFO's usec).
-    w.Sample("cacheforge_command_duration_seconds_sum", label, static_cast<double>(r.usec) / 1e6);
-    w.Sample("cacheforge_command_duration_seconds_count", label, r.latency.total);
+    w.Sample("cacheforge_command_duration_seconds_sum", label,
+             static_cast<double>(r.totals.usec) / 1e6);
+    w.Sample("cacheforge_command_duration_seconds_count", label, r.totals.latency.total);
   }
 }
 
@@ -154,20 +143,24 @@ std::string RenderMetrics(Server& server) {
   w.Family("cacheforge_maxmemory_bytes", "gauge", "The maxmemory limit; 0: none.");
   w.Sample("cacheforge_maxmemory_bytes", "", server.config().maxmemory());
   w.Family("cacheforge_evicted_keys_total", "counter", "Keys removed by the maxmemory policy.");
-  w.Sample("cacheforge_evicted_keys_total", "", Sum(server, &ThreadStats::evicted_keys));
+  w.Sample("cacheforge_evicted_keys_total", "", SumOverThreads(server, &ThreadStats::evicted_keys));
   w.Family("cacheforge_keys", "gauge",
            "Keys in the keyspace, expired ones not yet removed included.");
   w.Sample("cacheforge_keys", "", KeyCount(server));
   w.Family("cacheforge_expired_keys_total", "counter", "Keys removed because their TTL passed.");
-  w.Sample("cacheforge_expired_keys_total", "", Sum(server, &ThreadStats::expired_keys));
+  w.Sample("cacheforge_expired_keys_total", "", SumOverThreads(server, &ThreadStats::expired_keys));
   w.Family("cacheforge_keyspace_hits_total", "counter", "Key lookups that found the key.");
-  w.Sample("cacheforge_keyspace_hits_total", "", Sum(server, &ThreadStats::keyspace_hits));
+  w.Sample("cacheforge_keyspace_hits_total", "",
+           SumOverThreads(server, &ThreadStats::keyspace_hits));
   w.Family("cacheforge_keyspace_misses_total", "counter", "Key lookups that did not.");
-  w.Sample("cacheforge_keyspace_misses_total", "", Sum(server, &ThreadStats::keyspace_misses));
+  w.Sample("cacheforge_keyspace_misses_total", "",
+           SumOverThreads(server, &ThreadStats::keyspace_misses));
   w.Family("cacheforge_net_input_bytes_total", "counter", "Bytes read from clients.");
-  w.Sample("cacheforge_net_input_bytes_total", "", Sum(server, &ThreadStats::net_input_bytes));
+  w.Sample("cacheforge_net_input_bytes_total", "",
+           SumOverThreads(server, &ThreadStats::net_input_bytes));
   w.Family("cacheforge_net_output_bytes_total", "counter", "Bytes written to clients.");
-  w.Sample("cacheforge_net_output_bytes_total", "", Sum(server, &ThreadStats::net_output_bytes));
+  w.Sample("cacheforge_net_output_bytes_total", "",
+           SumOverThreads(server, &ThreadStats::net_output_bytes));
   AppendOnlyFile::Info aof;
   if (server.aof() != nullptr) aof = server.aof()->GetInfo();
   w.Family("cacheforge_aof_enabled", "gauge", "1 while the append-only file is on.");

@@ -4,8 +4,12 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "internal/escape.h"
+
 namespace lockgraph::graphs {
 
+using lockgraph::internal::DotQuoted;
+using lockgraph::internal::XmlEscape;
 using nlohmann::json;
 
 namespace {
@@ -28,46 +32,6 @@ std::string FrameText(const Frame& f) {
 }
 
 std::string Quote(const std::string& s) { return "\"" + s + "\""; }
-
-std::string XmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters even escaped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-          out += '?';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
-std::string DotQuote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c == '\n' ? std::string("\\n") : std::string(1, c);
-  }
-  return out + "\"";
-}
 
 // The text block for one cycle: each edge, the runs it came from, its stack.
 std::string CycleText(const CheckResult& r, const Cycle& c) {
@@ -265,11 +229,11 @@ std::string MergedDot(const MergedGraph& graph, const CheckResult* result) {
   for (const auto& [name, site] : graph.classes()) {
     id[name] = id.size();
     s += "  c" + std::to_string(id[name]) +
-         " [label=" + DotQuote(site.empty() ? name : name + "\n" + site) + "];\n";
+         " [label=" + DotQuoted(site.empty() ? name : name + "\n" + site) + "];\n";
   }
   for (const auto& [key, e] : graph.edges()) {
     s += "  c" + std::to_string(id[e.from]) + " -> c" + std::to_string(id[e.to]) + " [label=" +
-         DotQuote(std::to_string(e.runs.size()) + (e.runs.size() == 1 ? " run" : " runs"));
+         DotQuoted(std::to_string(e.runs.size()) + (e.runs.size() == 1 ? " run" : " runs"));
     if (auto it = color.find(key); it != color.end()) {
       s += ", color=" + it->second + ", penwidth=2";
     }

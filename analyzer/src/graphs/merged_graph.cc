@@ -1,7 +1,8 @@
 #include "graphs/merged_graph.h"
 
 #include <algorithm>
-#include <functional>
+
+#include "graphs/elementary_cycles.h"
 
 namespace lockgraph::graphs {
 
@@ -80,81 +81,46 @@ bool ModesCanDeadlock(const std::vector<const MergedEdge*>& cycle) {
 }
 
 std::vector<Cycle> MergedGraph::Cycles(const CycleOptions& options, bool* truncated) const {
-  *truncated = false;
-  // Nodes by name order, so results are deterministic.
+  // Nodes in name order: the finder's sorted output is then sorted by name.
   std::vector<std::string> names;
   for (const auto& [name, site] : classes_) names.push_back(name);
-  std::map<std::string, size_t> index;
-  for (size_t i = 0; i < names.size(); ++i) index[names[i]] = i;
-  const size_t n = names.size();
-  std::vector<std::vector<std::pair<size_t, const MergedEdge*>>> out(n);
+  std::map<std::string, int> index;
+  for (size_t i = 0; i < names.size(); ++i) index[names[i]] = static_cast<int>(i);
+  std::vector<std::vector<int>> successors(names.size());
+  // Edge lists parallel to `successors`; edges_ iterates in name order, so
+  // both are sorted by target.
+  std::vector<std::vector<const MergedEdge*>> edges(names.size());
   std::vector<Cycle> cycles;
   for (const auto& [key, e] : edges_) {
     if (blessed_.contains(key)) continue;
-    const size_t a = index[e.from], b = index[e.to];
+    const int a = index[e.from], b = index[e.to];
     if (a == b) {
-      if (options.same_class && !e.ranked && ModesCanDeadlock({&e})) {
+      // Not followed as an edge: a cycle of one, when same-class cycles are asked for.
+      if (options.same_class && !e.ranked && ModesCanDeadlock({&e}) &&
+          cycles.size() < options.max_cycles) {
         cycles.push_back(Cycle{{e.from}, {&e}});
       }
       continue;
     }
-    out[a].emplace_back(b, &e);
+    successors[a].push_back(b);
+    edges[a].push_back(&e);
   }
-
-  // Johnson: for each start s (in order), elementary circuits through s in
-  // the subgraph of nodes >= s.
-  std::vector<bool> blocked(n);
-  std::vector<std::set<size_t>> blocked_by(n);
-  std::vector<size_t> stack;
-  std::vector<const MergedEdge*> edge_stack;
-  std::function<void(size_t)> unblock = [&](size_t u) {
-    blocked[u] = false;
-    std::set<size_t> waiting;
-    waiting.swap(blocked_by[u]);
-    for (size_t w : waiting) {
-      if (blocked[w]) unblock(w);
-    }
+  auto edge = [&](int from, int to) {
+    const std::vector<int>& succ = successors[from];
+    return edges[from][std::lower_bound(succ.begin(), succ.end(), to) - succ.begin()];
   };
-  for (size_t s = 0; s < n && !*truncated; ++s) {
-    for (size_t v = s; v < n; ++v) {
-      blocked[v] = false;
-      blocked_by[v].clear();
+
+  ElementaryCycleFinder finder(successors, options.max_steps);
+  std::vector<int> nodes;
+  while (cycles.size() < options.max_cycles && finder.Next(&nodes)) {
+    Cycle c;
+    for (size_t k = 0; k < nodes.size(); ++k) {
+      c.classes.push_back(names[nodes[k]]);
+      c.edges.push_back(edge(nodes[k], nodes[(k + 1) % nodes.size()]));
     }
-    std::function<bool(size_t)> circuit = [&](size_t v) -> bool {
-      bool found = false;
-      stack.push_back(v);
-      blocked[v] = true;
-      for (const auto& [w, e] : out[v]) {
-        if (w < s || *truncated) continue;
-        if (w == s) {
-          edge_stack.push_back(e);
-          if (ModesCanDeadlock(edge_stack)) {
-            Cycle c;
-            for (size_t x : stack) c.classes.push_back(names[x]);
-            c.edges = edge_stack;
-            cycles.push_back(std::move(c));
-            if (cycles.size() >= options.max_cycles) *truncated = true;
-          }
-          edge_stack.pop_back();
-          found = true;
-        } else if (!blocked[w]) {
-          edge_stack.push_back(e);
-          if (circuit(w)) found = true;
-          edge_stack.pop_back();
-        }
-      }
-      if (found) {
-        unblock(v);
-      } else {
-        for (const auto& [w, e] : out[v]) {
-          if (w >= s) blocked_by[w].insert(v);
-        }
-      }
-      stack.pop_back();
-      return found;
-    };
-    circuit(s);
+    if (ModesCanDeadlock(c.edges)) cycles.push_back(std::move(c));
   }
+  *truncated = cycles.size() >= options.max_cycles || finder.out_of_steps();
   return cycles;
 }
 

@@ -2,24 +2,26 @@
 // cycle in the result: the inversions no single run shows (test A takes
 // cache then stats, test B stats then cache).
 //
-// Cycles are elementary cycles found with Johnson's algorithm ("Finding all
-// the elementary circuits of a directed graph", 1975), bounded in number. A
-// cycle counts as a deadlock only if some choice of the recorded lock modes
-// makes every lock on it a real conflict (two shared acquisitions never block
-// each other). A same-class edge is a cycle of one only when it is unranked
-// and same-class cycles were asked for: instances of one class nested in a
-// consistent order are usual (rows of a table) and are checked per instance at
-// run time.
+// Cycles are elementary cycles (graphs/elementary_cycles.h: Johnson's
+// algorithm, bounded in number and in work), each starting at its smallest
+// class name, sorted by class names. A cycle counts as a deadlock only if
+// some choice of the recorded lock modes makes every lock on it a real
+// conflict (two shared acquisitions never block each other). A same-class
+// edge is a cycle of one only when it is unranked and same-class cycles were
+// asked for: instances of one class nested in a consistent order are usual
+// (rows of a table) and are checked per instance at run time.
 #ifndef LOCKGRAPH_ANALYZER_SRC_GRAPHS_MERGED_GRAPH_H_
 #define LOCKGRAPH_ANALYZER_SRC_GRAPHS_MERGED_GRAPH_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "graphs/elementary_cycles.h"
 #include "graphs/graph_file.h"
 
 namespace lockgraph::graphs {
@@ -54,9 +56,13 @@ class MergedGraph {
 
   struct CycleOptions {
     bool same_class = false;    // count unranked same-class edges as cycles
-    size_t max_cycles = 10000;  // stop enumerating past this many
+    size_t max_cycles = 10000;  // stop enumerating past this many deadlock cycles
+    // Stop searching after this much work: a dense graph of readers has
+    // astronomically many cycles, none of them a deadlock.
+    uint64_t max_steps = kDefaultCycleSearchSteps;
   };
-  // Every elementary deadlock cycle; `*truncated` says whether the limit cut it.
+  // Every elementary deadlock cycle, same-class ones first; `*truncated` says
+  // whether a limit cut the search short (reaching max_cycles counts).
   std::vector<Cycle> Cycles(const CycleOptions& options, bool* truncated) const;
 
   const std::vector<Run>& runs() const { return runs_; }

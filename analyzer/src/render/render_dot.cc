@@ -4,29 +4,19 @@
 #include <unordered_set>
 
 #include "hex.h"
+#include "internal/escape.h"
 #include "render/render.h"
 
 namespace lockgraph::analyzer {
 namespace {
 
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
+using lockgraph::internal::DotQuoted;
 
 void RenderOne(const Analysis& a, int index, std::ostream& out) {
   const Dump& d = a.dump;
   const std::string p = "d" + std::to_string(index) + "_";
   out << "  subgraph cluster_" << index << " {\n";
-  out << "    label=\"" << Escape(d.source + ": " + a.Verdict()) << "\";\n";
+  out << "    label=" << DotQuoted(d.source + ": " + a.Verdict()) << ";\n";
   std::unordered_set<int> shown;
   std::unordered_set<std::string> phantoms;
   std::unordered_set<long long> cycle_edges;  // waiter << 32 | holder index
@@ -41,7 +31,7 @@ void RenderOne(const Analysis& a, int index, std::ostream& out) {
     std::string label = ThreadLabel(t);
     const Wait& w = a.waits[i];
     if (w.call_site >= 0) label += "\n" + t.frames[w.call_site].function;
-    out << "    " << p << "t" << i << " [label=\"" << Escape(label) << "\""
+    out << "    " << p << "t" << i << " [label=" << DotQuoted(label)
         << (a.OnCycle(i) ? ", color=red, penwidth=2" : "") << "];\n";
   };
   for (int i = 0; i < static_cast<int>(d.threads.size()); ++i) {
@@ -54,8 +44,8 @@ void RenderOne(const Analysis& a, int index, std::ostream& out) {
     if (e.owners.empty()) {
       std::string u = p + "unknown_" + std::to_string(i);
       out << "    " << u << " [label=\"owner unknown\", shape=box, style=dashed];\n";
-      out << "    " << p << "t" << i << " -> " << u << " [label=\"" << Escape(label)
-          << "\", style=dashed];\n";
+      out << "    " << p << "t" << i << " -> " << u << " [label=" << DotQuoted(label)
+          << ", style=dashed];\n";
       continue;
     }
     for (const Owner& o : e.owners) {
@@ -71,7 +61,7 @@ void RenderOne(const Analysis& a, int index, std::ostream& out) {
         }
       }
       bool red = o.thread >= 0 && cycle_edges.count(static_cast<long long>(i) << 32 | o.thread) > 0;
-      out << "    " << p << "t" << i << " -> " << target << " [label=\"" << Escape(label) << "\""
+      out << "    " << p << "t" << i << " -> " << target << " [label=" << DotQuoted(label)
           << (red ? ", color=red, fontcolor=red, penwidth=2" : "") << "];\n";
     }
   }

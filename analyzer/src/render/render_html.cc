@@ -4,39 +4,19 @@
 #include <sstream>
 
 #include "hex.h"
+#include "internal/escape.h"
 #include "render/render.h"
 
 namespace lockgraph::analyzer {
 namespace {
 
-std::string Esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+using lockgraph::internal::HtmlEscape;
 
 std::string FramesHtml(const Thread& t, const std::vector<int>& indices) {
   std::string out = "<pre>";
   for (int i : indices) {
-    out += "#" + std::to_string(t.frames[i].index) + "  " + Esc(FrameText(t.frames[i])) + "\n";
+    out +=
+        "#" + std::to_string(t.frames[i].index) + "  " + HtmlEscape(FrameText(t.frames[i])) + "\n";
   }
   return out + "</pre>";
 }
@@ -49,18 +29,19 @@ std::string OwnersHtml(const OwnerEvidence& e) {
   }
   if (who.empty()) who = "unknown";
   for (const std::string& reason : e.reasons)
-    who += "<br><span class=ev>" + Esc(reason) + "</span>";
-  return who + " <span class=ev>" + Esc(EvidenceSourceName(e.source)) + ", " +
-         ConfidenceName(e.confidence) + (e.detail.empty() ? "" : ": " + Esc(e.detail)) + "</span>";
+    who += "<br><span class=ev>" + HtmlEscape(reason) + "</span>";
+  return who + " <span class=ev>" + HtmlEscape(EvidenceSourceName(e.source)) + ", " +
+         ConfidenceName(e.confidence) + (e.detail.empty() ? "" : ": " + HtmlEscape(e.detail)) +
+         "</span>";
 }
 
 void RenderOne(const Analysis& a, std::ostream& out) {
   const Dump& d = a.dump;
-  out << "<section><h2>" << Esc(d.source) << "</h2>\n<p class=\"" << (a.deadlock() ? "bad" : "ok")
-      << "\">" << Esc(a.Verdict()) << "</p>\n";
+  out << "<section><h2>" << HtmlEscape(d.source) << "</h2>\n<p class=\""
+      << (a.deadlock() ? "bad" : "ok") << "\">" << HtmlEscape(a.Verdict()) << "</p>\n";
   if (!a.gaps.empty()) {
     out << "<h3>What the paste lacks</h3>\n<ul>\n";
-    for (const PasteGap& g : a.gaps) out << "<li>" << Esc(g.text) << "</li>\n";
+    for (const PasteGap& g : a.gaps) out << "<li>" << HtmlEscape(g.text) << "</li>\n";
     out << "</ul>\n";
   }
   for (size_t c = 0; c < a.cycles.size(); ++c) {
@@ -76,7 +57,7 @@ void RenderOne(const Analysis& a, std::ostream& out) {
                 : "Cycle ")
         << c + 1 << (cycle.likely ? " (likely)" : "") << "</h3>\n";
     for (const std::string& reason : cycle.reasons) {
-      out << "<p>Likely because " << Esc(reason) << "</p>\n";
+      out << "<p>Likely because " << HtmlEscape(reason) << "</p>\n";
     }
     out << "<table><tr><th>thread</th><th>holds</th><th>waits for</th><th>held by</th>"
            "<th>frames</th></tr>\n";
@@ -84,9 +65,9 @@ void RenderOne(const Analysis& a, std::ostream& out) {
       const CycleStep& s = cycle.steps[k];
       const Thread& t = d.threads[s.thread];
       const Wait& w = a.waits[s.thread];
-      out << "<tr><td>" << Esc(ThreadLabel(t)) << "</td><td>"
-          << (s.holds ? Esc(HeldText(a, cycle, k)) : std::string("&mdash;")) << "</td><td>"
-          << Esc(LockText(w)) << "</td><td>" << OwnersHtml(a.owners[s.thread]) << "</td><td>"
+      out << "<tr><td>" << HtmlEscape(ThreadLabel(t)) << "</td><td>"
+          << (s.holds ? HtmlEscape(HeldText(a, cycle, k)) : std::string("&mdash;")) << "</td><td>"
+          << HtmlEscape(LockText(w)) << "</td><td>" << OwnersHtml(a.owners[s.thread]) << "</td><td>"
           << FramesHtml(t, RelevantFrames(t, w)) << "</td></tr>\n";
     }
     out << "</table>\n";
@@ -95,9 +76,9 @@ void RenderOne(const Analysis& a, std::ostream& out) {
     out << "<h3>Blocked behind (" << a.blocked_behind.size() << ")</h3>\n<table>"
         << "<tr><th>thread</th><th>waits for</th><th>held by</th><th>cycle</th></tr>\n";
     for (int i : a.blocked_behind) {
-      out << "<tr><td>" << Esc(ThreadLabel(d.threads[i])) << "</td><td>"
-          << Esc(LockText(a.waits[i])) << "</td><td>" << OwnersHtml(a.owners[i]) << "</td><td>"
-          << a.reaching_cycle[i] + 1 << "</td></tr>\n";
+      out << "<tr><td>" << HtmlEscape(ThreadLabel(d.threads[i])) << "</td><td>"
+          << HtmlEscape(LockText(a.waits[i])) << "</td><td>" << OwnersHtml(a.owners[i])
+          << "</td><td>" << a.reaching_cycle[i] + 1 << "</td></tr>\n";
     }
     out << "</table>\n";
   }
@@ -108,9 +89,9 @@ void RenderOne(const Analysis& a, std::ostream& out) {
       const Thread& t = d.threads[h.thread];
       std::string waiters;
       for (int w : h.waiters) waiters += (waiters.empty() ? "" : ", ") + ThreadLabel(d.threads[w]);
-      out << "<tr><td>" << Esc(ThreadLabel(t)) << "</td><td>"
-          << WaitKindName(a.waits[h.thread].kind) << "</td><td>" << Esc(waiters) << "</td><td>"
-          << FramesHtml(t, RelevantFrames(t, a.waits[h.thread])) << "</td></tr>\n";
+      out << "<tr><td>" << HtmlEscape(ThreadLabel(t)) << "</td><td>"
+          << WaitKindName(a.waits[h.thread].kind) << "</td><td>" << HtmlEscape(waiters)
+          << "</td><td>" << FramesHtml(t, RelevantFrames(t, a.waits[h.thread])) << "</td></tr>\n";
     }
     out << "</table>\n";
   }

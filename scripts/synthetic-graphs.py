@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Writes synthetic lock-order graph files for benchmarking `lockgraph check`.
+
+Each run nests locks of a large class hierarchy in its declared order (a lower
+class before a higher one, a few levels apart, as layered code does); a few
+runs also take one pair the other way round, so the merged graph is a big
+acyclic hierarchy with a handful of cycles across runs. That is what a large
+test suite's graphs look like, and where the cost of cycle search is in the
+acyclic part. With --readers N the runs instead nest N classes in every order,
+each only shared->shared: a complete graph whose astronomically many cycles
+are none of them deadlocks, so the search can only end on its work budget.
+
+Usage: synthetic-graphs.py OUT_DIR [--classes N] [--runs N] [--edges-per-run N]
+                           [--inversions N] [--readers N] [--seed N]
+"""
+import argparse
+import json
+import os
+import random
+
+
+def edge(src, dst, mode, run):
+    return {
+        "from": src,
+        "to": dst,
+        "modes": [mode],
+        "thread": {"tid": 1000 + run, "name": "worker"},
+        "stack": [
+            {"pc": "0x401000", "function": "Lock" + dst, "file": "layer.cc", "line": 10},
+            {"pc": "0x402000", "function": "Hold" + src, "file": "layer.cc", "line": 20},
+            {"pc": "0x403000", "function": "RunTest", "file": "test_main.cc", "line": 30},
+        ],
+    }
+
+
+def hierarchy(args, rng):
+    names = ["c%05d" % i for i in range(args.classes)]
+    runs = [[] for _ in range(args.runs)]
+    for run in runs:
+        for _ in range(args.edges_per_run):
+            a = rng.randrange(args.classes - 1)
+            b = min(args.classes - 1, a + rng.randint(1, 8))
+            run.append((names[a], names[b]))
+    for k in range(args.inversions):
+        a = rng.randrange(args.classes - 1)
+        b = min(args.classes - 1, a + rng.randint(1, 3))
+        runs[k % args.runs].append((names[b], names[a]))
+    return names, [[(a, b, "exclusive->exclusive") for a, b in run] for run in runs]
+
+
+def readers(args):
+    names = ["r%03d" % i for i in range(args.readers)]
+    pairs = [(a, b, "shared->shared") for a in names for b in names if a != b]
+    return names, [pairs[k::args.runs] for k in range(args.runs)]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("out_dir")
+    p.add_argument("--classes", type=int, default=3000)
+    p.add_argument("--runs", type=int, default=200)
+    p.add_argument("--edges-per-run", type=int, default=100)
+    p.add_argument("--inversions", type=int, default=12)
+    p.add_argument("--readers", type=int, default=0)
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args()
+    rng = random.Random(args.seed)
+    names, runs = readers(args) if args.readers else hierarchy(args, rng)
+    os.makedirs(args.out_dir, exist_ok=True)
+    for i, run in enumerate(runs):
+        used = sorted({c for a, b, _ in run for c in (a, b)})
+        doc = {
+            "version": 1,
+            "pid": 1000 + i,
+            "program": "/usr/lib/test/suite_%03d" % i,
+            "classes": [{"name": c, "site": "layer.cc:" + c[1:]} for c in used],
+            "edges": [edge(a, b, mode, i) for a, b, mode in run],
+            "cycles": [],
+        }
+        with open(os.path.join(args.out_dir, "run_%03d.json" % i), "w") as f:
+            json.dump(doc, f)
+
+
+if __name__ == "__main__":
+    main()
