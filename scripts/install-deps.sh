@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   graphviz gdb elfutils python3 python3-jsonschema python3-redis redis-tools redis-server nutcracker
   memcached libmemcached-tools
-  libedit-dev
+  libedit-dev libcli11-dev
 )
 
 missing=()

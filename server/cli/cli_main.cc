@@ -12,16 +12,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/line_reader.h"
 #include "cli/reply_printer.h"
 #include "cli/reply_reader.h"
+#include "cli/usage_error.h"
 #include "net/resp_parser.h"
 
 namespace {
@@ -30,14 +33,50 @@ constexpr char kCliVersion[] = "0.1.0";
 
 using cacheforge::Reply;
 
-constexpr char kUsage[] =
-    "Usage: cacheforge-cli [-h HOST] [-p PORT] [-a PASSWORD] [--raw] [COMMAND [ARG ...]]\n"
-    "  -h HOST      server host (default 127.0.0.1)\n"
-    "  -p PORT      server port (default 6379)\n"
-    "  -a PASSWORD  send AUTH first\n"
-    "  --raw        print bare replies instead of redis-cli's formatted ones\n"
-    "  --version    print the version and exit\n"
-    "Without a command, reads commands from standard input, one per line.\n";
+// Usage errors exit 1, like redis-cli's.
+constexpr int kExitUsage = 1;
+
+struct Options {
+  std::string host = "127.0.0.1";
+  std::string port = "6379";
+  std::string password;  // AUTH first when not empty
+  bool raw = false;
+  std::vector<std::string> command;  // empty: read commands from standard input
+};
+
+// Fills `options` from the command line; returns the exit status when there
+// is nothing more to do (--help, --version, a usage error).
+std::optional<int> ParseCommandLine(int argc, char** argv, Options* options) {
+  CLI::App app("", "cacheforge-cli");
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  // -h is the host, as in redis-cli.
+  app.set_help_flag("--help", "print this help and exit");
+  app.add_option("-h", options->host, "server host (default 127.0.0.1)")->option_text("HOST");
+  app.add_option("-p", options->port, "server port (default 6379)")->option_text("PORT");
+  app.add_option("-a", options->password, "send AUTH first")->option_text("PASSWORD");
+  app.add_flag("--raw", options->raw, "print bare replies instead of redis-cli's formatted ones");
+  app.set_version_flag("-v,--version", std::string("cacheforge-cli ") + kCliVersion,
+                       "print the version and exit");
+  app.add_option("COMMAND", options->command, "a command to send, and its arguments")
+      ->option_text("[ARG ...]");
+  // From COMMAND on, every word is the command's, even one like an option
+  // (SET k -1, ECHO --raw).
+  app.positionals_at_end();
+  app.footer("Without a command, reads commands from standard input, one per line.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForVersion& version) {
+    std::printf("%s\n", version.what());
+    return 0;
+  } catch (const CLI::ParseError& error) {
+    cacheforge::PrintUsageError(app, error);
+    return kExitUsage;
+  }
+  return std::nullopt;
+}
 
 int Connect(const std::string& host, const std::string& port, std::string* error) {
   addrinfo hints{};
@@ -107,35 +146,10 @@ bool IsShutdown(const std::string& word) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string host = "127.0.0.1";
-  std::string port = "6379";
-  std::string password;
-  bool raw = false;
-  int i = 1;
-  for (; i < argc; ++i) {
-    std::string arg = argv[i];
-    bool has_value = i + 1 < argc;
-    if (arg == "-h" && has_value) {
-      host = argv[++i];
-    } else if (arg == "-p" && has_value) {
-      port = argv[++i];
-    } else if (arg == "-a" && has_value) {
-      password = argv[++i];
-    } else if (arg == "--raw") {
-      raw = true;
-    } else if (arg == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (arg == "--version" || arg == "-v") {
-      std::printf("cacheforge-cli %s\n", kCliVersion);
-      return 0;
-    } else if (!arg.empty() && arg[0] == '-' && (arg == "-h" || arg == "-p" || arg == "-a")) {
-      std::fprintf(stderr, "cacheforge-cli: option %s needs a value\n%s", arg.c_str(), kUsage);
-      return 1;
-    } else {
-      break;
-    }
-  }
+  Options options;
+  if (std::optional<int> done = ParseCommandLine(argc, argv, &options)) return *done;
+  const std::string& host = options.host;
+  const std::string& port = options.port;
   std::string error;
   int fd = Connect(host, port, &error);
   if (fd < 0) {
@@ -145,16 +159,16 @@ int main(int argc, char** argv) {
   }
   cacheforge::ReplyReader reader(fd);
   Reply reply = Reply::Null();
-  if (!password.empty()) {
-    if (!RoundTrip(fd, reader, {"AUTH", password}, &reply, &error)) {
+  if (!options.password.empty()) {
+    if (!RoundTrip(fd, reader, {"AUTH", options.password}, &reply, &error)) {
       std::fprintf(stderr, "Error: %s\n", error.c_str());
       return 1;
     }
     if (reply.is_error()) std::fprintf(stderr, "AUTH failed: %s\n", reply.text().c_str());
   }
 
-  if (i < argc) {  // one-shot
-    std::vector<std::string> args(argv + i, argv + argc);
+  if (!options.command.empty()) {  // one-shot
+    const std::vector<std::string>& args = options.command;
     if (!RoundTrip(fd, reader, args, &reply, &error)) {
       // A server that closes the connection on SHUTDOWN did what was asked
       // (redis-cli also exits 0 silently).
@@ -162,7 +176,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "Error: %s\n", error.c_str());
       return 1;
     }
-    std::fputs(cacheforge::FormatReply(reply, raw).c_str(), stdout);
+    std::fputs(cacheforge::FormatReply(reply, options.raw).c_str(), stdout);
     close(fd);
     return reply.is_error() ? 1 : 0;
   }
@@ -182,7 +196,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "Error: %s\n", error.c_str());
       return 1;
     }
-    std::fputs(cacheforge::FormatReply(reply, raw).c_str(), stdout);
+    std::fputs(cacheforge::FormatReply(reply, options.raw).c_str(), stdout);
     std::fflush(stdout);
   }
   close(fd);

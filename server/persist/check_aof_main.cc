@@ -12,20 +12,45 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 
+#include "cli/usage_error.h"
 #include "persist/aof_format.h"
 
 namespace {
 
-constexpr char kUsage[] =
-    "Usage: cacheforge-check-aof [--fix] FILE\n"
-    "Checks that FILE (a cacheforge or Redis append-only file) ends with a complete command.\n"
-    "  --fix      truncate FILE after its last complete command; the removed bytes are\n"
-    "             saved to FILE.dropped-UNIXMS first\n"
-    "  --help     this text\n";
+constexpr int kExitUsage = 2;
+
+// Fills `file` and `fix` from the command line; returns the exit status when
+// there is nothing more to do (--help, --version, a usage error).
+std::optional<int> ParseCommandLine(int argc, char** argv, std::string* file, bool* fix) {
+  CLI::App app(
+      "Checks that FILE (a cacheforge or Redis append-only file) ends with a complete command.",
+      "cacheforge-check-aof");
+  app.set_help_flag("-h,--help", "this text");
+  app.add_flag("--fix", *fix,
+               "truncate FILE after its last complete command; the removed bytes are\n"
+               "saved to FILE.dropped-UNIXMS first");
+  app.set_version_flag("--version", "cacheforge-check-aof 0.1.0", "print the version and exit");
+  app.add_option("FILE", *file, "the append-only file")->required()->type_name("");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForVersion& version) {
+    std::printf("%s\n", version.what());
+    return 0;
+  } catch (const CLI::ParseError& error) {
+    cacheforge::PrintUsageError(app, error);
+    return kExitUsage;
+  }
+  return std::nullopt;
+}
 
 long long NowMs() {
   timespec ts;
@@ -38,32 +63,7 @@ long long NowMs() {
 int main(int argc, char** argv) {
   bool fix = false;
   std::string file;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    if (arg == "--version") {
-      std::puts("cacheforge-check-aof 0.1.0");
-      return 0;
-    }
-    if (arg == "--fix") {
-      fix = true;
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      std::fprintf(stderr, "cacheforge-check-aof: unknown option '%s'\n%s", arg.c_str(), kUsage);
-      return 2;
-    } else if (file.empty()) {
-      file = arg;
-    } else {
-      std::fprintf(stderr, "cacheforge-check-aof: one FILE only\n%s", kUsage);
-      return 2;
-    }
-  }
-  if (file.empty()) {
-    std::fprintf(stderr, "cacheforge-check-aof: missing FILE\n%s", kUsage);
-    return 2;
-  }
+  if (std::optional<int> done = ParseCommandLine(argc, argv, &file, &fix)) return *done;
   int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     std::fprintf(stderr, "cacheforge-check-aof: can't open %s: %s\n", file.c_str(),

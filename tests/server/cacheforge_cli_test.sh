@@ -22,6 +22,10 @@ expect "escapes" '"a\nb\x01"' "$(c ECHO $'a\nb\x01')"
 expect "nested array" $'1) "0"\n2) 1) "k"' "$(c SCAN 0 MATCH k)"
 expect "raw" "hello world" "$("$CLI" -p "$PORT" --raw GET k)"
 expect "-h" "PONG" "$("$CLI" -h 127.0.0.1 -p "$PORT" PING)"
+# From the command on, words that look like options are the command's.
+expect "negative argument" "(integer) -4" "$(c INCRBY n -5)"
+expect "option-like argument" '"--raw"' "$(c ECHO --raw)"
+expect "-h as an argument" '"-h"' "$(c ECHO -h)"
 
 # Interactive mode reading a pipe: one reply per line, quotes like redis-cli.
 out=$(printf 'SET x "two words"\nGET x\n\nPING\nbad "quote\nDBSIZE\nquit\nPING\n' | "$CLI" -p "$PORT")

@@ -7,12 +7,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "analysis.h"
 #include "capture.h"
 #include "cli/command.h"
+#include "cli/command_line.h"
 #include "dump_parser.h"
 #include "dump_reader.h"
 #include "install_paths.h"
@@ -31,10 +33,11 @@ namespace {
 using analyzer::Analysis;
 using analyzer::OutputFormat;
 
-constexpr char kUsage[] =
-    "usage: lockgraph analyze [--format text|json|dot|svg|html] [-o FILE] FILE...|-\n"
-    "       lockgraph analyze --pid PID [--format ...] [-o FILE]\n"
-    "\n"
+constexpr char kSynopsis[] =
+    "lockgraph analyze [--format text|json|dot|svg|html] [-o FILE] FILE...|-\n"
+    "lockgraph analyze --pid PID [--format ...] [-o FILE]";
+
+constexpr char kText[] =
     "Reads thread dumps (gdb `thread apply all bt` or `bt full` of a live process or core,\n"
     "pstack, eu-stack, `lockgraph capture`, the `lockgraph-gdb:` lines of lockgraph's gdb\n"
     "extension; plain or gzip-compressed; `-` is stdin) and what people paste of a gdb\n"
@@ -42,9 +45,17 @@ constexpr char kUsage[] =
     "`x/8wx`, quoted, fenced, wrapped or cut), builds the wait-for graph and reports every\n"
     "deadlock cycle, the threads blocked behind it, the threads a queue of waiters is stuck\n"
     "behind, the stack groups, and what a partial paste lacks.\n"
-    "--pid captures the process with gdb first (see `lockgraph capture`).\n"
-    "\n"
-    "exit status: 0 no deadlock, 1 deadlock found (or likely), 2 input with no frame at all\n";
+    "--pid captures the process with gdb first (see `lockgraph capture`).";
+
+constexpr char kFooter[] =
+    "exit status: 0 no deadlock, 1 deadlock found (or likely), 2 input with no frame at all";
+
+struct AnalyzeArgs {
+  std::vector<std::string> inputs;
+  std::string format = "text";
+  std::string output;
+  long pid = 0;
+};
 
 constexpr size_t kMaxHtmlGraphEdges = 500;
 
@@ -53,52 +64,11 @@ int Fail(const std::string& message) {
   return kExitBadInput;
 }
 
-}  // namespace
-
-int RunAnalyze(int argc, char** argv) {
+int RunAnalyze(const AnalyzeArgs& args) {
   OutputFormat format = OutputFormat::kText;
-  std::string output;
-  std::vector<std::string> inputs;
-  long pid = 0;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&](const char* flag) -> const char* {
-      std::string prefix = std::string(flag) + "=";
-      if (arg.rfind(prefix, 0) == 0) return argv[i] + prefix.size();
-      if (arg == flag && i + 1 < argc) return argv[++i];
-      return nullptr;
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    }
-    if (arg == "--format" || arg.rfind("--format=", 0) == 0) {
-      const char* v = value("--format");
-      if (!v || !analyzer::ParseOutputFormat(v, &format)) {
-        return Fail(std::string("--format wants text, json, dot, svg or html") +
-                    (v ? std::string(", not '") + v + "'" : ""));
-      }
-    } else if (arg == "-o" || arg == "--output" || arg.rfind("--output=", 0) == 0) {
-      const char* v = arg == "-o" ? (i + 1 < argc ? argv[++i] : nullptr) : value("--output");
-      if (!v || !*v) return Fail("-o wants a file name");
-      output = v;
-    } else if (arg == "--pid" || arg.rfind("--pid=", 0) == 0) {
-      const char* v = value("--pid");
-      char* end = nullptr;
-      pid = v ? std::strtol(v, &end, 10) : 0;
-      if (!v || *end || pid <= 0) return Fail("--pid wants a process id");
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      std::fputs(kUsage, stderr);
-      return Fail("unknown option '" + arg + "'");
-    } else {
-      inputs.push_back(arg);
-    }
-  }
-  if (inputs.empty() && pid == 0) {
-    std::fputs(kUsage, stderr);
-    return Fail("no input: give dump files, `-` for stdin, or --pid");
-  }
-
+  analyzer::ParseOutputFormat(args.format, &format);  // one of them: checked when parsed
+  const long pid = args.pid;
+  const std::string& output = args.output;
   std::vector<Analysis> analyses;
   if (pid > 0) {
     analyzer::CaptureTarget target;
@@ -112,7 +82,7 @@ int RunAnalyze(int argc, char** argv) {
     }
     analyses.push_back(analyzer::Analyze(std::move(dump)));
   }
-  for (const std::string& path : inputs) {
+  for (const std::string& path : args.inputs) {
     analyzer::Dump dump;
     std::string error;
     if (!analyzer::ReadDumpFile(path, "", &dump, &error)) return Fail(error);
@@ -174,6 +144,30 @@ int RunAnalyze(int argc, char** argv) {
     if (a.deadlock()) return kExitFound;
   }
   return kExitOk;
+}
+
+}  // namespace
+
+CommandRun DefineAnalyze(CLI::App* app) {
+  auto args = std::make_shared<AnalyzeArgs>();
+  DescribeCommand(app, kSynopsis, kText, kFooter);
+  app->add_option("FILE", args->inputs, "thread dumps to read; `-` is stdin")->option_text("...");
+  app->add_option("--format", args->format, "text (default), json, dot, svg or html")
+      ->check(CLI::IsMember({"text", "json", "dot", "svg", "html"}))
+      ->option_text("F");
+  app->add_option("-o,--output", args->output, "write the report to FILE instead of stdout")
+      ->check(NonEmpty("a file name"))
+      ->option_text("FILE");
+  app->add_option("--pid", args->pid, "capture the live process PID with gdb and analyze it")
+      ->check(PositiveInteger("a process id"))
+      ->option_text("PID");
+  app->callback([args] {
+    if (args->inputs.empty() && args->pid == 0) {
+      throw CLI::RequiredError("no input: give dump files, `-` for stdin, or --pid",
+                               CLI::ExitCodes::RequiredError);
+    }
+  });
+  return [args] { return RunAnalyze(*args); };
 }
 
 }  // namespace lockgraph::cli

@@ -4,77 +4,48 @@
 // Writes a gdb thread dump with the recorded owner of every lock a thread
 // waits for; `lockgraph analyze` reads it best. Exit status 2 when gdb is
 // missing or fails (the message says why, e.g. ptrace not permitted).
+#include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "capture.h"
 #include "cli/command.h"
+#include "cli/command_line.h"
 #include "install_paths.h"
 
 namespace lockgraph::cli {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: lockgraph capture --pid PID [-o FILE] [--timeout SECONDS]\n"
-    "       lockgraph capture --core CORE --exe EXE [-o FILE] [--timeout SECONDS]\n"
-    "\n"
+constexpr char kSynopsis[] =
+    "lockgraph capture --pid PID [-o FILE] [--timeout SECONDS]\n"
+    "lockgraph capture --core CORE --exe EXE [-o FILE] [--timeout SECONDS]";
+
+constexpr char kText[] =
     "Runs gdb in batch mode (no function is called in the target; only memory and\n"
     "registers are read) and writes `thread apply all bt full` plus each waited-on\n"
     "lock's recorded owner, for `lockgraph analyze`. For a program built with lockgraph\n"
     "it also sources lockgraph's gdb extension ($LOCKGRAPH_GDB_EXTENSION, else\n"
     "PREFIX/share/lockgraph/lockgraph_gdb.py) and adds `lockgraph threads`: every\n"
-    "lockgraph lock held and awaited, by name, with its owner.\n";
+    "lockgraph lock held and awaited, by name, with its owner.";
+
+struct CaptureArgs {
+  analyzer::CaptureTarget target;
+  std::string output;
+};
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "lockgraph capture: %s\n", message.c_str());
   return kExitBadInput;
 }
 
-}  // namespace
-
-int RunCapture(int argc, char** argv) {
-  analyzer::CaptureTarget target;
-  std::string output;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    }
-    const char* v = (i + 1 < argc) ? argv[i + 1] : nullptr;
-    if (arg == "--pid" || arg == "--core" || arg == "--exe" || arg == "-o" || arg == "--output" ||
-        arg == "--timeout") {
-      if (!v) return Fail(arg + " wants a value");
-      ++i;
-    }
-    char* end = nullptr;
-    if (arg == "--pid") {
-      target.pid = std::strtol(v, &end, 10);
-      if (*end || target.pid <= 0)
-        return Fail("--pid wants a process id, not '" + std::string(v) + "'");
-    } else if (arg == "--core") {
-      target.core = v;
-    } else if (arg == "--exe") {
-      target.exe = v;
-    } else if (arg == "-o" || arg == "--output") {
-      output = v;
-    } else if (arg == "--timeout") {
-      target.timeout_seconds = std::strtod(v, &end);
-      if (*end || target.timeout_seconds <= 0) return Fail("--timeout wants seconds");
-    } else {
-      std::fputs(kUsage, stderr);
-      return Fail("unexpected argument '" + arg + "'");
-    }
-  }
-  const bool by_core = !target.core.empty() || !target.exe.empty();
-  if ((target.pid > 0) == by_core || (by_core && (target.core.empty() || target.exe.empty()))) {
-    std::fputs(kUsage, stderr);
-    return Fail("give either --pid PID, or --core CORE and --exe EXE");
-  }
+int RunCapture(const CaptureArgs& args) {
+  analyzer::CaptureTarget target = args.target;
+  const std::string& output = args.output;
   target.gdb_extension = analyzer::FindGdbExtension();
   std::string dump, error;
   if (!analyzer::Capture(target, &dump, &error)) return Fail(error);
@@ -88,6 +59,35 @@ int RunCapture(int argc, char** argv) {
   file.close();
   if (!file) return Fail("cannot write " + output + ": " + std::strerror(errno));
   return kExitOk;
+}
+
+}  // namespace
+
+CommandRun DefineCapture(CLI::App* app) {
+  auto args = std::make_shared<CaptureArgs>();
+  analyzer::CaptureTarget& target = args->target;
+  DescribeCommand(app, kSynopsis, kText, "");
+  app->add_option("--pid", target.pid, "the live process to capture")
+      ->check(PositiveInteger("a process id"))
+      ->option_text("PID");
+  app->add_option("--core", target.core, "the core file to capture (with --exe)")
+      ->option_text("CORE");
+  app->add_option("--exe", target.exe, "the executable that dumped CORE")->option_text("EXE");
+  app->add_option("-o,--output", args->output, "write the dump to FILE instead of stdout")
+      ->option_text("FILE");
+  app->add_option("--timeout", target.timeout_seconds,
+                  "give up on gdb after SECONDS (default " +
+                      std::to_string(static_cast<int>(target.timeout_seconds)) + ")")
+      ->check(PositiveNumber("a number of seconds"))
+      ->option_text("SECONDS");
+  app->callback([args] {
+    const analyzer::CaptureTarget& t = args->target;
+    const bool by_core = !t.core.empty() || !t.exe.empty();
+    if ((t.pid > 0) == by_core || (by_core && (t.core.empty() || t.exe.empty()))) {
+      throw CLI::ValidationError("give either --pid PID, or --core CORE and --exe EXE");
+    }
+  });
+  return [args] { return RunCapture(*args); };
 }
 
 }  // namespace lockgraph::cli

@@ -4,12 +4,14 @@
 // Merges the lock-order graphs of many processes by lock class and fails on
 // any cycle not accepted by the baseline. Exit status: 0 no new cycle, 1 a new
 // cycle, 2 unreadable or incompatible input, or a usage error.
+#include <CLI/CLI.hpp>
 #include <cstdio>
-#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/command_line.h"
 #include "cli/graph_args.h"
 #include "graphs/baseline.h"
 #include "graphs/check_report.h"
@@ -22,52 +24,38 @@
 namespace lockgraph::cli {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: lockgraph check [--baseline FILE] [--update-baseline]\n"
-    "                       [--format text|sarif|junit|json] [-o FILE]\n"
-    "                       [--same-class] [--keep-going] GRAPH.json|DIR...\n"
-    "\n"
+constexpr char kSynopsis[] =
+    "lockgraph check [--baseline FILE] [--update-baseline]\n"
+    "                [--format text|sarif|junit|json] [-o FILE]\n"
+    "                [--same-class] [--keep-going] GRAPH.json|DIR...";
+
+constexpr char kText[] =
     "Merges the lock-order graphs written by many processes (LOCKGRAPH_OPTIONS=graph_out=PATH)\n"
     "by lock class and reports every cycle: inversions that no single run shows. A directory\n"
     "stands for the *.json files in it. A cycle\n"
-    "accepted in the baseline (with its reason) does not fail; a blessed pair is ignored.\n"
-    "\n"
-    "  --baseline FILE      accepted cycles and blessed pairs (JSON, see the user guide)\n"
-    "  --update-baseline    add the cycles found to --baseline FILE and exit 0\n"
-    "  --format F           text (default), sarif (2.1.0), junit (XML), json\n"
-    "  -o FILE              write the result to FILE instead of stdout\n"
-    "  --same-class         also count unranked nesting within one lock class as a cycle\n"
-    "  --keep-going         skip unreadable graph files with a warning\n"
-    "\n"
-    "exit status: 0 no new cycle, 1 a new cycle, 2 unreadable input or usage error\n";
+    "accepted in the baseline (with its reason) does not fail; a blessed pair is ignored.";
+
+constexpr char kFooter[] =
+    "exit status: 0 no new cycle, 1 a new cycle, 2 unreadable input or usage error";
+
+struct CheckArgs {
+  std::vector<std::string> paths;
+  std::string baseline_path;
+  bool update = false;
+  std::string format = "text";
+  std::string output;
+  bool same_class = false;
+  bool keep_going = false;
+};
 
 int Fail(const std::string& message) { return FailCommand("check", message); }
 
-}  // namespace
-
-int RunCheck(int argc, char** argv) {
-  GraphCommandLine cl;
+int RunCheck(const CheckArgs& args) {
+  const std::string& baseline_path = args.baseline_path;
+  const std::string& format = args.format;
+  const std::string& output = args.output;
+  const bool update = args.update;
   std::string error;
-  if (!ParseGraphCommandLine(argc, argv, {"--baseline", "--format", "--output"},
-                             {"--update-baseline", "--keep-going", "--same-class"}, &cl, &error)) {
-    return Fail(error + "\n\n" + kUsage);
-  }
-  if (cl.help) {
-    std::fputs(kUsage, stdout);
-    return kExitOk;
-  }
-  const std::string baseline_path = cl.values["--baseline"];
-  const std::string format = cl.values.contains("--format") ? cl.values["--format"] : "text";
-  const std::string output = cl.values["--output"];
-  const bool update = cl.flags.contains("--update-baseline");
-  const bool keep_going = cl.flags.contains("--keep-going");
-  const bool same_class = cl.flags.contains("--same-class");
-  const std::vector<std::string>& paths = cl.paths;
-  if (format != "text" && format != "sarif" && format != "junit" && format != "json") {
-    return Fail("unknown format '" + format + "' (text, sarif, junit, json)");
-  }
-  if (paths.empty()) return Fail("no graph files given\n\n" + std::string(kUsage));
-  if (update && baseline_path.empty()) return Fail("--update-baseline needs --baseline FILE");
 
   graphs::Baseline baseline;
   if (!baseline_path.empty()) {
@@ -82,7 +70,9 @@ int RunCheck(int argc, char** argv) {
 
   std::vector<graphs::GraphFile> files;
   graphs::CheckResult result;
-  if (!LoadGraphs(paths, keep_going, &files, &result.skipped, &error)) return Fail(error);
+  if (!LoadGraphs(args.paths, args.keep_going, &files, &result.skipped, &error)) {
+    return Fail(error);
+  }
   for (const std::string& why : result.skipped) {
     std::fprintf(stderr, "lockgraph check: warning: skipped %s\n", why.c_str());
   }
@@ -90,7 +80,7 @@ int RunCheck(int argc, char** argv) {
   for (const graphs::GraphFile& f : files) graph.Add(f);
   for (const auto& b : baseline.blessed) graph.Bless(b.from, b.to);
   graphs::MergedGraph::CycleOptions options;
-  options.same_class = same_class;
+  options.same_class = args.same_class;
   result.graph = &graph;
   result.cycles = graph.Cycles(options, &result.truncated);
   for (const graphs::Cycle& c : result.cycles) result.is_new.push_back(!baseline.Accepts(c));
@@ -121,6 +111,32 @@ int RunCheck(int argc, char** argv) {
                  result.new_count(), output.c_str());
   }
   return result.new_count() > 0 ? kExitFound : kExitOk;
+}
+
+}  // namespace
+
+CommandRun DefineCheck(CLI::App* app) {
+  auto args = std::make_shared<CheckArgs>();
+  DescribeCommand(app, kSynopsis, kText, kFooter);
+  app->add_option("--baseline", args->baseline_path,
+                  "accepted cycles and blessed pairs (JSON, see the user guide)")
+      ->option_text("FILE");
+  app->add_flag("--update-baseline", args->update,
+                "add the cycles found to --baseline FILE and exit 0");
+  app->add_option("--format", args->format, "text (default), sarif (2.1.0), junit (XML), json")
+      ->check(CLI::IsMember({"text", "sarif", "junit", "json"}))
+      ->option_text("F");
+  app->add_option("-o,--output", args->output, "write the result to FILE instead of stdout")
+      ->option_text("FILE");
+  app->add_flag("--same-class", args->same_class,
+                "also count unranked nesting within one lock class as a cycle");
+  AddGraphFiles(app, &args->paths, &args->keep_going);
+  app->callback([args] {
+    if (args->update && args->baseline_path.empty()) {
+      throw CLI::ValidationError("--update-baseline needs --baseline FILE");
+    }
+  });
+  return [args] { return RunCheck(*args); };
 }
 
 }  // namespace lockgraph::cli

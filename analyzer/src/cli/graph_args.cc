@@ -1,5 +1,6 @@
 #include "cli/graph_args.h"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -9,30 +10,12 @@
 
 namespace lockgraph::cli {
 
-bool ParseGraphCommandLine(int argc, char** argv, const std::set<std::string>& value_options,
-                           const std::set<std::string>& flag_options, GraphCommandLine* out,
-                           std::string* error) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "-o") arg = "--output";
-    if (arg == "--help" || arg == "-h") {
-      out->help = true;
-    } else if (value_options.contains(arg)) {
-      if (i + 1 >= argc) {
-        *error = arg + " needs a value";
-        return false;
-      }
-      out->values[arg] = argv[++i];
-    } else if (flag_options.contains(arg)) {
-      out->flags.insert(arg);
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      *error = "unknown option '" + std::string(argv[i]) + "'";
-      return false;
-    } else {
-      out->paths.push_back(arg);
-    }
-  }
-  return true;
+void AddGraphFiles(CLI::App* app, std::vector<std::string>* paths, bool* keep_going) {
+  app->add_option("GRAPH.json|DIR", *paths,
+                  "graph files (LOCKGRAPH_OPTIONS=graph_out=PATH) or directories of them")
+      ->required()
+      ->option_text("...");
+  app->add_flag("--keep-going", *keep_going, "skip unreadable graph files with a warning");
 }
 
 int FailCommand(const char* command, const std::string& message) {

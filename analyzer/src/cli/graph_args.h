@@ -1,33 +1,24 @@
-// Argument handling shared by the subcommands that read graph files (check,
-// dot, profile): options with values, the output file, and loading many
-// graph files with or without --keep-going.
+// What the subcommands that read graph files (check, dot, profile) share:
+// their graph file arguments, the output file, and loading many graph files
+// with or without --keep-going.
 #ifndef LOCKGRAPH_ANALYZER_SRC_CLI_GRAPH_ARGS_H_
 #define LOCKGRAPH_ANALYZER_SRC_CLI_GRAPH_ARGS_H_
 
-#include <map>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "graphs/graph_file.h"
 
+namespace CLI {
+class App;
+}  // namespace CLI
+
 namespace lockgraph::cli {
 
-// The command line of a subcommand that reads graph files: options that take
-// a value, flags, and the graph files (or directories) themselves.
-struct GraphCommandLine {
-  std::vector<std::string> paths;
-  std::map<std::string, std::string> values;  // option -> value, for value options given
-  std::set<std::string> flags;                // flags given
-  bool help = false;                          // --help / -h: print usage, exit 0
-};
-
-// Parses argv[1..argc) against `value_options` (each takes the next
-// argument; "-o" is an alias of "--output") and `flag_options`. On a usage
-// error returns false with `*error` saying what was wrong.
-bool ParseGraphCommandLine(int argc, char** argv, const std::set<std::string>& value_options,
-                           const std::set<std::string>& flag_options, GraphCommandLine* out,
-                           std::string* error);
+// Declares the arguments every graph command takes: the graph files (a
+// directory stands for the *.json files in it), at least one, and
+// --keep-going.
+void AddGraphFiles(CLI::App* app, std::vector<std::string>* paths, bool* keep_going);
 
 // Prints "lockgraph COMMAND: MESSAGE" on stderr and returns the usage-error
 // exit status.

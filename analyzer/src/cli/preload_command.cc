@@ -9,28 +9,36 @@
 // cannot be run, 127 PROGRAM not found (as env(1)).
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/command_line.h"
 #include "elf_linkage.h"
 #include "install_paths.h"
 
 namespace lockgraph::cli {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: lockgraph preload [--lib PATH] [--] PROGRAM [ARGS...]\n"
-    "\n"
+constexpr char kSynopsis[] = "lockgraph preload [--lib PATH] [--] PROGRAM [ARGS...]";
+
+constexpr char kText[] =
     "Runs PROGRAM with LD_PRELOAD=liblockgraph_preload.so, so an unmodified binary gets\n"
     "lockgraph's lock-order reports, deadlock watchdog and options (LOCKGRAPH_OPTIONS).\n"
     "A statically linked PROGRAM cannot be preloaded into: one line says so and it runs\n"
     "without lockgraph. --lib (or LOCKGRAPH_PRELOAD_LIB) names the library; by default\n"
-    "it is found next to this binary's installation or build tree.\n";
+    "it is found next to this binary's installation or build tree.";
+
+struct PreloadArgs {
+  std::string lib;
+  std::vector<std::string> command;  // PROGRAM and its arguments
+};
 
 constexpr int kExitCannotRun = 126;
 constexpr int kExitNotFound = 127;
@@ -57,37 +65,9 @@ std::string Resolve(const std::string& program) {
   return "";
 }
 
-}  // namespace
-
-int RunPreload(int argc, char** argv) {
-  std::string lib;
-  int i = 1;
-  for (; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--") {
-      ++i;
-      break;
-    }
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    }
-    if (arg == "--lib" || arg.rfind("--lib=", 0) == 0) {
-      const char* v = arg == "--lib" ? (i + 1 < argc ? argv[++i] : nullptr) : argv[i] + 6;
-      if (v == nullptr || *v == '\0') return Fail(kExitBadInput, "--lib wants a file name");
-      lib = v;
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      std::fputs(kUsage, stderr);
-      return Fail(kExitBadInput, "unknown option '" + arg + "'");
-    } else {
-      break;
-    }
-  }
-  if (i >= argc) {
-    std::fputs(kUsage, stderr);
-    return Fail(kExitBadInput, "no program to run");
-  }
-  const std::string program = argv[i];
+int RunPreload(const PreloadArgs& args) {
+  std::string lib = args.lib;
+  const std::string& program = args.command.front();
   const std::string path = Resolve(program);
   if (path.empty()) return Fail(kExitNotFound, program + ": not found in PATH");
 
@@ -127,10 +107,34 @@ int RunPreload(int argc, char** argv) {
     std::string value = lib + (existing && *existing ? std::string(":") + existing : "");
     setenv("LD_PRELOAD", value.c_str(), 1);
   }
-  execv(path.c_str(), argv + i);
+  std::vector<char*> argv;
+  for (const std::string& arg : args.command) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  execv(path.c_str(), argv.data());
   const int err = errno;
   return Fail(err == ENOENT ? kExitNotFound : kExitCannotRun,
               "cannot run " + path + ": " + std::strerror(err));
+}
+
+}  // namespace
+
+CommandRun DefinePreload(CLI::App* app) {
+  auto args = std::make_shared<PreloadArgs>();
+  DescribeCommand(app, kSynopsis, kText, "");
+  app->add_option("--lib", args->lib, "the liblockgraph_preload.so to preload")
+      ->check(NonEmpty("a file name"))
+      ->option_text("PATH");
+  app->add_option("PROGRAM", args->command, "the program to run, and its arguments")
+      ->option_text("[ARGS...]");
+  // PROGRAM's own options are its own: everything from PROGRAM on is
+  // PROGRAM's arguments, `--help` included.
+  app->positionals_at_end();
+  app->callback([args] {
+    if (args->command.empty()) {
+      throw CLI::RequiredError("no program to run", CLI::ExitCodes::RequiredError);
+    }
+  });
+  return [args] { return RunPreload(*args); };
 }
 
 }  // namespace lockgraph::cli

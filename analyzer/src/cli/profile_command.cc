@@ -3,24 +3,33 @@
 // The contention profile recorded with profile=1 (or hold_warn_ms), summed
 // over the given runs per lock class and sorted by total wait: the lock to
 // look at first is on top.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/command_line.h"
 #include "cli/graph_args.h"
 
 namespace lockgraph::cli {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: lockgraph profile [--top N] [--keep-going] GRAPH.json...\n"
-    "\n"
+constexpr char kSynopsis[] = "lockgraph profile [--top N] [--keep-going] GRAPH.json...";
+
+constexpr char kText[] =
     "Prints the contention profile of the given runs (recorded with LOCKGRAPH_OPTIONS\n"
     "profile=1 and graph_out=PATH): per lock class, acquisitions, contended acquisitions,\n"
-    "total and maximum wait and hold, sorted by total wait.\n";
+    "total and maximum wait and hold, sorted by total wait.";
+
+struct ProfileArgs {
+  std::vector<std::string> paths;
+  size_t top = 0;  // rows to print; 0 for all
+  bool keep_going = false;
+};
 
 int Fail(const std::string& message) { return FailCommand("profile", message); }
 
@@ -38,30 +47,11 @@ std::string Duration(uint64_t ns) {
   return buf;
 }
 
-}  // namespace
-
-int RunProfile(int argc, char** argv) {
-  GraphCommandLine cl;
+int RunProfile(const ProfileArgs& args) {
   std::string error;
-  if (!ParseGraphCommandLine(argc, argv, {"--top"}, {"--keep-going"}, &cl, &error)) {
-    return Fail(error + "\n\n" + kUsage);
-  }
-  if (cl.help) {
-    std::fputs(kUsage, stdout);
-    return kExitOk;
-  }
-  size_t top = 0;
-  if (cl.values.contains("--top")) {
-    char* end = nullptr;
-    const long n = std::strtol(cl.values["--top"].c_str(), &end, 10);
-    if (*end != '\0' || n <= 0) return Fail("--top needs a positive number");
-    top = static_cast<size_t>(n);
-  }
-  const std::vector<std::string>& paths = cl.paths;
-  if (paths.empty()) return Fail("no graph files given\n\n" + std::string(kUsage));
   std::vector<graphs::GraphFile> files;
   std::vector<std::string> skipped;
-  if (!LoadGraphs(paths, cl.flags.contains("--keep-going"), &files, &skipped, &error)) {
+  if (!LoadGraphs(args.paths, args.keep_going, &files, &skipped, &error)) {
     return Fail(error);
   }
 
@@ -86,7 +76,7 @@ int RunProfile(int argc, char** argv) {
   for (auto& [name, p] : merged) rows.push_back(p);
   std::stable_sort(rows.begin(), rows.end(),
                    [](const auto& a, const auto& b) { return a.wait_total_ns > b.wait_total_ns; });
-  if (top > 0 && rows.size() > top) rows.resize(top);
+  if (args.top > 0 && rows.size() > args.top) rows.resize(args.top);
   if (rows.empty()) {
     std::printf(
         "lockgraph profile: no contention data in %zu file(s); record it with "
@@ -104,6 +94,18 @@ int RunProfile(int argc, char** argv) {
                 Duration(p.hold_max_ns).c_str());
   }
   return kExitOk;
+}
+
+}  // namespace
+
+CommandRun DefineProfile(CLI::App* app) {
+  auto args = std::make_shared<ProfileArgs>();
+  DescribeCommand(app, kSynopsis, kText, "");
+  app->add_option("--top", args->top, "print only the N most waited-for lock classes")
+      ->check(PositiveInteger("a positive number"))
+      ->option_text("N");
+  AddGraphFiles(app, &args->paths, &args->keep_going);
+  return [args] { return RunProfile(*args); };
 }
 
 }  // namespace lockgraph::cli
