@@ -50,7 +50,7 @@ TEST(EscapeTest, JsonRoundTripsThroughAStrictParser) {
   // rejects ill-formed UTF-8 outright).
   std::string every_byte;
   for (int c = 0; c < 256; ++c) every_byte.push_back(static_cast<char>(c));
-  EXPECT_NO_THROW(nlohmann::json::parse(JsonQuoted(every_byte)));
+  EXPECT_TRUE(nlohmann::json::accept(JsonQuoted(every_byte)));
   EXPECT_EQ(nlohmann::json::parse(JsonQuoted("caf\xc3")).get<std::string>(), "caf\xef\xbf\xbd");
 }
 
