@@ -64,82 +64,107 @@ int Fail(const std::string& message) {
   return kExitBadInput;
 }
 
+// Captures process `pid` with gdb and analyzes the dump.
+bool AnalyzeProcess(long pid, std::vector<Analysis>* analyses, std::string* error) {
+  analyzer::CaptureTarget target;
+  target.pid = pid;
+  target.gdb_extension = analyzer::FindGdbExtension();
+  std::string text;
+  if (!analyzer::Capture(target, &text, error)) return false;
+  analyzer::Dump dump;
+  if (!analyzer::ParseDump(text, "pid " + std::to_string(pid), &dump, error)) return false;
+  analyses->push_back(analyzer::Analyze(std::move(dump)));
+  return true;
+}
+
+// Reads and analyzes one dump file (or `-`); its warnings go to stderr.
+bool AnalyzeFile(const std::string& path, std::vector<Analysis>* analyses, std::string* error) {
+  analyzer::Dump dump;
+  if (!analyzer::ReadDumpFile(path, "", &dump, error)) return false;
+  for (const std::string& w : dump.warnings) {
+    std::fprintf(stderr, "lockgraph analyze: %s: warning: %s\n", path.c_str(), w.c_str());
+  }
+  analyses->push_back(analyzer::Analyze(std::move(dump)));
+  return true;
+}
+
+// The wait-for graph as SVG for --format svg and html. An HTML page is still
+// useful without the picture, so for html a failure only warns (and leaves
+// `svg` empty); for svg it is an error.
+bool RenderSvg(const std::vector<Analysis>& analyses, OutputFormat format, std::string* svg,
+               std::string* error) {
+  std::ostringstream dot;
+  analyzer::RenderDot(analyses, dot);
+  // Graphviz needs minutes for thousands of edges.
+  size_t edges = 0;
+  for (size_t at = 0; (at = dot.str().find("->", at)) != std::string::npos; at += 2) ++edges;
+  if (format == OutputFormat::kHtml && edges > kMaxHtmlGraphEdges) {
+    std::fprintf(stderr,
+                 "lockgraph analyze: no graph in the page: %zu edges is too many to lay out\n",
+                 edges);
+    return true;
+  }
+  if (analyzer::DotToSvg(dot.str(), svg, error)) return true;
+  if (format == OutputFormat::kSvg) return false;
+  std::fprintf(stderr, "lockgraph analyze: no graph in the page: %s\n", error->c_str());
+  svg->clear();
+  return true;
+}
+
+bool Render(const std::vector<Analysis>& analyses, OutputFormat format, std::ostream& out,
+            std::string* error) {
+  switch (format) {
+    case OutputFormat::kText:
+      analyzer::RenderText(analyses, out);
+      return true;
+    case OutputFormat::kJson:
+      analyzer::RenderJson(analyses, out);
+      return true;
+    case OutputFormat::kDot:
+      analyzer::RenderDot(analyses, out);
+      return true;
+    case OutputFormat::kSvg:
+    case OutputFormat::kHtml: {
+      std::string svg;
+      if (!RenderSvg(analyses, format, &svg, error)) return false;
+      if (format == OutputFormat::kSvg) {
+        out << svg;
+      } else {
+        analyzer::RenderHtml(analyses, svg, out);
+      }
+      return true;
+    }
+  }
+  return true;
+}
+
+// Writes `text` to `output`, or to stdout when it is empty.
+bool WriteOutput(const std::string& output, const std::string& text, std::string* error) {
+  if (output.empty()) {
+    std::cout << text;
+    std::cout.flush();
+    if (!std::cout) *error = "cannot write to stdout";
+    return static_cast<bool>(std::cout);
+  }
+  std::ofstream file(output, std::ios::binary | std::ios::trunc);
+  file << text;
+  file.close();
+  if (!file) *error = "cannot write " + output + ": " + std::strerror(errno);
+  return static_cast<bool>(file);
+}
+
 int RunAnalyze(const AnalyzeArgs& args) {
   OutputFormat format = OutputFormat::kText;
   analyzer::ParseOutputFormat(args.format, &format);  // one of them: checked when parsed
-  const long pid = args.pid;
-  const std::string& output = args.output;
   std::vector<Analysis> analyses;
-  if (pid > 0) {
-    analyzer::CaptureTarget target;
-    target.pid = pid;
-    target.gdb_extension = analyzer::FindGdbExtension();
-    std::string text, error;
-    if (!analyzer::Capture(target, &text, &error)) return Fail(error);
-    analyzer::Dump dump;
-    if (!analyzer::ParseDump(text, "pid " + std::to_string(pid), &dump, &error)) {
-      return Fail(error);
-    }
-    analyses.push_back(analyzer::Analyze(std::move(dump)));
-  }
+  std::string error;
+  if (args.pid > 0 && !AnalyzeProcess(args.pid, &analyses, &error)) return Fail(error);
   for (const std::string& path : args.inputs) {
-    analyzer::Dump dump;
-    std::string error;
-    if (!analyzer::ReadDumpFile(path, "", &dump, &error)) return Fail(error);
-    for (const std::string& w : dump.warnings) {
-      std::fprintf(stderr, "lockgraph analyze: %s: warning: %s\n", path.c_str(), w.c_str());
-    }
-    analyses.push_back(analyzer::Analyze(std::move(dump)));
+    if (!AnalyzeFile(path, &analyses, &error)) return Fail(error);
   }
-
   std::ostringstream rendered;
-  switch (format) {
-    case OutputFormat::kText:
-      analyzer::RenderText(analyses, rendered);
-      break;
-    case OutputFormat::kJson:
-      analyzer::RenderJson(analyses, rendered);
-      break;
-    case OutputFormat::kDot:
-      analyzer::RenderDot(analyses, rendered);
-      break;
-    case OutputFormat::kSvg:
-    case OutputFormat::kHtml: {
-      std::ostringstream dot;
-      analyzer::RenderDot(analyses, dot);
-      std::string svg, error;
-      // Graphviz needs minutes for thousands of edges; a page without the
-      // picture is better than no page.
-      size_t edges = 0;
-      for (size_t at = 0; (at = dot.str().find("->", at)) != std::string::npos; at += 2) ++edges;
-      if (format == OutputFormat::kHtml && edges > kMaxHtmlGraphEdges) {
-        std::fprintf(stderr,
-                     "lockgraph analyze: no graph in the page: %zu edges is too many to lay out\n",
-                     edges);
-      } else if (!analyzer::DotToSvg(dot.str(), &svg, &error)) {
-        if (format == OutputFormat::kSvg) return Fail(error);
-        // The page is still useful without the picture.
-        std::fprintf(stderr, "lockgraph analyze: no graph in the page: %s\n", error.c_str());
-        svg.clear();
-      }
-      if (format == OutputFormat::kSvg) {
-        rendered << svg;
-      } else {
-        analyzer::RenderHtml(analyses, svg, rendered);
-      }
-      break;
-    }
-  }
-  if (output.empty()) {
-    std::cout << rendered.str();
-    std::cout.flush();
-    if (!std::cout) return Fail("cannot write to stdout");
-  } else {
-    std::ofstream file(output, std::ios::binary | std::ios::trunc);
-    file << rendered.str();
-    file.close();
-    if (!file) return Fail("cannot write " + output + ": " + std::strerror(errno));
-  }
+  if (!Render(analyses, format, rendered, &error)) return Fail(error);
+  if (!WriteOutput(args.output, rendered.str(), &error)) return Fail(error);
   for (const Analysis& a : analyses) {
     if (a.deadlock()) return kExitFound;
   }
