@@ -18,15 +18,10 @@ import time
 
 import redis
 
+from server_testlib import check, finish  # noqa: E402
+
 PORT, PID, STEP = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 ARGS = sys.argv[4:]
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(("ok: " if ok else "FAIL: ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        failures.append(name)
 
 
 def connect():
@@ -262,4 +257,4 @@ elif STEP == "hold":
     step_hold(int(ARGS[0]))
 else:
     sys.exit(f"unknown step {STEP}")
-sys.exit(1 if failures else 0)
+finish()

@@ -20,19 +20,14 @@ import time
 
 import redis
 
+from server_testlib import check, finish  # noqa: E402
+
 PORT = int(sys.argv[1])
 HEADROOM = 4 * 1024 * 1024
 VALUE = b"v" * 1000
 BATCH = 500
 BATCHES = 40  # 20,000 writes of ~1.1 KB: five times the headroom
 OOM = "OOM command not allowed when used memory > 'maxmemory'."
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(("ok: " if ok else "FAIL: ") + name + (f" ({detail})" if detail else ""))
-    if not ok:
-        failures.append(name)
 
 
 r = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=60)
@@ -183,7 +178,4 @@ check("allkeys-random: keys without TTL are evicted too", exists(plain) < len(pl
       exists(plain))
 
 r.config_set("maxmemory", 0)
-if failures:
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
-print("all checks passed")
+finish()

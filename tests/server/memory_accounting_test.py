@@ -9,16 +9,11 @@ import sys
 
 import redis
 
+from server_testlib import check, finish  # noqa: E402
+
 PORT = int(sys.argv[1])
 KEYS = 1_000_000
 BATCH = 10_000
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(("ok: " if ok else "FAIL: ") + name + (f" ({detail})" if detail else ""))
-    if not ok:
-        failures.append(name)
 
 
 r = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=60)
@@ -55,7 +50,4 @@ check("used_memory back near the start after FLUSHALL",
       f"{before['used_memory']} -> {emptied['used_memory']}")
 check("fragmentation ratio reflects the kept RSS", emptied["mem_fragmentation_ratio"] > 1.0)
 
-if failures:
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
-print("all checks passed")
+finish()

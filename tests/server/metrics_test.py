@@ -14,14 +14,9 @@ import time
 
 import redis
 
+from server_testlib import check, failures, finish  # noqa: E402
+
 PORT, MPORT = int(sys.argv[1]), int(sys.argv[2])
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(("ok: " if ok else "FAIL: ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        failures.append(name)
 
 
 def http(raw, timeout=30):
@@ -245,4 +240,4 @@ while time.monotonic() < deadline and not ok:
     ok = get("/metrics")[0] == 200
     time.sleep(0.05)
 check("served again once the idle connections are gone", ok)
-sys.exit(1 if failures else 0)
+finish()

@@ -17,14 +17,9 @@ import time
 
 import redis
 
+from server_testlib import check, finish  # noqa: E402
+
 PORT = int(sys.argv[1])
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(("ok: " if ok else "FAIL: ") + name + (f" ({detail})" if detail else ""))
-    if not ok:
-        failures.append(name)
 
 
 def command(*args):
@@ -143,7 +138,4 @@ check("CONFIG RESETSTAT resets the counters",
       stat("client_output_buffer_limit_disconnections") == 0
       and stat("client_query_buffer_limit_disconnections") == 0)
 
-if failures:
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
-print("all checks passed")
+finish()

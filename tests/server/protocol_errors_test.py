@@ -7,16 +7,9 @@ Usage: protocol_errors_test.py PORT
 import socket
 import sys
 
+from server_testlib import check, finish
+
 PORT = int(sys.argv[1])
-failures = []
-
-
-def check(name, ok, detail=""):
-    if ok:
-        print(f"ok: {name}")
-    else:
-        failures.append(name)
-        print(f"FAIL: {name} {detail}")
 
 
 def exchange(payload, expect_close=True):
@@ -101,7 +94,4 @@ check("query buffer over client-query-buffer-limit",
       data == b"-ERR Protocol error: query buffer over client-query-buffer-limit\r\n" and closed,
       repr(data[:100]))
 check("server still serves at the end", ping_still_works())
-if failures:
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
-print("all checks passed")
+finish()

@@ -9,16 +9,9 @@ import time
 
 import redis
 
+from server_testlib import check_equal as check, finish  # noqa: E402
+
 PORT = int(sys.argv[1])
-failures = []
-
-
-def check(name, want, got):
-    if want == got:
-        print(f"ok: {name}")
-    else:
-        failures.append(name)
-        print(f"FAIL: {name}: want {want!r} got {got!r}")
 
 
 def error_text(fn, *args):
@@ -157,7 +150,4 @@ check("connected clients back to 1", 1, r.info("clients")["connected_clients"])
 
 check("flushdb", True, r.flushdb())
 check("dbsize after flush", 0, r.dbsize())
-if failures:
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
-print("all checks passed")
+finish()

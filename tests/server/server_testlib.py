@@ -4,6 +4,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 import redis
@@ -15,6 +16,19 @@ def check(name, ok, detail=""):
     print(("ok: " if ok else "FAIL: ") + name + ("" if ok else f" {detail}"), flush=True)
     if not ok:
         failures.append(name)
+
+
+def check_equal(name, want, got):
+    check(name, want == got, f"want {want!r} got {got!r}")
+
+
+def finish():
+    """Exits: 1 after naming how many checks failed, else 0."""
+    if failures:
+        print(f"{len(failures)} check(s) failed", flush=True)
+        sys.exit(1)
+    print("all checks passed", flush=True)
+    sys.exit(0)
 
 
 def free_port():

@@ -17,16 +17,11 @@ import time
 
 import redis
 
+from server_testlib import check, finish  # noqa: E402
+
 PORT, PID, MODE = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 VALUE = b"v" * 16384
 REQUESTS = 8000  # 128 MB of replies asked for; the server owes at most ~64 MB at once
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(("ok: " if ok else "FAIL: ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        failures.append(name)
 
 
 r = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=60)
@@ -101,4 +96,4 @@ check("every reply is the value", stream[: whole * unit] == expected)
 check(f"replies owed at the stop were delivered ({whole} replies)",
       whole * len(VALUE) >= owed * 0.9, f"{whole} replies for {owed} bytes owed")
 check("no more replies than requests", whole <= REQUESTS, whole)
-sys.exit(1 if failures else 0)
+finish()
