@@ -18,35 +18,8 @@ namespace {
 using testing::ReportCollector;
 using testing::RunInThread;
 
-TEST(SemanticsTest, TryLockAddsNoIncomingEdge) {
-  ReportCollector collector;
-  Mutex a{"try.a"}, b{"try.b"};
-  RunInThread([&] {
-    std::lock_guard la(a);
-    std::lock_guard lb(b);
-  });
-  RunInThread([&] {
-    std::lock_guard lb(b);
-    if (a.try_lock()) a.unlock();  // cannot wait, so cannot deadlock
-  });
-  EXPECT_TRUE(collector.reports().empty());
-}
-
-TEST(SemanticsTest, TryLockedLockStillOrdersLaterAcquisitions) {
-  // A lock taken by try_lock is held: what is taken after it is ordered after it.
-  ReportCollector collector;
-  Mutex a{"tryheld.a"}, b{"tryheld.b"};
-  RunInThread([&] {
-    ASSERT_TRUE(a.try_lock());
-    { std::lock_guard lb(b); }
-    a.unlock();
-  });
-  RunInThread([&] {
-    std::lock_guard lb(b);
-    std::lock_guard la(a);
-  });
-  EXPECT_EQ(collector.reports().size(), 1u);
-}
+// try_lock, nesting and std::scoped_lock for every wrapper type:
+// wrapper_semantics_test.cc.
 
 TEST(SemanticsTest, TimedLockCountsAsTryLock) {
   ReportCollector collector;
