@@ -81,8 +81,11 @@ def blocked_loop():
     blocker = threading.Thread(target=lambda: redis.Redis(port=s.port).execute_command(
         "DEBUG", "SLEEP", "2"))
     blocker.start()
-    time.sleep(0.3)
+    # Probed until the blocked loop shows (the first probe may come before the
+    # command starts); bounded by the blocker's 2 s.
     status, body = healthz()
+    while status == 200 and blocker.is_alive():
+        status, body = healthz()
     print("blocked:", status, body)
     check("healthz: 503 naming the blocked loop", status == 503 and "did not answer" in body)
     blocker.join(timeout=30)
@@ -125,7 +128,8 @@ def descriptors():
         sock.sendall(b"PING\r\n")
         sock.recv(16)
         sock.close()
-    time.sleep(0.3)
+    # The server closes its side as it reads each EOF: poll until it has.
+    testlib.wait_until(lambda: fds() == before, timeout_s=10)
     after = fds()
     print(f"descriptors before {before}, after 2000 connections {after}")
     check("descriptors: no leak after 2,000 connections", after == before)

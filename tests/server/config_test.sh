@@ -34,7 +34,11 @@ grep -q "Received SIGTERM scheduling shutdown" "$SERVER_LOG" && pass "SIGTERM lo
 # --logfile and --loglevel verbose: the banner and the per-second SET line.
 start_server --threads 1 --loglevel verbose --logfile "$WORK/cacheforge.log"
 redis-cli -p "$PORT" -r 200 SET k v >/dev/null
-sleep 1.3
+# The per-second line comes with the next second's statistics: poll for it.
+for _ in $(seq 300); do
+  grep -qE "Processed [0-9]+ SET operations in last second" "$WORK/cacheforge.log" && break
+  sleep 0.05
+done
 grep -q "cacheforge-server .* starting: port=$PORT bind=127.0.0.1 threads=1" "$WORK/cacheforge.log" \
   && pass "startup banner in the log file" || fail "no banner in $(cat "$WORK/cacheforge.log")"
 grep -qE "lockgraph: compiled (in|out), mode=" "$WORK/cacheforge.log" && pass "lockgraph mode logged" \

@@ -31,6 +31,16 @@ def finish():
     sys.exit(0)
 
 
+def wait_until(predicate, timeout_s=30, step_s=0.02):
+    """Polls `predicate` until it is true or `timeout_s` passed; its last value."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(step_s)
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
