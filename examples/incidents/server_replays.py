@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                "tests", "server"))
+                                "server", "tests"))
 import redis  # noqa: E402
 
 import server_testlib as testlib  # noqa: E402

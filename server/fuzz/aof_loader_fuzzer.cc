@@ -3,7 +3,7 @@
 // libFuzzer target for the append-only file loader (and the scanner it shares
 // with cacheforge-check-aof): arbitrary bytes as an AOF, loaded into a real
 // keyspace through the real dispatcher. Inputs it finds belong in
-// tests/server/aof_fuzz_regressions/, which the unit tests replay.
+// server/tests/aof_fuzz_regressions/, which the unit tests replay.
 #include <unistd.h>
 
 #include <cstdio>

@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "server"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "server", "tests"))
 import server_testlib as testlib  # noqa: E402
 from server_testlib import check, failures  # noqa: E402
 

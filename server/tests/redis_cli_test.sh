@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# server/tests/redis_cli_test.sh SERVER CLI
+# Drives a real cacheforge-server with Debian's redis-cli: replies and error
+# texts of the connection, string and key commands, expiry with ms TTLs, INFO,
+# CONFIG and CLIENT. (redis-cli prints bare replies when stdout is not a tty.)
+SERVER=$1 CLI=$2
+source "$(dirname "$0")/lib.sh"
+# profile=1: DEBUG LOCKGRAPH STATS below reads the contention profile.
+export LOCKGRAPH_OPTIONS="${LOCKGRAPH_OPTIONS:+$LOCKGRAPH_OPTIONS:}profile=1"
+start_server --threads 2
+r() { redis-cli -p "$PORT" "$@" 2>&1; }
+
+expect "PING" "PONG" "$(r PING)"
+expect "PING msg" "hello" "$(r PING hello)"
+expect "ECHO" "a b" "$(r ECHO 'a b')"
+expect "SET" "OK" "$(r SET k v)"
+expect "GET" "v" "$(r GET k)"
+expect "GET missing" "" "$(r GET nope)"
+expect "unknown command" "ERR unknown command 'foo', with args beginning with: 'bar' " "$(r foo bar)"
+expect "arity" "ERR wrong number of arguments for 'get' command" "$(r GET)"
+expect "syntax" "ERR syntax error" "$(r SET k v NX XX)"
+expect "not integer" "ERR value is not an integer or out of range" "$(r INCR k)"
+expect "MSET" "OK" "$(r MSET a 1 b 2 c 3)"
+expect "MGET" $'1\n2\n\n3' "$(r MGET a b missing c)"
+expect "INCRBY" "12" "$(r INCRBY a 11)"
+expect "INCRBYFLOAT" "12.5" "$(r INCRBYFLOAT a 0.5)"
+expect "APPEND" "4" "$(r APPEND s abcd)"
+expect "GETRANGE" "bc" "$(r GETRANGE s 1 2)"
+expect "DEL" "3" "$(r DEL a b c zz)"
+expect "EXISTS" "1" "$(r EXISTS k)"
+expect "TYPE" "string" "$(r TYPE k)"
+expect "RENAME" "OK" "$(r RENAME k k2)"
+expect "RENAME missing" "ERR no such key" "$(r RENAME k k3)"
+expect "SELECT 1" "ERR DB index is out of range" "$(r SELECT 1)"
+expect "HELLO 3" "NOPROTO unsupported protocol version" "$(r HELLO 3)"
+
+# Expiry in milliseconds: lazily on read and actively for keys nobody reads.
+# SET and PTTL in one redis-cli process, so a slow machine cannot eat the TTL.
+out=$(printf 'SET short v PX 600\nPTTL short\n' | redis-cli -p "$PORT")
+expect "SET PX" "OK" "$(head -1 <<<"$out")"
+ttl=$(tail -1 <<<"$out")
+if ((ttl > 0 && ttl <= 600)); then pass "PTTL in (0,600]"; else fail "PTTL $ttl"; fi
+sleep 0.8
+expect "expired on read" "" "$(r GET short)"
+base=$(r DBSIZE)
+for i in $(seq 1 50); do echo "SET vol:$i x PX 300"; done | redis-cli -p "$PORT" >/dev/null
+expect "volatile keys set" "$((base + 50))" "$(r DBSIZE)"
+# Active expiry runs on the cron: poll (up to 15 s) until it removed them.
+for _ in $(seq 300); do (($(r DBSIZE) == base)) && break; sleep 0.05; done
+# DBSIZE counts stored keys, so this proves removal without any read of them.
+expect "active expiry removed them" "$base" "$(r DBSIZE)"
+expired=$(r INFO stats | tr -d '\r' | sed -n 's/^expired_keys://p')
+if ((expired >= 50)); then pass "INFO expired_keys=$expired"; else fail "expired_keys=$expired"; fi
+
+# Repeated commands and SCAN.
+r -r 100 INCR counter >/dev/null
+expect "INCR x100" "100" "$(r GET counter)"
+for i in $(seq 1 30); do echo "SET scan:$i v"; done | redis-cli -p "$PORT" >/dev/null
+expect "SCAN MATCH" "30" "$(redis-cli -p "$PORT" --scan --pattern 'scan:*' | sort -u | wc -l)"
+expect "DBSIZE" "$(r KEYS '*' | wc -l)" "$(r DBSIZE)"
+
+# Administration.
+expect "CONFIG SET" "OK" "$(r CONFIG SET maxmemory 100mb)"
+expect "CONFIG GET" $'maxmemory\n104857600' "$(r CONFIG GET maxmemory)"
+expect "CONFIG GET glob" "4" "$(r CONFIG GET 'max*' | sed -n '1~2p' | wc -l)"
+expect "CONFIG SET immutable" \
+  "ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable config" \
+  "$(r CONFIG SET port 1)"
+info=$(r INFO | tr -d '\r')
+for field in redis_version connected_clients used_memory total_commands_processed role \
+             used_cpu_sys db0; do
+  grep -q "^$field:" <<<"$info" && pass "INFO has $field" || fail "INFO lacks $field"
+done
+expect "CLIENT SETNAME" "OK" "$(r CLIENT SETNAME tester)"
+expect "COMMAND COUNT > 50" "1" "$( (( $(r COMMAND COUNT) > 50 )) && echo 1)"
+r DEBUG LOCKGRAPH >"$WORK/graph.json"
+"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["cycles"] == [], d["cycles"]' \
+  "$WORK/graph.json" && pass "DEBUG LOCKGRAPH is JSON without cycles" || fail "DEBUG LOCKGRAPH"
+stats=$(r DEBUG LOCKGRAPH STATS)
+grep -q "^store.shard$" <<<"$stats" && grep -q "^contended$" <<<"$stats" && grep -q "^live_nodes$" <<<"$stats" \
+  && pass "DEBUG LOCKGRAPH STATS lists the shard locks' contention" || { fail "DEBUG LOCKGRAPH STATS"; echo "$stats"; }
+r DEBUG LOCKGRAPH DOT | grep -q "^digraph" && pass "DEBUG LOCKGRAPH DOT" || fail "DEBUG LOCKGRAPH DOT"
+expect "DEBUG LOCKGRAPH bad argument" "ERR syntax error" "$(r DEBUG LOCKGRAPH PIE)"
+
+check_server_clean
+r SHUTDOWN >/dev/null
+for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$SERVER_PID" 2>/dev/null && fail "SHUTDOWN did not stop the server" || pass "SHUTDOWN"
+wait "$SERVER_PID"; expect "exit status after SHUTDOWN" "0" "$?"
+finish
