@@ -129,56 +129,61 @@ bool CheckProtectedMode(const cacheforge::Config& config, std::string* error) {
   return true;
 }
 
-}  // namespace
+// Every startup failure ends here: logged once the log is open (so the log
+// file says why the server is not running), always on stderr, exit status 1.
+int StartupFailure(const std::string& error, bool log_open) {
+  if (log_open) cacheforge::Log(cacheforge::LogLevel::kWarning, "%s", error.c_str());
+  std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
+  return 1;
+}
 
-int main(int argc, char** argv) {
-  using namespace cacheforge;
+// --help and --version anywhere on the line: the exit status, or -1 to run.
+int InfoFlags(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
+    const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       return 0;
     }
     if (arg == "--version" || arg == "-v") {
-      std::printf("cacheforge-server v=%s lockgraph=%s\n", kVersion, LOCKGRAPH_ON ? "on" : "off");
+      std::printf("cacheforge-server v=%s lockgraph=%s\n", cacheforge::kVersion,
+                  LOCKGRAPH_ON ? "on" : "off");
       return 0;
     }
   }
-  Config config;
-  std::string error;
-  if (!config.ParseArgs(argc, argv, &error)) {
-    std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
-    return 1;
-  }
-  std::string dir = config.GetString("dir");
-  if (chdir(dir.c_str()) != 0) {
-    std::fprintf(stderr, "cacheforge-server: can't chdir to '%s': %s\n", dir.c_str(),
-                 std::strerror(errno));
-    return 1;
-  }
-  if (!OpenLog(config.GetString("logfile"), &error)) {
-    std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
-    return 1;
-  }
-  SetLogConfig(&config);
+  return -1;
+}
 
-  // Signals go to the main thread only, which waits for them below.
+// The settings, the working directory and the log.
+bool Configure(cacheforge::Config& config, int argc, char** argv, std::string* error) {
+  if (!config.ParseArgs(argc, argv, error)) return false;
+  const std::string dir = config.GetString("dir");
+  if (chdir(dir.c_str()) != 0) {
+    *error = "can't chdir to '" + dir + "': " + std::strerror(errno);
+    return false;
+  }
+  if (!cacheforge::OpenLog(config.GetString("logfile"), error)) return false;
+  cacheforge::SetLogConfig(&config);
+  return true;
+}
+
+// SIGTERM and SIGINT go to the main thread only, which waits for them in
+// ServeUntilStopped; SIGPIPE is ignored (a closed client is seen as EPIPE).
+sigset_t BlockShutdownSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  return signals;
+}
 
-  const int threads = static_cast<int>(config.GetInt("threads"));
-  const int port = static_cast<int>(config.GetInt("port"));
-  const int metrics_port = static_cast<int>(config.GetInt("metrics-port"));
-  if (!CheckProtectedMode(config, &error)) {
-    Log(LogLevel::kWarning, "%s", error.c_str());
-    std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
-    return 1;
-  }
-
+// Raises the open files limit for maxclients (or clamps maxclients to it, as
+// Redis does), and makes CONFIG SET maxclients do the same at run time.
+bool ReserveDescriptors(cacheforge::Config& config, int threads, int metrics_port,
+                        std::string* error) {
+  using namespace cacheforge;
   // Descriptors the server needs besides its clients: the reserve Redis keeps,
   // an epoll and an eventfd per loop, and the metrics port's connections.
   const int64_t reserved =
@@ -187,23 +192,21 @@ int main(int argc, char** argv) {
   const int64_t requested_clients = config.maxclients();
   FdLimit fd_limit = AdjustOpenFilesLimit(requested_clients, reserved);
   if (fd_limit.maxclients < 1) {
-    error = "the open files limit (ulimit -n) of " + std::to_string(fd_limit.soft_limit) +
-            " leaves no descriptor for clients: at least " + std::to_string(reserved + 1) +
-            " are needed";
-    Log(LogLevel::kWarning, "%s", error.c_str());
-    std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
-    return 1;
+    *error = "the open files limit (ulimit -n) of " + std::to_string(fd_limit.soft_limit) +
+             " leaves no descriptor for clients: at least " + std::to_string(reserved + 1) +
+             " are needed";
+    return false;
   }
   if (fd_limit.clamped) {
     Log(LogLevel::kWarning, "%s", ClampMessage(requested_clients, fd_limit, reserved).c_str());
-    config.Set("maxclients", std::to_string(fd_limit.maxclients), false, &error);
+    std::string ignored;
+    config.Set("maxclients", std::to_string(fd_limit.maxclients), false, &ignored);
   } else if (fd_limit.soft_limit > fd_limit.original_soft) {
     Log(LogLevel::kVerbose, "Raised the open files limit from %llu to %llu (maxclients %lld)",
         static_cast<unsigned long long>(fd_limit.original_soft),
         static_cast<unsigned long long>(fd_limit.soft_limit),
         static_cast<long long>(requested_clients));
   }
-  // CONFIG SET maxclients: raise the limit as at startup, or refuse.
   config.SetRuntimeCheck("maxclients", [reserved](const std::string& value, std::string* why) {
     const int64_t wanted = std::stoll(value);
     FdLimit limit = AdjustOpenFilesLimit(wanted, reserved);
@@ -214,69 +217,51 @@ int main(int argc, char** argv) {
         std::to_string(std::max<int64_t>(limit.maxclients, 1));
     return false;
   });
+  return true;
+}
 
-  Server server(&config, threads, CommandTable::Get().size());
-  server.set_port(port);
+// The config file CONFIG REWRITE writes to: --config FILE, or a first
+// argument that is not a flag.
+std::string ConfigFileOf(int argc, char** argv) {
+  std::string file;
   for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) == "--config" && i + 1 < argc) server.config_file = argv[i + 1];
+    if (std::string(argv[i]) == "--config" && i + 1 < argc) file = argv[i + 1];
   }
-  if (argc > 1 && std::strncmp(argv[1], "--", 2) != 0) server.config_file = argv[1];
+  if (argc > 1 && std::strncmp(argv[1], "--", 2) != 0) file = argv[1];
+  return file;
+}
 
-  // Persistence: replay the append-only file before serving anyone.
-  AppendOnlyFile aof(server.keyspace(), config.GetString("appendfilename"));
-  server.set_aof(&aof);
-  if (config.GetString("appendonly") == "yes") {
-    if (!LoadAof(server, aof.path(), &error)) {
-      Log(LogLevel::kWarning, "%s", error.c_str());
-      std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
-      return 1;
-    }
-    if (!aof.Open(AofSettingsFrom(config), &error)) {
-      Log(LogLevel::kWarning, "%s", error.c_str());
-      std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
-      return 1;
-    }
-  }
+// With appendonly yes: replays the append-only file, then appends to it.
+bool RestoreAof(cacheforge::Server& server, cacheforge::AppendOnlyFile& aof, std::string* error) {
+  if (server.config().GetString("appendonly") != "yes") return true;
+  return LoadAof(server, aof.path(), error) &&
+         aof.Open(cacheforge::AofSettingsFrom(server.config()), error);
+}
 
-  std::vector<int> listen_fds = Listen(config.GetString("bind"), port, &error);
-  if (listen_fds.empty()) {
-    Log(LogLevel::kWarning, "%s", error.c_str());
-    std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
-    return 1;
-  }
-  std::vector<int> metrics_fds;
-  if (metrics_port > 0) {
-    metrics_fds = Listen(config.GetString("bind"), metrics_port, &error);
-    if (metrics_fds.empty()) {
-      error = "metrics-port: " + error;
-      Log(LogLevel::kWarning, "%s", error.c_str());
-      std::fprintf(stderr, "cacheforge-server: %s\n", error.c_str());
-      for (int fd : listen_fds) close(fd);
-      return 1;
-    }
-  }
+struct Listeners {
+  std::vector<int> clients;
+  std::vector<int> metrics;  // empty without --metrics-port
+};
 
-  std::vector<std::unique_ptr<EventLoop>> loops;
-  for (int i = 0; i < threads; ++i) {
-    loops.push_back(std::make_unique<EventLoop>(server, i, listen_fds));
-  }
-  server.set_waker([&loops](int i) { loops[static_cast<size_t>(i)]->Wake(); });
-  std::unique_ptr<MetricsServer> metrics;
-  if (metrics_port > 0) {
-    metrics = std::make_unique<MetricsServer>(
-        server, std::move(metrics_fds), threads, [&loops](int i, std::function<void()> task) {
-          loops[static_cast<size_t>(i)]->Post(std::move(task));
-        });
-  }
+bool OpenListeners(const cacheforge::Config& config, int port, int metrics_port,
+                   Listeners* listeners, std::string* error) {
+  listeners->clients = cacheforge::Listen(config.GetString("bind"), port, error);
+  if (listeners->clients.empty()) return false;
+  if (metrics_port <= 0) return true;
+  listeners->metrics = cacheforge::Listen(config.GetString("bind"), metrics_port, error);
+  if (!listeners->metrics.empty()) return true;
+  *error = "metrics-port: " + *error;
+  for (int fd : listeners->clients) close(fd);
+  return false;
+}
 
-  Log(LogLevel::kNotice,
-      "cacheforge-server %s starting: port=%d bind=%s threads=%d shards=%d pid=%d", kVersion, port,
-      config.GetString("bind").c_str(), threads, server.keyspace().shard_count(),
-      static_cast<int>(getpid()));
-  Log(LogLevel::kNotice, "lockgraph: %s, mode=%s", LOCKGRAPH_ON ? "compiled in" : "compiled out",
-      ModeName(lockgraph::CurrentOptions().mode));
-
-  std::atomic<int> running{threads};
+// Runs the loops until every one has returned: the first SIGTERM/SIGINT starts
+// the shutdown; another one while clients are still being drained cuts it short.
+void ServeUntilStopped(cacheforge::Server& server,
+                       std::vector<std::unique_ptr<cacheforge::EventLoop>>& loops,
+                       const std::vector<int>& listen_fds, sigset_t signals) {
+  using namespace cacheforge;
+  std::atomic<int> running{static_cast<int>(loops.size())};
   std::vector<std::thread> workers;
   for (auto& loop : loops) {
     workers.emplace_back([&loop, &running] {
@@ -284,15 +269,7 @@ int main(int argc, char** argv) {
       running.fetch_sub(1, std::memory_order_acq_rel);
     });
   }
-  if (metrics) {
-    metrics->Start();
-    Log(LogLevel::kNotice, "Metrics on http://%s:%d/metrics and /healthz",
-        config.GetString("bind").c_str(), metrics_port);
-  }
   Log(LogLevel::kNotice, "Ready to accept connections tcp");
-
-  // Until every loop has returned: the first SIGTERM/SIGINT starts the
-  // shutdown; another one while clients are still being drained cuts it short.
   bool listeners_shut = false;
   while (running.load(std::memory_order_acquire) > 0) {
     if (server.shutdown_requested() && !listeners_shut) {
@@ -315,13 +292,69 @@ int main(int argc, char** argv) {
     }
   }
   for (std::thread& worker : workers) worker.join();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace cacheforge;
+  if (const int status = InfoFlags(argc, argv); status >= 0) return status;
+  Config config;
+  std::string error;
+  if (!Configure(config, argc, argv, &error)) return StartupFailure(error, false);
+  const sigset_t signals = BlockShutdownSignals();
+  const int threads = static_cast<int>(config.GetInt("threads"));
+  const int port = static_cast<int>(config.GetInt("port"));
+  const int metrics_port = static_cast<int>(config.GetInt("metrics-port"));
+  if (!CheckProtectedMode(config, &error) ||
+      !ReserveDescriptors(config, threads, metrics_port, &error)) {
+    return StartupFailure(error, true);
+  }
+
+  Server server(&config, threads, CommandTable::Get().size());
+  server.set_port(port);
+  server.config_file = ConfigFileOf(argc, argv);
+  // Persistence: replay the append-only file before serving anyone.
+  AppendOnlyFile aof(server.keyspace(), config.GetString("appendfilename"));
+  server.set_aof(&aof);
+  Listeners listeners;
+  if (!RestoreAof(server, aof, &error) ||
+      !OpenListeners(config, port, metrics_port, &listeners, &error)) {
+    return StartupFailure(error, true);
+  }
+
+  std::vector<std::unique_ptr<EventLoop>> loops;
+  for (int i = 0; i < threads; ++i) {
+    loops.push_back(std::make_unique<EventLoop>(server, i, listeners.clients));
+  }
+  server.set_waker([&loops](int i) { loops[static_cast<size_t>(i)]->Wake(); });
+  std::unique_ptr<MetricsServer> metrics;
+  if (metrics_port > 0) {
+    metrics = std::make_unique<MetricsServer>(
+        server, std::move(listeners.metrics), threads, [&loops](int i, std::function<void()> task) {
+          loops[static_cast<size_t>(i)]->Post(std::move(task));
+        });
+  }
+  Log(LogLevel::kNotice,
+      "cacheforge-server %s starting: port=%d bind=%s threads=%d shards=%d pid=%d", kVersion, port,
+      config.GetString("bind").c_str(), threads, server.keyspace().shard_count(),
+      static_cast<int>(getpid()));
+  Log(LogLevel::kNotice, "lockgraph: %s, mode=%s", LOCKGRAPH_ON ? "compiled in" : "compiled out",
+      ModeName(lockgraph::CurrentOptions().mode));
+  if (metrics) {
+    metrics->Start();
+    Log(LogLevel::kNotice, "Metrics on http://%s:%d/metrics and /healthz",
+        config.GetString("bind").c_str(), metrics_port);
+  }
+
+  ServeUntilStopped(server, loops, listeners.clients, signals);
   if (metrics) metrics->Stop();
   // Every reply sent was preceded by its write() to the append-only file; now
   // that no command can run, write out anything left and fsync it (SAVE and
   // NOSAVE concern snapshots, which cacheforge does not have: the AOF is
   // always flushed, as in Redis).
   aof.Shutdown();
-  for (int fd : listen_fds) close(fd);
+  for (int fd : listeners.clients) close(fd);
   Log(LogLevel::kWarning, "cacheforge-server is now ready to exit, bye bye...");
   return 0;
 }
