@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "base/latency_histogram.h"
 #include "base/log.h"
@@ -20,28 +21,21 @@ namespace cacheforge {
 namespace {
 
 const char* ReasonPhrase(int code) {
-  switch (code) {
-    case 200:
-      return "OK";
-    case 400:
-      return "Bad Request";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 408:
-      return "Request Timeout";
-    case 414:
-      return "URI Too Long";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 503:
-      return "Service Unavailable";
-    case 505:
-      return "HTTP Version Not Supported";
-    default:
-      return "Error";
+  static constexpr std::pair<int, const char*> kPhrases[] = {
+      {200, "OK"},
+      {400, "Bad Request"},
+      {404, "Not Found"},
+      {405, "Method Not Allowed"},
+      {408, "Request Timeout"},
+      {414, "URI Too Long"},
+      {431, "Request Header Fields Too Large"},
+      {503, "Service Unavailable"},
+      {505, "HTTP Version Not Supported"},
+  };
+  for (const auto& [known, phrase] : kPhrases) {
+    if (known == code) return phrase;
   }
+  return "Error";
 }
 
 constexpr char kText[] = "text/plain; charset=utf-8";
