@@ -22,7 +22,7 @@
 #include "base/log.h"
 #include "base/server.h"
 #include "commands/command_table.h"
-#include "http/metrics_server.h"
+#include "http/http_connection.h"
 #include "net/event_loop.h"
 #include "net/fd_limit.h"
 #include "net/listener.h"
@@ -188,7 +188,7 @@ bool ReserveDescriptors(cacheforge::Config& config, int threads, int metrics_por
   // an epoll and an eventfd per loop, and the metrics port's connections.
   const int64_t reserved =
       kMinReservedFds + 2 * threads +
-      (metrics_port > 0 ? 2 * static_cast<int64_t>(MetricsServer::kMaxConnections) + 4 : 0);
+      (metrics_port > 0 ? 2 * static_cast<int64_t>(HttpConnection::kMaxConnections) + 4 : 0);
   const int64_t requested_clients = config.maxclients();
   FdLimit fd_limit = AdjustOpenFilesLimit(requested_clients, reserved);
   if (fd_limit.maxclients < 1) {
@@ -328,12 +328,14 @@ int main(int argc, char** argv) {
     loops.push_back(std::make_unique<EventLoop>(server, i, listeners.clients));
   }
   server.set_waker([&loops](int i) { loops[static_cast<size_t>(i)]->Wake(); });
-  std::unique_ptr<MetricsServer> metrics;
+  server.set_poster([&loops](int i, std::function<void()> task) {
+    loops[static_cast<size_t>(i)]->Post(std::move(task));
+  });
+  // The metrics port gets a loop of its own, not one of the loops /healthz
+  // probes (see net/event_loop.h).
+  std::unique_ptr<EventLoop> metrics_loop;
   if (metrics_port > 0) {
-    metrics = std::make_unique<MetricsServer>(
-        server, std::move(listeners.metrics), threads, [&loops](int i, std::function<void()> task) {
-          loops[static_cast<size_t>(i)]->Post(std::move(task));
-        });
+    metrics_loop = std::make_unique<EventLoop>(server, EventLoop::kMetricsLoop, listeners.metrics);
   }
   Log(LogLevel::kNotice,
       "cacheforge-server %s starting: port=%d bind=%s threads=%d shards=%d pid=%d", kVersion, port,
@@ -341,20 +343,26 @@ int main(int argc, char** argv) {
       static_cast<int>(getpid()));
   Log(LogLevel::kNotice, "lockgraph: %s, mode=%s", LOCKGRAPH_ON ? "compiled in" : "compiled out",
       ModeName(lockgraph::CurrentOptions().mode));
-  if (metrics) {
-    metrics->Start();
+  std::thread metrics_thread;
+  if (metrics_loop) {
+    metrics_thread = std::thread([&metrics_loop] { metrics_loop->Run(); });
     Log(LogLevel::kNotice, "Metrics on http://%s:%d/metrics and /healthz",
         config.GetString("bind").c_str(), metrics_port);
   }
 
   ServeUntilStopped(server, loops, listeners.clients, signals);
-  if (metrics) metrics->Stop();
+  // Only now: the metrics loop answered /healthz (503) while the loops drained.
+  if (metrics_loop) {
+    metrics_loop->Stop();
+    metrics_thread.join();
+  }
   // Every reply sent was preceded by its write() to the append-only file; now
   // that no command can run, write out anything left and fsync it (SAVE and
   // NOSAVE concern snapshots, which cacheforge does not have: the AOF is
   // always flushed, as in Redis).
   aof.Shutdown();
   for (int fd : listeners.clients) close(fd);
+  for (int fd : listeners.metrics) close(fd);
   Log(LogLevel::kWarning, "cacheforge-server is now ready to exit, bye bye...");
   return 0;
 }

@@ -56,6 +56,12 @@ class Server {
   void Wake(int loop) {
     if (waker_) waker_(loop);
   }
+  // Likewise: runs a task on loop `i`'s thread (e.g. a /healthz probe).
+  using Poster = std::function<void(int, std::function<void()>)>;
+  void set_poster(Poster poster) { poster_ = std::move(poster); }
+  void Post(int loop, std::function<void()> task) {
+    if (poster_) poster_(loop, std::move(task));
+  }
 
   // SHUTDOWN and signals: every loop stops accepting after its current pass,
   // finishes the replies it owes (up to shutdown-timeout seconds, or not at
@@ -96,6 +102,7 @@ class Server {
   ClientRegistry clients_;
   std::vector<std::unique_ptr<ThreadStats>> thread_stats_;
   std::function<void(int)> waker_;
+  Poster poster_;
   AppendOnlyFile* aof_ = nullptr;
   std::atomic<bool> shutdown_{false};
   std::atomic<uint32_t> shutdown_flags_{0};

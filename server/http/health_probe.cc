@@ -3,9 +3,6 @@
 // Event-loop round trips for /healthz.
 #include "http/health_probe.h"
 
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 
@@ -13,36 +10,26 @@
 
 namespace cacheforge {
 
-Notifier::Notifier() : fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
-
-Notifier::~Notifier() {
-  if (fd_ >= 0) close(fd_);
-}
-
-void Notifier::Notify() {
-  uint64_t one = 1;
-  ssize_t ignored = write(fd_, &one, sizeof(one));
-  (void)ignored;
-}
-
-void Notifier::Drain() {
-  uint64_t count;
-  ssize_t ignored = read(fd_, &count, sizeof(count));
-  (void)ignored;
-}
-
-HealthProbe::HealthProbe(int loops, std::shared_ptr<Notifier> notifier)
+HealthProbe::HealthProbe(int loops, std::function<void()> on_complete)
     : loops(loops),
       start_ns(MonotonicNs()),
       latency_ns(std::make_unique<std::atomic<int64_t>[]>(static_cast<size_t>(loops))),
       remaining(loops),
-      notifier(std::move(notifier)) {
+      on_complete(std::move(on_complete)) {
   for (int i = 0; i < loops; ++i) latency_ns[i].store(-1, std::memory_order_relaxed);
 }
 
 void HealthProbe::Answer(int loop) {
   latency_ns[loop].store(std::max<int64_t>(MonotonicNs() - start_ns, 0), std::memory_order_relaxed);
-  if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) notifier->Notify();
+  if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) on_complete();
+}
+
+std::shared_ptr<HealthProbe> StartHealthProbe(Server& server, std::function<void()> on_complete) {
+  auto probe = std::make_shared<HealthProbe>(server.loop_count(), std::move(on_complete));
+  for (int i = 0; i < server.loop_count(); ++i) {
+    server.Post(i, [probe, i] { probe->Answer(i); });
+  }
+  return probe;
 }
 
 std::string HealthJson(const HealthProbe& probe, int64_t bound_ms, bool* healthy) {

@@ -1,44 +1,31 @@
 // server/http/health_probe.h
 // -----------------------------------------------------------------------------
-// One /healthz check: a task posted to every event loop records how long the
+// One /healthz check: a task posted to every I/O loop records how long the
 // loop took to run it, so a loop blocked by a slow command or a stuck lock
 // shows up as a number (or as "no answer" past the bound), not as a hung
 // health check.
 //
 // Thread safety: the loops' tasks write `latency_ns` entries and count down
-// `remaining` (atomics); the metrics thread reads them. The last task to
-// answer wakes the metrics thread through the shared Notifier, which stays
-// valid for as long as any task still holds the probe.
+// `remaining` (atomics); the metrics loop reads them. The last task to answer
+// calls `on_complete` (from its own thread), which must therefore be callable
+// from any thread for as long as an I/O loop may still run one of the tasks.
 #ifndef CACHEFORGE_HTTP_HEALTH_PROBE_H_
 #define CACHEFORGE_HTTP_HEALTH_PROBE_H_
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "base/server.h"
+
 namespace cacheforge {
 
-// An eventfd that wakes the metrics thread.
-class Notifier {
- public:
-  Notifier();
-  ~Notifier();
-  Notifier(const Notifier&) = delete;
-  Notifier& operator=(const Notifier&) = delete;
-  int fd() const { return fd_; }
-  void Notify();
-  void Drain();  // clears the count (metrics thread)
-
- private:
-  int fd_;
-};
-
 struct HealthProbe {
-  HealthProbe(int loops, std::shared_ptr<Notifier> notifier);
+  HealthProbe(int loops, std::function<void()> on_complete);
 
-  // Runs on loop `loop`: records the round trip, wakes the metrics thread
-  // when every loop has answered.
+  // Runs on loop `loop`: records the round trip; the last one calls on_complete.
   void Answer(int loop);
   bool complete() const { return remaining.load(std::memory_order_acquire) == 0; }
 
@@ -46,8 +33,11 @@ struct HealthProbe {
   const int64_t start_ns;                              // when the tasks were posted (MonotonicNs)
   std::unique_ptr<std::atomic<int64_t>[]> latency_ns;  // -1: no answer yet
   std::atomic<int> remaining;
-  const std::shared_ptr<Notifier> notifier;
+  const std::function<void()> on_complete;
 };
+
+// Posts a probe task to every I/O loop of `server` (Server::Post).
+std::shared_ptr<HealthProbe> StartHealthProbe(Server& server, std::function<void()> on_complete);
 
 // The /healthz body: JSON with every loop's round trip in microseconds (null
 // for a loop that has not answered, with how long it has been waited for),

@@ -1,6 +1,6 @@
 // server/net/event_loop.cc
 // -----------------------------------------------------------------------------
-// The per-thread epoll loop.
+// The per-thread epoll loop; the metrics loop's HTTP clients at the end.
 #include "net/event_loop.h"
 
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include "base/log.h"
 #include "commands/command_table.h"
 #include "commands/maxmemory.h"
+#include "http/http_connection.h"
 #include "net/listener.h"
 #include "persist/append_only_file.h"
 
@@ -61,6 +62,11 @@ void EventLoop::Wake() {
   (void)ignored;
 }
 
+void EventLoop::Stop() {
+  stop_.store(true, std::memory_order_release);
+  Wake();
+}
+
 void EventLoop::Post(std::function<void()> task) {
   {
     lockgraph::MutexLock lock(tasks_mu_);
@@ -82,11 +88,13 @@ void EventLoop::RunPostedTasks() {
 void EventLoop::Run() {
   epoll_event events[kMaxEvents];
   last_cron_ms_ = last_second_ms_ = last_idle_check_ms_ = NowMs();
-  while (!server_.shutdown_requested()) {
+  while (index_ == kMetricsLoop ? !stop_.load(std::memory_order_acquire)
+                                : !server_.shutdown_requested()) {
     int period_ms = std::max(1, 1000 / std::max(1, server_.config().hz()));
     int64_t now = NowMs();
-    int timeout =
-        static_cast<int>(std::clamp<int64_t>(last_cron_ms_ + period_ms - now, 0, period_ms));
+    int64_t wake_ms = last_cron_ms_ + period_ms;
+    for (auto& [fd, c] : http_clients_) wake_ms = std::min(wake_ms, c->NextTickMs(now));
+    int timeout = static_cast<int>(std::clamp<int64_t>(wake_ms - now, 0, period_ms));
     int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout);
     if (n < 0 && errno != EINTR) {
       Log(LogLevel::kWarning, "epoll_wait failed: %s", std::strerror(errno));
@@ -109,7 +117,13 @@ void EventLoop::Run() {
         continue;
       }
       auto it = connections_.find(fd);
-      if (it == connections_.end()) continue;  // closed earlier in this batch
+      if (it == connections_.end()) {
+        auto http = http_clients_.find(fd);
+        if (http != http_clients_.end()) {
+          AfterHttp(http->second.get(), http->second->OnEvents(what, NowMs()));
+        }
+        continue;  // else closed earlier in this batch
+      }
       Connection* c = it->second.get();
       bool keep = true;
       if (what & (EPOLLIN | EPOLLHUP | EPOLLERR)) keep = c->OnReadable();
@@ -121,11 +135,15 @@ void EventLoop::Run() {
       }
     }
     FinishAofBatch();
-    graveyard_.clear();
     now = NowMs();
+    if (!http_clients_.empty()) TickHttp(now);
+    graveyard_.clear();
+    http_graveyard_.clear();
     if (now - last_cron_ms_ >= period_ms) Cron(now);
   }
-  Drain();
+  if (index_ != kMetricsLoop) Drain();
+  http_clients_.clear();
+  http_graveyard_.clear();
 }
 
 void EventLoop::Drain() {
@@ -197,6 +215,10 @@ void EventLoop::Accept(int listen_fd) {
         PauseAccepts(errno);
       }
       return;
+    }
+    if (index_ == kMetricsLoop) {
+      AdmitHttpClient(fd);
+      continue;
     }
     server_.connections_received.fetch_add(1, std::memory_order_relaxed);
     AdmitClient(fd);
@@ -304,13 +326,16 @@ void EventLoop::FinishAofBatch() {
 }
 
 void EventLoop::UpdateInterest(Connection* c) {
-  uint32_t want = (c->WantsRead() ? EPOLLIN : 0u) | (c->WantsWrite() ? EPOLLOUT : 0u);
-  uint32_t& have = interest_[c->fd()];
+  Watch(c->fd(), (c->WantsRead() ? EPOLLIN : 0u) | (c->WantsWrite() ? EPOLLOUT : 0u));
+}
+
+void EventLoop::Watch(int fd, uint32_t want) {
+  uint32_t& have = interest_[fd];
   if (want == have) return;
   epoll_event ev{};
   ev.events = want;
-  ev.data.fd = c->fd();
-  epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c->fd(), &ev);
+  ev.data.fd = fd;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
   have = want;
 }
 
@@ -351,6 +376,7 @@ void EventLoop::Cron(int64_t now_ms) {
     }
     accept_paused_ = false;
   }
+  if (index_ == kMetricsLoop) return;  // the keyspace's jobs are the I/O loops'
   ActiveExpire(now_ms);
   // Memory over maxmemory (a lowered limit, or writes that outran the
   // per-command eviction slice): evict for up to a quarter of a tick.
@@ -414,6 +440,48 @@ void EventLoop::SecondlyStats(int64_t now_ms) {
   last_total_commands_ = total;
   last_set_calls_ = set_calls;
   last_second_ms_ = now_ms;
+}
+
+// --- The metrics loop's HTTP clients ----------------------------------------
+
+void EventLoop::AdmitHttpClient(int fd) {
+  if (http_clients_.size() >= 2 * HttpConnection::kMaxConnections) {
+    close(fd);  // far past the cap: not even an answer
+    return;
+  }
+  const int64_t now = NowMs();
+  auto owned = std::make_unique<HttpConnection>(server_, fd, now, [this] { Wake(); });
+  HttpConnection* c = owned.get();
+  http_clients_[fd] = std::move(owned);
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = fd;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+  interest_[fd] = EPOLLIN;
+  // Past the cap: answered at once, but closed the careful way, so the answer
+  // is not lost to a reset if the request is already on its way.
+  if (http_clients_.size() > HttpConnection::kMaxConnections) AfterHttp(c, c->TurnAway(now));
+}
+
+void EventLoop::AfterHttp(HttpConnection* c, bool keep) {
+  const int fd = c->fd();
+  if (keep) {
+    Watch(fd, c->interest());
+    return;
+  }
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  interest_.erase(fd);
+  auto it = http_clients_.find(fd);
+  // As in Close: the descriptor stays open until the batch ends.
+  http_graveyard_.push_back(std::move(it->second));
+  http_clients_.erase(it);
+}
+
+void EventLoop::TickHttp(int64_t now_ms) {
+  std::vector<HttpConnection*> all;
+  all.reserve(http_clients_.size());
+  for (auto& [fd, c] : http_clients_) all.push_back(c.get());
+  for (HttpConnection* c : all) AfterHttp(c, c->OnTick(now_ms));
 }
 
 }  // namespace cacheforge

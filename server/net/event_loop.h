@@ -18,11 +18,24 @@
 // Connection::BeginDrain) for at most shutdown-timeout seconds.
 // A connection never moves between loops, so its state needs no lock; what
 // other threads may touch (ClientInfo) is atomic or under the registry's lock.
+//
+// The metrics port (metrics-port) is served by one more instance of this
+// class, the metrics loop (index kMetricsLoop): the same epoll, accept,
+// task-queue and timer machinery, with HttpConnection (http/http_connection.h)
+// as the protocol instead of Connection, and none of the I/O loops' periodic
+// jobs. It runs on a thread of its own rather than on the I/O loops because
+// /healthz exists to report an I/O loop that does not answer: an HTTP client
+// accepted by an I/O loop that then blocks (DEBUG SLEEP, a slow command, a
+// stuck lock) would hang with it instead of getting 503, and with `threads 1`
+// nothing would be left to answer at all. The metrics loop is not one of the
+// loops /healthz probes, and it keeps answering (503 "shutting down") while
+// the I/O loops drain, until main calls Stop().
 #ifndef CACHEFORGE_NET_EVENT_LOOP_H_
 #define CACHEFORGE_NET_EVENT_LOOP_H_
 
 #include <lockgraph/mutex.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,16 +47,28 @@
 
 namespace cacheforge {
 
+class HttpConnection;
+
 class EventLoop {
  public:
+  static constexpr int kMetricsLoop = -1;
+
+  // I/O loop `index` (0 <= index < server.loop_count()) serves RESP clients
+  // accepted from `listen_fds`; index kMetricsLoop makes the metrics loop,
+  // which serves HTTP clients from them (see the file comment). The
+  // descriptors stay the caller's.
   EventLoop(Server& server, int index, const std::vector<int>& listen_fds);
   ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
-  // Serves until the server's shutdown is requested; then drains and closes
-  // its clients and returns.
+  // An I/O loop serves until the server's shutdown is requested, then drains
+  // and closes its clients and returns; the metrics loop serves until Stop().
   void Run();
+  // The metrics loop: makes Run return (from any thread). Call it only once
+  // every I/O loop has returned, so that no /healthz probe task can still run
+  // and wake this loop after it is gone.
+  void Stop();
   // Interrupts epoll_wait from any thread (kills, shutdown).
   void Wake();
   // Runs `task` on this loop's thread at its next wake-up, from any thread.
@@ -60,6 +85,12 @@ class EventLoop {
   void CloseIdleClients(int64_t now_ms);
   void Drain();
   void UpdateInterest(Connection* connection);
+  // Registers `want` (epoll events) for `fd` when it differs from before.
+  void Watch(int fd, uint32_t want);
+  // The metrics loop's HTTP clients.
+  void AdmitHttpClient(int fd);
+  void AfterHttp(HttpConnection* connection, bool keep);
+  void TickHttp(int64_t now_ms);
   // Syncs the AOF once for every connection that queued this round, then lets
   // them send.
   void FinishAofBatch();
@@ -76,6 +107,9 @@ class EventLoop {
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
   std::unordered_map<int, uint32_t> interest_;          // epoll events registered per fd
   std::vector<std::unique_ptr<Connection>> graveyard_;  // closed in this batch
+  std::unordered_map<int, std::unique_ptr<HttpConnection>> http_clients_;
+  std::vector<std::unique_ptr<HttpConnection>> http_graveyard_;
+  std::atomic<bool> stop_{false};
   AofBatch aof_batch_;
   bool accept_paused_ = false;
   lockgraph::Mutex tasks_mu_{"net.loop_tasks"};
