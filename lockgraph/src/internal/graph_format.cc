@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <initializer_list>
 #include <string_view>
 #include <utility>
 
@@ -138,24 +139,31 @@ void AppendReport(std::string* s, const GraphSnapshot& graph, const GraphSnapsho
   s->push_back('}');
 }
 
+// `"key": value` for each counter, `sep` before the first and ", " between.
+void AppendCounters(std::string* s, const char* sep,
+                    std::initializer_list<std::pair<std::string_view, uint64_t>> counters) {
+  for (const auto& [key, value] : counters) {
+    Field(s, sep, key);
+    AppendUint(s, value);
+    sep = ", ";
+  }
+}
+
 void AppendProfile(std::string* s, const LockProfile& p) {
   Field(s, "{", "name");
   AppendJsonQuoted(s, p.name);
   Field(s, ", ", "site");
   AppendJsonQuoted(s, p.site);
-  const std::pair<std::string_view, uint64_t> counters[] = {{"acquisitions", p.acquisitions},
-                                                            {"contended", p.contended},
-                                                            {"wait_total_ns", p.wait_total_ns},
-                                                            {"wait_max_ns", p.wait_max_ns},
-                                                            {"holds", p.holds},
-                                                            {"hold_total_ns", p.hold_total_ns},
-                                                            {"hold_max_ns", p.hold_max_ns},
-                                                            {"long_waits", p.long_waits},
-                                                            {"long_holds", p.long_holds}};
-  for (const auto& [key, value] : counters) {
-    Field(s, ", ", key);
-    AppendUint(s, value);
-  }
+  AppendCounters(s, ", ",
+                 {{"acquisitions", p.acquisitions},
+                  {"contended", p.contended},
+                  {"wait_total_ns", p.wait_total_ns},
+                  {"wait_max_ns", p.wait_max_ns},
+                  {"holds", p.holds},
+                  {"hold_total_ns", p.hold_total_ns},
+                  {"hold_max_ns", p.hold_max_ns},
+                  {"long_waits", p.long_waits},
+                  {"long_holds", p.long_holds}});
   Field(s, ", ", "wait_histogram");
   AppendInlineList(s, p.wait_histogram, AppendUint);
   Field(s, ", ", "hold_histogram");
@@ -164,20 +172,14 @@ void AppendProfile(std::string* s, const LockProfile& p) {
 }
 
 void AppendStats(std::string* s, const Stats& stats) {
-  const std::pair<std::string_view, uint64_t> counters[] = {
-      {"live_nodes", stats.live_nodes},
-      {"live_edges", stats.live_edges},
-      {"stacks", stats.stacks},
-      {"slow_path_calls", stats.slow_path_calls},
-      {"dropped_edges", stats.dropped_edges},
-      {"memory_bytes", stats.memory_bytes}};
   Field(s, "  ", "stats");
-  const char* sep = "{";
-  for (const auto& [key, value] : counters) {
-    Field(s, sep, key);
-    sep = ", ";
-    AppendUint(s, value);
-  }
+  AppendCounters(s, "{",
+                 {{"live_nodes", stats.live_nodes},
+                  {"live_edges", stats.live_edges},
+                  {"stacks", stats.stacks},
+                  {"slow_path_calls", stats.slow_path_calls},
+                  {"dropped_edges", stats.dropped_edges},
+                  {"memory_bytes", stats.memory_bytes}});
   s->append("}\n");
 }
 
