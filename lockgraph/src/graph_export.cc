@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "internal/detector.h"
 #include "internal/graph_format.h"
 #include "internal/graph_snapshot.h"
@@ -41,7 +42,9 @@ void SortEdgesByName(GraphSnapshot* graph) {
 }  // namespace
 
 void SymbolizeGraph(GraphSnapshot* graph) {
-  for (GraphSnapshot::Edge& e : graph->edges) e.stack = SymbolizeStack(e.pcs, graph->symbolize);
+  for (GraphSnapshot::Stack& stack : graph->stacks) {
+    stack.frames = SymbolizeStack(stack.pcs, graph->symbolize);
+  }
 }
 
 bool WriteGraphFile(const std::string& path, const std::string& text, std::string* error) {
@@ -93,6 +96,9 @@ void Detector::CopyGraphLocked(GraphSnapshot* out) {
   out->stats = GetStatsLocked();
   out->classes = classes_;
   out->edges.reserve(class_edges_.size());
+  // Class edges share depot stacks (one call site nests many pairs): each is
+  // copied, and later symbolized, once.
+  absl::flat_hash_map<uint32_t, uint32_t> stack_index;
   for (const auto& [key, ce] : class_edges_) {
     GraphSnapshot::Edge& e = out->edges.emplace_back();
     e.from = static_cast<uint32_t>(key >> 32);
@@ -101,7 +107,10 @@ void Detector::CopyGraphLocked(GraphSnapshot* out) {
     e.instance_edges = ce.instance_edges;
     e.ranked = ce.same_class_ranked;
     if (ce.thread < threads_.size()) e.thread = {threads_[ce.thread].tid, threads_[ce.thread].name};
-    e.pcs = depot_.Get(ce.stack);
+    const auto [it, inserted] =
+        stack_index.try_emplace(ce.stack, static_cast<uint32_t>(out->stacks.size()));
+    if (inserted) out->stacks.push_back({depot_.Get(ce.stack), {}});
+    e.stack = it->second;
   }
   out->reports.reserve(reported_.size());
   for (const ReportedCycle& r : reported_) {

@@ -48,19 +48,25 @@ GraphSnapshot FullSnapshot() {
   same.instance_edges = kMax;
   same.ranked = true;
   same.thread = {-1, "worker \"1\""};
-  same.stack = {MakeFrame(UINTPTR_MAX, "Inlined()", "a.h", INT_MAX, true),
-                MakeFrame(UINTPTR_MAX, "Caller()", "a.cc", 0, false)};
+  same.stack = 0;
   GraphSnapshot::Edge unranked = same;
   unranked.from = unranked.to = 1;
   unranked.ranked = false;
   unranked.modes = 0b0100;
-  unranked.stack.clear();
+  unranked.stack = 1;
   GraphSnapshot::Edge other;
   other.from = 2;
   other.to = 0;
   other.modes = 0b1000;
-  other.stack = {MakeFrame(0, "", "", 0, false)};
-  s.edges = {same, unranked, other};
+  other.stack = 2;
+  GraphSnapshot::Edge shares_a_stack = other;
+  shares_a_stack.to = 1;
+  s.edges = {same, unranked, other, shares_a_stack};
+  s.stacks = {{{UINTPTR_MAX},
+               {MakeFrame(UINTPTR_MAX, "Inlined()", "a.h", INT_MAX, true),
+                MakeFrame(UINTPTR_MAX, "Caller()", "a.cc", 0, false)}},
+              {{}, {}},
+              {{0}, {MakeFrame(0, "", "", 0, false)}}};
   s.cycles = {{0, 2}, {1}};
   s.reports = {{ReportKind::kLockOrderInversion, {0, 2}, kMax},
                {ReportKind::kHeldAtFork, {1}, 1},
@@ -109,7 +115,7 @@ GraphFile Expected(const GraphSnapshot& s) {
     out.same_class = e.from == e.to;
     out.ranked = out.same_class && e.ranked;
     out.thread = {e.thread.tid, e.thread.name};
-    for (const StackFrame& f : e.stack) {
+    for (const StackFrame& f : s.stacks[e.stack].frames) {
       char pc[32];
       std::snprintf(pc, sizeof(pc), "0x%zx", static_cast<size_t>(f.pc));
       out.stack.push_back({pc, f.function, f.file, f.line, f.inlined});

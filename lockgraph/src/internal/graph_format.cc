@@ -123,7 +123,7 @@ void AppendEdge(std::string* s, const GraphSnapshot& graph, const GraphSnapshot:
   AppendJsonQuoted(s, e.thread.name);
   s->push_back('}');
   Field(s, ", ", "stack");
-  AppendInlineList(s, e.stack, AppendFrame);
+  AppendInlineList(s, graph.stacks[e.stack].frames, AppendFrame);
   s->push_back('}');
 }
 

@@ -11,8 +11,8 @@ namespace lockgraph::internal {
 
 // The graph file (docs/graph-file.schema.json, version kGraphFileVersion):
 // one JSON object, one line per class, edge, cycle, report and profile entry.
-// Edges are written in the snapshot's order, with their symbolized `stack`
-// (`pcs` are not written). Strings are escaped as JSON (escape.h), so any
+// Edges are written in the snapshot's order, each with its stack's symbolized
+// `frames` (`pcs` are not written). Strings are escaped as JSON (escape.h), so any
 // bytes in a name come out as valid UTF-8 JSON.
 std::string FormatGraphJson(const GraphSnapshot& graph);
 

@@ -7,6 +7,8 @@
 // pcs), SymbolizeGraph resolves the pcs into frames, and FormatGraphJson
 // (graph_format.h) writes the file. Fields are named after the file's keys;
 // the analyzer's reader (analyzer/src/graphs/graph_file.h) mirrors them.
+// Where the file repeats itself (a class's name on every edge, one stack on
+// many edges), the snapshot has one copy and an index to it.
 #ifndef LOCKGRAPH_SRC_INTERNAL_GRAPH_SNAPSHOT_H_
 #define LOCKGRAPH_SRC_INTERNAL_GRAPH_SNAPSHOT_H_
 
@@ -31,16 +33,20 @@ struct GraphSnapshot {
     int tid = 0;
     std::string name;
   };
-  // The file names classes; here they are indexes into `classes`.
+  // A stack as captured, and symbolized (SymbolizeGraph): the frames the
+  // file writes, lockgraph's own and the standard lock helpers trimmed.
+  struct Stack {
+    std::vector<uintptr_t> pcs;
+    std::vector<StackFrame> frames;
+  };
   struct Edge {
-    uint32_t from = 0;
+    uint32_t from = 0;  // index into `classes`
     uint32_t to = 0;
     uint8_t modes = 0;  // bit c set: kEdgeModeNames[c] (graph_file_spec.h) was seen
     uint64_t instance_edges = 0;
     bool ranked = false;  // only meaningful (and written) when from == to
     Thread thread;
-    std::vector<uintptr_t> pcs;     // the first acquisition's stack, as captured
-    std::vector<StackFrame> stack;  // `pcs` symbolized and trimmed (SymbolizeGraph)
+    uint32_t stack = 0;  // index into `stacks`: where `to` was first taken under `from`
   };
   struct Report {
     ReportKind kind = ReportKind::kLockOrderInversion;
@@ -52,6 +58,7 @@ struct GraphSnapshot {
   std::string program;
   std::vector<Class> classes;
   std::vector<Edge> edges;                    // sorted by (from name, to name)
+  std::vector<Stack> stacks;                  // each distinct stack of `edges` once
   std::vector<std::vector<uint32_t>> cycles;  // the inversions among `reports`, as classes
   std::vector<Report> reports;
   std::vector<LockProfile> profile;
@@ -61,7 +68,7 @@ struct GraphSnapshot {
   bool symbolize = true;
 };
 
-// Fills each edge's `stack` from its `pcs`. Call without the detector's lock.
+// Fills each stack's `frames` from its `pcs`. Call without the detector's lock.
 void SymbolizeGraph(GraphSnapshot* graph);
 
 }  // namespace lockgraph::internal
