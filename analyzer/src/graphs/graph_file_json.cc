@@ -21,6 +21,7 @@ namespace {
 // before anything else, with messages that say so.
 bool CheckIdentity(const json& doc, std::string* error) {
   JsonReader r;
+  const JsonPath root;
   if (!doc.is_object()) {
     *error = "not a lockgraph graph (expected a JSON object)";
     return false;
@@ -28,7 +29,7 @@ bool CheckIdentity(const json& doc, std::string* error) {
   const auto format = doc.find("format");
   if (format != doc.end() &&
       !(format->is_string() && format->get<std::string>() == kGraphFileFormat)) {
-    r.Mismatch("format", "\"" + std::string(kGraphFileFormat) + "\"", *format);
+    r.Mismatch(JsonPath(root, "format"), "\"" + std::string(kGraphFileFormat) + "\"", *format);
     *error = "not a lockgraph graph: " + r.error();
     return false;
   }
@@ -38,7 +39,7 @@ bool CheckIdentity(const json& doc, std::string* error) {
     return false;
   }
   if (!version->is_number_integer()) {
-    r.Mismatch("version", std::to_string(kGraphFileVersion), *version);
+    r.Mismatch(JsonPath(root, "version"), std::to_string(kGraphFileVersion), *version);
     *error = r.error();
     return false;
   }
@@ -59,12 +60,12 @@ std::string ModeChoices() {
   return s;
 }
 
-void CheckModes(JsonReader* r, const std::string& where, const std::vector<std::string>& modes) {
+void CheckModes(JsonReader* r, const JsonPath& where, const std::vector<std::string>& modes) {
   if (!r->ok()) return;
   if (modes.empty()) return r->Fail(where, "expected at least one mode, found []");
   std::set<std::string> seen;
   for (size_t i = 0; i < modes.size(); ++i) {
-    const std::string at = where + "[" + std::to_string(i) + "]";
+    const JsonPath at(where, i);
     if (std::find(kEdgeModeNames.begin(), kEdgeModeNames.end(), modes[i]) == kEdgeModeNames.end()) {
       return r->Mismatch(at, ModeChoices(), modes[i]);
     }
@@ -72,7 +73,7 @@ void CheckModes(JsonReader* r, const std::string& where, const std::vector<std::
   }
 }
 
-void CheckHistogram(JsonReader* r, const std::string& where, const std::vector<uint64_t>& buckets) {
+void CheckHistogram(JsonReader* r, const JsonPath& where, const std::vector<uint64_t>& buckets) {
   if (r->ok() && buckets.size() > kGraphHistogramMaxBuckets) {
     r->Fail(where, "expected at most " + std::to_string(kGraphHistogramMaxBuckets) +
                        " buckets, found " + std::to_string(buckets.size()));
@@ -86,7 +87,7 @@ bool IsHexPc(const std::string& pc) {
 }
 
 void ReadGraph(JsonReader* r, const json& j, GraphFile* out) {
-  const std::string root;
+  const JsonPath root;
   ReadOptionalField(r, j, root, "format", &out->format);
   ReadField(r, j, root, "version", &out->version);
   ReadField(r, j, root, "pid", &out->pid);
@@ -94,9 +95,10 @@ void ReadGraph(JsonReader* r, const json& j, GraphFile* out) {
   ReadField(r, j, root, "classes", &out->classes);
   ReadField(r, j, root, "edges", &out->edges);
   ReadField(r, j, root, "cycles", &out->cycles);
+  const JsonPath cycles(root, "cycles");
   for (size_t i = 0; i < out->cycles.size() && r->ok(); ++i) {
     if (out->cycles[i].empty()) {
-      r->Fail("cycles[" + std::to_string(i) + "]", "expected at least one class name, found []");
+      r->Fail(JsonPath(cycles, i), "expected at least one class name, found []");
     }
   }
   ReadField(r, j, root, "reports", &out->reports);
@@ -106,7 +108,7 @@ void ReadGraph(JsonReader* r, const json& j, GraphFile* out) {
 
 }  // namespace
 
-void ReadValue(JsonReader* r, const json& j, const std::string& where, GraphClass* out) {
+void ReadValue(JsonReader* r, const json& j, const JsonPath& where, GraphClass* out) {
   if (!ExpectObject(r, j, where)) return;
   ReadField(r, j, where, "name", &out->name);
   ReadField(r, j, where, "site", &out->site);
@@ -114,31 +116,31 @@ void ReadValue(JsonReader* r, const json& j, const std::string& where, GraphClas
   ReadField(r, j, where, "instances", &out->instances);
 }
 
-void ReadValue(JsonReader* r, const json& j, const std::string& where, Frame* out) {
+void ReadValue(JsonReader* r, const json& j, const JsonPath& where, Frame* out) {
   if (!ExpectObject(r, j, where)) return;
   ReadField(r, j, where, "pc", &out->pc);
   if (r->ok() && !IsHexPc(out->pc)) {
-    r->Mismatch(FieldPath(where, "pc"), "\"0x\" and lowercase hexadecimal digits", out->pc);
+    r->Mismatch(JsonPath(where, "pc"), "\"0x\" and lowercase hexadecimal digits", out->pc);
   }
   ReadField(r, j, where, "function", &out->function);
   ReadField(r, j, where, "file", &out->file);
   ReadField(r, j, where, "line", &out->line);
-  if (r->ok() && out->line < 0) r->Mismatch(FieldPath(where, "line"), "a line >= 0", out->line);
+  if (r->ok() && out->line < 0) r->Mismatch(JsonPath(where, "line"), "a line >= 0", out->line);
   ReadOptionalField(r, j, where, "inlined", &out->inlined);
 }
 
-void ReadValue(JsonReader* r, const json& j, const std::string& where, GraphThread* out) {
+void ReadValue(JsonReader* r, const json& j, const JsonPath& where, GraphThread* out) {
   if (!ExpectObject(r, j, where)) return;
   ReadField(r, j, where, "tid", &out->tid);
   ReadField(r, j, where, "name", &out->name);
 }
 
-void ReadValue(JsonReader* r, const json& j, const std::string& where, GraphEdge* out) {
+void ReadValue(JsonReader* r, const json& j, const JsonPath& where, GraphEdge* out) {
   if (!ExpectObject(r, j, where)) return;
   ReadField(r, j, where, "from", &out->from);
   ReadField(r, j, where, "to", &out->to);
   ReadField(r, j, where, "modes", &out->modes);
-  CheckModes(r, FieldPath(where, "modes"), out->modes);
+  CheckModes(r, JsonPath(where, "modes"), out->modes);
   ReadField(r, j, where, "instance_edges", &out->instance_edges);
   // Written together, on same-class edges only.
   out->same_class = out->from == out->to;
@@ -152,14 +154,14 @@ void ReadValue(JsonReader* r, const json& j, const std::string& where, GraphEdge
   ReadField(r, j, where, "stack", &out->stack);
 }
 
-void ReadValue(JsonReader* r, const json& j, const std::string& where, GraphReport* out) {
+void ReadValue(JsonReader* r, const json& j, const JsonPath& where, GraphReport* out) {
   if (!ExpectObject(r, j, where)) return;
   ReadField(r, j, where, "kind", &out->kind);
   ReadField(r, j, where, "locks", &out->locks);
   ReadField(r, j, where, "count", &out->count);
 }
 
-void ReadValue(JsonReader* r, const json& j, const std::string& where, ClassProfile* out) {
+void ReadValue(JsonReader* r, const json& j, const JsonPath& where, ClassProfile* out) {
   if (!ExpectObject(r, j, where)) return;
   ReadField(r, j, where, "name", &out->name);
   ReadField(r, j, where, "site", &out->site);
@@ -173,12 +175,12 @@ void ReadValue(JsonReader* r, const json& j, const std::string& where, ClassProf
   ReadField(r, j, where, "long_waits", &out->long_waits);
   ReadField(r, j, where, "long_holds", &out->long_holds);
   ReadField(r, j, where, "wait_histogram", &out->wait_histogram);
-  CheckHistogram(r, FieldPath(where, "wait_histogram"), out->wait_histogram);
+  CheckHistogram(r, JsonPath(where, "wait_histogram"), out->wait_histogram);
   ReadField(r, j, where, "hold_histogram", &out->hold_histogram);
-  CheckHistogram(r, FieldPath(where, "hold_histogram"), out->hold_histogram);
+  CheckHistogram(r, JsonPath(where, "hold_histogram"), out->hold_histogram);
 }
 
-void ReadValue(JsonReader* r, const json& j, const std::string& where, GraphStats* out) {
+void ReadValue(JsonReader* r, const json& j, const JsonPath& where, GraphStats* out) {
   if (!ExpectObject(r, j, where)) return;
   ReadField(r, j, where, "live_nodes", &out->live_nodes);
   ReadField(r, j, where, "live_edges", &out->live_edges);

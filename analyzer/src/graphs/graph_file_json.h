@@ -20,13 +20,13 @@ namespace lockgraph::graphs {
 bool ReadGraphJson(const nlohmann::json& doc, GraphFile* out, std::string* error);
 
 // The parts, for JsonReader (json_reader.h): each reads one object of the file.
-void ReadValue(JsonReader* r, const nlohmann::json& j, const std::string& where, GraphClass* out);
-void ReadValue(JsonReader* r, const nlohmann::json& j, const std::string& where, Frame* out);
-void ReadValue(JsonReader* r, const nlohmann::json& j, const std::string& where, GraphThread* out);
-void ReadValue(JsonReader* r, const nlohmann::json& j, const std::string& where, GraphEdge* out);
-void ReadValue(JsonReader* r, const nlohmann::json& j, const std::string& where, GraphReport* out);
-void ReadValue(JsonReader* r, const nlohmann::json& j, const std::string& where, ClassProfile* out);
-void ReadValue(JsonReader* r, const nlohmann::json& j, const std::string& where, GraphStats* out);
+void ReadValue(JsonReader* r, const nlohmann::json& j, const JsonPath& where, GraphClass* out);
+void ReadValue(JsonReader* r, const nlohmann::json& j, const JsonPath& where, Frame* out);
+void ReadValue(JsonReader* r, const nlohmann::json& j, const JsonPath& where, GraphThread* out);
+void ReadValue(JsonReader* r, const nlohmann::json& j, const JsonPath& where, GraphEdge* out);
+void ReadValue(JsonReader* r, const nlohmann::json& j, const JsonPath& where, GraphReport* out);
+void ReadValue(JsonReader* r, const nlohmann::json& j, const JsonPath& where, ClassProfile* out);
+void ReadValue(JsonReader* r, const nlohmann::json& j, const JsonPath& where, GraphStats* out);
 
 }  // namespace lockgraph::graphs
 

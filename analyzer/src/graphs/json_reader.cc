@@ -26,32 +26,36 @@ std::string Describe(const json& j) {
 
 }  // namespace
 
-void JsonReader::Fail(std::string_view where, std::string_view message) {
-  if (!ok()) return;
-  error_ = where.empty() ? std::string(message) : std::string(where) + ": " + std::string(message);
+std::string JsonPath::ToString() const {
+  if (parent_ == nullptr) return "";
+  std::string s = parent_->ToString();
+  if (key_.empty()) return s + "[" + std::to_string(index_) + "]";
+  return s.empty() ? std::string(key_) : s + "." + std::string(key_);
 }
 
-void JsonReader::Mismatch(std::string_view where, std::string_view expected, const json& found) {
+void JsonReader::Fail(const JsonPath& where, std::string_view message) {
+  if (!ok()) return;
+  const std::string at = where.ToString();
+  error_ = at.empty() ? std::string(message) : at + ": " + std::string(message);
+}
+
+void JsonReader::Mismatch(const JsonPath& where, std::string_view expected, const json& found) {
   Fail(where, "expected " + std::string(expected) + ", found " + Describe(found));
 }
 
-std::string FieldPath(std::string_view where, std::string_view key) {
-  return where.empty() ? std::string(key) : std::string(where) + "." + std::string(key);
-}
-
-void ReadValue(JsonReader* r, const json& j, const std::string& where, std::string* out) {
+void ReadValue(JsonReader* r, const json& j, const JsonPath& where, std::string* out) {
   if (!r->ok()) return;
   if (!j.is_string()) return r->Mismatch(where, ExpectedKind<std::string>(), j);
   *out = j.get<std::string>();
 }
 
-void ReadValue(JsonReader* r, const json& j, const std::string& where, uint64_t* out) {
+void ReadValue(JsonReader* r, const json& j, const JsonPath& where, uint64_t* out) {
   if (!r->ok()) return;
   if (!j.is_number_unsigned()) return r->Mismatch(where, ExpectedKind<uint64_t>(), j);
   *out = j.get<uint64_t>();
 }
 
-void ReadValue(JsonReader* r, const json& j, const std::string& where, int* out) {
+void ReadValue(JsonReader* r, const json& j, const JsonPath& where, int* out) {
   if (!r->ok()) return;
   const bool fits = j.is_number_unsigned() ? j.get<uint64_t>() <= INT_MAX
                     : j.is_number_integer()
@@ -61,13 +65,13 @@ void ReadValue(JsonReader* r, const json& j, const std::string& where, int* out)
   *out = static_cast<int>(j.get<int64_t>());
 }
 
-void ReadValue(JsonReader* r, const json& j, const std::string& where, bool* out) {
+void ReadValue(JsonReader* r, const json& j, const JsonPath& where, bool* out) {
   if (!r->ok()) return;
   if (!j.is_boolean()) return r->Mismatch(where, ExpectedKind<bool>(), j);
   *out = j.get<bool>();
 }
 
-bool ExpectObject(JsonReader* r, const json& j, const std::string& where) {
+bool ExpectObject(JsonReader* r, const json& j, const JsonPath& where) {
   if (!r->ok()) return false;
   if (j.is_object()) return true;
   r->Mismatch(where, "an object", j);
