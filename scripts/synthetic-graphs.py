@@ -19,16 +19,21 @@ import os
 import random
 
 
+def frame(pc, function, file, line):
+    return {"pc": pc, "function": function, "file": file, "line": line, "inlined": False}
+
+
 def edge(src, dst, mode, run):
     return {
         "from": src,
         "to": dst,
         "modes": [mode],
+        "instance_edges": 1,
         "thread": {"tid": 1000 + run, "name": "worker"},
         "stack": [
-            {"pc": "0x401000", "function": "Lock" + dst, "file": "layer.cc", "line": 10},
-            {"pc": "0x402000", "function": "Hold" + src, "file": "layer.cc", "line": 20},
-            {"pc": "0x403000", "function": "RunTest", "file": "test_main.cc", "line": 30},
+            frame("0x401000", "Lock" + dst, "layer.cc", 10),
+            frame("0x402000", "Hold" + src, "layer.cc", 20),
+            frame("0x403000", "RunTest", "test_main.cc", 30),
         ],
     }
 
@@ -69,13 +74,19 @@ def main():
     os.makedirs(args.out_dir, exist_ok=True)
     for i, run in enumerate(runs):
         used = sorted({c for a, b, _ in run for c in (a, b)})
+        # Every key the schema (docs/graph-file.schema.json) requires.
         doc = {
+            "format": "lockgraph-graph",
             "version": 1,
             "pid": 1000 + i,
             "program": "/usr/lib/test/suite_%03d" % i,
-            "classes": [{"name": c, "site": "layer.cc:" + c[1:]} for c in used],
+            "classes": [{"name": c, "site": "layer.cc:" + c[1:], "function": "Layer::Layer()",
+                         "instances": 1} for c in used],
             "edges": [edge(a, b, mode, i) for a, b, mode in run],
             "cycles": [],
+            "reports": [],
+            "stats": {"live_nodes": len(used), "live_edges": len(run), "stacks": len(run),
+                      "slow_path_calls": len(run), "dropped_edges": 0, "memory_bytes": 0},
         }
         with open(os.path.join(args.out_dir, "run_%03d.json" % i), "w") as f:
             json.dump(doc, f)

@@ -13,10 +13,11 @@
 namespace lockgraph::analyzer {
 namespace {
 
+// `env`: the variable that overrides the search, or null for none.
 std::string FirstReadable(const char* env, const std::vector<std::string>& relative,
                           std::vector<std::string>* looked_at) {
   std::vector<std::string> candidates;
-  if (const char* v = getenv(env); v != nullptr && *v) {
+  if (const char* v = env != nullptr ? getenv(env) : nullptr; v != nullptr && *v) {
     candidates.push_back(v);  // an explicit choice: nothing else is tried
   } else if (std::string dir = BinaryDirectory(); !dir.empty()) {
     for (const std::string& r : relative) candidates.push_back(dir + r);
@@ -55,6 +56,10 @@ std::string FindPreloadLibrary(std::vector<std::string>* looked_at) {
       {"../" LOCKGRAPH_INSTALL_LIBDIR "/liblockgraph_preload.so", "../lib/liblockgraph_preload.so",
        "../lockgraph/preload/liblockgraph_preload.so"},
       looked_at);
+}
+
+std::string FindGraphSchema() {
+  return FirstReadable(nullptr, {"../share/lockgraph/graph-file.schema.json"}, nullptr);
 }
 
 }  // namespace lockgraph::analyzer

@@ -1,24 +1,27 @@
 // The whole lock-order graph of the process, by class, as JSON (graph_out,
-// GraphJson) and DOT. Snapshot under the detector's lock, symbolize after.
+// GraphJson) and DOT, in three steps: SnapshotGraph copies it under the
+// detector's lock; SymbolizeGraph resolves the stacks after the lock is
+// released (a new pc costs a debug-information lookup, far too long to make
+// every thread that meets a new lock order wait); graph_format.h writes it.
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "internal/detector.h"
-#include "internal/escape.h"
+#include "internal/graph_format.h"
+#include "internal/graph_snapshot.h"
 #include "internal/report_builder.h"
 
 namespace lockgraph::internal {
 
 namespace {
-
-const char* kComboNames[4] = {"exclusive->exclusive", "exclusive->shared", "shared->exclusive",
-                              "shared->shared"};
 
 std::string ProgramPath() {
   char buf[4096];
@@ -26,17 +29,23 @@ std::string ProgramPath() {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
-struct EdgeSnapshot {
-  uint32_t from, to;
-  uint8_t combos;
-  uint64_t instance_edges;
-  bool same_class_ranked;
-  int tid;
-  std::string thread_name;
-  std::vector<uintptr_t> stack;
-};
+// Edges in the file's order: by the names of their classes.
+void SortEdgesByName(GraphSnapshot* graph) {
+  const std::vector<GraphSnapshot::Class>& classes = graph->classes;
+  std::sort(graph->edges.begin(), graph->edges.end(),
+            [&](const GraphSnapshot::Edge& a, const GraphSnapshot::Edge& b) {
+              return std::tie(classes[a.from].name, classes[a.to].name) <
+                     std::tie(classes[b.from].name, classes[b.to].name);
+            });
+}
 
 }  // namespace
+
+void SymbolizeGraph(GraphSnapshot* graph) {
+  for (GraphSnapshot::Stack& stack : graph->stacks) {
+    stack.frames = SymbolizeStack(stack.pcs, graph->symbolize);
+  }
+}
 
 bool WriteGraphFile(const std::string& path, const std::string& text, std::string* error) {
   const std::string temp = path + ".tmp." + std::to_string(getpid());
@@ -64,6 +73,52 @@ bool WriteGraphFile(const std::string& path, const std::string& text, std::strin
   return true;
 }
 
+bool Detector::SnapshotGraph(int timeout_ms, GraphSnapshot* out) {
+  if (timeout_ms < 0) {
+    mu_.lock();
+  } else if (!mu_.LockFor(timeout_ms)) {
+    return false;
+  }
+  {
+    RawLockGuard guard(mu_, std::adopt_lock);
+    CopyGraphLocked(out);
+  }
+  SortEdgesByName(out);
+  // The profile's counters are atomics, read without the graph's lock.
+  out->profile = ProfileOf(out->classes);
+  out->pid = getpid();
+  out->program = ProgramPath();
+  out->symbolize = symbolize_.load(std::memory_order_relaxed);
+  return true;
+}
+
+void Detector::CopyGraphLocked(GraphSnapshot* out) {
+  out->stats = GetStatsLocked();
+  out->classes = classes_;
+  out->edges.reserve(class_edges_.size());
+  // Class edges share depot stacks (one call site nests many pairs): each is
+  // copied, and later symbolized, once.
+  absl::flat_hash_map<uint32_t, uint32_t> stack_index;
+  for (const auto& [key, ce] : class_edges_) {
+    GraphSnapshot::Edge& e = out->edges.emplace_back();
+    e.from = static_cast<uint32_t>(key >> 32);
+    e.to = static_cast<uint32_t>(key);
+    e.modes = ce.combos;
+    e.instance_edges = ce.instance_edges;
+    e.ranked = ce.same_class_ranked;
+    if (ce.thread < threads_.size()) e.thread = {threads_[ce.thread].tid, threads_[ce.thread].name};
+    const auto [it, inserted] =
+        stack_index.try_emplace(ce.stack, static_cast<uint32_t>(out->stacks.size()));
+    if (inserted) out->stacks.push_back({depot_.Get(ce.stack), {}});
+    e.stack = it->second;
+  }
+  out->reports.reserve(reported_.size());
+  for (const ReportedCycle& r : reported_) {
+    out->reports.push_back({r.kind, r.classes, r.count});
+    if (r.kind == ReportKind::kLockOrderInversion) out->cycles.push_back(r.classes);
+  }
+}
+
 std::string Detector::GraphJson() {
   std::string json;
   GraphJsonWithin(-1, &json);
@@ -71,170 +126,17 @@ std::string Detector::GraphJson() {
 }
 
 bool Detector::GraphJsonWithin(int timeout_ms, std::string* json) {
-  std::vector<ClassInfo> classes;
-  std::vector<EdgeSnapshot> edges;
-  std::vector<ReportedCycle> reported;
-  Stats stats;
-  {
-    if (timeout_ms < 0) {
-      mu_.lock();
-    } else if (!mu_.LockFor(timeout_ms)) {
-      return false;
-    }
-    RawLockGuard guard(mu_, std::adopt_lock);
-    stats = GetStatsLocked();
-    classes = classes_;
-    reported = reported_;
-    for (const auto& [key, ce] : class_edges_) {
-      EdgeSnapshot e{static_cast<uint32_t>(key >> 32),
-                     static_cast<uint32_t>(key),
-                     ce.combos,
-                     ce.instance_edges,
-                     ce.same_class_ranked,
-                     0,
-                     "",
-                     depot_.Get(ce.stack)};
-      if (ce.thread < threads_.size()) {
-        e.tid = threads_[ce.thread].tid;
-        e.thread_name = threads_[ce.thread].name;
-      }
-      edges.push_back(std::move(e));
-    }
-  }
-  std::sort(edges.begin(), edges.end(), [&](const EdgeSnapshot& a, const EdgeSnapshot& b) {
-    return std::tie(classes[a.from].name, classes[a.to].name) <
-           std::tie(classes[b.from].name, classes[b.to].name);
-  });
-  const bool symbolize = symbolize_.load(std::memory_order_relaxed);
-
-  std::string s = "{\n  \"version\": 1,\n  \"pid\": " + std::to_string(getpid()) +
-                  ",\n  \"program\": " + JsonQuoted(ProgramPath()) + ",\n  \"classes\": [";
-  for (size_t i = 0; i < classes.size(); ++i) {
-    s += i ? ",\n    " : "\n    ";
-    s += "{\"name\": " + JsonQuoted(classes[i].name) +
-         ", \"site\": " + JsonQuoted(classes[i].site) +
-         ", \"function\": " + JsonQuoted(classes[i].function) +
-         ", \"instances\": " + std::to_string(classes[i].instances) + "}";
-  }
-  s += classes.empty() ? "],\n  \"edges\": [" : "\n  ],\n  \"edges\": [";
-  for (size_t i = 0; i < edges.size(); ++i) {
-    const EdgeSnapshot& e = edges[i];
-    s += i ? ",\n    " : "\n    ";
-    s += "{\"from\": " + JsonQuoted(classes[e.from].name) +
-         ", \"to\": " + JsonQuoted(classes[e.to].name) + ", \"modes\": [";
-    bool first = true;
-    for (int c = 0; c < 4; ++c) {
-      if (!(e.combos & (1u << c))) continue;
-      if (!first) s += ", ";
-      first = false;
-      s += JsonQuoted(kComboNames[c]);
-    }
-    s += "], \"instance_edges\": " + std::to_string(e.instance_edges);
-    if (e.from == e.to) {
-      s += ", \"same_class\": true, \"ranked\": ";
-      s += e.same_class_ranked ? "true" : "false";
-    }
-    s += ", \"thread\": {\"tid\": " + std::to_string(e.tid) +
-         ", \"name\": " + JsonQuoted(e.thread_name) + "}, \"stack\": [";
-    const std::vector<StackFrame> frames = SymbolizeStack(e.stack, symbolize);
-    for (size_t k = 0; k < frames.size(); ++k) {
-      const StackFrame& f = frames[k];
-      char pc[32];
-      std::snprintf(pc, sizeof(pc), "0x%zx", static_cast<size_t>(f.pc));
-      if (k) s += ", ";
-      s += "{\"pc\": " + JsonQuoted(pc) + ", \"function\": " + JsonQuoted(f.function) +
-           ", \"file\": " + JsonQuoted(f.file) + ", \"line\": " + std::to_string(f.line) +
-           ", \"inlined\": " + (f.inlined ? "true" : "false") + "}";
-    }
-    s += "]}";
-  }
-  s += edges.empty() ? "],\n  \"cycles\": [" : "\n  ],\n  \"cycles\": [";
-  bool first_cycle = true;
-  for (const ReportedCycle& c : reported) {
-    if (c.kind != ReportKind::kLockOrderInversion) continue;
-    s += first_cycle ? "\n    [" : ",\n    [";
-    first_cycle = false;
-    for (size_t k = 0; k < c.classes.size(); ++k) {
-      if (k) s += ", ";
-      s += JsonQuoted(classes[c.classes[k]].name);
-    }
-    s += "]";
-  }
-  s += first_cycle ? "],\n  \"reports\": [" : "\n  ],\n  \"reports\": [";
-  for (size_t i = 0; i < reported.size(); ++i) {
-    const ReportedCycle& c = reported[i];
-    s += i ? ",\n    " : "\n    ";
-    s += "{\"kind\": " + JsonQuoted(ReportKindName(c.kind)) + ", \"locks\": [";
-    for (size_t k = 0; k < c.classes.size(); ++k) {
-      if (k) s += ", ";
-      s += JsonQuoted(classes[c.classes[k]].name);
-    }
-    s += "], \"count\": " + std::to_string(c.count) + "}";
-  }
-  s += reported.empty() ? "],\n" : "\n  ],\n";
-  s += "  \"profile\": [";
-  const std::vector<LockProfile> profile = ProfileOf(classes);
-  for (size_t i = 0; i < profile.size(); ++i) {
-    const LockProfile& p = profile[i];
-    s += i ? ",\n    " : "\n    ";
-    s += "{\"name\": " + JsonQuoted(p.name) + ", \"site\": " + JsonQuoted(p.site) +
-         ", \"acquisitions\": " + std::to_string(p.acquisitions) +
-         ", \"contended\": " + std::to_string(p.contended) +
-         ", \"wait_total_ns\": " + std::to_string(p.wait_total_ns) +
-         ", \"wait_max_ns\": " + std::to_string(p.wait_max_ns) +
-         ", \"holds\": " + std::to_string(p.holds) +
-         ", \"hold_total_ns\": " + std::to_string(p.hold_total_ns) +
-         ", \"hold_max_ns\": " + std::to_string(p.hold_max_ns) +
-         ", \"long_waits\": " + std::to_string(p.long_waits) +
-         ", \"long_holds\": " + std::to_string(p.long_holds) + ", \"wait_histogram\": [";
-    for (size_t k = 0; k < p.wait_histogram.size(); ++k) {
-      s += (k ? ", " : "") + std::to_string(p.wait_histogram[k]);
-    }
-    s += "], \"hold_histogram\": [";
-    for (size_t k = 0; k < p.hold_histogram.size(); ++k) {
-      s += (k ? ", " : "") + std::to_string(p.hold_histogram[k]);
-    }
-    s += "]}";
-  }
-  s += profile.empty() ? "],\n" : "\n  ],\n";
-  s += "  \"stats\": {\"live_nodes\": " + std::to_string(stats.live_nodes) +
-       ", \"live_edges\": " + std::to_string(stats.live_edges) +
-       ", \"stacks\": " + std::to_string(stats.stacks) +
-       ", \"slow_path_calls\": " + std::to_string(stats.slow_path_calls) +
-       ", \"dropped_edges\": " + std::to_string(stats.dropped_edges) +
-       ", \"memory_bytes\": " + std::to_string(stats.memory_bytes) + "}\n}\n";
-  *json = std::move(s);
+  GraphSnapshot graph;
+  if (!SnapshotGraph(timeout_ms, &graph)) return false;
+  SymbolizeGraph(&graph);
+  *json = FormatGraphJson(graph);
   return true;
 }
 
 std::string Detector::GraphDot() {
-  std::vector<ClassInfo> classes;
-  std::vector<std::pair<uint64_t, uint8_t>> edges;
-  absl::flat_hash_set<uint64_t> cyclic;
-  {
-    RawLockGuard guard(mu_);
-    classes = classes_;
-    for (const auto& [key, ce] : class_edges_) edges.emplace_back(key, ce.combos);
-    for (const ReportedCycle& c : reported_) {
-      if (c.kind != ReportKind::kLockOrderInversion) continue;
-      for (size_t k = 0; k < c.classes.size(); ++k) {
-        cyclic.insert(uint64_t{c.classes[k]} << 32 | c.classes[(k + 1) % c.classes.size()]);
-      }
-    }
-  }
-  std::sort(edges.begin(), edges.end());
-  std::string s = "digraph lockgraph {\n  rankdir=LR;\n  node [shape=box];\n";
-  for (size_t i = 0; i < classes.size(); ++i) {
-    s += "  c" + std::to_string(i) +
-         " [label=" + DotQuoted(classes[i].name + "\n" + classes[i].site) + "];\n";
-  }
-  for (const auto& [key, combos] : edges) {
-    s += "  c" + std::to_string(key >> 32) + " -> c" + std::to_string(key & 0xFFFFFFFFu);
-    if (cyclic.contains(key)) s += " [color=red, penwidth=2]";
-    s += ";\n";
-  }
-  s += "}\n";
-  return s;
+  GraphSnapshot graph;
+  SnapshotGraph(-1, &graph);
+  return FormatGraphDot(graph);
 }
 
 Stats Detector::GetStats() {
@@ -268,8 +170,8 @@ void Detector::WriteGraphOut() {
   // Bounded: at exit, another thread may be stopped (by a debugger, or
   // suspended forever in a signal handler) with the graph's lock held.
   constexpr int kExitLockTimeoutMs = 5000;
-  std::string json;
-  if (!GraphJsonWithin(kExitLockTimeoutMs, &json)) {
+  GraphSnapshot graph;
+  if (!SnapshotGraph(kExitLockTimeoutMs, &graph)) {
     EmitText("lockgraph: graph_out: another thread kept the lock-order graph locked for " +
              std::to_string(kExitLockTimeoutMs / 1000) + " s; " + ExpandPid(path) +
              " not written\n");
@@ -279,9 +181,10 @@ void Detector::WriteGraphOut() {
   // `lockgraph preload -- sh -c ...` or `timeout`, every process of the tree
   // writes graph_out, and the last to exit is often a wrapper with no locks.
   const std::string expanded = ExpandPid(path);
-  if (GetStats().classes == 0 && access(expanded.c_str(), F_OK) == 0) return;
+  if (graph.classes.empty() && access(expanded.c_str(), F_OK) == 0) return;
+  SymbolizeGraph(&graph);
   std::string error;
-  if (!WriteGraphFile(expanded, json, &error)) {
+  if (!WriteGraphFile(expanded, FormatGraphJson(graph), &error)) {
     EmitText("lockgraph: graph_out: " + error + "\n");
   }
 }

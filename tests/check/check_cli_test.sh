@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # `lockgraph check` end to end on real graph files: exit codes, every output
 # format (SARIF validated against the 2.1.0 schema, JUnit parsed as XML),
-# baselines, bad input, and thousands of files.
-# Usage: check_cli_test.sh LOCKGRAPH_CLI TEST_A TEST_B SARIF_SCHEMA VALIDATOR
+# baselines, bad input, and thousands of files. The graph files it writes are
+# validated against the graph file schema.
+# Usage: check_cli_test.sh LOCKGRAPH_CLI TEST_A TEST_B SARIF_SCHEMA VALIDATOR GRAPH_SCHEMA
+#                          GRAPH_VALIDATOR
 #   (TEST_A and TEST_B: the split_inversion binaries, whose graphs it writes)
 set -uo pipefail
-cli=$1 test_a=$2 test_b=$3 schema=$4 validator=$5
+cli=$1 test_a=$2 test_b=$3 schema=$4 validator=$5 graph_schema=$6 graph_validator=$7
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 a=$work/lookup.json b=$work/rebalance.json
@@ -20,6 +22,7 @@ expect() {  # expect WANT_RC DESCRIPTION -- COMMAND...
 }
 
 [[ -s $a && -s $b ]] || { echo "graph files missing"; exit 1; }
+/usr/bin/python3 "$graph_validator" "$graph_schema" "$a" "$b" || fails=$((fails + 1))
 expect 0 "one run alone is clean" -- "$cli" check "$a"
 expect 1 "two runs merged show the inversion" -- "$cli" check "$a" "$b"
 grep -q "Cache::Lookup" "$work/out" && grep -q "Cache::Rebalance" "$work/out" ||
@@ -48,6 +51,9 @@ echo '{"version": 1, "classes": [], "edges": [' >"$work/truncated.json"
 : >"$work/empty.json"
 expect 2 "truncated file: exit 2" -- "$cli" check "$work/truncated.json" "$a"
 grep -q "truncated.json: not valid JSON" "$work/err" || { echo "FAIL message lacks the file"; fails=$((fails + 1)); }
+# The build tree's copy of the schema (share/lockgraph/, as installed).
+grep -q "; see /.*/share/lockgraph/graph-file.schema.json" "$work/err" ||
+  { echo "FAIL message does not name the schema"; cat "$work/err"; fails=$((fails + 1)); }
 expect 1 "--keep-going skips it and still finds the cycle" -- "$cli" check --keep-going "$work/empty.json" "$a" "$b"
 expect 2 "no readable file at all" -- "$cli" check --keep-going "$work/empty.json"
 expect 2 "unknown option" -- "$cli" check --frobnicate "$a"
@@ -73,6 +79,8 @@ fi
 # The contention profile, recorded with profile=1, summed over runs.
 LOCKGRAPH_OPTIONS="profile=1:graph_out=$work/prof1.json" "$test_a" >/dev/null
 LOCKGRAPH_OPTIONS="profile=1:graph_out=$work/prof2.json" "$test_a" >/dev/null
+/usr/bin/python3 "$graph_validator" "$graph_schema" "$work/prof1.json" "$work/prof2.json" ||
+  fails=$((fails + 1))
 expect 0 "profile of two runs" -- "$cli" profile "$work/prof1.json" "$work/prof2.json"
 grep -q "^lock class .*acquisitions" "$work/out" && grep -Eq "^example.cache +2[0-9] " "$work/out" ||
   { echo "FAIL profile table (example.cache acquired 11 times per run, 22 in all)"; cat "$work/out"; fails=$((fails + 1)); }

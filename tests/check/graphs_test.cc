@@ -1,5 +1,5 @@
 // The merged lock-order graph: cycles across runs, the read/write rule,
-// blessed pairs and baselines, and what a bad graph file gets told.
+// blessed pairs and baselines. Reading graph files: graph_file_test.cc.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "graphs/baseline.h"
-#include "graphs/graph_file.h"
 #include "graphs/merged_graph.h"
 
 namespace lockgraph::graphs {
@@ -184,50 +183,6 @@ TEST(BaselineTest, SaveThenLoadRoundTrips) {
   ASSERT_EQ(loaded.blessed.size(), 1u);
   EXPECT_EQ(loaded.blessed[0].to, "cache");
   std::remove(path.c_str());
-}
-
-struct BadFile {
-  const char* name;
-  const char* text;
-  const char* message;
-};
-
-class GraphFileErrorsTest : public ::testing::TestWithParam<BadFile> {};
-
-TEST_P(GraphFileErrorsTest, SaysWhatIsWrong) {
-  const std::string path = WriteTemp(GetParam().text);
-  GraphFile g;
-  std::string error;
-  EXPECT_FALSE(LoadGraphFile(path, &g, &error));
-  EXPECT_NE(error.find(path), std::string::npos) << error;
-  EXPECT_NE(error.find(GetParam().message), std::string::npos) << error;
-  std::remove(path.c_str());
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    All, GraphFileErrorsTest,
-    ::testing::Values(
-        BadFile{"Empty", "", "empty"}, BadFile{"Blank", "   \n", "empty"},
-        BadFile{"Truncated", R"({"version": 1, "classes": [], "edges": [)", "not valid JSON"},
-        BadFile{"NotAnObject", "[1, 2]", "expected a JSON object"},
-        BadFile{"NoVersion", R"({"classes": [], "edges": [], "cycles": []})", "no \"version\""},
-        BadFile{"OtherVersion", R"({"version": 7, "classes": [], "edges": [], "cycles": []})",
-                "version 7"},
-        BadFile{"NoEdges", R"({"version": 1, "classes": [], "cycles": []})", "'edges'"},
-        BadFile{"MistypedField",
-                R"({"version": 1, "classes": [], "edges": [{"from": 3}], "cycles": []})",
-                "edges[0]: 'from' is not a string"},
-        BadFile{"Binary",
-                "\x7f"
-                "ELF\x02\x01\x01",
-                "not valid JSON"}),
-    [](const ::testing::TestParamInfo<BadFile>& info) { return std::string(info.param.name); });
-
-TEST(GraphFileTest, MissingFileIsNamed) {
-  GraphFile g;
-  std::string error;
-  EXPECT_FALSE(LoadGraphFile("/nonexistent/graph.json", &g, &error));
-  EXPECT_NE(error.find("/nonexistent/graph.json: cannot open"), std::string::npos);
 }
 
 }  // namespace

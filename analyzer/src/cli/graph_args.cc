@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "cli/command.h"
+#include "install_paths.h"
 
 namespace lockgraph::cli {
 
@@ -68,10 +69,13 @@ bool LoadGraphs(const std::vector<std::string>& given, bool keep_going,
     return false;
   }
   files->reserve(paths.size());
+  // Messages about a file's content point at the schema: the installed copy
+  // when there is one, else its place in the sources.
+  const std::string schema = analyzer::FindGraphSchema();
   for (const std::string& path : paths) {
     graphs::GraphFile g;
     std::string why;
-    if (graphs::LoadGraphFile(path, &g, &why)) {
+    if (graphs::LoadGraphFile(path, &g, &why, schema)) {
       files->push_back(std::move(g));
     } else if (keep_going) {
       skipped->push_back(why);

@@ -48,9 +48,9 @@ std::string CycleText(const CheckResult& r, const Cycle& c) {
     if (e->runs.size() > 5) s += " and " + std::to_string(e->runs.size() - 5) + " more";
     s += "\n";
     if (e->example != nullptr) {
-      if (e->example->tid) {
-        s += "      first by thread " + std::to_string(e->example->tid);
-        if (!e->example->thread_name.empty()) s += " " + Quote(e->example->thread_name);
+      if (e->example->thread.tid) {
+        s += "      first by thread " + std::to_string(e->example->thread.tid);
+        if (!e->example->thread.name.empty()) s += " " + Quote(e->example->thread.name);
         s += ":\n";
       }
       for (size_t i = 0; i < e->example->stack.size(); ++i) {

@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
+#include "internal/graph_snapshot.h"
 #include "internal/known_edges.h"
 #include "internal/lock_graph.h"
 #include "internal/profile.h"
@@ -87,9 +88,14 @@ class Detector {
   // sink; then, if `abort_after`, writes graph_out and aborts.
   void Emit(const Report& report, bool abort_after);
 
+  // The graph file's content, stacks not yet symbolized (graph_snapshot.h),
+  // waiting at most `timeout_ms` for the graph's lock (< 0: as long as it
+  // takes); false if another thread kept it that long (stopped inside the
+  // detector, say).
+  bool SnapshotGraph(int timeout_ms, GraphSnapshot* out) LOCKGRAPH_EXCLUDES(mu_);
   std::string GraphJson();
-  // GraphJson, waiting at most `timeout_ms` for the graph's lock; false if
-  // another thread kept it that long (stopped inside the detector, say).
+  // GraphJson, waiting at most `timeout_ms` for the graph's lock; false as
+  // SnapshotGraph.
   bool GraphJsonWithin(int timeout_ms, std::string* json);
   std::string GraphDot();
   Stats GetStats();
@@ -111,12 +117,8 @@ class Detector {
   void ApplyTiming(const Options& options);
   void StartWatchdog();
 
-  struct ClassInfo {
-    std::string name;
-    std::string site;
-    std::string function;
-    uint64_t instances = 0;
-  };
+  // A class table entry is what the graph file says of a class.
+  using ClassInfo = GraphSnapshot::Class;
   struct ClassEdge {
     uint8_t combos = 0;
     uint32_t stack = 0;
@@ -168,6 +170,8 @@ class Detector {
   void Deliver(std::vector<PendingReport>& reports);
   void EmitText(const std::string& text);
   Stats GetStatsLocked() LOCKGRAPH_REQUIRES(mu_);
+  // SnapshotGraph's part under the lock: plain copies, no names compared.
+  void CopyGraphLocked(GraphSnapshot* out) LOCKGRAPH_REQUIRES(mu_);
   std::vector<LockProfile> ProfileOf(const std::vector<ClassInfo>& classes);
 
   // Internal lock order: mu_ before options_mu_ before emit_mu_; the
