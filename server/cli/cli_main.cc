@@ -63,19 +63,7 @@ std::optional<int> ParseCommandLine(int argc, char** argv, Options* options) {
   // (SET k -1, ECHO --raw).
   app.positionals_at_end();
   app.footer("Without a command, reads commands from standard input, one per line.");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::fputs(app.help().c_str(), stdout);
-    return 0;
-  } catch (const CLI::CallForVersion& version) {
-    std::printf("%s\n", version.what());
-    return 0;
-  } catch (const CLI::ParseError& error) {
-    cacheforge::PrintUsageError(app, error);
-    return kExitUsage;
-  }
-  return std::nullopt;
+  return cacheforge::ParseCommandLine(app, argc, argv, kExitUsage);
 }
 
 int Connect(const std::string& host, const std::string& port, std::string* error) {

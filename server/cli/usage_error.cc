@@ -36,4 +36,20 @@ void PrintUsageError(const CLI::App& app, const CLI::ParseError& error) {
                app.help().c_str());
 }
 
+std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv, int usage_exit) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForVersion& version) {
+    std::printf("%s\n", version.what());
+    return 0;
+  } catch (const CLI::ParseError& error) {
+    PrintUsageError(app, error);
+    return usage_exit;
+  }
+  return std::nullopt;
+}
+
 }  // namespace cacheforge

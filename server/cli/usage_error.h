@@ -9,10 +9,16 @@
 #define CACHEFORGE_CLI_USAGE_ERROR_H_
 
 #include <CLI/CLI.hpp>
+#include <optional>
 
 namespace cacheforge {
 
 void PrintUsageError(const CLI::App& app, const CLI::ParseError& error);
+
+// Parses the command line into `app`'s options. nullopt: go on and run.
+// Otherwise the program's exit status: 0 after printing --help or --version
+// on standard output, `usage_exit` after PrintUsageError.
+std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv, int usage_exit);
 
 }  // namespace cacheforge
 

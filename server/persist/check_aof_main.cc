@@ -37,19 +37,7 @@ std::optional<int> ParseCommandLine(int argc, char** argv, std::string* file, bo
                "saved to FILE.dropped-UNIXMS first");
   app.set_version_flag("--version", "cacheforge-check-aof 0.1.0", "print the version and exit");
   app.add_option("FILE", *file, "the append-only file")->required()->type_name("");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::fputs(app.help().c_str(), stdout);
-    return 0;
-  } catch (const CLI::CallForVersion& version) {
-    std::printf("%s\n", version.what());
-    return 0;
-  } catch (const CLI::ParseError& error) {
-    cacheforge::PrintUsageError(app, error);
-    return kExitUsage;
-  }
-  return std::nullopt;
+  return cacheforge::ParseCommandLine(app, argc, argv, kExitUsage);
 }
 
 long long NowMs() {
