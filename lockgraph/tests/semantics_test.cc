@@ -35,19 +35,6 @@ TEST(SemanticsTest, TimedLockCountsAsTryLock) {
   EXPECT_TRUE(collector.reports().empty());
 }
 
-TEST(SemanticsTest, ScopedLockAndStdLockAreGroupsNotOrders) {
-  ReportCollector collector;
-  Mutex a{"group.a"}, b{"group.b"};
-  RunInThread([&] { std::scoped_lock both(a, b); });
-  RunInThread([&] { std::scoped_lock both(b, a); });
-  RunInThread([&] {
-    std::lock(b, a);
-    a.unlock();
-    b.unlock();
-  });
-  EXPECT_TRUE(collector.reports().empty());
-}
-
 TEST(SemanticsTest, LockHeldAroundAGroupIsOrderedBeforeIt) {
   ReportCollector collector;
   Mutex outer{"grouporder.outer"}, a{"grouporder.a"}, b{"grouporder.b"};

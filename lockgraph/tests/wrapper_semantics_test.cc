@@ -150,12 +150,17 @@ TYPED_TEST(WrapperSemanticsTest, TryLockedLockStillOrdersWhatFollows) {
   EXPECT_EQ(collector.reports(ReportKind::kLockOrderInversion).size(), 1u);
 }
 
-TYPED_TEST(WrapperSemanticsTest, StdLockGroupIsNotAnOrder) {
+TYPED_TEST(WrapperSemanticsTest, ScopedLockAndStdLockAreGroupsNotOrders) {
   ReportCollector collector;
   TypeParam& a = this->Make("a");
   TypeParam& b = this->Make("b");
   RunInThread([&] { std::scoped_lock both(a, b); });
   RunInThread([&] { std::scoped_lock both(b, a); });
+  RunInThread([&] {
+    std::lock(b, a);
+    a.unlock();
+    b.unlock();
+  });
   EXPECT_TRUE(collector.reports().empty());
 }
 
