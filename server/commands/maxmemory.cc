@@ -4,7 +4,7 @@
 #include "commands/maxmemory.h"
 
 #include <chrono>
-#include <algorithm>
+#include <limits>
 
 #include "persist/append_only_file.h"
 #include "store/eviction.h"
@@ -28,22 +28,24 @@ Evictor& ThreadEvictor() {
 // memory limit removed.
 class EvictionRecorder : public EvictionListener {
  public:
-  EvictionRecorder(ThreadStats& stats, AppendOnlyFile* aof) : stats_(stats), aof_(aof) {}
+  EvictionRecorder(Server& server, ThreadStats& stats, AppendOnlyFile* aof)
+      : server_(server), stats_(stats), aof_(aof) {}
   void OnEvicted(std::string_view key) override {
     if (aof_ != nullptr) aof_->Append({"DEL", key});
     stats_.evicted_keys.Add();
   }
+  // The limit is read again each time: CONFIG SET maxmemory 0 stops an
+  // eviction round already under way.
+  bool StillOverLimit() override {
+    const uint64_t limit = server_.config().maxmemory();
+    return limit != 0 && server_.UsedMemory() > limit;
+  }
 
  private:
+  Server& server_;
   ThreadStats& stats_;
   AppendOnlyFile* aof_;  // null: no append-only file
 };
-
-// Several I/O threads may evict at once. Each takes what is over the limit in
-// slices of at most this many bytes and looks at used memory again between
-// them, so together they stop near the limit instead of each freeing the
-// whole excess.
-constexpr uint64_t kSliceBytes = 256 * 1024;
 
 }  // namespace
 
@@ -62,32 +64,24 @@ MemoryState PerformEvictions(Server& server, ThreadStats& stats, int64_t now_ms,
   const Config& config = server.config();
   const uint64_t limit = config.maxmemory();
   if (limit == 0) return MemoryState::kUnderLimit;
-  const uint64_t used = server.UsedMemory();
-  if (used <= limit) return MemoryState::kUnderLimit;
+  if (server.UsedMemory() <= limit) return MemoryState::kUnderLimit;
   EvictionParams params;
   params.policy = config.maxmemory_policy();
   params.samples = config.maxmemory_samples();
   params.lfu_decay_time = config.lfu_decay_time();
   params.now_ms = now_ms;
   AppendOnlyFile* aof = server.aof() != nullptr && server.aof()->enabled() ? server.aof() : nullptr;
-  EvictionRecorder recorder(stats, aof);
+  EvictionRecorder recorder(server, stats, aof);
   params.listener = &recorder;
-  const auto start = std::chrono::steady_clock::now();
-  const auto budget = std::chrono::microseconds(budget_us);
-  for (uint64_t now_used = used; now_used > limit; now_used = server.UsedMemory()) {
-    auto left = std::chrono::microseconds(0);  // zero: no limit
-    if (budget_us > 0) {
-      left = budget - std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - start);
-      if (left.count() <= 0) return MemoryState::kEvicting;
-    }
-    EvictionResult result = ThreadEvictor().Evict(
-        server.keyspace(), params, std::min(now_used - limit, kSliceBytes), left);
-    if (result.exhausted) {
-      return server.UsedMemory() <= limit ? MemoryState::kUnderLimit : MemoryState::kOutOfMemory;
-    }
-  }
-  return MemoryState::kUnderLimit;
+  // No byte target: the recorder ends the round as soon as memory is under the
+  // limit, also when other threads' evictions or frees got it there first, and
+  // keeps it going while writers on other threads add memory.
+  const EvictionResult result =
+      ThreadEvictor().Evict(server.keyspace(), params, std::numeric_limits<uint64_t>::max(),
+                            std::chrono::microseconds(budget_us));
+  const uint64_t limit_now = config.maxmemory();
+  if (limit_now == 0 || server.UsedMemory() <= limit_now) return MemoryState::kUnderLimit;
+  return result.exhausted ? MemoryState::kOutOfMemory : MemoryState::kEvicting;
 }
 
 bool MakeRoomForWrite(CommandContext& ctx) {

@@ -122,6 +122,7 @@ EvictionResult Evictor::Evict(Keyspace& keyspace, const EvictionParams& params,
   }
   const auto start = std::chrono::steady_clock::now();
   while (result.bytes < bytes_to_free) {
+    if (params.listener != nullptr && !params.listener->StillOverLimit()) break;
     uint64_t freed = 0;
     bool evicted = IsRandomPolicy(params.policy) ? EvictRandom(keyspace, params, &freed)
                                                  : EvictFromPool(keyspace, params, &freed);

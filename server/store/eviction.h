@@ -59,6 +59,11 @@ class EvictionListener {
  public:
   virtual ~EvictionListener() = default;
   virtual void OnEvicted(std::string_view key) = 0;
+  // Asked before each eviction, with no lock held: false stops the round.
+  // Several threads evict at once; each asking here stops them all as soon as
+  // memory is under the limit (or the limit was lifted), not after each one
+  // has freed the excess it saw when it started.
+  virtual bool StillOverLimit() { return true; }
 };
 
 struct EvictionParams {

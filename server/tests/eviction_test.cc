@@ -282,6 +282,30 @@ TEST(Evictor, FreesWhatWasAskedFor) {
   EXPECT_NEAR(static_cast<double>(ks.Size()), 500.0, 20.0);
 }
 
+// Several I/O threads evict at once; each must stop as soon as memory is under
+// the limit, whoever got it there, not after freeing the excess it first saw.
+TEST(Evictor, StopsWhenTheListenerSaysUnderLimit) {
+  KeyspaceFixture ks(4);
+  for (int i = 0; i < 1000; ++i) ks.Put("k" + std::to_string(i), kT0, 1000);
+  struct StopAfter : EvictionListener {
+    int left = 0;
+    int seen = 0;
+    void OnEvicted(std::string_view) override { ++seen; }
+    bool StillOverLimit() override { return left-- > 0; }
+  } listener;
+  listener.left = 7;
+  EvictionParams params;
+  params.policy = EvictionPolicy::kAllKeysLru;
+  params.now_ms = kT0;
+  params.listener = &listener;
+  EvictionResult r = ks.evictor_.Evict(ks.keyspace_, params, ~uint64_t{0},
+                                       std::chrono::microseconds(0));
+  EXPECT_EQ(r.keys, 7u);
+  EXPECT_FALSE(r.exhausted) << "stopped by the listener, keys are left";
+  EXPECT_EQ(listener.seen, 7);
+  EXPECT_EQ(ks.Size(), 993u);
+}
+
 TEST(ShardMemory, CountsEveryHeapBlockExactly) {
   Keyspace keyspace(1);
   Shard& shard = keyspace.shard(0);
