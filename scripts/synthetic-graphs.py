@@ -8,10 +8,12 @@ acyclic hierarchy with a handful of cycles across runs. That is what a large
 test suite's graphs look like, and where the cost of cycle search is in the
 acyclic part. With --readers N the runs instead nest N classes in every order,
 each only shared->shared: a complete graph whose astronomically many cycles
-are none of them deadlocks, so the search can only end on its work budget.
+are none of them deadlocks (check leaves such classes out before searching).
+--writers N is the same graph with every order exclusive: every cycle is a
+deadlock, more than the search enumerates.
 
 Usage: synthetic-graphs.py OUT_DIR [--classes N] [--runs N] [--edges-per-run N]
-                           [--inversions N] [--readers N] [--seed N]
+                           [--inversions N] [--readers N | --writers N] [--seed N]
 """
 import argparse
 import json
@@ -53,9 +55,9 @@ def hierarchy(args, rng):
     return names, [[(a, b, "exclusive->exclusive") for a, b in run] for run in runs]
 
 
-def readers(args):
-    names = ["r%03d" % i for i in range(args.readers)]
-    pairs = [(a, b, "shared->shared") for a in names for b in names if a != b]
+def every_order(args, count, prefix, mode):
+    names = ["%s%03d" % (prefix, i) for i in range(count)]
+    pairs = [(a, b, mode) for a in names for b in names if a != b]
     return names, [pairs[k::args.runs] for k in range(args.runs)]
 
 
@@ -67,10 +69,16 @@ def main():
     p.add_argument("--edges-per-run", type=int, default=100)
     p.add_argument("--inversions", type=int, default=12)
     p.add_argument("--readers", type=int, default=0)
+    p.add_argument("--writers", type=int, default=0)
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args()
     rng = random.Random(args.seed)
-    names, runs = readers(args) if args.readers else hierarchy(args, rng)
+    if args.readers:
+        names, runs = every_order(args, args.readers, "r", "shared->shared")
+    elif args.writers:
+        names, runs = every_order(args, args.writers, "w", "exclusive->exclusive")
+    else:
+        names, runs = hierarchy(args, rng)
     os.makedirs(args.out_dir, exist_ok=True)
     for i, run in enumerate(runs):
         used = sorted({c for a, b, _ in run for c in (a, b)})

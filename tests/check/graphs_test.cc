@@ -122,23 +122,70 @@ TEST(MergedGraphTest, CyclesComeSortedByClassNames) {
   EXPECT_EQ(Keys(g), (std::vector<std::string>{"a -> c -> a", "b -> e -> b", "c -> d -> c"}));
 }
 
-TEST(MergedGraphTest, DenseGraphOfReadersStopsAtTheWorkBudget) {
-  // Every order of 12 classes, all shared: over 10^8 cycles, none a deadlock.
+std::vector<GraphEdge> EveryOrder(int classes, const std::string& mode) {
   std::vector<GraphEdge> edges;
-  for (int i = 0; i < 12; ++i) {
-    for (int j = 0; j < 12; ++j) {
-      if (i != j) {
-        edges.push_back(Edge("r" + std::to_string(i), "r" + std::to_string(j), "shared->shared"));
-      }
+  for (int i = 0; i < classes; ++i) {
+    for (int j = 0; j < classes; ++j) {
+      if (i != j) edges.push_back(Edge("c" + std::to_string(i), "c" + std::to_string(j), mode));
     }
+  }
+  return edges;
+}
+
+TEST(MergedGraphTest, DenseGraphOfReadersHasNoCycleAndNeedsNoSearch) {
+  // Every order of 12 classes, all shared: over 10^8 cycles, none a deadlock,
+  // and none searched (a budget of 1,000 steps would otherwise cut it short).
+  GraphFile f = MakeRun("f.json", EveryOrder(12, "shared->shared"));
+  MergedGraph g;
+  g.Add(f);
+  MergedGraph::CycleOptions o;
+  o.max_steps = 1000;
+  bool truncated = true;
+  EXPECT_TRUE(g.Cycles(o, &truncated).empty());
+  EXPECT_FALSE(truncated);
+}
+
+TEST(MergedGraphTest, ReadersLeftOutInCascade) {
+  // Each class is taken exclusively only by the next one up, always in shared
+  // mode; the top class blocks nobody, so neither does the one below it, and so
+  // on down: nothing is left to search.
+  std::vector<GraphEdge> edges = EveryOrder(10, "shared->shared");
+  for (int i = 0; i + 1 < 10; ++i) {
+    edges.push_back(Edge("c" + std::to_string(i), "c" + std::to_string(i + 1), "exclusive->shared"));
   }
   GraphFile f = MakeRun("f.json", edges);
   MergedGraph g;
   g.Add(f);
   MergedGraph::CycleOptions o;
-  o.max_steps = 100'000;
-  bool truncated = false;
+  o.max_steps = 1000;
+  bool truncated = true;
   EXPECT_TRUE(g.Cycles(o, &truncated).empty());
+  EXPECT_FALSE(truncated);
+}
+
+TEST(MergedGraphTest, OneWriterAmongReadersIsStillFound) {
+  // The readers are left out, the cycle through the one exclusive pair is not.
+  std::vector<GraphEdge> edges = EveryOrder(6, "shared->shared");
+  edges.push_back(Edge("w", "c0", "exclusive->exclusive"));
+  edges.push_back(Edge("c0", "w", "exclusive->exclusive"));
+  GraphFile f = MakeRun("f.json", edges);
+  MergedGraph g;
+  g.Add(f);
+  EXPECT_EQ(Keys(g), (std::vector<std::string>{"c0 -> w -> c0"}));
+}
+
+TEST(MergedGraphTest, DenseGraphOfWritersStopsAtTheWorkBudget) {
+  // Every order of 12 classes, exclusive: cycles everywhere, more than any
+  // budget enumerates.
+  GraphFile f = MakeRun("f.json", EveryOrder(12, "exclusive->exclusive"));
+  MergedGraph g;
+  g.Add(f);
+  MergedGraph::CycleOptions o;
+  o.max_steps = 10'000;
+  bool truncated = false;
+  const std::vector<Cycle> cycles = g.Cycles(o, &truncated);
+  EXPECT_FALSE(cycles.empty());
+  EXPECT_LT(cycles.size(), o.max_cycles);
   EXPECT_TRUE(truncated);
 }
 

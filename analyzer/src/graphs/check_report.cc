@@ -102,9 +102,13 @@ std::string CheckText(const CheckResult& r) {
          "potential deadlock (lock-order inversion): " + r.cycles[i].Key() + "\n";
     if (r.is_new[i]) s += CycleText(r, r.cycles[i]);
   }
-  if (r.truncated) s += "\nnote: stopped after " + std::to_string(r.cycles.size()) + " cycles\n";
+  if (r.truncated) {
+    s += "\nINCOMPLETE: the search stopped at its limit after " + std::to_string(r.cycles.size()) +
+         " cycles; the graph may hold more.\nAccept the listed ones with --update-baseline, or "
+         "bless the orders that are intended, and run\nagain.\n";
+  }
   for (const std::string& why : r.skipped) s += "\nwarning: skipped " + why + "\n";
-  if (n_new == 0) s += "\nOK: no new lock-order cycle.\n";
+  if (n_new == 0 && !r.truncated) s += "\nOK: no new lock-order cycle.\n";
   return s;
 }
 

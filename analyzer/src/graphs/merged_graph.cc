@@ -80,6 +80,61 @@ bool ModesCanDeadlock(const std::vector<const MergedEdge*>& cycle) {
   return false;
 }
 
+std::vector<bool> MergedGraph::ClassesThatCanBlock(const std::map<std::string, int>& index) const {
+  // A class every order reaches only in shared mode and leaves only held in
+  // shared mode is never where a thread of a cycle waits (readers do not block
+  // readers), so no cycle through it can deadlock (ModesCanDeadlock would
+  // refuse each one). Leaving it out before the search keeps the search from
+  // spending its budget on shared-only cycles, such as those of a dozen reader
+  // locks taken in every order. Leaving a class out can take from a neighbour
+  // the one order that let it block, so removals propagate through a work
+  // list: each order is looked at once more when one of its ends goes.
+  struct Order {
+    int from, to;
+    bool blocks_from, blocks_to;  // held exclusive at `from`, acquired exclusive at `to`
+    bool alive = true;
+  };
+  const size_t n = index.size();
+  std::vector<Order> orders;
+  std::vector<std::vector<size_t>> touching(n);
+  std::vector<int> reasons(n, 0);  // alive orders that let the class block
+  for (const auto& [key, e] : edges_) {
+    if (blessed_.contains(key) || e.from == e.to) continue;
+    Order o{index.at(e.from), index.at(e.to), false, false};
+    for (const std::string& m : e.modes) {
+      const auto [held_shared, acquired_shared] = ParseMode(m);
+      o.blocks_from |= !held_shared;
+      o.blocks_to |= !acquired_shared;
+    }
+    reasons[o.from] += o.blocks_from;
+    reasons[o.to] += o.blocks_to;
+    touching[o.from].push_back(orders.size());
+    touching[o.to].push_back(orders.size());
+    orders.push_back(o);
+  }
+  std::vector<bool> kept(n, true);
+  std::vector<int> gone;
+  for (size_t i = 0; i < n; ++i) {
+    if (reasons[i] == 0) kept[i] = false, gone.push_back(static_cast<int>(i));
+  }
+  while (!gone.empty()) {
+    const int c = gone.back();
+    gone.pop_back();
+    for (size_t k : touching[c]) {
+      Order& o = orders[k];
+      if (!o.alive) continue;
+      o.alive = false;
+      const int other = o.from == c ? o.to : o.from;
+      const bool counted = o.from == c ? o.blocks_to : o.blocks_from;
+      if (counted && kept[other] && --reasons[other] == 0) {
+        kept[other] = false;
+        gone.push_back(other);
+      }
+    }
+  }
+  return kept;
+}
+
 std::vector<Cycle> MergedGraph::Cycles(const CycleOptions& options, bool* truncated) const {
   // Nodes in name order: the finder's sorted output is then sorted by name.
   std::vector<std::string> names;
@@ -90,10 +145,12 @@ std::vector<Cycle> MergedGraph::Cycles(const CycleOptions& options, bool* trunca
   // Edge lists parallel to `successors`; edges_ iterates in name order, so
   // both are sorted by target.
   std::vector<std::vector<const MergedEdge*>> edges(names.size());
+  const std::vector<bool> kept = ClassesThatCanBlock(index);
   std::vector<Cycle> cycles;
   for (const auto& [key, e] : edges_) {
     if (blessed_.contains(key)) continue;
     const int a = index[e.from], b = index[e.to];
+    if (a != b && (!kept[a] || !kept[b])) continue;
     if (a == b) {
       // Not followed as an edge: a cycle of one, when same-class cycles are asked for.
       if (options.same_class && !e.ranked && ModesCanDeadlock({&e}) &&

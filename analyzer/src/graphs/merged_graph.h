@@ -70,6 +70,10 @@ class MergedGraph {
   const std::map<std::string, std::string>& classes() const { return classes_; }  // name -> site
 
  private:
+  // Per class (indexed as in `index`): false for a class no cycle through
+  // which can deadlock, because its threads only ever share it.
+  std::vector<bool> ClassesThatCanBlock(const std::map<std::string, int>& index) const;
+
   std::vector<Run> runs_;
   std::map<std::string, std::string> classes_;
   std::map<std::pair<std::string, std::string>, MergedEdge> edges_;
