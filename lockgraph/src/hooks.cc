@@ -103,8 +103,17 @@ bool Grow(ThreadState* ts) {
   return true;
 }
 
+// Whether `lock` is named by one of this thread's open PrivateScopes.
+inline bool IsPrivate(const ThreadState* ts, const LockState* lock) {
+  if ((ts->bypass.load(std::memory_order_relaxed) & kBypassPrivate) == 0) return false;
+  for (uint32_t i = 0; i < ts->private_count; ++i) {
+    if (ts->private_locks[i] == lock) return true;
+  }
+  return false;
+}
+
 inline void Push(ThreadState* ts, LockState* lock, uint64_t chain, AccessMode mode, bool by_try) {
-  ts->held[ts->depth++] = HeldLock{lock, chain, 0, mode, by_try, 0};
+  ts->held[ts->depth++] = HeldLock{lock, chain, 0, mode, by_try, 0, IsPrivate(ts, lock)};
 }
 
 inline uint64_t ChainBelow(const ThreadState* ts) {
@@ -199,7 +208,9 @@ __attribute__((noinline)) void BeforeLockSlow(LockState* lock, AccessMode mode) 
       detector.OnHeldAtFork(ts, lock);
     }
   }
-  if (ts->depth > 0 && detector.mode() != Mode::kOff) {
+  // No order leads into a lock of an object not yet published: no other
+  // thread can hold it, so waiting for it cannot be part of a deadlock.
+  if (ts->depth > 0 && detector.mode() != Mode::kOff && !IsPrivate(ts, lock)) {
     BusyScope busy(ts);
     const int64_t start = Timed(ts) ? MonotonicNanos() : 0;
     detector.OnAcquire(ts, lock, mode);
@@ -269,6 +280,70 @@ void EndWait(LockState* lock, int64_t started_ns) noexcept {
 }
 
 void RetireNode(LockState* lock) noexcept { Detector::Get().Retire(lock); }
+
+size_t EnterPrivate(LockState* const* locks, size_t n) noexcept {
+  ThreadState* ts = tls_thread_state;
+  if (ts == nullptr) ts = CreateThreadState();
+  if (ts == nullptr) return 0;
+  size_t added = 0;
+  while (added < n && ts->private_count < kMaxPrivateLocks) {
+    ts->private_locks[ts->private_count++] = locks[added++];
+  }
+  if (ts->private_count > 0) ts->bypass.fetch_or(kBypassPrivate, std::memory_order_relaxed);
+  return added;
+}
+
+void LeavePrivate(LockState* const* locks, size_t n) noexcept {
+  ThreadState* ts = tls_thread_state;
+  if (ts == nullptr) return;
+  for (size_t k = 0; k < n; ++k) {
+    for (uint32_t i = ts->private_count; i-- > 0;) {
+      if (ts->private_locks[i] != locks[k]) continue;
+      ts->private_locks[i] = ts->private_locks[--ts->private_count];
+      break;
+    }
+  }
+  // A lock still held keeps its mark (its entry says private_hold) until it
+  // is released.
+  if (ts->private_count == 0) ts->bypass.fetch_and(~kBypassPrivate, std::memory_order_relaxed);
+}
+
+namespace {
+
+// The assertion against this thread's held stack. Re-checked here because
+// the fast path answers "not confirmed" also for a thread without state.
+bool AssertionHolds(const ThreadState* ts, const LockState* lock, AssertKind kind) {
+  if (kind == AssertKind::kNoLocksHeld) return ts->depth == 0;
+  for (uint32_t i = ts->depth; i-- > 0;) {
+    if (ts->held[i].lock == lock) {
+      return kind == AssertKind::kReaderHeld ||
+             (kind == AssertKind::kHeld && ts->held[i].mode == AccessMode::kExclusive);
+    }
+  }
+  return kind == AssertKind::kNotHeld;
+}
+
+}  // namespace
+
+__attribute__((noinline, cold)) void AssertionSlow(const LockState* lock, AssertKind kind) noexcept {
+  ThreadState* ts = tls_thread_state;
+  if (ts == nullptr) {
+    // No lock operation yet on this thread, so it holds no tracked lock;
+    // the state is made now so the answer is the same as for any thread.
+    ts = CreateThreadState();
+    if (ts == nullptr) return;
+  }
+  // Inside the detector or a report callback, or with the detector off,
+  // acquisitions are not recorded: the held stack cannot be trusted.
+  if (Busy(ts) || (lock != nullptr && (lock->flags & kFlagUntracked))) return;
+  if (AssertionHolds(ts, lock, kind)) return;
+  Detector& detector = Detector::Get();
+  if (detector.mode() == Mode::kOff) return;
+  GatedScope gate;
+  if (!gate.open()) return;
+  BusyScope busy(ts);
+  detector.OnAssertionFailed(ts, lock, kind);
+}
 
 }  // namespace LOCKGRAPH_ABI_NAMESPACE
 }  // namespace internal

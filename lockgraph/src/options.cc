@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::string_view kValidKeys =
     "mode, graph_out, report_out, report_format, stack_depth, symbolize, max_edges, watchdog, "
-    "on_deadlock, watchdog_ms, deadlock_ms, wait_warn_ms, hold_warn_ms, profile";
+    "on_deadlock, watchdog_ms, deadlock_ms, wait_warn_ms, hold_warn_ms, profile, order_file";
 
 bool ParseSize(std::string_view v, size_t* out) {
   size_t n = 0;
@@ -105,6 +105,8 @@ std::string Apply(std::string_view key, std::string_view value, Options* o) {
     if (!ParseInt(value, 0, 3600000, &o->hold_warn_ms)) return bad("0..3600000");
   } else if (key == "profile") {
     if (!ParseBool(value, &o->profile)) return bad("0, 1");
+  } else if (key == "order_file") {
+    o->order_file = std::string(value);
   } else {
     return "unknown option '" + std::string(key) + "' (valid keys: " + std::string(kValidKeys) +
            ")";
@@ -150,6 +152,13 @@ void Configure(const Options& options) {
 Options CurrentOptions() {
   internal::InternalScope scope;
   return internal::Detector::Get().CurrentOptions();
+}
+
+bool DeclareOrder(std::initializer_list<std::string_view> classes, const SourceLocation& where) {
+  internal::InternalScope scope;
+  std::vector<std::string> chain(classes.begin(), classes.end());
+  return internal::Detector::Get().DeclareOrder(
+      chain, std::string("DeclareOrder at ") + where.file_name() + ":" + std::to_string(where.line()));
 }
 
 void SetReportCallback(ReportCallback callback) {

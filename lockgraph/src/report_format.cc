@@ -85,6 +85,10 @@ const char* ReportKindName(ReportKind kind) {
       return "long-hold";
     case ReportKind::kHeldAtFork:
       return "held-at-fork";
+    case ReportKind::kAssertionFailed:
+      return "assertion-failed";
+    case ReportKind::kOrderViolation:
+      return "order-violation";
   }
   return "unknown";
 }
@@ -123,7 +127,9 @@ std::string ThreadsText(const Report& r) {
       s += ": did not answer; no current stack\n";
       continue;
     }
-    s += r.kind == ReportKind::kLongHold ? ", released it here:\n" : ", now:\n";
+    s += r.kind == ReportKind::kLongHold          ? ", released it here:\n"
+         : r.kind == ReportKind::kAssertionFailed ? ", asserted here:\n"
+                                                  : ", now:\n";
     for (size_t k = 0; k < t.stack.size(); ++k) {
       s += "    #" + std::to_string(k) + " " + FrameText(t.stack[k]) + "\n";
     }
@@ -137,6 +143,8 @@ std::string WatchdogText(const Report& r) {
     s += "  These threads wait for each other and none can go on:\n";
   } else if (r.kind == ReportKind::kLongWait) {
     s += "  The waiter, and what the holder is doing while it holds the lock:\n";
+  } else if (r.kind == ReportKind::kAssertionFailed) {
+    s += "  The thread, the lockgraph locks it holds, and where it asserted:\n";
   } else if (r.kind == ReportKind::kHeldAtFork) {
     s += "  fork() copies a lock in whatever state it is, but only the thread that called\n"
          "  fork(); the thread that held this lock does not exist here, so it stays locked.\n"
@@ -161,7 +169,8 @@ std::string WatchdogText(const Report& r) {
 
 std::string FormatText(const Report& r) {
   if (r.kind == ReportKind::kDeadlock || r.kind == ReportKind::kLongWait ||
-      r.kind == ReportKind::kLongHold || r.kind == ReportKind::kHeldAtFork) {
+      r.kind == ReportKind::kLongHold || r.kind == ReportKind::kHeldAtFork ||
+      r.kind == ReportKind::kAssertionFailed) {
     return WatchdogText(r);
   }
   std::string s = "lockgraph: " + r.title + "\n";
@@ -183,6 +192,10 @@ std::string FormatText(const Report& r) {
     s += "\n  The lock is not recursive: the second acquisition waits for the first, which\n"
          "  the same thread would have to release. Use lockgraph::RecursiveMutex or release\n"
          "  the lock before calling the code that takes it again.\n";
+  } else if (r.kind == ReportKind::kOrderViolation) {
+    s += "\n  The program declared the order (DeclareOrder or order_file); taking the locks\n"
+         "  the other way round is what a deadlock with code that follows it needs. No\n"
+         "  such code has to have run yet.\n";
   } else {
     s += "\n  Locks of one class with declared ranks must be taken in increasing rank order.\n";
   }

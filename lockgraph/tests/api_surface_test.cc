@@ -62,6 +62,33 @@ TEST(ApiSurfaceTest, StandardLockHelpersWork) {
   EXPECT_EQ(agg.value, 1);
 }
 
+// True claims hold in both builds; compiled out, even false ones do nothing.
+TEST(ApiSurfaceTest, AssertionsCompileAndTrueClaimsPass) {
+  lockgraph::Mutex mu{"api.assert"};
+  lockgraph::SharedMutex rw{"api.assert.rw"};
+  lockgraph::RecursiveMutex rec{"api.assert.rec"};
+  lockgraph::TimedMutex timed{"api.assert.timed"};
+  lockgraph::AssertNoLocksHeld();
+  {
+    std::lock_guard g(mu);
+    mu.AssertHeld();
+    rw.AssertNotHeld();
+  }
+  {
+    std::shared_lock r(rw);
+    rw.AssertReaderHeld();
+  }
+  {
+    std::scoped_lock both(rec, timed);
+    rec.AssertHeld();
+    timed.AssertHeld();
+  }
+  mu.AssertNotHeld();
+#if !LOCKGRAPH_ON
+  mu.AssertHeld();  // false, and compiled out: nothing happens
+#endif
+}
+
 TEST(ApiSurfaceTest, SharedMutexHelpersWork) {
   lockgraph::SharedMutex m{"api.shared"};
   {

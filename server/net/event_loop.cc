@@ -95,6 +95,10 @@ void EventLoop::Run() {
     int64_t wake_ms = last_cron_ms_ + period_ms;
     for (auto& [fd, c] : http_clients_) wake_ms = std::min(wake_ms, c->NextTickMs(now));
     int timeout = static_cast<int>(std::clamp<int64_t>(wake_ms - now, 0, period_ms));
+    // Nothing may be held across the wait: every client of this loop, and
+    // every thread that wants the lock, would stall behind it (the blocked
+    // event loop of the seed incidents). lockgraph reports it with the stack.
+    lockgraph::AssertNoLocksHeld();
     int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout);
     if (n < 0 && errno != EINTR) {
       Log(LogLevel::kWarning, "epoll_wait failed: %s", std::strerror(errno));

@@ -94,6 +94,34 @@ grep -q "profile=1" "$work/out" || { echo "FAIL profile hint"; fails=$((fails + 
 expect 2 "profile: option without its value" -- "$cli" profile "$a" --top
 expect 0 "check --help" -- "$cli" check --help
 
+# Declared orders (--order-file, the format of order_file= at run time): the
+# lookup test takes example.stats under example.cache.
+printf '# the stats lock is taken first\nexample.stats -> example.cache\n' >"$work/orders.txt"
+expect 1 "an order against the order file fails, with one run only" -- \
+  "$cli" check --order-file "$work/orders.txt" "$a"
+grep -q 'ORDER VIOLATION: "example.stats" taken while holding "example.cache", against the declared order example.stats -> example.cache (.*orders.txt:2)' "$work/out" &&
+  grep -q "Cache::Lookup" "$work/out" ||
+  { echo "FAIL violation text"; cat "$work/out"; fails=$((fails + 1)); }
+printf 'example.cache -> example.stats\n' >"$work/orders_ok.txt"
+expect 0 "orders as declared pass" -- "$cli" check --order-file "$work/orders_ok.txt" "$a"
+expect 1 "order violation: JSON" -- "$cli" check --order-file "$work/orders.txt" --format json "$a"
+/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); v=d["order_violations"]; assert len(v)==1 and v[0]["from"]=="example.cache" and v[0]["stack"], d' <"$work/out" ||
+  { echo "FAIL violation JSON"; fails=$((fails + 1)); }
+expect 1 "order violation: SARIF" -- \
+  "$cli" check --order-file "$work/orders.txt" --format sarif -o "$work/order.sarif" "$a"
+/usr/bin/python3 "$validator" "$schema" "$work/order.sarif" 1 || fails=$((fails + 1))
+grep -q '"ruleId": "LG1002"' "$work/order.sarif" || { echo "FAIL no LG1002 result"; fails=$((fails + 1)); }
+expect 1 "order violation: JUnit" -- \
+  "$cli" check --order-file "$work/orders.txt" --format junit -o "$work/order.xml" "$a"
+/usr/bin/python3 -c 'import sys, xml.etree.ElementTree as ET; s=ET.parse(sys.argv[1]).getroot().find("testsuite"); assert s.get("failures")=="1", s.attrib' "$work/order.xml" ||
+  { echo "FAIL violation JUnit"; fails=$((fails + 1)); }
+printf 'a -> b\nb -> a\n' >"$work/orders_bad.txt"
+expect 2 "a contradictory order file is refused" -- \
+  "$cli" check --order-file "$work/orders_bad.txt" "$a"
+grep -q 'orders_bad.txt:2: "b -> a" contradicts a -> b' "$work/err" ||
+  { echo "FAIL contradiction message"; cat "$work/err"; fails=$((fails + 1)); }
+expect 2 "a missing order file is an error" -- "$cli" check --order-file "$work/none.txt" "$a"
+
 # Dense graphs. Twelve reader classes in every order: no deadlock, and no
 # search either (they are left out first), so check passes.
 /usr/bin/python3 "$synthetic" "$work/readers" --readers 12 --runs 2

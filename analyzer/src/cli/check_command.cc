@@ -1,9 +1,11 @@
-// lockgraph check [--baseline FILE] [--update-baseline] [--format text|sarif|junit|json]
-//                 [-o FILE] [--same-class] [--keep-going] GRAPH.json...
+// lockgraph check [--baseline FILE] [--update-baseline] [--order-file FILE]
+//                 [--format text|sarif|junit|json] [-o FILE] [--same-class]
+//                 [--keep-going] GRAPH.json...
 //
 // Merges the lock-order graphs of many processes by lock class and fails on
-// any cycle not accepted by the baseline. Exit status: 0 no new cycle, 1 a new
-// cycle, 2 unreadable or incompatible input, or a usage error.
+// any cycle not accepted by the baseline, and on any order against the order
+// file. Exit status: 0 nothing new, 1 a new cycle or an order violation, 2
+// unreadable or incompatible input, or a usage error.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
@@ -16,6 +18,7 @@
 #include "graphs/baseline.h"
 #include "graphs/check_report.h"
 #include "graphs/merged_graph.h"
+#include "graphs/order_check.h"
 
 #ifndef LOCKGRAPH_VERSION
 #define LOCKGRAPH_VERSION "unknown"
@@ -25,7 +28,7 @@ namespace lockgraph::cli {
 namespace {
 
 constexpr char kSynopsis[] =
-    "lockgraph check [--baseline FILE] [--update-baseline]\n"
+    "lockgraph check [--baseline FILE] [--update-baseline] [--order-file FILE]\n"
     "                [--format text|sarif|junit|json] [-o FILE]\n"
     "                [--same-class] [--keep-going] GRAPH.json|DIR...";
 
@@ -33,14 +36,17 @@ constexpr char kText[] =
     "Merges the lock-order graphs written by many processes (LOCKGRAPH_OPTIONS=graph_out=PATH)\n"
     "by lock class and reports every cycle: inversions that no single run shows. A directory\n"
     "stands for the *.json files in it. A cycle\n"
-    "accepted in the baseline (with its reason) does not fail; a blessed pair is ignored.";
+    "accepted in the baseline (with its reason) does not fail; a blessed pair is ignored.\n"
+    "With --order-file, every order taken against the declared orders fails too.";
 
 constexpr char kFooter[] =
-    "exit status: 0 no new cycle, 1 a new cycle, 2 unreadable input or usage error";
+    "exit status: 0 nothing new, 1 a new cycle or an order violation, 2 unreadable input or\n"
+    "usage error";
 
 struct CheckArgs {
   std::vector<std::string> paths;
   std::string baseline_path;
+  std::string order_file;
   bool update = false;
   std::string format = "text";
   std::string output;
@@ -84,6 +90,10 @@ int RunCheck(const CheckArgs& args) {
   result.graph = &graph;
   result.cycles = graph.Cycles(options, &result.truncated);
   for (const graphs::Cycle& c : result.cycles) result.is_new.push_back(!baseline.Accepts(c));
+  if (!args.order_file.empty() &&
+      !graphs::FindOrderViolations(graph, args.order_file, &result.violations, &error)) {
+    return Fail(error);
+  }
 
   if (update) {
     size_t added = 0;
@@ -105,10 +115,10 @@ int RunCheck(const CheckArgs& args) {
                      : format == "json"  ? graphs::CheckJson(result)
                                          : graphs::CheckText(result);
   if (!WriteOutput(output, text, &error)) return Fail(error);
-  if (!output.empty() && output != "-" && result.new_count() > 0) {
+  if (!output.empty() && output != "-" && (result.new_count() > 0 || !result.violations.empty())) {
     // Whatever the format, a failing CI log says why.
-    std::fprintf(stderr, "lockgraph check: %zu new lock-order cycle(s); see %s\n",
-                 result.new_count(), output.c_str());
+    std::fprintf(stderr, "lockgraph check: %zu new lock-order cycle(s), %zu order violation(s); see %s\n",
+                 result.new_count(), result.violations.size(), output.c_str());
   }
   // A search cut short proves nothing about the cycles it did not reach, so a
   // CI gate must not pass on it.
@@ -118,7 +128,7 @@ int RunCheck(const CheckArgs& args) {
                  "graph; failing rather than passing an unchecked graph\n");
     return kExitFound;
   }
-  return result.new_count() > 0 ? kExitFound : kExitOk;
+  return result.failed() ? kExitFound : kExitOk;
 }
 
 }  // namespace
@@ -131,6 +141,10 @@ CommandRun DefineCheck(CLI::App* app) {
       ->option_text("FILE");
   app->add_flag("--update-baseline", args->update,
                 "add the cycles found to --baseline FILE and exit 0");
+  app->add_option("--order-file", args->order_file,
+                  "declared lock orders (\"a -> b -> c\" per line, as order_file= at run time);\n"
+                  "an order taken against them fails")
+      ->option_text("FILE");
   app->add_option("--format", args->format, "text (default), sarif (2.1.0), junit (XML), json")
       ->check(CLI::IsMember({"text", "sarif", "junit", "json"}))
       ->option_text("F");

@@ -33,10 +33,10 @@ std::string FrameText(const Frame& f) {
 
 std::string Quote(const std::string& s) { return "\"" + s + "\""; }
 
-// The text block for one cycle: each edge, the runs it came from, its stack.
-std::string CycleText(const CheckResult& r, const Cycle& c) {
+// The text block for one order: the runs it came from and its stack.
+std::string EdgeText(const CheckResult& r, const MergedEdge* e) {
   std::string s;
-  for (const MergedEdge* e : c.edges) {
+  {
     s += "    " + Quote(e->to) + " taken while holding " + Quote(e->from) + "  [";
     for (auto it = e->modes.begin(); it != e->modes.end(); ++it) {
       s += (it == e->modes.begin() ? "" : ", ") + *it;
@@ -61,12 +61,28 @@ std::string CycleText(const CheckResult& r, const Cycle& c) {
   return s;
 }
 
-json FramesJson(const std::vector<Frame>& frames) {
-  json out = json::array();
-  for (const Frame& f : frames) {
-    out.push_back({{"function", f.function}, {"file", f.file}, {"line", f.line}});
+// The text block for one cycle: each edge, the runs it came from, its stack.
+std::string CycleText(const CheckResult& r, const Cycle& c) {
+  std::string s;
+  for (const MergedEdge* e : c.edges) s += EdgeText(r, e);
+  return s;
+}
+
+std::string ViolationTitle(const OrderViolation& v) {
+  return Quote(v.edge->to) + " taken while holding " + Quote(v.edge->from) +
+         ", against the declared order " + v.declared;
+}
+
+json EdgeJson(const CheckResult& r, const MergedEdge* e) {
+  json runs = json::array();
+  for (size_t run : e->runs) runs.push_back(r.graph->runs()[run].path);
+  json stack = json::array();
+  if (e->example != nullptr) {
+    for (const Frame& f : e->example->stack) {
+      stack.push_back({{"function", f.function}, {"file", f.file}, {"line", f.line}});
+    }
   }
-  return out;
+  return {{"from", e->from}, {"to", e->to}, {"modes", e->modes}, {"runs", runs}, {"stack", stack}};
 }
 
 json SarifLocation(const Frame& f) {
@@ -102,13 +118,16 @@ std::string CheckText(const CheckResult& r) {
          "potential deadlock (lock-order inversion): " + r.cycles[i].Key() + "\n";
     if (r.is_new[i]) s += CycleText(r, r.cycles[i]);
   }
+  for (const OrderViolation& v : r.violations) {
+    s += "\nORDER VIOLATION: " + ViolationTitle(v) + "\n" + EdgeText(r, v.edge);
+  }
   if (r.truncated) {
     s += "\nINCOMPLETE: the search stopped at its limit after " + std::to_string(r.cycles.size()) +
          " cycles; the graph may hold more.\nAccept the listed ones with --update-baseline, or "
          "bless the orders that are intended, and run\nagain.\n";
   }
   for (const std::string& why : r.skipped) s += "\nwarning: skipped " + why + "\n";
-  if (n_new == 0 && !r.truncated) s += "\nOK: no new lock-order cycle.\n";
+  if (!r.failed()) s += "\nOK: no new lock-order cycle.\n";
   return s;
 }
 
@@ -119,20 +138,18 @@ std::string CheckJson(const CheckResult& r) {
               {"new", r.new_count()},
               {"truncated", r.truncated},
               {"skipped", r.skipped},
-              {"cycles", json::array()}};
+              {"cycles", json::array()},
+              {"order_violations", json::array()}};
   for (size_t i = 0; i < r.cycles.size(); ++i) {
     json edges = json::array();
-    for (const MergedEdge* e : r.cycles[i].edges) {
-      json runs = json::array();
-      for (size_t run : e->runs) runs.push_back(r.graph->runs()[run].path);
-      edges.push_back({{"from", e->from},
-                       {"to", e->to},
-                       {"modes", e->modes},
-                       {"runs", runs},
-                       {"stack", e->example ? FramesJson(e->example->stack) : json::array()}});
-    }
+    for (const MergedEdge* e : r.cycles[i].edges) edges.push_back(EdgeJson(r, e));
     doc["cycles"].push_back(
         {{"classes", r.cycles[i].classes}, {"new", bool(r.is_new[i])}, {"edges", edges}});
+  }
+  for (const OrderViolation& v : r.violations) {
+    json e = EdgeJson(r, v.edge);
+    e["declared"] = v.declared;
+    doc["order_violations"].push_back(std::move(e));
   }
   return doc.dump(2) + "\n";
 }
@@ -147,6 +164,16 @@ std::string CheckSarif(const CheckResult& r, const std::string& version) {
          "The merged lock-order graph of the test runs has a cycle: each lock on it is taken "
          "while the previous one is held, somewhere. Threads running these paths at the same "
          "time can deadlock, although no single run hung."}}},
+      {"defaultConfiguration", {{"level", "error"}}}};
+  json order_rule = {
+      {"id", "LG1002"},
+      {"name", "LockOrderViolation"},
+      {"shortDescription", {{"text", "A lock taken against a declared lock order"}}},
+      {"fullDescription",
+       {{"text",
+         "A test run took a lock while holding one that the order file declares must come after "
+         "it. Code that follows the declared order can deadlock with this path, even if none "
+         "has run yet."}}},
       {"defaultConfiguration", {{"level", "error"}}}};
   json results = json::array();
   for (size_t i = 0; i < r.cycles.size(); ++i) {
@@ -180,6 +207,32 @@ std::string CheckSarif(const CheckResult& r, const std::string& version) {
     if (!first_location.is_null()) result["locations"] = json::array({first_location});
     results.push_back(std::move(result));
   }
+  for (const OrderViolation& v : r.violations) {
+    json locations = json::array();
+    json first_location;
+    if (v.edge->example != nullptr) {
+      for (const Frame& f : v.edge->example->stack) {
+        locations.push_back({{"location", SarifLocation(f)}});
+        if (first_location.is_null() && !f.file.empty()) first_location = SarifLocation(f);
+      }
+    }
+    if (locations.empty()) {
+      locations.push_back({{"location", {{"message", {{"text", "no stack recorded"}}}}}});
+    }
+    const std::string key = v.edge->from + " -> " + v.edge->to;
+    json result = {
+        {"ruleId", "LG1002"},
+        {"ruleIndex", 1},
+        {"level", "error"},
+        {"message", {{"text", "Lock order violation: " + ViolationTitle(v)}}},
+        {"partialFingerprints", {{"lockgraphOrder/v1", key}}},
+        {"codeFlows",
+         json::array({{{"message", {{"text", "the order taken"}}},
+                       {"threadFlows", json::array({{{"message", {{"text", key}}},
+                                                     {"locations", locations}}})}}})}};
+    if (!first_location.is_null()) result["locations"] = json::array({first_location});
+    results.push_back(std::move(result));
+  }
   json doc = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
@@ -187,19 +240,29 @@ std::string CheckSarif(const CheckResult& r, const std::string& version) {
        json::array(
            {{{"tool",
               {{"driver",
-                {{"name", "lockgraph"}, {"version", version}, {"rules", json::array({rule})}}}}},
+                {{"name", "lockgraph"},
+                 {"version", version},
+                 {"rules", json::array({rule, order_rule})}}}}},
              {"results", results}}})}};
   return doc.dump(2) + "\n";
 }
 
 std::string CheckJunit(const CheckResult& r) {
-  const size_t failures = r.new_count();
-  const size_t tests = r.cycles.empty() ? 1 : r.cycles.size();
+  const size_t failures = r.new_count() + r.violations.size();
+  const size_t tests =
+      r.cycles.empty() && r.violations.empty() ? 1 : r.cycles.size() + r.violations.size();
   std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
   s += "  <testsuite name=\"lockgraph check\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
        std::to_string(failures) + "\" errors=\"0\" skipped=\"0\">\n";
-  if (r.cycles.empty()) {
+  if (r.cycles.empty() && r.violations.empty()) {
     s += "    <testcase classname=\"lockgraph.check\" name=\"no lock-order cycles\"/>\n";
+  }
+  for (const OrderViolation& v : r.violations) {
+    s += "    <testcase classname=\"lockgraph.check\" name=\"" +
+         XmlEscape("order: " + v.edge->from + " -> " + v.edge->to) +
+         "\">\n      <failure type=\"LockOrderViolation\" message=\"" +
+         XmlEscape("lock order violation: " + ViolationTitle(v)) + "\">" +
+         XmlEscape(EdgeText(r, v.edge)) + "</failure>\n    </testcase>\n";
   }
   for (size_t i = 0; i < r.cycles.size(); ++i) {
     const Cycle& c = r.cycles[i];

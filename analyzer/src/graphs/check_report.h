@@ -11,13 +11,22 @@
 
 namespace lockgraph::graphs {
 
+// An order in the merged graph against a declared order (--order-file).
+struct OrderViolation {
+  const MergedEdge* edge;
+  std::string declared;  // the declared chain it goes against, and where
+};
+
 struct CheckResult {
   const MergedGraph* graph = nullptr;
   std::vector<Cycle> cycles;
   std::vector<bool> is_new;          // parallel to cycles: not in the baseline
   std::vector<std::string> skipped;  // files left out with --keep-going, and why
   bool truncated = false;            // cycle enumeration hit its limit
+  std::vector<OrderViolation> violations;
   size_t new_count() const;
+  // New cycles or order violations: the check fails.
+  bool failed() const { return new_count() > 0 || !violations.empty() || truncated; }
 };
 
 std::string CheckText(const CheckResult& r);

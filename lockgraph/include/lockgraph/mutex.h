@@ -31,6 +31,19 @@
 //   * Two shared acquisitions never block each other: a cycle whose only
 //     contention points are shared-shared is not reported.
 //
+// Held-lock assertions (as absl::Mutex and lockdep_assert_held): AssertHeld()
+// claims the calling thread holds the lock exclusively, AssertReaderHeld() in
+// either mode (SharedMutex), AssertNotHeld() that it does not hold it, and
+// lockgraph::AssertNoLocksHeld() that it holds no lockgraph lock at all (before
+// a blocking call, at the top of an event-loop iteration). A false claim is a
+// report of kind kAssertionFailed through the configured mode (printed; with
+// mode=abort the program aborts), once per call site and lock class. The
+// check reads only the calling thread's own held-lock list. With the detector
+// compiled out they are empty, and to clang's -Wthread-safety AssertHeld and
+// AssertReaderHeld still say the capability is held from there on. Locks the
+// detector does not see (LockOptions{.tracked = false}, or taken inside a
+// report callback) are not judged: assertions on them never fail.
+//
 // Thread safety: every member is safe to call from any thread, as for the
 // standard types. Destroying a lock that is held is undefined, as for them.
 //
@@ -80,6 +93,8 @@ class LockBase {
   LockBase& operator=(const LockBase&) = delete;
 
  protected:
+  void AssertThat(AssertKind kind) const noexcept { Assert(&state_, kind); }
+
   // Where glibc records the owner: a pthread mutex, or a pthread rwlock.
   static constexpr NativeKind kNativeKind =
       std::is_same_v<Native, std::shared_mutex> ? NativeKind::kRwlock : NativeKind::kMutex;
@@ -154,11 +169,13 @@ class LockBase {
 inline namespace LOCKGRAPH_ABI_NAMESPACE {
 
 class ConditionVariable;
+class PrivateScope;
 
 // A non-recursive exclusive lock (std::mutex).
 class LOCKGRAPH_CAPABILITY("mutex") Mutex : private internal::LockBase<std::mutex, 0> {
  public:
   using LockBase::LockBase;
+  friend class PrivateScope;
   // Declared here, not inherited, so the default argument names the caller.
   constexpr Mutex(
       const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
@@ -170,6 +187,12 @@ class LOCKGRAPH_CAPABILITY("mutex") Mutex : private internal::LockBase<std::mute
   }
   void unlock() LOCKGRAPH_RELEASE() { Unlock<internal::AccessMode::kExclusive>(); }
 
+  // See "Held-lock assertions" above.
+  void AssertHeld() const noexcept LOCKGRAPH_ASSERT_CAPABILITY(this) {
+    AssertThat(internal::AssertKind::kHeld);
+  }
+  void AssertNotHeld() const noexcept { AssertThat(internal::AssertKind::kNotHeld); }
+
  private:
   friend class ConditionVariable;
 };
@@ -179,6 +202,7 @@ class LOCKGRAPH_CAPABILITY("shared_mutex") SharedMutex
     : private internal::LockBase<std::shared_mutex, 0> {
  public:
   using LockBase::LockBase;
+  friend class PrivateScope;
   // Declared here, not inherited, so the default argument names the caller.
   constexpr SharedMutex(
       const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
@@ -194,6 +218,16 @@ class LOCKGRAPH_CAPABILITY("shared_mutex") SharedMutex
     return TryLock<internal::AccessMode::kShared>();
   }
   void unlock_shared() LOCKGRAPH_RELEASE_SHARED() { Unlock<internal::AccessMode::kShared>(); }
+
+  // See "Held-lock assertions" above. AssertHeld: held exclusively;
+  // AssertReaderHeld: held in either mode.
+  void AssertHeld() const noexcept LOCKGRAPH_ASSERT_CAPABILITY(this) {
+    AssertThat(internal::AssertKind::kHeld);
+  }
+  void AssertReaderHeld() const noexcept LOCKGRAPH_ASSERT_SHARED_CAPABILITY(this) {
+    AssertThat(internal::AssertKind::kReaderHeld);
+  }
+  void AssertNotHeld() const noexcept { AssertThat(internal::AssertKind::kNotHeld); }
 };
 
 // A lock its holder may take again (std::recursive_mutex).
@@ -201,6 +235,7 @@ class LOCKGRAPH_CAPABILITY("mutex") RecursiveMutex
     : private internal::LockBase<std::recursive_mutex, internal::kFlagRecursive> {
  public:
   using LockBase::LockBase;
+  friend class PrivateScope;
   // Declared here, not inherited, so the default argument names the caller.
   constexpr RecursiveMutex(
       const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
@@ -211,6 +246,12 @@ class LOCKGRAPH_CAPABILITY("mutex") RecursiveMutex
     return TryLock<internal::AccessMode::kExclusive>();
   }
   void unlock() LOCKGRAPH_RELEASE() { Unlock<internal::AccessMode::kExclusive>(); }
+
+  // See "Held-lock assertions" above.
+  void AssertHeld() const noexcept LOCKGRAPH_ASSERT_CAPABILITY(this) {
+    AssertThat(internal::AssertKind::kHeld);
+  }
+  void AssertNotHeld() const noexcept { AssertThat(internal::AssertKind::kNotHeld); }
 };
 
 // A lock with timed acquisition (std::timed_mutex). A timed acquisition that
@@ -218,6 +259,7 @@ class LOCKGRAPH_CAPABILITY("mutex") RecursiveMutex
 class LOCKGRAPH_CAPABILITY("mutex") TimedMutex : private internal::LockBase<std::timed_mutex, 0> {
  public:
   using LockBase::LockBase;
+  friend class PrivateScope;
   // Declared here, not inherited, so the default argument names the caller.
   constexpr TimedMutex(
       const lockgraph::SourceLocation& site = lockgraph::SourceLocation::current()) noexcept
@@ -241,6 +283,12 @@ class LOCKGRAPH_CAPABILITY("mutex") TimedMutex : private internal::LockBase<std:
     return true;
   }
   void unlock() LOCKGRAPH_RELEASE() { Unlock<internal::AccessMode::kExclusive>(); }
+
+  // See "Held-lock assertions" above.
+  void AssertHeld() const noexcept LOCKGRAPH_ASSERT_CAPABILITY(this) {
+    AssertThat(internal::AssertKind::kHeld);
+  }
+  void AssertNotHeld() const noexcept { AssertThat(internal::AssertKind::kNotHeld); }
 };
 
 // Scoped guards annotated for clang's -Wthread-safety. libstdc++'s
@@ -268,6 +316,61 @@ class LOCKGRAPH_SCOPED_CAPABILITY ReaderLock {
 
  private:
   SharedMutex& mu_;
+};
+
+// Claims the calling thread holds no lockgraph lock (see "Held-lock
+// assertions" above): before a call that blocks, at the top of an event loop's
+// iteration, where holding any lock would stall every thread that wants it.
+inline void AssertNoLocksHeld() noexcept {
+  internal::Assert(nullptr, internal::AssertKind::kNoLocksHeld);
+}
+
+// Marks the locks of an object that is still private to the calling thread
+// (being constructed or initialized, not yet published to other threads):
+// until the scope ends, this thread's acquisitions of them record no lock
+// order, neither into them nor out of them while they are held. No other
+// thread can hold such a lock yet, so no wait on it can be part of a
+// deadlock, and the orders an initializer takes (the new object's lock, then
+// a registry's) must not later read as a cycle with the published object's
+// usual order (the registry's lock, then the object's).
+//
+//   auto* conn = new Connection;            // conn->mu_ is private to us
+//   {
+//     lockgraph::PrivateScope unpublished(conn->mu_);
+//     std::lock_guard g(conn->mu_);
+//     registry.Add(conn);                    // takes registry_mu_: no order recorded
+//   }
+//
+// Everything else is checked as usual: other locks' orders, self-deadlocks,
+// assertions. A lock still held when the scope ends stays unrecorded until it
+// is released. A thread's open scopes name at most 8 locks together; beyond
+// that, locks are tracked as usual. Scopes are per thread and must end on the
+// thread that opened them, in reverse order of opening (as a local variable).
+class PrivateScope {
+ public:
+  template <typename... Locks>
+  explicit PrivateScope(Locks&... locks) noexcept
+#if LOCKGRAPH_ON
+      : states_{&locks.state_...}, count_(internal::EnterPrivate(states_, sizeof...(Locks)))
+#endif
+  {
+    static_assert(sizeof...(Locks) > 0 && sizeof...(Locks) <= internal::kMaxPrivateLocks,
+                  "PrivateScope names between 1 and 8 locks");
+    (static_cast<void>(locks), ...);
+  }
+  ~PrivateScope() {
+#if LOCKGRAPH_ON
+    internal::LeavePrivate(states_, count_);
+#endif
+  }
+  PrivateScope(const PrivateScope&) = delete;
+  PrivateScope& operator=(const PrivateScope&) = delete;
+
+ private:
+#if LOCKGRAPH_ON
+  internal::LockState* states_[internal::kMaxPrivateLocks];
+  size_t count_;
+#endif
 };
 
 #if !LOCKGRAPH_ON

@@ -46,11 +46,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "lockgraph/report.h"
+#include "lockgraph/source_location.h"
 
 namespace lockgraph {
 
@@ -75,6 +77,10 @@ struct Options {
   int wait_warn_ms = 0;
   int hold_warn_ms = 0;
   bool profile = false;
+  // A file of declared lock orders ("a -> b -> c" per line, see the user
+  // guide), read when the options are applied: an acquisition against one is
+  // reported at once (kOrderViolation), before any cycle exists.
+  std::string order_file;
   // Receives each report when mode == kCallback. Runs on the thread that found
   // the problem, outside the detector's locks; locks it takes are not tracked.
   ReportCallback callback;
@@ -89,6 +95,17 @@ bool ParseOptions(std::string_view spec, Options* options, std::string* error);
 
 // The settings in force (after LOCKGRAPH_OPTIONS was read).
 Options CurrentOptions();
+
+// Declares that locks of each class in `classes` are taken before those of the
+// classes after it (class: a lock's name, or "file:line" of its construction
+// when unnamed). The first acquisition against a declaration is reported at
+// once as kOrderViolation, with its stack and the declaration, before any cycle
+// exists; declarations compose (a -> b and b -> c forbid taking a while holding
+// c). Declare before the threads that take these locks start: orders already
+// recorded are not checked again. Returns false, and writes why to the report
+// output, for fewer than two classes or an order contradicting earlier ones.
+bool DeclareOrder(std::initializer_list<std::string_view> classes,
+                  const SourceLocation& where = SourceLocation::current());
 
 // Shorthand: mode = kCallback with this callback (or kReport when empty).
 void SetReportCallback(ReportCallback callback);

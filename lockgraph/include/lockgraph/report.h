@@ -22,6 +22,8 @@ enum class ReportKind {
   kLongWait,            // a wait longer than wait_warn_ms (watchdog)
   kLongHold,            // a hold longer than hold_warn_ms, reported at release
   kHeldAtFork,          // a forked child takes a lock another thread of the parent held
+  kAssertionFailed,     // AssertHeld / AssertReaderHeld / AssertNotHeld / AssertNoLocksHeld
+  kOrderViolation,      // a lock taken against a declared order (DeclareOrder, order_file)
 };
 
 // One symbolized frame. Fields that are not known are empty / zero.
@@ -87,7 +89,9 @@ struct Report {
   // threads below hold or wait for.
   std::vector<LockInfo> locks;
   std::vector<OrderEdge> edges;
-  std::vector<ThreadSnapshot> threads;  // kDeadlock, kLongWait, kLongHold, kHeldAtFork
+  // kDeadlock, kLongWait, kLongHold, kHeldAtFork, kAssertionFailed (the
+  // asserting thread, its held locks and the stack of the assertion).
+  std::vector<ThreadSnapshot> threads;
   double duration_ms = 0;               // kLongWait, kLongHold: how long
   std::vector<StackFrame> acquired_at;  // kLongHold: where the lock was taken
   int pid = 0;

@@ -32,6 +32,7 @@
 #define LOCKGRAPH_RETURN_CAPABILITY(x) LOCKGRAPH_THREAD_ATTR(lock_returned(x))
 // On a function that returns only if the calling thread holds `x`.
 #define LOCKGRAPH_ASSERT_CAPABILITY(x) LOCKGRAPH_THREAD_ATTR(assert_capability(x))
+#define LOCKGRAPH_ASSERT_SHARED_CAPABILITY(x) LOCKGRAPH_THREAD_ATTR(assert_shared_capability(x))
 #define LOCKGRAPH_EXCLUDES(...) LOCKGRAPH_THREAD_ATTR(locks_excluded(__VA_ARGS__))
 #define LOCKGRAPH_NO_THREAD_SAFETY_ANALYSIS LOCKGRAPH_THREAD_ATTR(no_thread_safety_analysis)
 

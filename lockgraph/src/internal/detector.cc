@@ -79,7 +79,40 @@ void Detector::Configure(const Options& options) {
     graph_.set_max_edges(options.max_edges);
   }
   ApplyTiming(options);
+  if (!options.order_file.empty()) LoadOrderFile(options.order_file);
   if (options.watchdog && options.mode != Mode::kOff) StartWatchdog();
+}
+
+void Detector::LoadOrderFile(const std::string& path) {
+  {
+    RawLockGuard guard(mu_);
+    if (loaded_order_file_ == path) return;
+  }
+  // Parsed beside the declarations in force, which it adds to only if the
+  // whole file is valid.
+  DeclaredOrders merged;
+  {
+    RawLockGuard guard(mu_);
+    merged = declared_;
+  }
+  std::string error;
+  if (!merged.LoadFile(path, &error)) {
+    EmitText("lockgraph: order_file: " + error + "; no order of this file is checked\n");
+    return;
+  }
+  RawLockGuard guard(mu_);
+  declared_ = std::move(merged);
+  loaded_order_file_ = path;
+}
+
+bool Detector::DeclareOrder(const std::vector<std::string>& chain, const std::string& where) {
+  std::string error;
+  {
+    RawLockGuard guard(mu_);
+    if (declared_.Add(chain, where, &error)) return true;
+  }
+  EmitText("lockgraph: " + where + ": " + error + "; this order is not checked\n");
+  return false;
 }
 
 void Detector::ApplyTiming(const Options& options) {
@@ -198,6 +231,13 @@ const HeldLock* FindHeld(const ThreadState* ts, const LockState* lock) {
   return nullptr;
 }
 
+bool HoldsPrivate(const ThreadState* ts) {
+  for (uint32_t i = 0; i < ts->depth; ++i) {
+    if (ts->held[i].private_hold) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 // Steps: give every lock involved a node; stop at once if this chain of held
@@ -238,8 +278,13 @@ __attribute__((noinline)) void Detector::OnAcquire(ThreadState* ts, LockState* l
     }
     RecordEdges(ts, node, mode, unknown, need_stack ? &stack : nullptr, &reports);
   }
-  // Self-deadlocks are not cached: the thread is about to hang on them.
-  if (reports.empty() || reports.front().kind != ReportKind::kSelfDeadlock) cache_slot = chain;
+  // Self-deadlocks are not cached: the thread is about to hang on them. Nor
+  // is a chain through a lock held privately: the same chain taken later, once
+  // the object is published, must record its orders.
+  if ((reports.empty() || reports.front().kind != ReportKind::kSelfDeadlock) &&
+      !HoldsPrivate(ts)) {
+    cache_slot = chain;
+  }
   if (!reports.empty()) Deliver(reports);
 }
 
@@ -257,7 +302,8 @@ Detector::HeldIndices Detector::UnknownEdges(const ThreadState* ts, const LockSt
   HeldIndices unknown;
   for (uint32_t i = 0; i < ts->depth; ++i) {
     const HeldLock& h = ts->held[i];
-    if (h.lock == lock) continue;
+    // A lock taken while its object was private leads nowhere (PrivateScope).
+    if (h.lock == lock || h.private_hold) continue;
     const uint64_t fp =
         KnownEdgeSet::Fingerprint(h.lock->node.load(std::memory_order_relaxed), node, h.mode, mode);
     if (!known_.Contains(fp)) unknown.push_back(i);
@@ -336,6 +382,13 @@ void Detector::AddEdgeLocked(const NewEdge& edge, std::vector<PendingReport>* re
     ce.combos |= static_cast<uint8_t>(1u << combo);
     ++ce.instance_edges;
     if (same_class && !rank_ok) ce.same_class_ranked = false;
+    std::string why;
+    if (!same_class && ce.instance_edges == 1 && !declared_.empty() &&
+        declared_.Violates(classes_[from_info->cls].name, classes_[to_info->cls].name, &why)) {
+      MaybeReportCycleLocked(ReportKind::kOrderViolation,
+                             {CycleStep{edge.from, edge.to, combo, stack_id, edge.thread}}, reports,
+                             std::move(why));
+    }
     if (same_class && from_info->ranked && to_info->ranked && !rank_ok) {
       MaybeReportCycleLocked(ReportKind::kRankViolation,
                              {CycleStep{edge.from, edge.to, combo, stack_id, edge.thread}},
@@ -358,14 +411,16 @@ void Detector::AddEdgeLocked(const NewEdge& edge, std::vector<PendingReport>* re
 }
 
 void Detector::MaybeReportCycleLocked(ReportKind kind, const std::vector<CycleStep>& cycle,
-                                      std::vector<PendingReport>* out) {
+                                      std::vector<PendingReport>* out, std::string detail) {
+  // Both kinds name one edge: the two locks it joins.
+  const bool one_edge = kind == ReportKind::kRankViolation || kind == ReportKind::kOrderViolation;
   std::vector<uint32_t> classes;
   for (const CycleStep& s : cycle) {
     const NodeInfo* info = graph_.Find(s.from);
     if (info == nullptr) return;
     classes.push_back(info->cls);
   }
-  if (kind == ReportKind::kRankViolation) {
+  if (one_edge) {
     const NodeInfo* to = graph_.Find(cycle.front().to);
     if (to == nullptr) return;
     classes.push_back(to->cls);
@@ -401,7 +456,8 @@ void Detector::MaybeReportCycleLocked(ReportKind kind, const std::vector<CycleSt
     report.locks.push_back(std::move(l));
   };
   for (const CycleStep& s : cycle) add_lock(s.from);
-  if (kind == ReportKind::kRankViolation) add_lock(cycle.front().to);
+  if (one_edge) add_lock(cycle.front().to);
+  report.detail = std::move(detail);
   for (size_t i = 0; i < cycle.size(); ++i) {
     const CycleStep& s = cycle[i];
     PendingReport::Edge e;
@@ -495,6 +551,55 @@ void Detector::OnHeldAtFork(ThreadState* ts, LockState* lock) {
     reported_.push_back(ReportedCycle{{cls}, ReportKind::kHeldAtFork, 1});
   }
   Emit(r, mode() == Mode::kAbort);
+}
+
+void Detector::OnAssertionFailed(ThreadState* ts, const LockState* lock, AssertKind kind) {
+  CapturedStack stack;
+  StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
+  // The detector may give a lock its node and class here; the state's node
+  // fields are atomics made for that, so the const is only the caller's.
+  LockState* asserted = const_cast<LockState*>(lock);
+  const uint32_t cls = asserted != nullptr ? ClassIdOf(asserted) : UINT32_MAX;
+  uint64_t hash = uint64_t{cls} << 8 | static_cast<uint64_t>(kind);
+  for (int i = 0; i < stack.depth; ++i) hash = MixChain(hash, stack.pcs[i], AccessMode::kShared);
+  {
+    RawLockGuard guard(mu_);
+    auto it = assertion_stacks_.find(hash);
+    if (it != assertion_stacks_.end()) {
+      ++reported_[it->second].count;
+      return;
+    }
+  }
+  std::vector<HeldForReport> held;
+  std::vector<uint32_t> classes;
+  if (asserted != nullptr) classes.push_back(cls);
+  for (uint32_t i = 0; i < ts->depth; ++i) {
+    const uint32_t held_cls = ClassIdOf(ts->held[i].lock);
+    held.push_back({ts->held[i].lock, ClassName(held_cls), ts->held[i].mode});
+    if (ts->held[i].lock != lock) classes.push_back(held_cls);
+  }
+  const Report report = BuildAssertionReport(
+      kind, lock, asserted != nullptr ? ClassName(cls) : std::string(), held, ts->tid,
+      std::vector<uintptr_t>(stack.pcs, stack.pcs + stack.depth),
+      symbolize_.load(std::memory_order_relaxed));
+  // One report per kind, class and call site (the first frame of user code).
+  std::string site = std::to_string(static_cast<int>(kind)) + "/" + std::to_string(cls);
+  const std::vector<StackFrame>& frames = report.threads.front().stack;
+  if (!frames.empty()) {
+    const StackFrame& f = frames.front();
+    site += "@" + (f.file.empty() ? std::to_string(f.pc) : f.file + ":" + std::to_string(f.line));
+  }
+  {
+    RawLockGuard guard(mu_);
+    auto [it, inserted] = assertion_sites_.try_emplace(site, reported_.size());
+    assertion_stacks_.emplace(hash, it->second);
+    if (!inserted) {
+      ++reported_[it->second].count;
+      return;
+    }
+    reported_.push_back(ReportedCycle{classes, ReportKind::kAssertionFailed, 1});
+  }
+  Emit(report, mode() == Mode::kAbort);
 }
 
 uint32_t Detector::ClassIdOf(LockState* lock) {

@@ -21,6 +21,7 @@
 #include "internal/graph_snapshot.h"
 #include "internal/known_edges.h"
 #include "internal/lock_graph.h"
+#include "internal/order_file.h"
 #include "internal/profile.h"
 #include "internal/raw_mutex.h"
 #include "internal/stack_depot.h"
@@ -47,6 +48,7 @@ struct PendingReport {
   ReportKind kind;
   std::vector<Lock> locks;
   std::vector<Edge> edges;
+  std::string detail;  // kOrderViolation: the declaration it goes against
 };
 
 class Detector {
@@ -69,6 +71,9 @@ class Detector {
   static void RefreshChains(ThreadState* ts);
 
   void Configure(const Options& options);
+  // lockgraph::DeclareOrder; `where` names the declaration in reports.
+  bool DeclareOrder(const std::vector<std::string>& chain, const std::string& where)
+      LOCKGRAPH_EXCLUDES(mu_);
   Options CurrentOptions();
 
   // Contention profile. The class of `lock` is resolved (and the lock given a
@@ -111,6 +116,11 @@ class Detector {
   // A forked child takes `lock`, which thread `holder` of the parent held at
   // fork(): reports it (once per lock). Then the acquisition waits forever.
   void OnHeldAtFork(ThreadState* ts, LockState* lock);
+  // A held-lock assertion of the thread owning `ts` is false (`lock` is null
+  // for AssertNoLocksHeld): reports it, once per call site, kind and class;
+  // repeats are only counted. Requires the thread to be marked busy.
+  void OnAssertionFailed(ThreadState* ts, const LockState* lock, AssertKind kind)
+      LOCKGRAPH_EXCLUDES(mu_);
 
  private:
   Detector();
@@ -165,8 +175,12 @@ class Detector {
   uint32_t ClassOfLocked(const LockState* lock) LOCKGRAPH_REQUIRES(mu_);
   uint32_t ThreadTagLocked(int tid) LOCKGRAPH_REQUIRES(mu_);
   // Turns a cycle into a pending report unless this class cycle was reported.
+  // `detail`: kOrderViolation's declaration.
   void MaybeReportCycleLocked(ReportKind kind, const std::vector<CycleStep>& cycle,
-                              std::vector<PendingReport>* out) LOCKGRAPH_REQUIRES(mu_);
+                              std::vector<PendingReport>* out, std::string detail = {})
+      LOCKGRAPH_REQUIRES(mu_);
+  // Loads options.order_file when it names a file not loaded yet.
+  void LoadOrderFile(const std::string& path) LOCKGRAPH_EXCLUDES(mu_);
   void Deliver(std::vector<PendingReport>& reports);
   void EmitText(const std::string& text);
   Stats GetStatsLocked() LOCKGRAPH_REQUIRES(mu_);
@@ -188,6 +202,13 @@ class Detector {
   absl::flat_hash_map<std::string, size_t> reported_index_ LOCKGRAPH_GUARDED_BY(mu_);
   // In a forked child: locks the parent's other threads held, by holder tid.
   absl::flat_hash_map<const LockState*, int> held_at_fork_ LOCKGRAPH_GUARDED_BY(mu_);
+  // Failed assertions: by the hash of their raw stack (a repeat is counted
+  // without unwinding symbols again) and by their symbolized call site; both
+  // map to the entry in reported_.
+  absl::flat_hash_map<uint64_t, size_t> assertion_stacks_ LOCKGRAPH_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, size_t> assertion_sites_ LOCKGRAPH_GUARDED_BY(mu_);
+  DeclaredOrders declared_ LOCKGRAPH_GUARDED_BY(mu_);
+  std::string loaded_order_file_ LOCKGRAPH_GUARDED_BY(mu_);
   uint64_t slow_path_calls_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
   uint64_t dropped_edges_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
   bool said_graph_full_ LOCKGRAPH_GUARDED_BY(mu_) = false;

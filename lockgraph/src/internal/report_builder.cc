@@ -165,6 +165,53 @@ Report BuildHeldAtForkReport(const LockState* lock, const std::string& class_nam
   return r;
 }
 
+Report BuildAssertionReport(AssertKind kind, const LockState* lock, const std::string& class_name,
+                            const std::vector<HeldForReport>& held, int tid,
+                            const std::vector<uintptr_t>& pcs, bool symbolize) {
+  Report r;
+  r.kind = ReportKind::kAssertionFailed;
+  r.pid = getpid();
+  if (lock != nullptr) r.locks.push_back(LockInfoOf(lock, class_name));
+  ThreadSnapshot t;
+  t.thread_id = tid;
+  t.thread_name = ThreadName(tid);
+  t.sampled = true;
+  int held_shared = -1;  // index in `held` of `lock`, when held in shared mode
+  for (size_t i = 0; i < held.size(); ++i) {
+    if (held[i].lock == lock) {
+      t.holds.push_back(0);
+      if (held[i].mode == AccessMode::kShared) held_shared = static_cast<int>(i);
+      continue;
+    }
+    t.holds.push_back(r.locks.size());
+    r.locks.push_back(LockInfoOf(held[i].lock, held[i].class_name));
+  }
+  t.stack = SymbolizeStack(pcs, symbolize);
+  r.threads.push_back(std::move(t));
+  const std::string who = "thread " + std::to_string(tid);
+  switch (kind) {
+    case AssertKind::kHeld:
+      r.title = "AssertHeld() failed: " + who + " does not hold " + Quoted(class_name) +
+                (held_shared >= 0 ? " exclusively (it holds it in shared mode)" : "");
+      break;
+    case AssertKind::kReaderHeld:
+      r.title = "AssertReaderHeld() failed: " + who + " does not hold " + Quoted(class_name);
+      break;
+    case AssertKind::kNotHeld:
+      r.title = "AssertNotHeld() failed: " + who + " holds " + Quoted(class_name);
+      break;
+    case AssertKind::kNoLocksHeld: {
+      r.title = "AssertNoLocksHeld() failed: " + who + " holds " + std::to_string(held.size()) +
+                (held.size() == 1 ? " lock: " : " locks: ");
+      for (size_t i = 0; i < r.locks.size(); ++i) {
+        r.title += (i ? ", " : "") + Quoted(r.locks[i].name);
+      }
+      break;
+    }
+  }
+  return r;
+}
+
 std::vector<StackFrame> SymbolizeStack(const std::vector<uintptr_t>& pcs, bool symbolize) {
   std::vector<StackFrame> frames;
   frames.reserve(pcs.size());
@@ -231,11 +278,16 @@ Report BuildReport(const PendingReport& pending, bool symbolize) {
                      Quoted(locks[0].name) + " (rank " + std::to_string(locks[0].rank) +
                      "); the declared order is increasing rank";
       break;
+    case ReportKind::kOrderViolation:
+      report.title = "lock order violation: " + Quoted(locks[1].name) + " acquired while holding " +
+                     Quoted(locks[0].name) + ", against the declared order " + pending.detail;
+      break;
     case ReportKind::kDeadlock:
     case ReportKind::kLongWait:
     case ReportKind::kLongHold:
     case ReportKind::kHeldAtFork:
-      break;  // built by the watchdog and the release path, not from a pending report
+    case ReportKind::kAssertionFailed:
+      break;  // built by the watchdog, the release path and the assertions, not from here
   }
   return report;
 }

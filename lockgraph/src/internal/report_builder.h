@@ -35,6 +35,18 @@ Report BuildLongHoldReport(const LockState* lock, const std::string& class_name,
 Report BuildHeldAtForkReport(const LockState* lock, const std::string& class_name, int holder,
                              int tid, const std::vector<uintptr_t>& pcs, bool symbolize);
 
+// kAssertionFailed: thread `tid` asserted `kind` about `lock` (null for
+// AssertNoLocksHeld) at the stack `pcs` while holding `held` (lock, class
+// name, mode), which the assertion contradicts.
+struct HeldForReport {
+  const LockState* lock;
+  std::string class_name;
+  AccessMode mode;
+};
+Report BuildAssertionReport(AssertKind kind, const LockState* lock, const std::string& class_name,
+                            const std::vector<HeldForReport>& held, int tid,
+                            const std::vector<uintptr_t>& pcs, bool symbolize);
+
 // The name of thread `tid` of this process (from /proc), or "".
 std::string ThreadName(int tid);
 

@@ -32,6 +32,14 @@ inline namespace LOCKGRAPH_ABI_NAMESPACE {
 
 enum class AccessMode : uint8_t { kExclusive = 0, kShared = 1 };
 
+// What a held-lock assertion claims about the calling thread.
+enum class AssertKind : uint8_t {
+  kHeld,        // holds the lock exclusively (AssertHeld)
+  kReaderHeld,  // holds it in either mode (AssertReaderHeld)
+  kNotHeld,     // does not hold it (AssertNotHeld)
+  kNoLocksHeld  // holds no lockgraph lock at all (AssertNoLocksHeld; lock is null)
+};
+
 enum LockFlags : uint32_t {
   kFlagRecursive = 1u << 0,  // re-entry by the holder is legal and adds nothing
   kFlagUntracked = 1u << 1,  // opted out of the detector
@@ -82,6 +90,14 @@ void BeforeLockSlow(LockState* lock, AccessMode mode) noexcept;
 void AfterTryLock(LockState* lock, AccessMode mode) noexcept;
 void AfterUnlockSlow(ThreadState* ts, const LockState* lock) noexcept;
 void RetireNode(LockState* lock) noexcept;
+// An assertion the fast check below could not confirm: decides with the whole
+// state (a thread with no state yet, the detector busy or off, an untracked
+// lock: nothing is reported) and reports a real failure.
+void AssertionSlow(const LockState* lock, AssertKind kind) noexcept;
+// PrivateScope: adds / removes `locks` to the calling thread's private set;
+// Enter returns how many it added (the set holds kMaxPrivateLocks).
+size_t EnterPrivate(LockState* const* locks, size_t n) noexcept;
+void LeavePrivate(LockState* const* locks, size_t n) noexcept;
 
 // The fast path, inlined into every lock(): with nothing held, or with a lock
 // chain this thread has checked before, an acquisition touches only its own
@@ -119,6 +135,27 @@ inline void AfterUnlock(const LockState* lock) noexcept {
   AfterUnlockSlow(ts, lock);
 }
 
+// The held-lock assertions' fast path: true when the calling thread's held
+// stack confirms the claim. A scan of the few locks this thread holds, newest
+// first; nothing shared is read.
+inline bool AssertionHoldsFast(const LockState* lock, AssertKind kind) noexcept {
+  const ThreadState* ts = tls_thread_state;
+  if (ts == nullptr) return false;
+  const uint32_t depth = ts->depth;
+  if (kind == AssertKind::kNoLocksHeld) return depth == 0;
+  for (uint32_t i = depth; i-- > 0;) {
+    if (ts->held[i].lock == lock) {
+      return kind == AssertKind::kReaderHeld ||
+             (kind == AssertKind::kHeld && ts->held[i].mode == AccessMode::kExclusive);
+    }
+  }
+  return kind == AssertKind::kNotHeld;
+}
+
+inline void Assert(const LockState* lock, AssertKind kind) noexcept {
+  if (!AssertionHoldsFast(lock, kind)) AssertionSlow(lock, kind);
+}
+
 inline void OnDestroy(LockState* lock) noexcept {
   if (lock->node.load(std::memory_order_relaxed) != 0) RetireNode(lock);
 }
@@ -147,6 +184,7 @@ inline void BeforeLock(LockState*, AccessMode) noexcept {}
 inline void AfterTryLock(LockState*, AccessMode) noexcept {}
 inline void AfterUnlock(const LockState*) noexcept {}
 inline void OnDestroy(LockState*) noexcept {}
+inline void Assert(const LockState*, AssertKind) noexcept {}
 
 #endif  // LOCKGRAPH_ON
 

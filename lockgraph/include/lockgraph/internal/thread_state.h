@@ -33,6 +33,8 @@ struct HeldLock {
   bool by_try;  // taken by try_lock: no edge leads into it
   // Timing mode only (hold_warn_ms / profile): when it was taken.
   int64_t acquired_ns;
+  // Taken inside a PrivateScope naming it: no order edge leads out of it.
+  bool private_hold;
 };
 
 // Frames kept of where each held lock was taken, with hold_warn_ms.
@@ -65,6 +67,10 @@ inline constexpr uint64_t kChainCacheMask = (uint64_t{1} << kChainCacheBits) - 1
 inline constexpr uint32_t kBypassBusyOne = 1;  // count in the low 16 bits
 inline constexpr uint32_t kBypassBusyMask = 0xFFFF;
 inline constexpr uint32_t kBypassTimed = 1u << 16;  // time every hold (slow path)
+// A PrivateScope is open on this thread: every acquisition takes the slow
+// path, which leaves the private locks out of the graph.
+inline constexpr uint32_t kBypassPrivate = 1u << 17;
+inline constexpr uint32_t kMaxPrivateLocks = 8;
 
 struct ThreadState {
   uint32_t depth = 0;
@@ -79,6 +85,10 @@ struct ThreadState {
   int tid = 0;
   uint32_t thread_tag = UINT32_MAX;  // detector's id for (tid, name); refreshed with new stacks
   HeldLock* held = inline_held;
+  // Locks named by this thread's open PrivateScopes (kBypassPrivate set
+  // while any is open).
+  const LockState* private_locks[kMaxPrivateLocks] = {};
+  uint32_t private_count = 0;
   uint64_t chain_cache[uint64_t{1} << kChainCacheBits] = {};
   HeldLock inline_held[kInlineHeld];
 
