@@ -154,10 +154,26 @@ Stats Detector::GetStatsLocked() {
   s.reports = reported_.size();
   s.slow_path_calls = slow_path_calls_;
   s.dropped_edges = dropped_edges_;
+  s.suppressed = suppressed_.load(std::memory_order_relaxed);
   s.memory_bytes = graph_.memory_bytes() + depot_.memory_bytes() +
                    known_.capacity() * sizeof(uint64_t) +
                    class_edges_.capacity() * (sizeof(uint64_t) + sizeof(ClassEdge) + 1);
   return s;
+}
+
+void Detector::SaySuppressed() {
+  const uint64_t n = suppressed_.load(std::memory_order_relaxed);
+  if (n == 0) return;
+  std::string from;
+  {
+    RawLockGuard lock(options_mu_);
+    if (!options_.suppressions.empty()) from = "suppressions=" + options_.suppressions;
+    if (!options_.baseline.empty()) {
+      from += (from.empty() ? "" : ", ") + ("baseline=" + options_.baseline);
+    }
+  }
+  EmitText("lockgraph: " + std::to_string(n) + (n == 1 ? " report" : " reports") +
+           " suppressed (" + from + ")\n");
 }
 
 void Detector::WriteGraphOut() {

@@ -15,7 +15,8 @@ namespace {
 
 constexpr std::string_view kValidKeys =
     "mode, graph_out, report_out, report_format, stack_depth, symbolize, max_edges, watchdog, "
-    "on_deadlock, watchdog_ms, deadlock_ms, wait_warn_ms, hold_warn_ms, profile, order_file";
+    "on_deadlock, watchdog_ms, deadlock_ms, wait_warn_ms, hold_warn_ms, profile, order_file, "
+    "suppressions, baseline";
 
 bool ParseSize(std::string_view v, size_t* out) {
   size_t n = 0;
@@ -107,6 +108,10 @@ std::string Apply(std::string_view key, std::string_view value, Options* o) {
     if (!ParseBool(value, &o->profile)) return bad("0, 1");
   } else if (key == "order_file") {
     o->order_file = std::string(value);
+  } else if (key == "suppressions") {
+    o->suppressions = std::string(value);
+  } else if (key == "baseline") {
+    o->baseline = std::string(value);
   } else {
     return "unknown option '" + std::string(key) + "' (valid keys: " + std::string(kValidKeys) +
            ")";

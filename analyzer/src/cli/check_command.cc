@@ -89,7 +89,7 @@ int RunCheck(const CheckArgs& args) {
   options.same_class = args.same_class;
   result.graph = &graph;
   result.cycles = graph.Cycles(options, &result.truncated);
-  for (const graphs::Cycle& c : result.cycles) result.is_new.push_back(!baseline.Accepts(c));
+  for (const graphs::Cycle& c : result.cycles) result.is_new.push_back(!baseline.Accepts(c.classes));
   if (!args.order_file.empty() &&
       !graphs::FindOrderViolations(graph, args.order_file, &result.violations, &error)) {
     return Fail(error);

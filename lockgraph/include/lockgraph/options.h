@@ -81,6 +81,13 @@ struct Options {
   // guide), read when the options are applied: an acquisition against one is
   // reported at once (kOrderViolation), before any cycle exists.
   std::string order_file;
+  // Reports not to make (see the user guide): a file of TSan-like entries
+  // ("class:PATTERN # reason", "fun:PATTERN # reason"), and the baseline of
+  // `lockgraph check` (its accepted cycles and blessed orders). What they
+  // match is counted (Stats::suppressed) instead of reported, and never
+  // aborts; actual deadlocks are never suppressed.
+  std::string suppressions;
+  std::string baseline;
   // Receives each report when mode == kCallback. Runs on the thread that found
   // the problem, outside the detector's locks; locks it takes are not tracked.
   ReportCallback callback;
@@ -129,6 +136,7 @@ struct Stats {
   uint64_t slow_path_calls = 0;  // acquisitions that missed every cache
   uint64_t dropped_edges = 0;    // edges checked but not kept (max_edges reached)
   uint64_t memory_bytes = 0;     // approximate memory held by the detector
+  uint64_t suppressed = 0;       // reports not made: suppressions= or baseline=
 };
 Stats GetStats();
 

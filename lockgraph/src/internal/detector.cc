@@ -38,6 +38,7 @@ void AtExit() {
   // Everything from here on is lockgraph's own work: in preload mode the
   // symbolizer's and stdio's locks must not come back into the detector.
   InternalScope internal;
+  Detector::Get().SaySuppressed();
   Detector::Get().WriteGraphOut();
 }
 
@@ -80,6 +81,7 @@ void Detector::Configure(const Options& options) {
   }
   ApplyTiming(options);
   if (!options.order_file.empty()) LoadOrderFile(options.order_file);
+  LoadSuppressions(options);
   if (options.watchdog && options.mode != Mode::kOff) StartWatchdog();
 }
 
@@ -103,6 +105,38 @@ void Detector::LoadOrderFile(const std::string& path) {
   RawLockGuard guard(mu_);
   declared_ = std::move(merged);
   loaded_order_file_ = path;
+}
+
+void Detector::LoadSuppressions(const Options& options) {
+  std::string loaded_file, loaded_baseline;
+  {
+    RawLockGuard guard(options_mu_);
+    loaded_file = loaded_suppressions_;
+    loaded_baseline = loaded_baseline_;
+  }
+  if (options.suppressions == loaded_file && options.baseline == loaded_baseline) return;
+  // Built aside, then swapped in whole: a bad file leaves the settings in
+  // force, and a report being emitted never sees half of them.
+  Suppressions fresh;
+  std::string error;
+  bool ok = true;
+  if (!options.suppressions.empty() && !fresh.LoadFile(options.suppressions, &error)) {
+    EmitText("lockgraph: suppressions: " + error + "; nothing is suppressed\n");
+    ok = false;
+  }
+  Baseline baseline;
+  if (ok && !options.baseline.empty()) {
+    if (LoadBaseline(options.baseline, &baseline, &error)) {
+      fresh.SetBaseline(std::move(baseline));
+    } else {
+      EmitText("lockgraph: " + error + "; nothing is suppressed\n");
+      ok = false;
+    }
+  }
+  RawLockGuard guard(options_mu_);
+  suppressions_ = ok ? std::move(fresh) : Suppressions();
+  loaded_suppressions_ = options.suppressions;
+  loaded_baseline_ = options.baseline;
 }
 
 bool Detector::DeclareOrder(const std::vector<std::string>& chain, const std::string& where) {
@@ -483,7 +517,15 @@ void Detector::Deliver(std::vector<PendingReport>& reports) {
 }
 
 void Detector::Emit(const Report& report, bool abort_after) {
-  Options options = CurrentOptions();
+  Options options;
+  {
+    RawLockGuard lock(options_mu_);
+    if (!suppressions_.empty() && !suppressions_.Match(report).empty()) {
+      suppressed_.fetch_add(1, std::memory_order_relaxed);
+      return;  // neither printed nor aborted on
+    }
+    options = options_;
+  }
   switch (options.mode) {
     case Mode::kOff:
       return;

@@ -25,6 +25,7 @@
 #include "internal/profile.h"
 #include "internal/raw_mutex.h"
 #include "internal/stack_depot.h"
+#include "internal/suppressions.h"
 #include "lockgraph/internal/thread_state.h"
 #include "lockgraph/options.h"
 
@@ -104,6 +105,8 @@ class Detector {
   bool GraphJsonWithin(int timeout_ms, std::string* json);
   std::string GraphDot();
   Stats GetStats();
+  // At exit: how many reports suppressions= and baseline= held back, if any.
+  void SaySuppressed();
   // Writes graph_out, if set. Safe to call more than once, from any thread,
   // at exit while other threads still run: waits a bounded time for them.
   void WriteGraphOut();
@@ -181,6 +184,8 @@ class Detector {
       LOCKGRAPH_REQUIRES(mu_);
   // Loads options.order_file when it names a file not loaded yet.
   void LoadOrderFile(const std::string& path) LOCKGRAPH_EXCLUDES(mu_);
+  // Reads options.suppressions and options.baseline when they changed.
+  void LoadSuppressions(const Options& options) LOCKGRAPH_EXCLUDES(options_mu_);
   void Deliver(std::vector<PendingReport>& reports);
   void EmitText(const std::string& text);
   Stats GetStatsLocked() LOCKGRAPH_REQUIRES(mu_);
@@ -218,6 +223,10 @@ class Detector {
 
   RawMutex options_mu_ LOCKGRAPH_ACQUIRED_BEFORE(emit_mu_);
   Options options_ LOCKGRAPH_GUARDED_BY(options_mu_);
+  Suppressions suppressions_ LOCKGRAPH_GUARDED_BY(options_mu_);
+  std::string loaded_suppressions_ LOCKGRAPH_GUARDED_BY(options_mu_);
+  std::string loaded_baseline_ LOCKGRAPH_GUARDED_BY(options_mu_);
+  std::atomic<uint64_t> suppressed_{0};
   std::atomic<Mode> mode_{Mode::kReport};
   std::atomic<int> stack_depth_{32};
   std::atomic<bool> symbolize_{true};

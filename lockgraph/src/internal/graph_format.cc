@@ -179,7 +179,8 @@ void AppendStats(std::string* s, const Stats& stats) {
                   {"stacks", stats.stacks},
                   {"slow_path_calls", stats.slow_path_calls},
                   {"dropped_edges", stats.dropped_edges},
-                  {"memory_bytes", stats.memory_bytes}});
+                  {"memory_bytes", stats.memory_bytes},
+                  {"suppressed", stats.suppressed}});
   s->append("}\n");
 }
 

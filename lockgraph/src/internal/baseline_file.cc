@@ -1,11 +1,12 @@
-#include "graphs/baseline.h"
+// The CI baseline; see baseline_file.h.
+#include "internal/baseline_file.h"
 
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-namespace lockgraph::graphs {
+namespace lockgraph::internal {
 
 using nlohmann::json;
 
@@ -16,10 +17,17 @@ std::vector<std::string> CanonicalCycle(std::vector<std::string> cycle) {
   return cycle;
 }
 
-bool Baseline::Accepts(const Cycle& cycle) const {
-  const std::vector<std::string> key = CanonicalCycle(cycle.classes);
+bool Baseline::Accepts(const std::vector<std::string>& cycle) const {
+  const std::vector<std::string> key = CanonicalCycle(cycle);
   for (const Accepted& a : accepted) {
     if (a.cycle == key) return true;
+  }
+  return false;
+}
+
+bool Baseline::Blesses(std::string_view from, std::string_view to) const {
+  for (const Blessed& b : blessed) {
+    if (b.from == from && b.to == to) return true;
   }
   return false;
 }
@@ -122,4 +130,4 @@ bool SaveBaseline(const std::string& path, const Baseline& baseline, std::string
   return true;
 }
 
-}  // namespace lockgraph::graphs
+}  // namespace lockgraph::internal
