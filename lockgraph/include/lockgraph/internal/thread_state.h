@@ -31,11 +31,13 @@ struct HeldLock {
   uint32_t reentries;  // extra acquisitions of a recursive lock
   AccessMode mode;
   bool by_try;  // taken by try_lock: no edge leads into it
+  // Taken inside a PrivateScope naming it: no order edge leads out of it.
+  // (Beside by_try, in what was padding: the entry stays 32 bytes.)
+  bool private_hold;
   // Timing mode only (hold_warn_ms / profile): when it was taken.
   int64_t acquired_ns;
-  // Taken inside a PrivateScope naming it: no order edge leads out of it.
-  bool private_hold;
 };
+static_assert(sizeof(HeldLock) == 32, "the held stack's entries are read on every acquisition");
 
 // Frames kept of where each held lock was taken, with hold_warn_ms.
 inline constexpr uint32_t kAcquireFrames = 12;
