@@ -4,19 +4,25 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "lockgraph/absl_mutex.h"
 #include "lockgraph/mutex.h"
 
 namespace {
 
 // Abseil's detector is a process-wide setting; turn it on once for the
-// absl::Mutex runs (it is only consulted by absl::Mutex).
+// absl::Mutex runs (it is only consulted by absl::Mutex). With
+// LOCKGRAPH_BENCH_ABSL_PLAIN=1 it stays off: the BM_AbslNestedPair runs
+// compare lockgraph::AbslMutex with a plain absl::Mutex.
 const bool kAbslDetection = [] {
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kReport);
+  const bool plain = std::getenv("LOCKGRAPH_BENCH_ABSL_PLAIN") != nullptr;
+  absl::SetMutexDeadlockDetectionMode(plain ? absl::OnDeadlockCycle::kIgnore
+                                            : absl::OnDeadlockCycle::kReport);
   return true;
 }();
 
@@ -134,6 +140,23 @@ void BM_AssertNoLocksHeld(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_AssertNoLocksHeld);
+
+// An absl::Mutex nested pair, plain and through lockgraph's adapter (run with
+// LOCKGRAPH_BENCH_ABSL_PLAIN=1 so the plain one has Abseil's detector off).
+template <typename M>
+void BM_AbslNestedPair(benchmark::State& state) {
+  M outer, inner;
+  for (auto _ : state) {
+    outer.Lock();
+    inner.Lock();
+    inner.Unlock();
+    outer.Unlock();
+  }
+  state.SetItemsProcessed(state.iterations() * 2);
+}
+BENCHMARK_TEMPLATE(BM_AbslNestedPair, absl::Mutex)->Name("BM_AbslNestedPair/absl::Mutex");
+BENCHMARK_TEMPLATE(BM_AbslNestedPair, lockgraph::AbslMutex)
+    ->Name("BM_AbslNestedPair/lockgraph::AbslMutex");
 
 // Memory: what the detector holds per lock instance in the graph and per
 // edge, from its own accounting and from the process's resident set.
