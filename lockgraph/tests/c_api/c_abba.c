@@ -3,6 +3,8 @@
  * so it never hangs; lockgraph must report the cycle with this file's lines.
  * Also: a failed try-lock and a timed-out lock leave nothing held, and the
  * assertions see what is held. Exit status 0 when every check passed. */
+#define _POSIX_C_SOURCE 200809L /* pthread_mutex_timedlock, clock_gettime */
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
