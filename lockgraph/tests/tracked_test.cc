@@ -36,6 +36,15 @@ class SpinLock {
 
 size_t Inversions(ReportCollector& c) { return c.reports(ReportKind::kLockOrderInversion).size(); }
 
+// Debian's Abseil is built without ThreadSanitizer, which then cannot see the
+// ordering absl::Mutex provides and reports the data it protects as races
+// (sanitizers/README.md).
+#if defined(__SANITIZE_THREAD__)
+#define SKIP_UNDER_TSAN() GTEST_SKIP() << "absl::Mutex is not instrumented for TSan here"
+#else
+#define SKIP_UNDER_TSAN() (void)0
+#endif
+
 template <typename A, typename B>
 void TakeBothWays(A& a, B& b) {
   RunInThread([&] {
@@ -95,6 +104,7 @@ TEST(TrackedTest, Assertions) {
 }
 
 TEST(AbslMutexTest, WriterCycleReportedReaderPairsNot) {
+  SKIP_UNDER_TSAN();
   // Abseil's own detector (on in debug builds) would abort on the inversion
   // this test makes on purpose; lockgraph reports it instead.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
@@ -131,6 +141,7 @@ TEST(AbslMutexTest, WriterCycleReportedReaderPairsNot) {
 // other way round. Abseil takes it inside CondVar::Wait; AbslMutex::Wait
 // tells lockgraph.
 TEST(AbslMutexTest, TheReacquisitionAfterAConditionWaitIsAnOrder) {
+  SKIP_UNDER_TSAN();
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   ReportCollector collector;
   AbslMutex mu{"absl.cv.mu"};
