@@ -29,7 +29,7 @@ stage "debug build: all tests" run_suite debug
 if [[ ${1:-} != --quick ]]; then
   # Every lock annotation checked: clang's -Wthread-safety, warnings as errors,
   # over the targets the build preset lists (all code the analysis covers).
-  stage "clang build: -Wthread-safety -Werror over everything" \
+  stage "clang build: -Wthread-safety -Werror over the code it covers" \
     bash -c "cmake --preset clang >/dev/null && cmake --build --preset clang -j $jobs"
   # Sanitizer options and the reason for each: sanitizers/README.md.
   stage "ThreadSanitizer build: all tests" run_suite tsan
