@@ -188,6 +188,18 @@ std::string FormatText(const Report& r) {
            ")\n";
     }
     s += "    and no thread can go on. This run did not need to hang for it to be found.\n";
+    // The one false positive users meet most (one thread taking both orders,
+    // at start-up say) is still reported: whether another thread can run one
+    // of these paths is not something lockgraph can know. It says so.
+    bool one_thread = r.edges.size() > 1;
+    for (const OrderEdge& e : r.edges) one_thread &= e.thread_id == r.edges[0].thread_id;
+    if (one_thread && r.edges[0].thread_id != 0) {
+      s += "\n  Every order of this cycle was first taken by one thread (" +
+           std::to_string(r.edges[0].thread_id) +
+           "). It deadlocks only if two threads can run\n"
+           "  these paths at the same time; if they cannot (single-threaded start-up, say),\n"
+           "  suppress it with its reason (suppressions=) or accept it in the baseline.\n";
+    }
   } else if (r.kind == ReportKind::kSelfDeadlock) {
     s += "\n  The lock is not recursive: the second acquisition waits for the first, which\n"
          "  the same thread would have to release. Use lockgraph::RecursiveMutex or release\n"

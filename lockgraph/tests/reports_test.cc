@@ -48,6 +48,29 @@ TEST(ReportsTest, TextStartsWithLockgraphAndTellsTheScenario) {
   EXPECT_NE(text.find("reports_test.cc:"), std::string::npos) << text;
 }
 
+// A cycle whose orders one thread took both of: reported (another thread may
+// run one of the paths later), with what to do if that cannot happen.
+TEST(ReportsTest, ACycleOfOneThreadIsReportedAndSaysSo) {
+  ReportCollector collector;
+  Mutex a{"one_thread.a"}, b{"one_thread.b"};
+  RunInThread([&] {
+    {
+      std::lock_guard la(a);
+      std::lock_guard lb(b);
+    }
+    std::lock_guard lb(b);
+    std::lock_guard la(a);
+  });
+  const std::vector<Report> got = collector.reports(ReportKind::kLockOrderInversion);
+  ASSERT_EQ(got.size(), 1u);
+  const std::string text = FormatText(got[0]);
+  EXPECT_NE(text.find("Every order of this cycle was first taken by one thread"),
+            std::string::npos)
+      << text;
+  const Report two = MakeInversion("two_threads.a", "two_threads.b");
+  EXPECT_EQ(FormatText(two).find("first taken by one thread"), std::string::npos);
+}
+
 TEST(ReportsTest, JsonParsesAndNamesTheCycle) {
   const Report r = MakeInversion("json.first", "json.second");
   const nlohmann::json j = nlohmann::json::parse(FormatJson(r));

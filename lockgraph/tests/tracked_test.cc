@@ -148,14 +148,17 @@ TEST(AbslMutexTest, TheReacquisitionAfterAConditionWaitIsAnOrder) {
   Mutex other{"absl.cv.other"};
   absl::CondVar cv;
   bool ready = false;
-  std::thread signaller([&] {
-    AbslMutexLock g(&mu);
-    ready = true;
-    cv.Signal();
-  });
+  std::thread signaller;
   {
     AbslMutexLock g(&mu);
     std::lock_guard o(other);  // mu -> other
+    // Started while mu is held: it can only signal once Wait released mu, so
+    // the wait below always happens.
+    signaller = std::thread([&] {
+      AbslMutexLock g(&mu);
+      ready = true;
+      cv.Signal();
+    });
     while (!ready) mu.Wait(&cv);  // wakes holding other: other -> mu
     mu.AssertHeld();
   }
