@@ -308,23 +308,6 @@ void LeavePrivate(LockState* const* locks, size_t n) noexcept {
   if (ts->private_count == 0) ts->bypass.fetch_and(~kBypassPrivate, std::memory_order_relaxed);
 }
 
-namespace {
-
-// The assertion against this thread's held stack. Re-checked here because
-// the fast path answers "not confirmed" also for a thread without state.
-bool AssertionHolds(const ThreadState* ts, const LockState* lock, AssertKind kind) {
-  if (kind == AssertKind::kNoLocksHeld) return ts->depth == 0;
-  for (uint32_t i = ts->depth; i-- > 0;) {
-    if (ts->held[i].lock == lock) {
-      return kind == AssertKind::kReaderHeld ||
-             (kind == AssertKind::kHeld && ts->held[i].mode == AccessMode::kExclusive);
-    }
-  }
-  return kind == AssertKind::kNotHeld;
-}
-
-}  // namespace
-
 __attribute__((noinline, cold)) void AssertionSlow(const LockState* lock, AssertKind kind) noexcept {
   ThreadState* ts = tls_thread_state;
   if (ts == nullptr) {
@@ -336,7 +319,9 @@ __attribute__((noinline, cold)) void AssertionSlow(const LockState* lock, Assert
   // Inside the detector or a report callback, or with the detector off,
   // acquisitions are not recorded: the held stack cannot be trusted.
   if (Busy(ts) || (lock != nullptr && (lock->flags & kFlagUntracked))) return;
-  if (AssertionHolds(ts, lock, kind)) return;
+  // Asked again: the fast path answers "not confirmed" also for a thread that
+  // had no state until just now.
+  if (AssertionHoldsFast(lock, kind)) return;
   Detector& detector = Detector::Get();
   if (detector.mode() == Mode::kOff) return;
   GatedScope gate;

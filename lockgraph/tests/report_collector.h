@@ -50,6 +50,20 @@ void RunInThread(F&& f) {
   std::thread(std::forward<F>(f)).join();
 }
 
+// A lock-order inversion that never hangs: a then b on one thread, then b
+// then a on another, one after the other. Any two lockable types.
+template <typename A, typename B>
+void TakeBothWays(A& a, B& b) {
+  RunInThread([&] {
+    std::lock_guard ga(a);
+    std::lock_guard gb(b);
+  });
+  RunInThread([&] {
+    std::lock_guard gb(b);
+    std::lock_guard ga(a);
+  });
+}
+
 }  // namespace lockgraph::testing
 
 #endif  // LOCKGRAPH_TESTS_REPORT_COLLECTOR_H_

@@ -20,14 +20,7 @@ using testing::RunInThread;
 Report MakeInversion(const char* first, const char* second) {
   ReportCollector collector;
   Mutex a{first}, b{second};
-  RunInThread([&] {
-    std::lock_guard la(a);
-    std::lock_guard lb(b);
-  });
-  RunInThread([&] {
-    std::lock_guard lb(b);
-    std::lock_guard la(a);
-  });
+  testing::TakeBothWays(a, b);
   auto reports = collector.reports();
   EXPECT_EQ(reports.size(), 1u);
   return reports.empty() ? Report{} : reports[0];

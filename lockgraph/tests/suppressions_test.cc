@@ -19,6 +19,7 @@ using internal::PatternMatches;
 using internal::Suppressions;
 using testing::ReportCollector;
 using testing::RunInThread;
+using testing::TakeBothWays;
 
 TEST(SuppressionPatternTest, MatchesAnywhereUnlessAnchored) {
   EXPECT_TRUE(PatternMatches("stats", "cache.stats"));
@@ -65,17 +66,6 @@ std::string WriteFile(const std::string& name, const std::string& text) {
   return path;
 }
 
-void Invert(Mutex& a, Mutex& b) {
-  RunInThread([&] {
-    std::lock_guard ga(a);
-    std::lock_guard gb(b);
-  });
-  RunInThread([&] {
-    std::lock_guard gb(b);
-    std::lock_guard ga(a);
-  });
-}
-
 // Named so a fun: entry can match it: one order of the cycle is taken here.
 [[gnu::noinline]] void ImportLegacyData(Mutex& a, Mutex& b) {
   std::lock_guard ga(a);
@@ -98,7 +88,7 @@ TEST(SuppressionsTest, ByClassAndByFunctionCountedNotReported) {
                                 "fun:ImportLegacyData # the importer runs alone\n"));
   const uint64_t before = GetStats().suppressed;
   Mutex cache{"supp.cache"}, stats{"supp.stats"};
-  Invert(cache, stats);
+  TakeBothWays(cache, stats);
   Mutex x{"supp.import.x"}, y{"supp.import.y"};
   RunInThread([&] { ImportLegacyData(x, y); });
   RunInThread([&] {
@@ -108,7 +98,7 @@ TEST(SuppressionsTest, ByClassAndByFunctionCountedNotReported) {
   EXPECT_EQ(Inversions(collector), 0u);
   EXPECT_EQ(GetStats().suppressed, before + 2);
   Mutex p{"supp.other.p"}, q{"supp.other.q"};
-  Invert(p, q);
+  TakeBothWays(p, q);
   EXPECT_EQ(Inversions(collector), 1u) << "what no entry matches is reported";
   EXPECT_NE(GraphJson().find("\"suppressed\": " + std::to_string(before + 2)), std::string::npos);
 }
@@ -121,12 +111,12 @@ TEST(SuppressionsTest, TheCheckBaselineAcceptsCyclesAndBlessesOrders) {
                     "accepted": [{"cycle": ["base.b", "base.a"], "reason": "looked at"}],
                     "blessed": [{"from": "base.log", "to": "base.x", "reason": "try_lock only"}]})"));
   Mutex a{"base.a"}, b{"base.b"};
-  Invert(a, b);
+  TakeBothWays(a, b);
   Mutex log{"base.log"}, x{"base.x"};
-  Invert(log, x);
+  TakeBothWays(log, x);
   EXPECT_EQ(Inversions(collector), 0u);
   Mutex c{"base.c"}, d{"base.d"};
-  Invert(c, d);
+  TakeBothWays(c, d);
   EXPECT_EQ(Inversions(collector), 1u);
 }
 
@@ -136,7 +126,7 @@ void SuppressedInAbortMode(const std::string& path) {
   o.suppressions = path;
   Configure(o);
   Mutex a{"supp.abort.a"}, b{"supp.abort.b"};
-  Invert(a, b);
+  TakeBothWays(a, b);
   std::exit(GetStats().suppressed == 1 ? 0 : 3);
 }
 
@@ -172,7 +162,7 @@ TEST(SuppressionsTest, ABadFileIsNamedAndSuppressesNothing) {
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_NE(err.find("supp_bad.txt:2: no reason"), std::string::npos) << err;
   Mutex a{"supp.bad.a"}, b{"supp.bad.b"};
-  Invert(a, b);
+  TakeBothWays(a, b);
   EXPECT_EQ(Inversions(collector), 1u);
 }
 

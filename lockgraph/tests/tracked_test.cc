@@ -17,6 +17,7 @@ namespace {
 
 using testing::ReportCollector;
 using testing::RunInThread;
+using testing::TakeBothWays;
 
 // The spinlock example of the user guide.
 class SpinLock {
@@ -44,18 +45,6 @@ size_t Inversions(ReportCollector& c) { return c.reports(ReportKind::kLockOrderI
 #else
 #define SKIP_UNDER_TSAN() (void)0
 #endif
-
-template <typename A, typename B>
-void TakeBothWays(A& a, B& b) {
-  RunInThread([&] {
-    std::lock_guard ga(a);
-    std::lock_guard gb(b);
-  });
-  RunInThread([&] {
-    std::lock_guard gb(b);
-    std::lock_guard ga(a);
-  });
-}
 
 TEST(TrackedTest, ASpinlockCycleIsReported) {
   ReportCollector collector;

@@ -19,10 +19,8 @@ from server_testlib import check, failures, finish  # noqa: E402
 PORT, MPORT = int(sys.argv[1]), int(sys.argv[2])
 
 
-def http(raw, timeout=30):
-    """Sends raw bytes, reads to EOF; returns (status, headers, body)."""
-    s = socket.create_connection(("127.0.0.1", MPORT), timeout=timeout)
-    s.sendall(raw)
+def read_to_eof(s):
+    """Everything `s` receives until the server closes it; closes `s`."""
     data = b""
     while True:
         chunk = s.recv(65536)
@@ -30,7 +28,14 @@ def http(raw, timeout=30):
             break
         data += chunk
     s.close()
-    return parse_response(data)
+    return data
+
+
+def http(raw, timeout=30):
+    """Sends raw bytes, reads to EOF; returns (status, headers, body)."""
+    s = socket.create_connection(("127.0.0.1", MPORT), timeout=timeout)
+    s.sendall(raw)
+    return parse_response(read_to_eof(s))
 
 
 def parse_response(data):
@@ -201,26 +206,13 @@ s = socket.create_connection(("127.0.0.1", MPORT), timeout=30)
 for b in b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n":
     s.sendall(bytes([b]))
     time.sleep(0.002)
-data = b""
-while True:
-    chunk = s.recv(65536)
-    if not chunk:
-        break
-    data += chunk
-s.close()
-check("a request sent byte by byte", parse_response(data)[0] == 200)
+check("a request sent byte by byte", parse_response(read_to_eof(s))[0] == 200)
 
 # A slow client gets 408; others are served meanwhile.
 slow = socket.create_connection(("127.0.0.1", MPORT), timeout=60)
 slow.sendall(b"GET /metrics HTTP/1.1\r\n")
 check("served while a slow client waits", get("/metrics")[0] == 200)
-data = b""
-while True:
-    chunk = slow.recv(4096)
-    if not chunk:
-        break
-    data += chunk
-slow.close()
+data = read_to_eof(slow)
 check("the slow client gets 408", parse_response(data)[0] == 408, data[:60])
 
 # Connections past the cap are turned away at once; the cap frees up.

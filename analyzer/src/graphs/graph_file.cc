@@ -3,27 +3,23 @@
 // graph file must hold.
 #include "graphs/graph_file.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "graphs/graph_file_json.h"
 #include "internal/graph_file_spec.h"
+#include "internal/text_file.h"
 
 namespace lockgraph::graphs {
 
 bool LoadGraphFile(const std::string& path, GraphFile* out, std::string* error,
                    std::string_view schema) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string text;
+  if (!internal::ReadTextFile(path, &text)) {
     *error = path + ": cannot open the file";
     return false;
   }
   const std::string see =
       "; see " + std::string(schema.empty() ? internal::kGraphSchemaSourcePath : schema);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     *error = path + ": the file is empty (did the test process exit before writing it?)" + see;
     return false;

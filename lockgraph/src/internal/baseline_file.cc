@@ -4,7 +4,8 @@
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "internal/text_file.h"
 
 namespace lockgraph::internal {
 
@@ -33,14 +34,12 @@ bool Baseline::Blesses(std::string_view from, std::string_view to) const {
 }
 
 bool LoadBaseline(const std::string& path, Baseline* out, std::string* error) {
-  std::ifstream in(path);
-  if (!in) {
+  std::string text;
+  if (!ReadTextFile(path, &text)) {
     *error = "baseline " + path + ": cannot open the file";
     return false;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  json doc = json::parse(buffer.str(), nullptr, false);
+  json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
     *error = "baseline " + path + ": not a JSON object";
     return false;

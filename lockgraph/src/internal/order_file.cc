@@ -1,23 +1,12 @@
 // Declared lock orders; see order_file.h.
 #include "internal/order_file.h"
 
-#include <fstream>
-#include <sstream>
+#include "internal/text_file.h"
 
 namespace lockgraph::internal {
-namespace {
 
-std::string_view Trim(std::string_view s) {
-  const size_t begin = s.find_first_not_of(" \t\r");
-  if (begin == std::string_view::npos) return {};
-  const size_t end = s.find_last_not_of(" \t\r");
-  return s.substr(begin, end - begin + 1);
-}
-
-}  // namespace
-
-std::vector<std::pair<std::string, const DeclaredOrders::Step*>> DeclaredOrders::PathBetween(
-    std::string_view from, std::string_view to) const {
+std::vector<const DeclaredOrders::Step*> DeclaredOrders::PathBetween(std::string_view from,
+                                                                     std::string_view to) const {
   // Depth-first over the declarations (a few dozen classes at most), keeping
   // the step taken into each class so the path can be read back.
   std::map<std::string, std::pair<std::string, const Step*>, std::less<>> came_from;
@@ -35,11 +24,11 @@ std::vector<std::pair<std::string, const DeclaredOrders::Step*>> DeclaredOrders:
       stack.push_back(step.to);
     }
   }
-  std::vector<std::pair<std::string, const Step*>> path;  // (class, step out of it)
+  std::vector<const Step*> path;
   if (!came_from.contains(to)) return path;
   for (std::string at(to); at != from;) {
     const auto& [prev, step] = came_from.find(at)->second;
-    path.insert(path.begin(), {prev, step});
+    path.insert(path.begin(), step);
     at = prev;
   }
   return path;
@@ -88,21 +77,14 @@ bool DeclaredOrders::Parse(std::string_view text, const std::string& name, std::
 
 bool DeclaredOrders::ParseInto(std::string_view text, const std::string& name,
                                std::string* error) {
-  int line_no = 0;
-  while (!text.empty()) {
-    const size_t eol = text.find('\n');
-    std::string_view line = text.substr(0, eol);
-    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
-    ++line_no;
-    if (const size_t hash = line.find('#'); hash != std::string_view::npos) {
-      line = line.substr(0, hash);
-    }
-    line = Trim(line);
-    if (line.empty()) continue;
+  return ForEachLine(text, [&](int line_no, std::string_view line) {
+    line = TrimBlanks(line.substr(0, line.find('#')));
+    if (line.empty()) return true;
     std::vector<std::string> chain;
     for (size_t at = 0;;) {
       const size_t arrow = line.find("->", at);
-      chain.emplace_back(Trim(line.substr(at, arrow == std::string_view::npos ? arrow : arrow - at)));
+      chain.emplace_back(
+          TrimBlanks(line.substr(at, arrow == std::string_view::npos ? arrow : arrow - at)));
       if (arrow == std::string_view::npos) break;
       at = arrow + 2;
     }
@@ -112,19 +94,17 @@ bool DeclaredOrders::ParseInto(std::string_view text, const std::string& name,
       *error = where + ": " + why;
       return false;
     }
-  }
-  return true;
+    return true;
+  });
 }
 
 bool DeclaredOrders::LoadFile(const std::string& path, std::string* error) {
-  std::ifstream in(path);
-  if (!in) {
+  std::string text;
+  if (!ReadTextFile(path, &text)) {
     *error = path + ": cannot open the order file";
     return false;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path, error);
+  return Parse(text, path, error);
 }
 
 bool DeclaredOrders::Violates(std::string_view held, std::string_view acquired,
@@ -133,7 +113,7 @@ bool DeclaredOrders::Violates(std::string_view held, std::string_view acquired,
   const auto path = PathBetween(acquired, held);
   if (path.empty()) return false;
   std::string chain(acquired), places;
-  for (const auto& [from, step] : path) {
+  for (const Step* step : path) {
     chain += " -> " + step->to;
     if (places.find(step->where) == std::string::npos) {
       places += (places.empty() ? "" : ", ") + step->where;

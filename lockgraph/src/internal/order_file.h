@@ -54,9 +54,9 @@ class DeclaredOrders {
     std::string to;
     std::string where;
   };
-  // A declared path from `from` to `to`, as steps; empty when there is none.
-  std::vector<std::pair<std::string, const Step*>> PathBetween(std::string_view from,
-                                                               std::string_view to) const;
+  // A declared path from `from` to `to`, as its steps in order; empty when
+  // there is none.
+  std::vector<const Step*> PathBetween(std::string_view from, std::string_view to) const;
 
   std::map<std::string, std::vector<Step>, std::less<>> after_;  // class -> classes after it
   size_t declared_ = 0;

@@ -1,17 +1,10 @@
 // Suppressions and the baseline at run time; see suppressions.h.
 #include "internal/suppressions.h"
 
-#include <fstream>
-#include <sstream>
+#include "internal/text_file.h"
 
 namespace lockgraph::internal {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  const size_t begin = s.find_first_not_of(" \t\r");
-  if (begin == std::string_view::npos) return {};
-  return s.substr(begin, s.find_last_not_of(" \t\r") - begin + 1);
-}
 
 // Glob with '*' only, over the whole of `text` (the classic two-pointer walk
 // that backtracks to the last '*').
@@ -65,61 +58,65 @@ bool PatternMatches(std::string_view pattern, std::string_view text) {
   return Glob(glob, text);
 }
 
+bool Suppressions::ParseEntry(std::string_view line, const std::string& where, Entry* out,
+                              std::string* error) {
+  const size_t hash = line.find('#');
+  const std::string_view reason =
+      hash == std::string_view::npos ? "" : TrimBlanks(line.substr(hash + 1));
+  const std::string_view entry = TrimBlanks(line.substr(0, hash));
+  const size_t colon = entry.find(':');
+  if (colon == std::string_view::npos) {
+    *error = where + ": expected TYPE:PATTERN (class:, fun: or deadlock:)";
+    return false;
+  }
+  const std::string_view type = entry.substr(0, colon);
+  const std::string_view pattern = TrimBlanks(entry.substr(colon + 1));
+  if (type == "class") {
+    out->kind = Kind::kClass;
+  } else if (type == "fun") {
+    out->kind = Kind::kFunction;
+  } else if (type == "deadlock") {
+    out->kind = Kind::kEither;
+  } else {
+    *error = where + ": unknown type \"" + std::string(type) + "\" (class, fun or deadlock)";
+    return false;
+  }
+  if (pattern.empty() || pattern == "^" || pattern == "$") {
+    *error = where + ": empty pattern";
+    return false;
+  }
+  if (reason.empty()) {
+    *error = where + ": no reason; say why after '#' (\"" + std::string(entry) +
+             " # why this cannot deadlock\")";
+    return false;
+  }
+  out->pattern = std::string(pattern);
+  out->where = where;
+  return true;
+}
+
 bool Suppressions::Parse(std::string_view text, const std::string& name, std::string* error) {
   std::vector<Entry> parsed;
-  int line_no = 0;
-  while (!text.empty()) {
-    const size_t eol = text.find('\n');
-    std::string_view line = Trim(text.substr(0, eol));
-    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
-    ++line_no;
-    if (line.empty() || line.front() == '#') continue;
-    const std::string where = name + ":" + std::to_string(line_no);
-    const size_t hash = line.find('#');
-    const std::string_view reason = hash == std::string_view::npos ? "" : Trim(line.substr(hash + 1));
-    const std::string_view entry = Trim(line.substr(0, hash));
-    const size_t colon = entry.find(':');
-    if (colon == std::string_view::npos) {
-      *error = where + ": expected TYPE:PATTERN (class:, fun: or deadlock:)";
-      return false;
-    }
-    const std::string_view type = entry.substr(0, colon);
-    const std::string_view pattern = Trim(entry.substr(colon + 1));
-    Kind kind;
-    if (type == "class") {
-      kind = Kind::kClass;
-    } else if (type == "fun") {
-      kind = Kind::kFunction;
-    } else if (type == "deadlock") {
-      kind = Kind::kEither;
-    } else {
-      *error = where + ": unknown type \"" + std::string(type) + "\" (class, fun or deadlock)";
-      return false;
-    }
-    if (pattern.empty() || pattern == "^" || pattern == "$") {
-      *error = where + ": empty pattern";
-      return false;
-    }
-    if (reason.empty()) {
-      *error = where + ": no reason; say why after '#' (\"" + std::string(entry) +
-               " # why this cannot deadlock\")";
-      return false;
-    }
-    parsed.push_back(Entry{kind, std::string(pattern), where});
-  }
+  const bool ok = ForEachLine(text, [&](int line_no, std::string_view line) {
+    line = TrimBlanks(line);
+    if (line.empty() || line.front() == '#') return true;
+    Entry entry;
+    if (!ParseEntry(line, name + ":" + std::to_string(line_no), &entry, error)) return false;
+    parsed.push_back(std::move(entry));
+    return true;
+  });
+  if (!ok) return false;  // nothing of a file with a bad line is used
   entries_.insert(entries_.end(), parsed.begin(), parsed.end());
   return true;
 }
 
 bool Suppressions::LoadFile(const std::string& path, std::string* error) {
-  std::ifstream in(path);
-  if (!in) {
+  std::string text;
+  if (!ReadTextFile(path, &text)) {
     *error = path + ": cannot open the suppressions file";
     return false;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path, error);
+  return Parse(text, path, error);
 }
 
 std::string Suppressions::Match(const Report& report) const {

@@ -46,10 +46,13 @@ class Suppressions {
  private:
   enum class Kind { kClass, kFunction, kEither };
   struct Entry {
-    Kind kind;
+    Kind kind = Kind::kEither;
     std::string pattern;
     std::string where;  // "PATH:LINE"
   };
+  // One non-comment line, "TYPE:PATTERN # reason"; `where` is "PATH:LINE".
+  static bool ParseEntry(std::string_view line, const std::string& where, Entry* out,
+                         std::string* error);
   std::vector<Entry> entries_;
   Baseline baseline_;
 };
