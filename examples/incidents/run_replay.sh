@@ -4,7 +4,8 @@
 #   cache_hashtable      the shipped order is reported (abort mode: no hang)
 #   cache_hashtable_fix  both fixes run clean
 #   cache_hashtable_hang the hang itself, captured and analyzed by `lockgraph analyze --pid`
-#   lock_manager         order report, long wait naming the sleep, long hold
+#   lock_manager         order report, the sleep under the session lock (block_warn_ms),
+#                        long wait naming the sleep, long hold
 #   lock_manager_fix     clean
 #   row_transactions     order report on the row lock class with both stacks
 #   row_transactions_fix clean (rows ranked by id)
@@ -79,7 +80,8 @@ case $REPLAY in
     expect_in "the other in HashTable::Remove" 'HashTable::Remove at examples/incidents/cache_hashtable\.cc'
     ;;
   lock_manager)
-    LOCKGRAPH_OPTIONS=hold_warn_ms=100,wait_warn_ms=100 timeout 120 "$BIN/incident_lock_manager" \
+    LOCKGRAPH_OPTIONS=hold_warn_ms=100,wait_warn_ms=100,block_warn_ms=100 timeout 120 \
+      "$BIN/incident_lock_manager" \
       >"$OUT" 2>&1 || fail "exit $?"
     expect_in "task A/B inversion reported" \
       'lock-order inversion\) between "lockmgr\.lock_(a|b)" and "lockmgr\.lock_(b|a)"'
@@ -90,9 +92,13 @@ case $REPLAY in
       expect_in "the holder's current stack shows the sleep" 'BlockingSleepInHandler\(\) at examples/incidents/lock_manager\.cc'
     fi
     expect_in "long hold reported at release" 'long hold: "lockmgr\.session" was held for'
+    # The sleep itself, named as the call made under the lock, with its caller.
+    expect_in "the sleep under the session lock" \
+      'blocked while holding: thread [0-9]+ (spent [0-9]+ ms in nanosleep\(\)|has been in nanosleep\(\) for [0-9]+ ms), holding "lockmgr\.session"'
+    expect_in "made the call here: the handler" '#[0-9]+ .*BlockingSleepInHandler\(\) at examples/incidents/lock_manager\.cc'
     ;;
   lock_manager_fix)
-    OPTS=hold_warn_ms=100,wait_warn_ms=100,mode=abort run_clean "--fixed is clean" \
+    OPTS=hold_warn_ms=100,wait_warn_ms=100,block_warn_ms=100,mode=abort run_clean "--fixed is clean" \
       "$BIN/incident_lock_manager" --fixed
     ;;
   row_transactions)

@@ -2,6 +2,9 @@
 // deadlock detection (absl::Mutex with OnDeadlockCycle::kReport), side by side.
 // See docs/benchmarks.md for the results and the command.
 #include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -195,6 +198,38 @@ void BM_GraphMemory(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_GraphMemory)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// The cost block_warn_ms adds to a blocking call: a 1-byte read of
+// /dev/zero (a call that never blocks, so only lockgraph's part differs),
+// made straight to the kernel, then through lockgraph's read() with the
+// option off, on with no lock held, and on with a lock held (timed).
+enum ReadVia { kRawSyscall, kOff, kOnNothingHeld, kOnHolding };
+
+void BM_Read1(benchmark::State& state) {
+  const auto via = static_cast<ReadVia>(state.range(0));
+  const int fd = open("/dev/zero", O_RDONLY);
+  lockgraph::Options saved = lockgraph::CurrentOptions();
+  lockgraph::Options o = saved;
+  o.block_warn_ms = via >= kOnNothingHeld ? 1000 : 0;
+  lockgraph::Configure(o);
+  lockgraph::Mutex held{"bench.read_holder"};
+  if (via == kOnHolding) held.lock();
+  char c;
+  for (auto _ : state) {
+    if (via == kRawSyscall) {
+      benchmark::DoNotOptimize(syscall(SYS_read, fd, &c, 1));
+    } else {
+      benchmark::DoNotOptimize(read(fd, &c, 1));
+    }
+  }
+  if (via == kOnHolding) held.unlock();
+  lockgraph::Configure(saved);
+  close(fd);
+}
+BENCHMARK(BM_Read1)->Arg(kRawSyscall)->Name("BM_Read1/syscall(SYS_read)");
+BENCHMARK(BM_Read1)->Arg(kOff)->Name("BM_Read1/read,block_warn_ms=0");
+BENCHMARK(BM_Read1)->Arg(kOnNothingHeld)->Name("BM_Read1/read,block_warn_ms=1000,no_lock_held");
+BENCHMARK(BM_Read1)->Arg(kOnHolding)->Name("BM_Read1/read,block_warn_ms=1000,lock_held");
 
 }  // namespace
 

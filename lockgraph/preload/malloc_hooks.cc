@@ -23,7 +23,7 @@
 #include "internal/raw_mutex.h"
 #include "internal/reentrancy.h"
 #include "internal_alloc.h"
-#include "real_functions.h"
+#include "internal/real_functions.h"
 
 namespace lockgraph::preload {
 namespace {

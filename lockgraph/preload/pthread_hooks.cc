@@ -28,12 +28,12 @@
 #include <new>
 
 #include "internal/fork_gate.h"
+#include "internal/real_functions.h"
 #include "internal/reentrancy.h"
 #include "internal_alloc.h"
 #include "lock_sites.h"
 #include "lock_table.h"
 #include "lockgraph/internal/lock_state.h"
-#include "real_functions.h"
 
 namespace lockgraph::preload {
 namespace {
@@ -135,6 +135,13 @@ uint32_t MutexKindFlags(const pthread_mutex_t* m) {
   // glibc keeps the type in the low bits of __kind.
   const bool recursive = (m->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE;
   return recursive ? static_cast<uint32_t>(internal::kFlagRecursive) : 0u;
+}
+
+uint32_t RwlockKindFlags(const pthread_rwlock_t* l) {
+  // An rwlock made with PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP queues
+  // readers behind a waiting writer (glibc's other kinds let them in).
+  const bool writer_preferring = l->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
+  return writer_preferring ? static_cast<uint32_t>(internal::kFlagWriterPreferring) : 0u;
 }
 
 #define CALLER reinterpret_cast<uintptr_t>(__builtin_return_address(0))
@@ -266,21 +273,21 @@ int pthread_mutex_destroy(pthread_mutex_t* m) { return Destroy(m, real_pthread_m
 
 int pthread_rwlock_rdlock(pthread_rwlock_t* l) {
   if (PassThrough()) return real_pthread_rwlock_rdlock()(l);
-  return Acquire(l, CALLER, 0, AccessMode::kShared, NativeKind::kRwlock,
+  return Acquire(l, CALLER, RwlockKindFlags(l), AccessMode::kShared, NativeKind::kRwlock,
                  real_pthread_rwlock_tryrdlock(), real_pthread_rwlock_rdlock());
 }
 
 int pthread_rwlock_wrlock(pthread_rwlock_t* l) {
   if (PassThrough()) return real_pthread_rwlock_wrlock()(l);
-  return Acquire(l, CALLER, 0, AccessMode::kExclusive, NativeKind::kRwlock,
+  return Acquire(l, CALLER, RwlockKindFlags(l), AccessMode::kExclusive, NativeKind::kRwlock,
                  real_pthread_rwlock_trywrlock(), real_pthread_rwlock_wrlock());
 }
 
-#define LOCKGRAPH_TRY_RW(name, mode, ...)                                    \
-  int name(pthread_rwlock_t* l __VA_OPT__(, ) __VA_ARGS__) {                 \
-    const int rc = real_##name()(l LOCKGRAPH_ARGS_##name);                   \
-    if (rc == 0 && !PassThrough()) Acquired(l, CALLER, 0, AccessMode::mode); \
-    return rc;                                                               \
+#define LOCKGRAPH_TRY_RW(name, mode, ...)                                                     \
+  int name(pthread_rwlock_t* l __VA_OPT__(, ) __VA_ARGS__) {                                  \
+    const int rc = real_##name()(l LOCKGRAPH_ARGS_##name);                                    \
+    if (rc == 0 && !PassThrough()) Acquired(l, CALLER, RwlockKindFlags(l), AccessMode::mode); \
+    return rc;                                                                                \
   }
 #define LOCKGRAPH_ARGS_pthread_rwlock_tryrdlock
 #define LOCKGRAPH_ARGS_pthread_rwlock_trywrlock
@@ -301,31 +308,35 @@ int pthread_rwlock_destroy(pthread_rwlock_t* l) {
   return Destroy(l, real_pthread_rwlock_destroy());
 }
 
-// Waiting on a condition variable releases the mutex and takes it back.
-#define LOCKGRAPH_COND_WAIT(call)                               \
-  if (PassThrough()) return call;                               \
-  lockgraph::internal::LockState* s;                            \
-  {                                                             \
-    InternalScope scope;                                        \
-    s = Lookup(m);                                              \
-    if (s != nullptr) lockgraph::internal::AfterUnlock(s);      \
-  }                                                             \
-  const int rc = call;                                          \
-  if (s != nullptr) {                                           \
-    InternalScope scope;                                        \
-    lockgraph::internal::BeforeLock(s, AccessMode::kExclusive); \
-  }                                                             \
+// Waiting on a condition variable releases the mutex and takes it back; the
+// wait is a blocking call for the locks still held (block_warn_ms).
+#define LOCKGRAPH_COND_WAIT(name, call)                                           \
+  if (PassThrough()) return call;                                                 \
+  lockgraph::internal::LockState* s;                                              \
+  {                                                                               \
+    InternalScope scope;                                                          \
+    s = Lookup(m);                                                                \
+    if (s != nullptr) lockgraph::internal::AfterUnlock(s);                        \
+  }                                                                               \
+  const int64_t blocking = lockgraph::internal::BeginBlocking(name "()", CALLER); \
+  const int rc = call;                                                            \
+  lockgraph::internal::EndBlocking(blocking);                                     \
+  if (s != nullptr) {                                                             \
+    InternalScope scope;                                                          \
+    lockgraph::internal::BeforeLock(s, AccessMode::kExclusive);                   \
+  }                                                                               \
   return rc
 
 int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
-  LOCKGRAPH_COND_WAIT(real_pthread_cond_wait()(c, m));
+  LOCKGRAPH_COND_WAIT("pthread_cond_wait", real_pthread_cond_wait()(c, m));
 }
 int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const timespec* deadline) {
-  LOCKGRAPH_COND_WAIT(real_pthread_cond_timedwait()(c, m, deadline));
+  LOCKGRAPH_COND_WAIT("pthread_cond_timedwait", real_pthread_cond_timedwait()(c, m, deadline));
 }
 int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t clock,
                            const timespec* deadline) {
-  LOCKGRAPH_COND_WAIT(real_pthread_cond_clockwait()(c, m, clock, deadline));
+  LOCKGRAPH_COND_WAIT("pthread_cond_clockwait",
+                      real_pthread_cond_clockwait()(c, m, clock, deadline));
 }
 
 // A first call of pthread_once (and so std::call_once) is an acquisition:

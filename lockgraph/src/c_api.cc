@@ -1,12 +1,11 @@
 // The C API (lockgraph/lockgraph.h): a handle around the same per-lock state
 // the C++ wrappers embed, and the same hooks.
-#include "lockgraph/lockgraph.h"
-
 #include <cstdlib>
 #include <cstring>
 #include <new>
 
 #include "lockgraph/internal/lock_state.h"
+#include "lockgraph/lockgraph.h"
 
 struct lockgraph_lock {
   lockgraph::internal::LockState state;
@@ -78,8 +77,8 @@ void lockgraph_lock_after_unlock(lockgraph_lock* lock, int mode) {
 
 void lockgraph_lock_assert_held(const lockgraph_lock* lock, int mode) {
   if (lock == nullptr) return;
-  lockgraph::internal::Assert(&lock->state,
-                              mode == LOCKGRAPH_SHARED ? AssertKind::kReaderHeld : AssertKind::kHeld);
+  lockgraph::internal::Assert(
+      &lock->state, mode == LOCKGRAPH_SHARED ? AssertKind::kReaderHeld : AssertKind::kHeld);
 }
 
 void lockgraph_lock_assert_not_held(const lockgraph_lock* lock) {
@@ -89,5 +88,12 @@ void lockgraph_lock_assert_not_held(const lockgraph_lock* lock) {
 void lockgraph_assert_no_locks_held(void) {
   lockgraph::internal::Assert(nullptr, AssertKind::kNoLocksHeld);
 }
+
+long long lockgraph_blocking_begin(const char* what) {
+  return lockgraph::internal::BeginBlocking(
+      what, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
+}
+
+void lockgraph_blocking_end(long long token) { lockgraph::internal::EndBlocking(token); }
 
 }  // extern "C"

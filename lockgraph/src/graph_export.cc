@@ -95,6 +95,10 @@ bool Detector::SnapshotGraph(int timeout_ms, GraphSnapshot* out) {
 void Detector::CopyGraphLocked(GraphSnapshot* out) {
   out->stats = GetStatsLocked();
   out->classes = classes_;
+  // prefer_writers=1 assumes it of every class; `lockgraph check` reads it here.
+  if (prefer_writers_) {
+    for (GraphSnapshot::Class& c : out->classes) c.writer_preferring = true;
+  }
   out->edges.reserve(class_edges_.size());
   // Class edges share depot stacks (one call site nests many pairs): each is
   // copied, and later symbolized, once.
@@ -172,8 +176,8 @@ void Detector::SaySuppressed() {
       from += (from.empty() ? "" : ", ") + ("baseline=" + options_.baseline);
     }
   }
-  EmitText("lockgraph: " + std::to_string(n) + (n == 1 ? " report" : " reports") +
-           " suppressed (" + from + ")\n");
+  EmitText("lockgraph: " + std::to_string(n) + (n == 1 ? " report" : " reports") + " suppressed (" +
+           from + ")\n");
 }
 
 void Detector::WriteGraphOut() {

@@ -4,6 +4,7 @@
 // The fast paths are inline in lockgraph/internal/lock_state.h: an
 // acquisition with nothing held, or whose lock chain this thread has seen
 // before, touches only thread-local memory. Everything else comes here.
+#include <errno.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 
 #include "internal/detector.h"
 #include "internal/fork_gate.h"
+#include "internal/reentrancy.h"
 #include "internal/stack_depot.h"
 #include "internal/thread_registry.h"
 #include "lockgraph/internal/thread_state.h"
@@ -30,6 +32,10 @@ asm(".pushsection \".debug_gdb_scripts\", \"MS\",@progbits,1\n"
 
 // Initial-exec TLS: a direct %fs-relative load, not a __tls_get_addr call.
 __thread ThreadState* tls_thread_state __attribute__((tls_model("initial-exec"))) = nullptr;
+
+// blocking_calls.cc: nothing to do, but hooks.o referring to it makes a
+// static link bring in the blocking calls block_warn_ms watches.
+void LinkBlockingCalls();
 
 namespace {
 
@@ -60,6 +66,7 @@ ThreadState* CreateThreadState() {
   if (mem == nullptr) return nullptr;
   ThreadState* ts = new (mem) ThreadState();
   ts->tid = static_cast<int>(gettid());
+  LinkBlockingCalls();
   if (detector.mode() == Mode::kOff) ts->bypass.fetch_add(kBypassBusyOne);
   if (key_ok) pthread_setspecific(g_thread_key, ts);
   ThreadRegistry::Get().Add(ts);
@@ -281,6 +288,56 @@ void EndWait(LockState* lock, int64_t started_ns) noexcept {
 
 void RetireNode(LockState* lock) noexcept { Detector::Get().Retire(lock); }
 
+std::atomic<int64_t> g_block_warn_ns{0};
+
+int64_t BeginBlockingSlow(ThreadState* ts, const char* what, uintptr_t caller) noexcept {
+  // lockgraph's own I/O (symbolizing, writing a report) is not the program's;
+  // a blocking call inside another one (an annotated scope around a read) is
+  // part of the outer one.
+  if (InLockgraphCode() || ts->blocked_in.load(std::memory_order_relaxed) != nullptr) return 0;
+  const int64_t now = MonotonicNanos();
+  ts->block_seq.store(ts->block_seq.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  ts->blocked_since_ns.store(now, std::memory_order_relaxed);
+  ts->blocked_caller.store(caller, std::memory_order_relaxed);
+  const LockState* innermost = ts->held[ts->depth - 1].lock;
+  ts->blocked_lock_name.store(innermost->name, std::memory_order_relaxed);
+  ts->blocked_lock_file.store(innermost->file, std::memory_order_relaxed);
+  ts->blocked_lock_line.store(innermost->line, std::memory_order_relaxed);
+  ts->blocked_depth.store(ts->depth, std::memory_order_relaxed);
+  ts->blocked_in.store(what, std::memory_order_release);  // publishes the fields above
+  return now;
+}
+
+void EndBlockingSlow(int64_t started_ns) noexcept {
+  ThreadState* ts = tls_thread_state;
+  if (ts == nullptr) return;
+  const char* what = ts->blocked_in.load(std::memory_order_relaxed);
+  ts->blocked_in.store(nullptr, std::memory_order_release);
+  const int64_t elapsed = MonotonicNanos() - started_ns;
+  const int64_t threshold = g_block_warn_ns.load(std::memory_order_relaxed);
+  if (what == nullptr || threshold == 0 || elapsed < threshold || ts->depth == 0 || Busy(ts)) {
+    return;
+  }
+  // The watchdog already reported this call while it was blocked.
+  if (ts->block_reported.load(std::memory_order_acquire) ==
+      ts->block_seq.load(std::memory_order_relaxed)) {
+    return;
+  }
+  const int saved_errno = errno;  // the interposed call's result stays the caller's
+  {
+    // Reporting symbolizes, and the symbolizer's libraries lock: in preload
+    // mode their locks must go straight to libc.
+    InternalScope internal;
+    GatedScope gate;
+    if (gate.open()) {
+      BusyScope busy(ts);
+      Detector::Get().OnBlocked(ts, what, ts->blocked_caller.load(std::memory_order_relaxed),
+                                elapsed);
+    }
+  }
+  errno = saved_errno;
+}
+
 size_t EnterPrivate(LockState* const* locks, size_t n) noexcept {
   ThreadState* ts = tls_thread_state;
   if (ts == nullptr) ts = CreateThreadState();
@@ -308,7 +365,8 @@ void LeavePrivate(LockState* const* locks, size_t n) noexcept {
   if (ts->private_count == 0) ts->bypass.fetch_and(~kBypassPrivate, std::memory_order_relaxed);
 }
 
-__attribute__((noinline, cold)) void AssertionSlow(const LockState* lock, AssertKind kind) noexcept {
+__attribute__((noinline, cold)) void AssertionSlow(const LockState* lock,
+                                                   AssertKind kind) noexcept {
   ThreadState* ts = tls_thread_state;
   if (ts == nullptr) {
     // No lock operation yet on this thread, so it holds no tracked lock;

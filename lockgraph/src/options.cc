@@ -15,8 +15,8 @@ namespace {
 
 constexpr std::string_view kValidKeys =
     "mode, graph_out, report_out, report_format, stack_depth, symbolize, max_edges, watchdog, "
-    "on_deadlock, watchdog_ms, deadlock_ms, wait_warn_ms, hold_warn_ms, profile, order_file, "
-    "suppressions, baseline";
+    "on_deadlock, watchdog_ms, deadlock_ms, wait_warn_ms, hold_warn_ms, block_warn_ms, profile, "
+    "prefer_writers, order_file, suppressions, baseline";
 
 bool ParseSize(std::string_view v, size_t* out) {
   size_t n = 0;
@@ -102,6 +102,12 @@ std::string Apply(std::string_view key, std::string_view value, Options* o) {
   } else if (key == "wait_warn_ms") {
     if (!ParseInt(value, 0, 3600000, &o->wait_warn_ms)) return bad("0..3600000");
     if (o->wait_warn_ms > 0) o->watchdog = true;
+  } else if (key == "prefer_writers") {
+    if (!ParseBool(value, &o->prefer_writers)) return bad("0, 1");
+  } else if (key == "block_warn_ms") {
+    if (!ParseInt(value, 0, 3600000, &o->block_warn_ms)) return bad("0..3600000");
+    // The watchdog reports a call still blocked (one that may never return).
+    if (o->block_warn_ms > 0) o->watchdog = true;
   } else if (key == "hold_warn_ms") {
     if (!ParseInt(value, 0, 3600000, &o->hold_warn_ms)) return bad("0..3600000");
   } else if (key == "profile") {
@@ -163,7 +169,8 @@ bool DeclareOrder(std::initializer_list<std::string_view> classes, const SourceL
   internal::InternalScope scope;
   std::vector<std::string> chain(classes.begin(), classes.end());
   return internal::Detector::Get().DeclareOrder(
-      chain, std::string("DeclareOrder at ") + where.file_name() + ":" + std::to_string(where.line()));
+      chain,
+      std::string("DeclareOrder at ") + where.file_name() + ":" + std::to_string(where.line()));
 }
 
 void SetReportCallback(ReportCallback callback) {

@@ -89,6 +89,8 @@ const char* ReportKindName(ReportKind kind) {
       return "assertion-failed";
     case ReportKind::kOrderViolation:
       return "order-violation";
+    case ReportKind::kBlockedWhileHolding:
+      return "blocked-while-holding";
   }
   return "unknown";
 }
@@ -127,9 +129,10 @@ std::string ThreadsText(const Report& r) {
       s += ": did not answer; no current stack\n";
       continue;
     }
-    s += r.kind == ReportKind::kLongHold          ? ", released it here:\n"
-         : r.kind == ReportKind::kAssertionFailed ? ", asserted here:\n"
-                                                  : ", now:\n";
+    s += r.kind == ReportKind::kLongHold              ? ", released it here:\n"
+         : r.kind == ReportKind::kAssertionFailed     ? ", asserted here:\n"
+         : r.kind == ReportKind::kBlockedWhileHolding ? ", made the call here:\n"
+                                                      : ", now:\n";
     for (size_t k = 0; k < t.stack.size(); ++k) {
       s += "    #" + std::to_string(k) + " " + FrameText(t.stack[k]) + "\n";
     }
@@ -145,6 +148,9 @@ std::string WatchdogText(const Report& r) {
     s += "  The waiter, and what the holder is doing while it holds the lock:\n";
   } else if (r.kind == ReportKind::kAssertionFailed) {
     s += "  The thread, the lockgraph locks it holds, and where it asserted:\n";
+  } else if (r.kind == ReportKind::kBlockedWhileHolding) {
+    s += "  Every thread that wants these locks waits for this call too. Make the call\n"
+         "  after releasing them, or copy what it needs under the lock first:\n";
   } else if (r.kind == ReportKind::kHeldAtFork) {
     s += "  fork() copies a lock in whatever state it is, but only the thread that called\n"
          "  fork(); the thread that held this lock does not exist here, so it stays locked.\n"
@@ -170,7 +176,7 @@ std::string WatchdogText(const Report& r) {
 std::string FormatText(const Report& r) {
   if (r.kind == ReportKind::kDeadlock || r.kind == ReportKind::kLongWait ||
       r.kind == ReportKind::kLongHold || r.kind == ReportKind::kHeldAtFork ||
-      r.kind == ReportKind::kAssertionFailed) {
+      r.kind == ReportKind::kAssertionFailed || r.kind == ReportKind::kBlockedWhileHolding) {
     return WatchdogText(r);
   }
   std::string s = "lockgraph: " + r.title + "\n";

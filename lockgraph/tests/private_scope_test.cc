@@ -6,7 +6,10 @@
 #include <memory>
 #include <mutex>
 
+#include "absl/synchronization/mutex.h"
+#include "lockgraph/absl_mutex.h"
 #include "lockgraph/mutex.h"
+#include "lockgraph/tracked.h"
 #include "report_collector.h"
 
 namespace lockgraph {
@@ -43,9 +46,7 @@ void VisitAll(Registry& r, Connection& c) {
   ++c.state;
 }
 
-size_t Inversions(ReportCollector& c) {
-  return c.reports(ReportKind::kLockOrderInversion).size();
-}
+size_t Inversions(ReportCollector& c) { return c.reports(ReportKind::kLockOrderInversion).size(); }
 
 TEST(PrivateScopeTest, WithoutTheScopeInitializationReadsAsACycle) {
   ReportCollector collector;
@@ -109,15 +110,55 @@ TEST(PrivateScopeTest, NestedScopesAndSeveralLocks) {
   Connection c1{"private.nested.c1"}, c2{"private.nested.c2"};
   RunInThread([&] {
     PrivateScope both(c1.mu, c2.mu);
-    {
-      PrivateScope again(c1.mu);
-    }  // c1 is still named by the outer scope
+    { PrivateScope again(c1.mu); }  // c1 is still named by the outer scope
     Initialize(c1, registry);
     Initialize(c2, registry);
   });
   RunInThread([&] {
     VisitAll(registry, c1);
     VisitAll(registry, c2);
+  });
+  EXPECT_EQ(Inversions(collector), 0u);
+}
+
+// The same initializer pattern with the other lock types lockgraph tracks.
+template <typename L>
+void InitializeThenVisit(L& connection_lock, Mutex& registry) {
+  RunInThread([&] {
+    PrivateScope unpublished(connection_lock);
+    std::lock_guard g(connection_lock);
+    std::lock_guard reg(registry);
+  });
+  RunInThread([&] {
+    std::lock_guard reg(registry);
+    std::lock_guard g(connection_lock);
+  });
+}
+
+TEST(PrivateScopeTest, WorksForTrackedLocks) {
+  ReportCollector collector;
+  Mutex registry{"private.tracked.registry"};
+  Tracked<std::mutex> connection{"private.tracked.connection"};
+  InitializeThenVisit(connection, registry);
+  EXPECT_EQ(Inversions(collector), 0u);
+}
+
+TEST(PrivateScopeTest, WorksForAbslMutex) {
+#if defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "AbslMutex is not tested under TSan (sanitizers/README.md)";
+#endif
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  ReportCollector collector;
+  Mutex registry{"private.absl.registry"};
+  AbslMutex connection{"private.absl.connection"};
+  RunInThread([&] {
+    PrivateScope unpublished(connection);
+    AbslMutexLock g(&connection);
+    std::lock_guard reg(registry);
+  });
+  RunInThread([&] {
+    std::lock_guard reg(registry);
+    AbslMutexLock g(&connection);
   });
   EXPECT_EQ(Inversions(collector), 0u);
 }

@@ -1,5 +1,7 @@
 // Tracked<L> and the absl::Mutex adapter: the wrappers' checks on other lock
 // types, with their modes, try-locks, assertions and condition-variable waits.
+#include "lockgraph/tracked.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,7 +11,6 @@
 
 #include "absl/synchronization/mutex.h"
 #include "lockgraph/absl_mutex.h"
-#include "lockgraph/tracked.h"
 #include "report_collector.h"
 
 namespace lockgraph {
@@ -92,7 +93,7 @@ TEST(TrackedTest, Assertions) {
   EXPECT_EQ(collector.reports(ReportKind::kAssertionFailed).size(), 1u);
 }
 
-TEST(AbslMutexTest, WriterCycleReportedReaderPairsNot) {
+TEST(AbslMutexTest, WriterAndReaderCyclesAreReported) {
   SKIP_UNDER_TSAN();
   // Abseil's own detector (on in debug builds) would abort on the inversion
   // this test makes on purpose; lockgraph reports it instead.
@@ -117,7 +118,9 @@ TEST(AbslMutexTest, WriterCycleReportedReaderPairsNot) {
     AbslReaderMutexLock gs(&s);
     AbslReaderMutexLock gr(&r);
   });
-  EXPECT_EQ(Inversions(collector), 1u) << "reader-reader orders are no cycle";
+  // absl::Mutex queues readers behind a waiting writer: a third thread's
+  // WriterLock(r) between them deadlocks the two readers.
+  EXPECT_EQ(Inversions(collector), 2u) << "AbslMutex is writer-preferring";
   {
     AbslReaderMutexLock gr(&r);
     r.AssertReaderHeld();
@@ -153,6 +156,52 @@ TEST(AbslMutexTest, TheReacquisitionAfterAConditionWaitIsAnOrder) {
   }
   signaller.join();
   EXPECT_EQ(Inversions(collector), 1u);
+}
+
+// Readers in opposite orders: no cycle where a reader gets in while a writer
+// waits (glibc, std::shared_mutex: the default), a cycle where it queues
+// behind the writer (LockOptions::writer_preferring, or prefer_writers=1).
+void ReadersBothWays(SharedMutex& r, SharedMutex& s) {
+  RunInThread([&] {
+    std::shared_lock gr(r);
+    std::shared_lock gs(s);
+  });
+  RunInThread([&] {
+    std::shared_lock gs(s);
+    std::shared_lock gr(r);
+  });
+}
+
+TEST(WriterPreferenceTest, ReaderPairsAreACycleOnlyWhereReadersQueueBehindWriters) {
+  ReportCollector collector;
+  SharedMutex r1{"prefer.default.r"}, s1{"prefer.default.s"};
+  ReadersBothWays(r1, s1);
+  EXPECT_EQ(Inversions(collector), 0u) << "readers pass a waiting writer by default";
+  // One writer-preferring lock is not enough: at the other, the second
+  // reader still gets in.
+  SharedMutex r2{"prefer.one.r", LockOptions{.writer_preferring = true}};
+  SharedMutex s2{"prefer.one.s"};
+  ReadersBothWays(r2, s2);
+  EXPECT_EQ(Inversions(collector), 0u) << "readers still pass at s2";
+  SharedMutex r3{"prefer.both.r", LockOptions{.writer_preferring = true}};
+  SharedMutex s3{"prefer.both.s", LockOptions{.writer_preferring = true}};
+  ReadersBothWays(r3, s3);
+  EXPECT_EQ(Inversions(collector), 1u) << "both queue their readers behind writers";
+}
+
+TEST(WriterPreferenceTest, TheOptionAssumesItOfEveryLock) {
+  ReportCollector collector;
+  Options o = CurrentOptions();
+  o.prefer_writers = true;
+  Configure(o);
+  SharedMutex r{"prefer.option.r"}, s{"prefer.option.s"};
+  ReadersBothWays(r, s);
+  o.prefer_writers = false;
+  Configure(o);
+  EXPECT_EQ(Inversions(collector), 1u);
+  std::string error;
+  ASSERT_TRUE(ParseOptions("prefer_writers=1", &o, &error)) << error;
+  EXPECT_TRUE(o.prefer_writers);
 }
 
 }  // namespace

@@ -74,6 +74,28 @@ TEST(MergedGraphTest, ReadersDoNotDeadlockEachOther) {
   EXPECT_EQ(Keys(g).size(), 1u);
 }
 
+TEST(MergedGraphTest, ReadersDeadlockWhereTheyQueueBehindWriters) {
+  GraphFile f =
+      MakeRun("f.json", {Edge("a", "b", "shared->shared"), Edge("b", "a", "shared->shared")});
+  GraphClass a{"a", "a.cc:1", "", 1, /*writer_preferring=*/true};
+  f.classes.push_back(a);
+  MergedGraph one;
+  one.Add(f);
+  EXPECT_TRUE(Keys(one).empty()) << "at b a second reader still gets in";
+  GraphFile other = MakeRun("g.json", {});
+  other.classes.push_back(GraphClass{"b", "b.cc:1", "", 1, /*writer_preferring=*/true});
+  one.Add(other);  // marked in another run: a class is writer-preferring in every run
+  EXPECT_EQ(Keys(one), std::vector<std::string>{"a -> b -> a"});
+
+  MergedGraph plain;
+  GraphFile p =
+      MakeRun("p.json", {Edge("a", "b", "shared->shared"), Edge("b", "a", "shared->shared")});
+  plain.Add(p);
+  MergedGraph::CycleOptions o;
+  o.prefer_writers = true;  // check --prefer-writers
+  EXPECT_EQ(Keys(plain, o), std::vector<std::string>{"a -> b -> a"});
+}
+
 TEST(MergedGraphTest, BlessedPairIsIgnored) {
   GraphFile f = MakeRun("f.json", {Edge("log", "cache"), Edge("cache", "log")});
   MergedGraph g;

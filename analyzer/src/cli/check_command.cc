@@ -1,5 +1,6 @@
 // lockgraph check [--baseline FILE] [--update-baseline] [--order-file FILE]
 //                 [--format text|sarif|junit|json] [-o FILE] [--same-class]
+//                 [--prefer-writers]
 //                 [--keep-going] GRAPH.json...
 //
 // Merges the lock-order graphs of many processes by lock class and fails on
@@ -30,7 +31,7 @@ namespace {
 constexpr char kSynopsis[] =
     "lockgraph check [--baseline FILE] [--update-baseline] [--order-file FILE]\n"
     "                [--format text|sarif|junit|json] [-o FILE]\n"
-    "                [--same-class] [--keep-going] GRAPH.json|DIR...";
+    "                [--same-class] [--prefer-writers] [--keep-going] GRAPH.json|DIR...";
 
 constexpr char kText[] =
     "Merges the lock-order graphs written by many processes (LOCKGRAPH_OPTIONS=graph_out=PATH)\n"
@@ -51,6 +52,7 @@ struct CheckArgs {
   std::string format = "text";
   std::string output;
   bool same_class = false;
+  bool prefer_writers = false;
   bool keep_going = false;
 };
 
@@ -87,9 +89,11 @@ int RunCheck(const CheckArgs& args) {
   for (const auto& b : baseline.blessed) graph.Bless(b.from, b.to);
   graphs::MergedGraph::CycleOptions options;
   options.same_class = args.same_class;
+  options.prefer_writers = args.prefer_writers;
   result.graph = &graph;
   result.cycles = graph.Cycles(options, &result.truncated);
-  for (const graphs::Cycle& c : result.cycles) result.is_new.push_back(!baseline.Accepts(c.classes));
+  for (const graphs::Cycle& c : result.cycles)
+    result.is_new.push_back(!baseline.Accepts(c.classes));
   if (!args.order_file.empty() &&
       !graphs::FindOrderViolations(graph, args.order_file, &result.violations, &error)) {
     return Fail(error);
@@ -117,7 +121,8 @@ int RunCheck(const CheckArgs& args) {
   if (!WriteOutput(output, text, &error)) return Fail(error);
   if (!output.empty() && output != "-" && (result.new_count() > 0 || !result.violations.empty())) {
     // Whatever the format, a failing CI log says why.
-    std::fprintf(stderr, "lockgraph check: %zu new lock-order cycle(s), %zu order violation(s); see %s\n",
+    std::fprintf(stderr,
+                 "lockgraph check: %zu new lock-order cycle(s), %zu order violation(s); see %s\n",
                  result.new_count(), result.violations.size(), output.c_str());
   }
   // A search cut short proves nothing about the cycles it did not reach, so a
@@ -152,6 +157,10 @@ CommandRun DefineCheck(CLI::App* app) {
       ->option_text("FILE");
   app->add_flag("--same-class", args->same_class,
                 "also count unranked nesting within one lock class as a cycle");
+  app->add_flag("--prefer-writers", args->prefer_writers,
+                "assume every lock's readers wait behind a queued writer, so orders between "
+                "shared acquisitions count (by default only for classes the graphs mark "
+                "writer_preferring)");
   AddGraphFiles(app, &args->paths, &args->keep_going);
   app->callback([args] {
     if (args->update && args->baseline_path.empty()) {

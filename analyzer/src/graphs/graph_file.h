@@ -32,6 +32,9 @@ struct GraphClass {
   std::string site;
   std::string function;
   uint64_t instances = 0;
+  // Readers of this class wait behind a queued writer: orders between its
+  // shared acquisitions count (absent in older files: false).
+  bool writer_preferring = false;
 
   bool operator==(const GraphClass&) const = default;
 };

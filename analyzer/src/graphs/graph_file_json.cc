@@ -114,6 +114,7 @@ void ReadValue(JsonReader* r, const json& j, const JsonPath& where, GraphClass* 
   ReadField(r, j, where, "site", &out->site);
   ReadField(r, j, where, "function", &out->function);
   ReadField(r, j, where, "instances", &out->instances);
+  ReadOptionalField(r, j, where, "writer_preferring", &out->writer_preferring);
 }
 
 void ReadValue(JsonReader* r, const json& j, const JsonPath& where, Frame* out) {

@@ -27,7 +27,10 @@ std::string Cycle::Key() const {
 void MergedGraph::Add(const GraphFile& file) {
   const size_t run = runs_.size();
   runs_.push_back(Run{file.path, file.program, file.pid});
-  for (const GraphClass& c : file.classes) classes_.try_emplace(c.name, c.site);
+  for (const GraphClass& c : file.classes) {
+    classes_.try_emplace(c.name, c.site);
+    if (c.writer_preferring) writer_preferring_.insert(c.name);
+  }
   for (const GraphEdge& e : file.edges) {
     classes_.try_emplace(e.from, "");
     classes_.try_emplace(e.to, "");
@@ -49,13 +52,18 @@ void MergedGraph::Bless(const std::string& from, const std::string& to) {
   blessed_.insert({from, to});
 }
 
-bool ModesCanDeadlock(const std::vector<const MergedEdge*>& cycle) {
+bool ModesCanDeadlock(const std::vector<const MergedEdge*>& cycle,
+                      const std::function<bool(const std::string&)>& readers_queue) {
   const size_t n = cycle.size();
   if (n == 0) return false;
   std::vector<std::vector<std::pair<bool, bool>>> modes(n);
   for (size_t i = 0; i < n; ++i) {
     for (const std::string& m : cycle[i]->modes) modes[i].push_back(ParseMode(m));
   }
+  // Where readers queue behind writers, a shared acquisition waits like an
+  // exclusive one: at such a class no pair of modes is compatible.
+  std::vector<bool> queues(n, false);
+  for (size_t i = 0; i < n; ++i) queues[i] = readers_queue && readers_queue(cycle[i]->from);
   // Fix the first edge's mode, carry "which modes the last edge can end in"
   // around the cycle, and close it at the first edge's held mode.
   for (const auto& first : modes[0]) {
@@ -65,7 +73,7 @@ bool ModesCanDeadlock(const std::vector<const MergedEdge*>& cycle) {
       for (const auto& m : modes[i]) {
         for (const auto& prev : reachable) {
           // At the lock between them: waiter took it in prev.second, holder holds in m.first.
-          if (!(prev.second && m.first)) {
+          if (!(prev.second && m.first) || queues[i]) {
             next.push_back(m);
             break;
           }
@@ -74,13 +82,14 @@ bool ModesCanDeadlock(const std::vector<const MergedEdge*>& cycle) {
       reachable = std::move(next);
     }
     for (const auto& last : reachable) {
-      if (!(last.second && first.first)) return true;
+      if (!(last.second && first.first) || queues[0]) return true;
     }
   }
   return false;
 }
 
-std::vector<bool> MergedGraph::ClassesThatCanBlock(const std::map<std::string, int>& index) const {
+std::vector<bool> MergedGraph::ClassesThatCanBlock(const std::map<std::string, int>& index,
+                                                   const CycleOptions& options) const {
   // A class every order reaches only in shared mode and leaves only held in
   // shared mode is never where a thread of a cycle waits (readers do not block
   // readers), so no cycle through it can deadlock (ModesCanDeadlock would
@@ -101,10 +110,12 @@ std::vector<bool> MergedGraph::ClassesThatCanBlock(const std::map<std::string, i
   for (const auto& [key, e] : edges_) {
     if (blessed_.contains(key) || e.from == e.to) continue;
     Order o{index.at(e.from), index.at(e.to), false, false};
+    const bool from_queues = options.prefer_writers || writer_preferring_.contains(e.from);
+    const bool to_queues = options.prefer_writers || writer_preferring_.contains(e.to);
     for (const std::string& m : e.modes) {
       const auto [held_shared, acquired_shared] = ParseMode(m);
-      o.blocks_from |= !held_shared;
-      o.blocks_to |= !acquired_shared;
+      o.blocks_from |= !held_shared || from_queues;
+      o.blocks_to |= !acquired_shared || to_queues;
     }
     reasons[o.from] += o.blocks_from;
     reasons[o.to] += o.blocks_to;
@@ -145,7 +156,10 @@ std::vector<Cycle> MergedGraph::Cycles(const CycleOptions& options, bool* trunca
   // Edge lists parallel to `successors`; edges_ iterates in name order, so
   // both are sorted by target.
   std::vector<std::vector<const MergedEdge*>> edges(names.size());
-  const std::vector<bool> kept = ClassesThatCanBlock(index);
+  const std::vector<bool> kept = ClassesThatCanBlock(index, options);
+  const auto readers_queue = [&](const std::string& c) {
+    return options.prefer_writers || writer_preferring_.contains(c);
+  };
   std::vector<Cycle> cycles;
   for (const auto& [key, e] : edges_) {
     if (blessed_.contains(key)) continue;
@@ -153,7 +167,7 @@ std::vector<Cycle> MergedGraph::Cycles(const CycleOptions& options, bool* trunca
     if (a != b && (!kept[a] || !kept[b])) continue;
     if (a == b) {
       // Not followed as an edge: a cycle of one, when same-class cycles are asked for.
-      if (options.same_class && !e.ranked && ModesCanDeadlock({&e}) &&
+      if (options.same_class && !e.ranked && ModesCanDeadlock({&e}, readers_queue) &&
           cycles.size() < options.max_cycles) {
         cycles.push_back(Cycle{{e.from}, {&e}});
       }
@@ -175,7 +189,7 @@ std::vector<Cycle> MergedGraph::Cycles(const CycleOptions& options, bool* trunca
       c.classes.push_back(names[nodes[k]]);
       c.edges.push_back(edge(nodes[k], nodes[(k + 1) % nodes.size()]));
     }
-    if (ModesCanDeadlock(c.edges)) cycles.push_back(std::move(c));
+    if (ModesCanDeadlock(c.edges, readers_queue)) cycles.push_back(std::move(c));
   }
   *truncated = cycles.size() >= options.max_cycles || finder.out_of_steps();
   return cycles;

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -60,6 +61,9 @@ class MergedGraph {
     // Stop searching after this much work: a dense graph of readers has
     // astronomically many cycles, none of them a deadlock.
     uint64_t max_steps = kDefaultCycleSearchSteps;
+    // Every class's readers wait behind a queued writer (`check
+    // --prefer-writers`), as for the classes whose graph files say so.
+    bool prefer_writers = false;
   };
   // Every elementary deadlock cycle, same-class ones first; `*truncated` says
   // whether a limit cut the search short (reaching max_cycles counts).
@@ -68,21 +72,28 @@ class MergedGraph {
   const std::vector<Run>& runs() const { return runs_; }
   const std::map<std::pair<std::string, std::string>, MergedEdge>& edges() const { return edges_; }
   const std::map<std::string, std::string>& classes() const { return classes_; }  // name -> site
+  // Classes some run marked writer_preferring.
+  const std::set<std::string>& writer_preferring() const { return writer_preferring_; }
 
  private:
   // Per class (indexed as in `index`): false for a class no cycle through
   // which can deadlock, because its threads only ever share it.
-  std::vector<bool> ClassesThatCanBlock(const std::map<std::string, int>& index) const;
+  std::vector<bool> ClassesThatCanBlock(const std::map<std::string, int>& index,
+                                        const CycleOptions& options) const;
 
   std::vector<Run> runs_;
   std::map<std::string, std::string> classes_;
   std::map<std::pair<std::string, std::string>, MergedEdge> edges_;
   std::set<std::pair<std::string, std::string>> blessed_;
+  std::set<std::string> writer_preferring_;
 };
 
 // True if some choice of each edge's recorded modes makes every lock on the
 // cycle a conflict between the waiter and the holder.
-bool ModesCanDeadlock(const std::vector<const MergedEdge*>& cycle);
+// `readers_queue(c)`: whether class c's readers wait behind a queued writer
+// (then two shared acquisitions of it conflict too); null: no class's do.
+bool ModesCanDeadlock(const std::vector<const MergedEdge*>& cycle,
+                      const std::function<bool(const std::string&)>& readers_queue = nullptr);
 
 }  // namespace lockgraph::graphs
 

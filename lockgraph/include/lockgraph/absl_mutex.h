@@ -11,7 +11,10 @@
 //   cv_.Wait(&mu_.native());                       // was: cv_.Wait(&mu_);  -- see Wait below
 //
 // Orders are recorded per mode: reader and writer acquisitions are told apart
-// (Abseil's own detector treats ReaderLock like Lock). absl::CondVar::Wait
+// (Abseil's own detector treats ReaderLock like Lock). absl::Mutex queues new
+// readers behind a waiting writer, so every AbslMutex is writer-preferring
+// (LockOptions::writer_preferring): two reader acquisitions in opposite orders
+// are a cycle too, closed by a third thread's writer. absl::CondVar::Wait
 // releases the mutex and takes it again inside Abseil: call mu.Wait(&cv) (or
 // WaitWithTimeout) so that lockgraph sees the lock released during the wait
 // and the re-acquisition's orders afterwards.
@@ -45,12 +48,13 @@ inline namespace LOCKGRAPH_ABI_NAMESPACE {
 
 class LOCKGRAPH_CAPABILITY("mutex") AbslMutex {
  public:
-  AbslMutex(const SourceLocation& site = SourceLocation::current()) : tracked_(site) {}
+  AbslMutex(const SourceLocation& site = SourceLocation::current())
+      : tracked_(nullptr, WriterPreferring({}), site) {}
   explicit AbslMutex(const char* name, const SourceLocation& site = SourceLocation::current())
-      : tracked_(name, site) {}
+      : tracked_(name, WriterPreferring({}), site) {}
   AbslMutex(const char* name, LockOptions options,
             const SourceLocation& site = SourceLocation::current())
-      : tracked_(name, options, site) {}
+      : tracked_(name, WriterPreferring(options), site) {}
 
   void Lock() LOCKGRAPH_ACQUIRE() { tracked_.lock(); }
   bool TryLock() LOCKGRAPH_TRY_ACQUIRE(true) { return tracked_.try_lock(); }
@@ -93,18 +97,28 @@ class LOCKGRAPH_CAPABILITY("mutex") AbslMutex {
   absl::Mutex& native() const { return tracked_.native().mu; }
 
  private:
+  friend class PrivateScope;
+  static constexpr LockOptions WriterPreferring(LockOptions options) {
+    options.writer_preferring = true;
+    return options;
+  }
   // Tells lockgraph the lock is released for the scope, and re-taken at its end.
   class Released {
    public:
     explicit Released(AbslMutex* mu) : state_(&mu->tracked_.state_) {
       internal::AfterUnlock(state_);
+      blocking_ = internal::BeginBlocking("absl::CondVar wait", 0);
     }
     // Taken again inside Abseil before this runs; its orders (the locks
     // still held, then this one) are recorded now, as for any blocking lock.
-    ~Released() { internal::BeforeLock(state_, internal::AccessMode::kExclusive); }
+    ~Released() {
+      internal::EndBlocking(blocking_);
+      internal::BeforeLock(state_, internal::AccessMode::kExclusive);
+    }
 
    private:
     internal::LockState* state_;
+    int64_t blocking_;
   };
   mutable Tracked<internal::AbslMutexAsLockable> tracked_;
 };

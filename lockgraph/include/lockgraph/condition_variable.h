@@ -71,13 +71,17 @@ class ConditionVariable {
   struct Released {
     explicit Released(Mutex& m) : mutex(m), native(m.native_, std::adopt_lock) {
       internal::AfterUnlock(&mutex.state_);
+      // The wait blocks: with block_warn_ms, the locks still held are timed across it.
+      blocking = internal::BeginBlocking("condition wait", 0);
     }
     ~Released() {
+      internal::EndBlocking(blocking);
       native.release();
       internal::BeforeLock(&mutex.state_, internal::AccessMode::kExclusive);
     }
     Mutex& mutex;
     std::unique_lock<std::mutex> native;
+    int64_t blocking = 0;
   };
 
   std::condition_variable cv_;

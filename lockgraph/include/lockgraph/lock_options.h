@@ -11,6 +11,14 @@
 // reported as a declared-order violation at once, before any cycle exists.
 // Unranked locks of one class are still checked instance by instance.
 //
+// `writer_preferring = true` says a shared acquisition of this lock waits
+// while a writer is queued (absl::Mutex, glibc rwlocks made with
+// PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP, most non-glibc shared
+// mutexes). Two readers can then deadlock through a waiting writer, so orders
+// between shared acquisitions of it count (by default they do not: glibc's
+// rwlocks and std::shared_mutex let a reader in while a writer waits). The
+// option prefer_writers=1 assumes it of every lock.
+//
 // `tracked = false` opts one lock out of the detector (it behaves like the
 // standard type): the escape hatch for a lock whose order is known to be safe
 // and too hot or too noisy to check.
@@ -27,6 +35,7 @@ struct LockOptions {
 
   int32_t rank = kUnranked;
   bool tracked = true;
+  bool writer_preferring = false;
 };
 
 }  // namespace lockgraph

@@ -72,6 +72,12 @@ void lockgraph_lock_assert_held(const lockgraph_lock* lock, int mode);
 void lockgraph_lock_assert_not_held(const lockgraph_lock* lock);
 void lockgraph_assert_no_locks_held(void);
 
+/* A call that may block, made between begin and end (block_warn_ms: a lock
+ * held across it longer than that is reported). `what` names it in reports
+ * and must outlive the call (a string literal). Pass begin's result to end. */
+long long lockgraph_blocking_begin(const char* what);
+void lockgraph_blocking_end(long long token);
+
 #else /* LOCKGRAPH_DISABLE */
 
 static inline lockgraph_lock* lockgraph_lock_create_at(const char* name, unsigned flags,
@@ -96,6 +102,11 @@ static inline void lockgraph_lock_assert_held(const lockgraph_lock* lock, int mo
 }
 static inline void lockgraph_lock_assert_not_held(const lockgraph_lock* lock) { (void)lock; }
 static inline void lockgraph_assert_no_locks_held(void) {}
+static inline long long lockgraph_blocking_begin(const char* what) {
+  (void)what;
+  return 0;
+}
+static inline void lockgraph_blocking_end(long long token) { (void)token; }
 
 #endif /* LOCKGRAPH_DISABLE */
 

@@ -351,7 +351,8 @@ class PrivateScope {
   template <typename... Locks>
   explicit PrivateScope(Locks&... locks) noexcept
 #if LOCKGRAPH_ON
-      : states_{&locks.state_...}, count_(internal::EnterPrivate(states_, sizeof...(Locks)))
+      : states_{StateOf(locks)...},
+        count_(internal::EnterPrivate(states_, sizeof...(Locks)))
 #endif
   {
     static_assert(sizeof...(Locks) > 0 && sizeof...(Locks) <= internal::kMaxPrivateLocks,
@@ -368,6 +369,15 @@ class PrivateScope {
 
  private:
 #if LOCKGRAPH_ON
+  // The wrappers and Tracked<L> hold their state; AbslMutex holds a Tracked.
+  template <typename L>
+  static internal::LockState* StateOf(L& lock) noexcept {
+    if constexpr (requires { lock.tracked_; }) {
+      return &lock.tracked_.state_;
+    } else {
+      return &lock.state_;
+    }
+  }
   internal::LockState* states_[internal::kMaxPrivateLocks];
   size_t count_;
 #endif
@@ -384,6 +394,7 @@ static_assert(sizeof(TimedMutex) == sizeof(std::timed_mutex));
 }  // namespace LOCKGRAPH_ABI_NAMESPACE
 }  // namespace lockgraph
 
+#include "lockgraph/blocking.h"            // IWYU pragma: export
 #include "lockgraph/condition_variable.h"  // IWYU pragma: export
 #include "lockgraph/options.h"             // IWYU pragma: export
 

@@ -33,6 +33,15 @@
 //                           current stack (0: off, the default).
 //   hold_warn_ms=N          report a hold longer than N ms at release, with where
 //                           it was taken (0: off). Times every acquisition.
+//   block_warn_ms=N         report a lockgraph lock held across a blocking call
+//                           (sleep, read, recv, accept, poll, fsync, a condition
+//                           wait...) longer than N ms, with the stack at the call
+//                           (0: off). Turns the watchdog on: a call that never
+//                           returns is reported while it blocks.
+//   prefer_writers=0|1      assume readers wait behind a queued writer for every
+//                           shared lock, so reader-reader orders can deadlock
+//                           (default 0: glibc's rwlocks and std::shared_mutex
+//                           do not; LockOptions::writer_preferring per lock).
 //   profile=0|1             count acquisitions and time holds for the contention
 //                           profile, and time contended waits.
 // An unknown key or bad value is named on stderr with the valid choices, and
@@ -76,6 +85,14 @@ struct Options {
   int deadlock_ms = 500;
   int wait_warn_ms = 0;
   int hold_warn_ms = 0;
+  // Report a lock held across a blocking call (sleep, read/recv/accept/poll,
+  // fsync, a condition wait, ... see the user guide) that took longer than
+  // this (0: off). Also turns the watchdog on for calls that do not return.
+  int block_warn_ms = 0;
+  // Assume every shared lock is writer-preferring (LockOptions::writer_preferring):
+  // orders between shared acquisitions count. For code that must not
+  // deadlock on platforms whose shared mutexes queue readers behind writers.
+  bool prefer_writers = false;
   bool profile = false;
   // A file of declared lock orders ("a -> b -> c" per line, see the user
   // guide), read when the options are applied: an acquisition against one is

@@ -15,15 +15,16 @@
 namespace lockgraph {
 
 enum class ReportKind {
-  kLockOrderInversion,  // a cycle in the lock-order graph: a potential deadlock
-  kSelfDeadlock,        // a thread re-locks a non-recursive lock it holds
-  kRankViolation,       // two locks of one class taken against their declared ranks
-  kDeadlock,            // threads blocked on each other right now (watchdog)
-  kLongWait,            // a wait longer than wait_warn_ms (watchdog)
-  kLongHold,            // a hold longer than hold_warn_ms, reported at release
-  kHeldAtFork,          // a forked child takes a lock another thread of the parent held
-  kAssertionFailed,     // AssertHeld / AssertReaderHeld / AssertNotHeld / AssertNoLocksHeld
-  kOrderViolation,      // a lock taken against a declared order (DeclareOrder, order_file)
+  kLockOrderInversion,   // a cycle in the lock-order graph: a potential deadlock
+  kSelfDeadlock,         // a thread re-locks a non-recursive lock it holds
+  kRankViolation,        // two locks of one class taken against their declared ranks
+  kDeadlock,             // threads blocked on each other right now (watchdog)
+  kLongWait,             // a wait longer than wait_warn_ms (watchdog)
+  kLongHold,             // a hold longer than hold_warn_ms, reported at release
+  kHeldAtFork,           // a forked child takes a lock another thread of the parent held
+  kAssertionFailed,      // AssertHeld / AssertReaderHeld / AssertNotHeld / AssertNoLocksHeld
+  kOrderViolation,       // a lock taken against a declared order (DeclareOrder, order_file)
+  kBlockedWhileHolding,  // a lock held across a blocking call longer than block_warn_ms
 };
 
 // One symbolized frame. Fields that are not known are empty / zero.
@@ -90,9 +91,10 @@ struct Report {
   std::vector<LockInfo> locks;
   std::vector<OrderEdge> edges;
   // kDeadlock, kLongWait, kLongHold, kHeldAtFork, kAssertionFailed (the
-  // asserting thread, its held locks and the stack of the assertion).
+  // asserting thread, its held locks and the stack of the assertion),
+  // kBlockedWhileHolding (the thread, its held locks, its stack at the call).
   std::vector<ThreadSnapshot> threads;
-  double duration_ms = 0;               // kLongWait, kLongHold: how long
+  double duration_ms = 0;               // kLongWait, kLongHold, kBlockedWhileHolding: how long
   std::vector<StackFrame> acquired_at;  // kLongHold: where the lock was taken
   int pid = 0;
 };

@@ -78,6 +78,8 @@ void Detector::Configure(const Options& options) {
   {
     RawLockGuard graph_lock(mu_);
     graph_.set_max_edges(options.max_edges);
+    graph_.set_prefer_writers(options.prefer_writers);
+    prefer_writers_ = options.prefer_writers;
   }
   ApplyTiming(options);
   if (!options.order_file.empty()) LoadOrderFile(options.order_file);
@@ -153,6 +155,8 @@ void Detector::ApplyTiming(const Options& options) {
   const bool timed = options.mode != Mode::kOff && (options.profile || options.hold_warn_ms > 0);
   hold_warn_.store(options.mode != Mode::kOff && options.hold_warn_ms > 0,
                    std::memory_order_relaxed);
+  g_block_warn_ns.store(options.mode == Mode::kOff ? 0 : int64_t{options.block_warn_ms} * 1000000,
+                        std::memory_order_relaxed);
   if (timed != ThreadRegistry::Get().timed()) ThreadRegistry::Get().SetTimed(timed);
 }
 
@@ -187,10 +191,12 @@ NodeId Detector::EnsureNodeLocked(LockState* lock) {
   info.cls = ClassOfLocked(lock);
   info.rank = lock->rank;
   info.ranked = (lock->flags & kFlagRanked) != 0;
+  info.writer_preferring = (lock->flags & kFlagWriterPreferring) != 0;
   info.file = lock->file;
   info.function = lock->function;
   info.line = lock->line;
   ++classes_[info.cls].instances;
+  if (info.writer_preferring) classes_[info.cls].writer_preferring = true;
   id = graph_.AddNode(info);
   lock->node.store(id, std::memory_order_relaxed);
   lock->class_id.store(info.cls, std::memory_order_relaxed);
@@ -315,8 +321,7 @@ __attribute__((noinline)) void Detector::OnAcquire(ThreadState* ts, LockState* l
   // Self-deadlocks are not cached: the thread is about to hang on them. Nor
   // is a chain through a lock held privately: the same chain taken later, once
   // the object is published, must record its orders.
-  if ((reports.empty() || reports.front().kind != ReportKind::kSelfDeadlock) &&
-      !HoldsPrivate(ts)) {
+  if ((reports.empty() || reports.front().kind != ReportKind::kSelfDeadlock) && !HoldsPrivate(ts)) {
     cache_slot = chain;
   }
   if (!reports.empty()) Deliver(reports);
@@ -620,10 +625,10 @@ void Detector::OnAssertionFailed(ThreadState* ts, const LockState* lock, AssertK
     held.push_back({ts->held[i].lock, ClassName(held_cls), ts->held[i].mode});
     if (ts->held[i].lock != lock) classes.push_back(held_cls);
   }
-  const Report report = BuildAssertionReport(
-      kind, lock, asserted != nullptr ? ClassName(cls) : std::string(), held, ts->tid,
-      std::vector<uintptr_t>(stack.pcs, stack.pcs + stack.depth),
-      symbolize_.load(std::memory_order_relaxed));
+  const Report report =
+      BuildAssertionReport(kind, lock, asserted != nullptr ? ClassName(cls) : std::string(), held,
+                           ts->tid, std::vector<uintptr_t>(stack.pcs, stack.pcs + stack.depth),
+                           symbolize_.load(std::memory_order_relaxed));
   // One report per kind, class and call site (the first frame of user code).
   std::string site = std::to_string(static_cast<int>(kind)) + "/" + std::to_string(cls);
   const std::vector<StackFrame>& frames = report.threads.front().stack;
@@ -698,6 +703,38 @@ void Detector::OnRelease(ThreadState* ts, const HeldLock& held, const uintptr_t*
     reported_.push_back(ReportedCycle{{cls}, ReportKind::kLongHold, 1});
   }
   Emit(report, false);
+}
+
+void Detector::OnBlocked(ThreadState* ts, const char* what, uintptr_t caller, int64_t ns) {
+  CapturedStack stack;
+  StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
+  std::vector<HeldForReport> held;
+  std::vector<uint32_t> classes;
+  for (uint32_t i = 0; i < ts->depth; ++i) {
+    const uint32_t cls = ClassIdOf(ts->held[i].lock);
+    held.push_back({ts->held[i].lock, ClassName(cls), ts->held[i].mode});
+    classes.push_back(cls);
+  }
+  const Report report =
+      BuildBlockedReport(what, held, ts->tid, FromCaller(stack.pcs, stack.depth, caller),
+                         static_cast<double>(ns) / 1e6, /*still_blocked=*/false,
+                         symbolize_.load(std::memory_order_relaxed));
+  EmitBlocked(report, BlockedKey(what, report), classes);
+}
+
+void Detector::EmitBlocked(const Report& report, const std::string& key,
+                           const std::vector<uint32_t>& classes) {
+  {
+    RawLockGuard guard(long_hold_mu_);
+    RawLockGuard graph_guard(mu_);
+    auto [it, inserted] = blocks_reported_.try_emplace(key, reported_.size());
+    if (!inserted) {
+      ++reported_[it->second].count;
+      return;
+    }
+    reported_.push_back(ReportedCycle{classes, ReportKind::kBlockedWhileHolding, 1});
+  }
+  Emit(report, mode() == Mode::kAbort);
 }
 
 std::vector<LockProfile> Detector::GetProfile() {

@@ -86,6 +86,16 @@ class Detector {
   // `site`: kAcquireFrames pcs of where it was taken (0-terminated), or null.
   void OnRelease(ThreadState* ts, const HeldLock& held, const uintptr_t* site, int64_t ns);
   bool hold_warn_enabled() const { return hold_warn_.load(std::memory_order_relaxed); }
+  // block_warn_ms, at the return of a blocking call: the thread owning `ts`
+  // spent `ns` in `what` (returning to `caller`, 0 if unknown) while holding
+  // ts->held. Requires the thread to be marked busy.
+  void OnBlocked(ThreadState* ts, const char* what, uintptr_t caller, int64_t ns);
+  // Delivers a kBlockedWhileHolding report (from OnBlocked or from the
+  // watchdog, for a call still blocked) unless one with the same `key` (the
+  // call, its call site and the innermost lock held) was made; then it is only
+  // counted. `classes`: the held locks' classes.
+  void EmitBlocked(const Report& report, const std::string& key,
+                   const std::vector<uint32_t>& classes) LOCKGRAPH_EXCLUDES(long_hold_mu_, mu_);
   std::vector<LockProfile> GetProfile();
   ClassCounters& CountersOf(uint32_t cls) { return profile_.For(cls); }
   std::string ClassName(uint32_t cls);
@@ -218,6 +228,7 @@ class Detector {
   uint64_t dropped_edges_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
   bool said_graph_full_ LOCKGRAPH_GUARDED_BY(mu_) = false;
   bool said_depot_full_ LOCKGRAPH_GUARDED_BY(mu_) = false;
+  bool prefer_writers_ LOCKGRAPH_GUARDED_BY(mu_) = false;
 
   KnownEdgeSet known_{20};
 
@@ -237,6 +248,8 @@ class Detector {
   std::atomic<bool> hold_warn_{false};
   RawMutex long_hold_mu_ LOCKGRAPH_ACQUIRED_BEFORE(mu_);
   absl::flat_hash_set<std::string> long_holds_reported_ LOCKGRAPH_GUARDED_BY(long_hold_mu_);
+  // Blocked-while-holding reports made, by key (EmitBlocked), to their entry in reported_.
+  absl::flat_hash_map<std::string, size_t> blocks_reported_ LOCKGRAPH_GUARDED_BY(long_hold_mu_);
 };
 
 }  // namespace lockgraph::internal

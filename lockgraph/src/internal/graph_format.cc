@@ -74,6 +74,10 @@ void AppendClass(std::string* s, const GraphSnapshot::Class& c) {
   AppendJsonQuoted(s, c.function);
   Field(s, ", ", "instances");
   AppendUint(s, c.instances);
+  if (c.writer_preferring) {
+    Field(s, ", ", "writer_preferring");
+    s->append("true");
+  }
   s->push_back('}');
 }
 

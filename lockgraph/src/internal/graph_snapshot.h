@@ -28,6 +28,7 @@ struct GraphSnapshot {
     std::string site;  // "file:line" of the class's first lock
     std::string function;
     uint64_t instances = 0;
+    bool writer_preferring = false;  // readers wait behind a queued writer
   };
   struct Thread {
     int tid = 0;

@@ -7,10 +7,6 @@ namespace lockgraph::internal {
 
 namespace {
 constexpr uint8_t kShared = static_cast<uint8_t>(AccessMode::kShared);
-// At a lock reached by an edge that acquired it in `arrived` mode and left by
-// an edge on which it was held in `held` mode: does the waiter block on the
-// holder? Only two shared acquisitions do not.
-bool Conflicts(uint8_t arrived, uint8_t held) { return !(arrived == kShared && held == kShared); }
 }  // namespace
 
 NodeId LockGraph::AddNode(const NodeInfo& info) {
@@ -210,7 +206,7 @@ bool LockGraph::FindDeadlockCycle(uint32_t from, uint32_t to, uint8_t combo,
     const auto n = queue.front().first;
     const auto arrived = queue.front().second;
     queue.pop_front();
-    if (n == from && Conflicts(arrived, from_held)) {
+    if (n == from && ConflictsAt(n, arrived, from_held)) {
       goal_slot = n;
       goal_mode = arrived;
       break;
@@ -220,7 +216,8 @@ bool LockGraph::FindDeadlockCycle(uint32_t from, uint32_t to, uint8_t combo,
         if (n == from && w == to) continue;  // the new edge itself starts the cycle
         const Edge& e = edges_.at(EdgeKey(n, w));
         for (uint8_t c = 0; c < 4; ++c) {
-          if (!(e.combos & (1u << c)) || !Conflicts(arrived, static_cast<uint8_t>(HeldOf(c)))) {
+          if (!(e.combos & (1u << c)) ||
+              !ConflictsAt(n, arrived, static_cast<uint8_t>(HeldOf(c)))) {
             continue;
           }
           const uint8_t m = static_cast<uint8_t>(TakenOf(c));

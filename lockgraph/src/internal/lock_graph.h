@@ -41,6 +41,7 @@ struct NodeInfo {
   uint32_t cls = 0;
   int32_t rank = 0;
   bool ranked = false;
+  bool writer_preferring = false;  // readers wait behind a queued writer
   const char* file = "";
   const char* function = "";
   uint32_t line = 0;
@@ -66,6 +67,11 @@ class LockGraph {
   const NodeInfo* Find(NodeId id) const;
 
   bool HasEdge(NodeId from, NodeId to, uint8_t combo) const;
+
+  // prefer_writers=1: every lock's readers wait behind a queued writer, as
+  // for a node whose NodeInfo says writer_preferring. Applies to edges added
+  // from now on.
+  void set_prefer_writers(bool on) { prefer_writers_ = on; }
 
   struct AddResult {
     bool is_new = false;           // this (edge, combo) was not known
@@ -116,6 +122,16 @@ class LockGraph {
   // from -> to taken with `combo`, forms a deadlock cycle.
   bool FindDeadlockCycle(uint32_t from, uint32_t to, uint8_t combo, std::vector<CycleStep>* cycle);
   static void EraseValue(std::vector<uint32_t>& v, uint32_t value);
+  // At lock `slot`, reached by an edge that acquired it in `arrived` mode and
+  // left by an edge on which it was held in `held` mode: does the waiter block
+  // on the holder? Two shared acquisitions do not, unless readers of this
+  // lock wait behind a queued writer (then a third thread's waiting writer
+  // closes the cycle).
+  bool ConflictsAt(uint32_t slot, uint8_t arrived, uint8_t held) const {
+    constexpr uint8_t kShared = static_cast<uint8_t>(AccessMode::kShared);
+    return !(arrived == kShared && held == kShared) || prefer_writers_ ||
+           nodes_[slot].info.writer_preferring;
+  }
 
   std::vector<Node> nodes_;
   std::vector<uint32_t> free_slots_;
@@ -125,6 +141,7 @@ class LockGraph {
   size_t live_nodes_ = 0;
   size_t extra_edges_ = 0;  // edges outside the ordered subgraph
   size_t max_edges_ = size_t{1} << 22;
+  bool prefer_writers_ = false;
   // Scratch buffers reused across insertions.
   std::vector<uint32_t> forward_, backward_, stack_;
   std::vector<int64_t> ords_;

@@ -75,8 +75,7 @@ bool DeclaredOrders::Parse(std::string_view text, const std::string& name, std::
   return true;
 }
 
-bool DeclaredOrders::ParseInto(std::string_view text, const std::string& name,
-                               std::string* error) {
+bool DeclaredOrders::ParseInto(std::string_view text, const std::string& name, std::string* error) {
   return ForEachLine(text, [&](int line_no, std::string_view line) {
     line = TrimBlanks(line.substr(0, line.find('#')));
     if (line.empty()) return true;

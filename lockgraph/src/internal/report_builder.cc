@@ -212,6 +212,74 @@ Report BuildAssertionReport(AssertKind kind, const LockState* lock, const std::s
   return r;
 }
 
+Report BuildBlockedReport(const char* what, const std::vector<HeldForReport>& held, int tid,
+                          const std::vector<uintptr_t>& pcs, double duration_ms, bool still_blocked,
+                          bool symbolize) {
+  Report r;
+  r.kind = ReportKind::kBlockedWhileHolding;
+  r.pid = getpid();
+  r.duration_ms = duration_ms;
+  ThreadSnapshot t;
+  t.thread_id = tid;
+  t.thread_name = ThreadName(tid);
+  t.sampled = true;
+  t.stack = SymbolizeStack(pcs, symbolize);
+  std::string names;
+  for (const HeldForReport& h : held) {
+    t.holds.push_back(r.locks.size());
+    r.locks.push_back(LockInfoOf(h.lock, h.class_name));
+    names += (names.empty() ? "" : ", ") + Quoted(h.class_name);
+  }
+  r.threads.push_back(std::move(t));
+  char ms[32];
+  std::snprintf(ms, sizeof(ms), "%.0f", duration_ms);
+  const std::string thread = "thread " + std::to_string(tid);
+  r.title = "blocked while holding: " +
+            (still_blocked ? thread + " has been in " + what + " for " + ms + " ms"
+                           : thread + " spent " + ms + " ms in " + what) +
+            ", holding " + names;
+  return r;
+}
+
+Report BuildUnansweredBlockedReport(const char* what, const char* name, const char* file,
+                                    uint32_t line, uint32_t depth, int tid, double duration_ms) {
+  LockInfo lock;
+  lock.site = std::string(file != nullptr ? file : "?") + ":" + std::to_string(line);
+  lock.name = name != nullptr ? name : lock.site;
+  Report r = BuildBlockedReport(what, {}, tid, {}, duration_ms, /*still_blocked=*/true, false);
+  r.locks.push_back(std::move(lock));
+  ThreadSnapshot& t = r.threads.front();
+  t.sampled = false;
+  t.holds.push_back(0);
+  r.title += Quoted(r.locks[0].name);
+  if (depth > 1) r.title += " and " + std::to_string(depth - 1) + " more";
+  return r;
+}
+
+std::string BlockedKey(const char* what, const Report& report) {
+  std::string key = what;
+  const std::vector<StackFrame>& frames = report.threads.front().stack;
+  if (!frames.empty()) {
+    const StackFrame& f = frames.front();
+    key += "@" + (f.file.empty() ? std::to_string(f.pc) : f.file + ":" + std::to_string(f.line));
+  }
+  if (!report.locks.empty()) key += "/" + report.locks.back().name;
+  return key;
+}
+
+std::vector<uintptr_t> FromCaller(const uintptr_t* pcs, int n, uintptr_t caller) {
+  int from = 0;
+  if (caller != 0) {
+    for (int i = 0; i < n; ++i) {
+      if (pcs[i] == caller) {
+        from = i;
+        break;
+      }
+    }
+  }
+  return std::vector<uintptr_t>(pcs + from, pcs + n);
+}
+
 std::vector<StackFrame> SymbolizeStack(const std::vector<uintptr_t>& pcs, bool symbolize) {
   std::vector<StackFrame> frames;
   frames.reserve(pcs.size());
@@ -287,6 +355,7 @@ Report BuildReport(const PendingReport& pending, bool symbolize) {
     case ReportKind::kLongHold:
     case ReportKind::kHeldAtFork:
     case ReportKind::kAssertionFailed:
+    case ReportKind::kBlockedWhileHolding:
       break;  // built by the watchdog, the release path and the assertions, not from here
   }
   return report;

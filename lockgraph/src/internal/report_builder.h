@@ -47,6 +47,26 @@ Report BuildAssertionReport(AssertKind kind, const LockState* lock, const std::s
                             const std::vector<HeldForReport>& held, int tid,
                             const std::vector<uintptr_t>& pcs, bool symbolize);
 
+// kBlockedWhileHolding: thread `tid` spent `duration_ms` in the blocking call
+// `what` (still there if `still_blocked`) while holding `held`; `pcs`: its
+// stack at the call, from the calling function out.
+Report BuildBlockedReport(const char* what, const std::vector<HeldForReport>& held, int tid,
+                          const std::vector<uintptr_t>& pcs, double duration_ms, bool still_blocked,
+                          bool symbolize);
+// The same, for a thread that did not answer the watchdog's sampling signal
+// (an uninterruptible call, or a sanitizer holding signals back): no stack,
+// and of the `depth` locks held only the innermost, by its `name` (null:
+// unnamed, made at `file`:`line`).
+Report BuildUnansweredBlockedReport(const char* what, const char* name, const char* file,
+                                    uint32_t line, uint32_t depth, int tid, double duration_ms);
+// What makes a blocked-while-holding report distinct: the call, where it was
+// made (the first frame of its stack) and the innermost lock held.
+std::string BlockedKey(const char* what, const Report& report);
+// The frames of `pcs[0, n)` from the one returning to `caller` outwards: the
+// stack as the code that made an interposed call sees it. All of them when
+// `caller` is 0 or not found.
+std::vector<uintptr_t> FromCaller(const uintptr_t* pcs, int n, uintptr_t caller);
+
 // The name of thread `tid` of this process (from /proc), or "".
 std::string ThreadName(int tid);
 

@@ -86,7 +86,8 @@ std::vector<std::pair<LockState*, int>> ThreadRegistry::ResetAfterFork(ThreadSta
     const LockState* awaited = ts->waiting_for.load(std::memory_order_relaxed);
     for (uint32_t i = 0; i < ts->depth; ++i) {
       if (i + 1 == ts->depth && ts->held[i].lock == awaited) break;
-      if (ts->held[i].mode == AccessMode::kExclusive) orphaned.emplace_back(ts->held[i].lock, ts->tid);
+      if (ts->held[i].mode == AccessMode::kExclusive)
+        orphaned.emplace_back(ts->held[i].lock, ts->tid);
     }
   }
   head_ = nullptr;

@@ -133,6 +133,81 @@ class Loop {
     }
     FindDeadlocks(o, waiters, by_tid, now);
     if (o.wait_warn_ms > 0) FindLongWaits(o, waiters, now);
+    if (o.block_warn_ms > 0) FindLongBlocks(o, now);
+  }
+
+  // Threads in a blocking call with a lock held for longer than
+  // block_warn_ms: reported now, with their current stack, since the call
+  // may never return (the hang this option exists for).
+  void FindLongBlocks(const Options& o, int64_t now) {
+    struct Blocked {
+      int tid;
+      uint64_t seq;
+      const char* what;
+      uintptr_t caller;
+      int64_t since;
+      const char* lock_name;  // the innermost lock held: its name, or where it was made
+      const char* lock_file;
+      uint32_t lock_line;
+      uint32_t depth;
+    };
+    std::vector<Blocked> blocked;
+    const int64_t threshold = int64_t{o.block_warn_ms} * 1000000;
+    ThreadRegistry::Get().ForEach([&](ThreadState* ts) {
+      const char* what = ts->blocked_in.load(std::memory_order_acquire);
+      if (what == nullptr) return;
+      const int64_t since = ts->blocked_since_ns.load(std::memory_order_relaxed);
+      if (now - since < threshold) return;
+      blocked.push_back(Blocked{ts->tid, ts->block_seq.load(std::memory_order_relaxed), what,
+                                ts->blocked_caller.load(std::memory_order_relaxed), since,
+                                ts->blocked_lock_name.load(std::memory_order_relaxed),
+                                ts->blocked_lock_file.load(std::memory_order_relaxed),
+                                ts->blocked_lock_line.load(std::memory_order_relaxed),
+                                ts->blocked_depth.load(std::memory_order_relaxed)});
+    });
+    for (const Blocked& b : blocked) {
+      if (!warned_blocks_.insert({b.tid, b.seq}).second) continue;
+      // A call site reported before is not sampled again: the signal would
+      // cut short the program's call (a sleep returns early) for nothing.
+      if (b.caller != 0 && reported_calls_.contains({b.what, b.caller})) continue;
+      SampledThread s = ThreadRegistry::Get().Sample(b.tid, kSampleTimeoutMs);
+      if (s.answered && s.held.empty()) continue;
+      // Still in the same call? Then the watchdog's report stands for it.
+      bool same_call = false;
+      ThreadRegistry::Get().ForEach([&](ThreadState* ts) {
+        if (ts->tid != b.tid || ts->block_seq.load(std::memory_order_relaxed) != b.seq ||
+            ts->blocked_in.load(std::memory_order_relaxed) == nullptr) {
+          return;
+        }
+        same_call = true;
+        ts->block_reported.store(b.seq, std::memory_order_release);
+      });
+      if (!same_call) continue;  // it returned meanwhile and reports itself
+      Detector& d = Detector::Get();
+      const double ms = static_cast<double>(MonotonicNanos() - b.since) / 1e6;
+      Report r;
+      std::vector<uint32_t> classes;
+      if (s.answered) {
+        std::vector<HeldForReport> held;
+        for (const auto& [lock, mode] : s.held) {
+          const uint32_t cls = d.ClassIdOf(lock);
+          held.push_back({lock, d.ClassName(cls), mode});
+          classes.push_back(cls);
+        }
+        r = BuildBlockedReport(b.what, held, b.tid,
+                               FromCaller(s.pcs.data(), static_cast<int>(s.pcs.size()), b.caller),
+                               ms, /*still_blocked=*/true, o.symbolize);
+      } else {
+        // No stack and no held-lock list: what the thread published when
+        // the call started names the innermost lock.
+        r = BuildUnansweredBlockedReport(b.what, b.lock_name, b.lock_file, b.lock_line, b.depth,
+                                         b.tid, ms);
+      }
+      d.EmitBlocked(r, BlockedKey(b.what, r), classes);
+      reported_calls_.insert({b.what, b.caller});
+    }
+    // Forget calls that ended, so the set does not grow with the program's age.
+    if (warned_blocks_.size() > 4096) warned_blocks_.clear();
   }
 
   void FindDeadlocks(const Options& o, const std::vector<Waiter>& waiters,
@@ -248,6 +323,8 @@ class Loop {
   absl::flat_hash_set<std::string> candidates_;
   absl::flat_hash_set<std::string> reported_;
   absl::flat_hash_set<std::pair<int, int64_t>> warned_waits_;
+  absl::flat_hash_set<std::pair<int, uint64_t>> warned_blocks_;  // (tid, block_seq) looked at
+  absl::flat_hash_set<std::pair<const char*, uintptr_t>> reported_calls_;  // (call, caller)
   absl::flat_hash_set<uint32_t> warned_classes_;
 };
 

@@ -47,6 +47,8 @@ enum LockFlags : uint32_t {
   // Set in a forked child on locks another thread of the parent held at
   // fork(): nobody in the child will release them.
   kFlagHeldAtFork = 1u << 3,
+  // A shared acquisition waits behind a queued writer (LockOptions).
+  kFlagWriterPreferring = 1u << 4,
 };
 // Locks whose every acquisition takes the slow path.
 inline constexpr uint32_t kSlowPathFlags = kFlagUntracked | kFlagRecursive | kFlagHeldAtFork;
@@ -57,7 +59,8 @@ struct LockState {
   constexpr LockState(const char* lock_name, LockOptions options, uint32_t kind_flags,
                       const SourceLocation& where) noexcept
       : flags(kind_flags | (options.tracked ? 0u : kFlagUntracked) |
-              (options.rank != LockOptions::kUnranked ? kFlagRanked : 0u)),
+              (options.rank != LockOptions::kUnranked ? kFlagRanked : 0u) |
+              (options.writer_preferring ? kFlagWriterPreferring : 0u)),
         rank(options.rank),
         name(lock_name),
         file(where.file_name()),
@@ -98,6 +101,31 @@ void AssertionSlow(const LockState* lock, AssertKind kind) noexcept;
 // Enter returns how many it added (the set holds kMaxPrivateLocks).
 size_t EnterPrivate(LockState* const* locks, size_t n) noexcept;
 void LeavePrivate(LockState* const* locks, size_t n) noexcept;
+
+// block_warn_ms in nanoseconds; 0 while it is off (the default), and then a
+// blocking call costs one load of this word.
+extern std::atomic<int64_t> g_block_warn_ns;
+// A blocking call (`what`: its name, a string literal) starts on the thread
+// owning `ts`, which holds at least one lock; `caller`: the return address
+// into the code that made the call, or 0. Returns when it started (0: not
+// watched). EndBlockingSlow: it returned; reports it if it took block_warn_ms.
+int64_t BeginBlockingSlow(ThreadState* ts, const char* what, uintptr_t caller) noexcept;
+void EndBlockingSlow(int64_t started_ns) noexcept;
+
+// Brackets a call that may block (sleep, I/O, a wait on something other than
+// a lockgraph lock): with block_warn_ms set and a lock held, it is timed.
+inline int64_t BeginBlocking(const char* what, uintptr_t caller) noexcept {
+  if (g_block_warn_ns.load(std::memory_order_relaxed) == 0) return 0;
+  ThreadState* ts = tls_thread_state;
+  if (ts == nullptr || ts->depth == 0 ||
+      (ts->bypass.load(std::memory_order_relaxed) & kBypassBusyMask) != 0) {
+    return 0;
+  }
+  return BeginBlockingSlow(ts, what, caller);
+}
+inline void EndBlocking(int64_t started_ns) noexcept {
+  if (started_ns != 0) EndBlockingSlow(started_ns);
+}
 
 // The fast path, inlined into every lock(): with nothing held, or with a lock
 // chain this thread has checked before, an acquisition touches only its own
@@ -185,6 +213,8 @@ inline void AfterTryLock(LockState*, AccessMode) noexcept {}
 inline void AfterUnlock(const LockState*) noexcept {}
 inline void OnDestroy(LockState*) noexcept {}
 inline void Assert(const LockState*, AssertKind) noexcept {}
+inline int64_t BeginBlocking(const char*, uintptr_t) noexcept { return 0; }
+inline void EndBlocking(int64_t) noexcept {}
 
 #endif  // LOCKGRAPH_ON
 

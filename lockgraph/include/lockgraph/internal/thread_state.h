@@ -100,6 +100,23 @@ struct ThreadState {
   std::atomic<NativeKind> waiting_kind{NativeKind::kNone};
   std::atomic<AccessMode> waiting_mode{};
   std::atomic<uint64_t> wait_seq{0};  // which wait this is (the watchdog times it)
+  // With block_warn_ms, while this thread is in a blocking call holding a
+  // lock: the call's name, when it started, the return address into its
+  // caller, and which blocking call this is. `block_reported` is the last
+  // block_seq the watchdog reported while it lasted (not again at return).
+  std::atomic<const char*> blocked_in{nullptr};
+  std::atomic<int64_t> blocked_since_ns{0};
+  std::atomic<uintptr_t> blocked_caller{0};
+  std::atomic<uint64_t> block_seq{0};
+  std::atomic<uint64_t> block_reported{0};
+  // The innermost lock held at the call's start, as reports name it (its
+  // name, or its construction site), and how many were held: the watchdog
+  // can name them without touching the lock, and without the thread's answer
+  // to a sampling signal (a thread in an uninterruptible call never answers).
+  std::atomic<const char*> blocked_lock_name{nullptr};
+  std::atomic<const char*> blocked_lock_file{nullptr};
+  std::atomic<uint32_t> blocked_lock_line{0};
+  std::atomic<uint32_t> blocked_depth{0};
   ThreadSample sample;
   // With hold_warn_ms: where held[i] was taken, for i < kInlineHeld
   // (acquire_stacks[i][0] == 0: not recorded). Moves with the held stack.

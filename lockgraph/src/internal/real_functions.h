@@ -1,8 +1,9 @@
-// The real definitions of the functions the preload library interposes: the
+// The real definitions of the functions lockgraph interposes (the preload
+// library's pthread and malloc functions, the blocking calls): the
 // next ones in the dynamic linker's search order (libc's, or jemalloc's
 // malloc when the program brings jemalloc).
-#ifndef LOCKGRAPH_PRELOAD_REAL_FUNCTIONS_H_
-#define LOCKGRAPH_PRELOAD_REAL_FUNCTIONS_H_
+#ifndef LOCKGRAPH_SRC_INTERNAL_REAL_FUNCTIONS_H_
+#define LOCKGRAPH_SRC_INTERNAL_REAL_FUNCTIONS_H_
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -10,7 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace lockgraph::preload {
+namespace lockgraph::internal {
 
 // The next definition of `name` (of `version` when given and present).
 // Aborts with a message when there is none: the preload library cannot
@@ -20,7 +21,7 @@ F LookupReal(const char* name, const char* version = nullptr) {
   void* p = version != nullptr ? dlvsym(RTLD_NEXT, name, version) : nullptr;
   if (p == nullptr) p = dlsym(RTLD_NEXT, name);
   if (p == nullptr) {
-    static const char kPrefix[] = "lockgraph preload: cannot find the real ";
+    static const char kPrefix[] = "lockgraph: cannot find the real ";
     ssize_t n = write(2, kPrefix, sizeof(kPrefix) - 1);
     n = write(2, name, strlen(name));
     n = write(2, "; aborting\n", 11);
@@ -30,14 +31,14 @@ F LookupReal(const char* name, const char* version = nullptr) {
   return reinterpret_cast<F>(p);
 }
 
-}  // namespace lockgraph::preload
+}  // namespace lockgraph::internal
 
 // Defines real_NAME(): the real NAME, looked up on first use.
-#define LOCKGRAPH_REAL(name, type, ...)                                           \
-  type real_##name() {                                                            \
-    static const type fn =                                                        \
-        ::lockgraph::preload::LookupReal<type>(#name __VA_OPT__(, ) __VA_ARGS__); \
-    return fn;                                                                    \
+#define LOCKGRAPH_REAL(name, type, ...)                                            \
+  type real_##name() {                                                             \
+    static const type fn =                                                         \
+        ::lockgraph::internal::LookupReal<type>(#name __VA_OPT__(, ) __VA_ARGS__); \
+    return fn;                                                                     \
   }
 
-#endif  // LOCKGRAPH_PRELOAD_REAL_FUNCTIONS_H_
+#endif  // LOCKGRAPH_SRC_INTERNAL_REAL_FUNCTIONS_H_
