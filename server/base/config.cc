@@ -390,6 +390,10 @@ bool Config::LoadFile(const std::string& path, std::string* error) {
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
+    // A comment is skipped before it is split, as Redis does: its text may
+    // hold anything, an apostrophe included.
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
     std::vector<std::string> words;
     if (!SplitInlineArgs(line, &words)) {
       *error = path + ":" + std::to_string(number) + ": unbalanced quotes";

@@ -74,7 +74,10 @@ TEST(Config, FileThenFlagsOverride) {
   std::string path = testing::TempDir() + "/cacheforge_config_test.conf";
   {
     std::ofstream out(path);
-    out << "# a comment\n\nport 7100\nmaxmemory 2gb\nlogfile \"\"\nbind \"127.0.0.1 ::1\"\n";
+    // Comments may hold anything, unbalanced quotes too (as in Redis's own
+    // redis.conf: "the server's ...").
+    out << "# a comment\n  # the service's state directory\n\nport 7100\nmaxmemory 2gb\n"
+           "logfile \"\"\nbind \"127.0.0.1 ::1\"\n";
   }
   Config config;
   std::string error;

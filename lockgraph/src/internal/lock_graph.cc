@@ -5,10 +5,6 @@
 
 namespace lockgraph::internal {
 
-namespace {
-constexpr uint8_t kShared = static_cast<uint8_t>(AccessMode::kShared);
-}  // namespace
-
 NodeId LockGraph::AddNode(const NodeInfo& info) {
   uint32_t slot;
   if (!free_slots_.empty()) {
