@@ -22,11 +22,12 @@ using testing::RunInThread;
 TEST(DeclaredOrdersTest, ChainsComposeAndNameWhereTheyCameFrom) {
   DeclaredOrders d;
   std::string error, why;
-  ASSERT_TRUE(d.Parse("# storage\n"
-                      "db.table -> db.row   # rows under their table\n"
-                      "\n"
-                      "db.row -> db.page\n",
-                      "orders.txt", &error))
+  ASSERT_TRUE(
+      d.Parse("# storage\n"
+              "db.table -> db.row   # rows under their table\n"
+              "\n"
+              "db.row -> db.page\n",
+              "orders.txt", &error))
       << error;
   EXPECT_EQ(d.size(), 2u);
   EXPECT_FALSE(d.Violates("db.table", "db.row", &why)) << "the declared direction";
@@ -101,6 +102,41 @@ TEST(DeclaredOrderTest, ThroughAThirdClassAndOncePerPair) {
   ASSERT_EQ(got.size(), 1u) << "one report per class pair";
   EXPECT_NE(got[0].title.find("declared.a -> declared.b -> declared.c"), std::string::npos)
       << got[0].title;
+}
+
+TEST(DeclaredOrderTest, ALockAttributeDeclaresTheOrder) {
+  ReportCollector collector;
+  Mutex table{"attribute.table"};
+  // Every row carries the attribute; it is declared once.
+  Mutex row1{"attribute.row", LockOptions{.acquired_after = "attribute.table"}};
+  Mutex row2{"attribute.row", LockOptions{.acquired_after = "attribute.table"}};
+  for (Mutex* row : {&row1, &row2}) {
+    std::lock_guard t(table);
+    std::lock_guard r(*row);  // as declared
+  }
+  EXPECT_EQ(Violations(collector), 0u);
+  RunInThread([&] {
+    std::lock_guard r(row2);
+    std::lock_guard t(table);  // against it
+  });
+  const std::vector<Report> got = collector.reports(ReportKind::kOrderViolation);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_NE(got[0].title.find("against the declared order attribute.table -> attribute.row "
+                              "(acquired_after on \"attribute.row\" at "),
+            std::string::npos)
+      << got[0].title;
+}
+
+TEST(DeclaredOrderTest, AnAttributeThatContradictsADeclarationIsRefused) {
+  ReportCollector collector;
+  ASSERT_TRUE(DeclareOrder({"attribute.first", "attribute.second"}));
+  Mutex first{"attribute.first", LockOptions{.acquired_after = "attribute.second"}};
+  Mutex second{"attribute.second"};
+  {
+    std::lock_guard a(first);
+    std::lock_guard b(second);  // DeclareOrder's order: fine, the attribute was refused
+  }
+  EXPECT_EQ(Violations(collector), 0u);
 }
 
 TEST(DeclaredOrderTest, ContradictionsAreRefused) {

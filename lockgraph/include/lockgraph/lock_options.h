@@ -19,6 +19,12 @@
 // rwlocks and std::shared_mutex let a reader in while a writer waits). The
 // option prefer_writers=1 assumes it of every lock.
 //
+// `acquired_after = "engine.table"` declares that locks of the class named
+// there are taken before this lock's class, as Clang's ACQUIRED_AFTER does for
+// the static analysis, but checked at run time: the same as
+// lockgraph::DeclareOrder({"engine.table", <this lock's class>}), declared when
+// the lock first enters the graph. The string must outlive the lock (a literal).
+//
 // `tracked = false` opts one lock out of the detector (it behaves like the
 // standard type): the escape hatch for a lock whose order is known to be safe
 // and too hot or too noisy to check.
@@ -36,6 +42,7 @@ struct LockOptions {
   int32_t rank = kUnranked;
   bool tracked = true;
   bool writer_preferring = false;
+  const char* acquired_after = nullptr;
 };
 
 }  // namespace lockgraph

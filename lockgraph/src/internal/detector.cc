@@ -184,11 +184,24 @@ uint32_t Detector::ClassOfLocked(const LockState* lock) {
   return it->second;
 }
 
+void Detector::DeclareAcquiredAfterLocked(const LockState* lock, uint32_t cls) {
+  const std::string& name = classes_[cls].name;
+  // Every lock of a class usually carries the same attribute: declared once.
+  if (!acquired_after_.insert(std::string(lock->acquired_after) + '\0' + name).second) return;
+  const std::string where =
+      "acquired_after on \"" + name + "\" at " + SiteString(lock->file, lock->line);
+  std::string error;
+  if (!declared_.Add({lock->acquired_after, name}, where, &error)) {
+    EmitText("lockgraph: " + where + ": " + error + "; this order is not checked\n");
+  }
+}
+
 NodeId Detector::EnsureNodeLocked(LockState* lock) {
   NodeId id = lock->node.load(std::memory_order_relaxed);
   if (id != 0) return id;
   NodeInfo info;
   info.cls = ClassOfLocked(lock);
+  if (lock->acquired_after != nullptr) DeclareAcquiredAfterLocked(lock, info.cls);
   info.rank = lock->rank;
   info.ranked = (lock->flags & kFlagRanked) != 0;
   info.writer_preferring = (lock->flags & kFlagWriterPreferring) != 0;

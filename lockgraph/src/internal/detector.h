@@ -185,6 +185,9 @@ class Detector {
   ClassEdge* ClassEdgeLocked(NodeId from, NodeId to) LOCKGRAPH_REQUIRES(mu_);
 
   NodeId EnsureNodeLocked(LockState* lock) LOCKGRAPH_REQUIRES(mu_);
+  // LockOptions::acquired_after of `lock` (class `cls`), the first time that
+  // pair of classes is met.
+  void DeclareAcquiredAfterLocked(const LockState* lock, uint32_t cls) LOCKGRAPH_REQUIRES(mu_);
   uint32_t ClassOfLocked(const LockState* lock) LOCKGRAPH_REQUIRES(mu_);
   uint32_t ThreadTagLocked(int tid) LOCKGRAPH_REQUIRES(mu_);
   // Turns a cycle into a pending report unless this class cycle was reported.
@@ -224,6 +227,7 @@ class Detector {
   absl::flat_hash_map<std::string, size_t> assertion_sites_ LOCKGRAPH_GUARDED_BY(mu_);
   DeclaredOrders declared_ LOCKGRAPH_GUARDED_BY(mu_);
   std::string loaded_order_file_ LOCKGRAPH_GUARDED_BY(mu_);
+  absl::flat_hash_set<std::string> acquired_after_ LOCKGRAPH_GUARDED_BY(mu_);  // "after\0class"
   uint64_t slow_path_calls_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
   uint64_t dropped_edges_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
   bool said_graph_full_ LOCKGRAPH_GUARDED_BY(mu_) = false;

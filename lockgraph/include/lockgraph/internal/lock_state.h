@@ -63,6 +63,7 @@ struct LockState {
               (options.writer_preferring ? kFlagWriterPreferring : 0u)),
         rank(options.rank),
         name(lock_name),
+        acquired_after(options.acquired_after),
         file(where.file_name()),
         function(where.function_name()),
         line(where.line()) {}
@@ -71,7 +72,8 @@ struct LockState {
   std::atomic<uint64_t> node{0};
   uint32_t flags;
   int32_t rank;
-  const char* name;  // nullptr when unnamed; must outlive the lock (string literal)
+  const char* name;            // nullptr when unnamed; must outlive the lock (string literal)
+  const char* acquired_after;  // LockOptions::acquired_after, or nullptr
   // Construction site, stored as plain fields so the layout is the same
   // whichever SourceLocation the compiler provides.
   const char* file;
