@@ -206,6 +206,15 @@ std::string FormatText(const Report& r) {
            "  these paths at the same time; if they cannot (single-threaded start-up, say),\n"
            "  suppress it with its reason (suppressions=) or accept it in the baseline.\n";
     }
+    // A gate lock: lockdep and Helgrind stay silent here, lockgraph reports
+    // and says why it may be safe (it has seen the gate only so far).
+    if (!r.gate.empty()) {
+      s += "\n  Every order of this cycle was taken while holding \"" + r.gate +
+           "\", exclusively. If every\n"
+           "  path that takes these locks holds it first, it serializes them and the cycle\n"
+           "  cannot deadlock; then accept the cycle with that reason (suppressions= or the\n"
+           "  baseline). A path that takes them without it deadlocks.\n";
+    }
   } else if (r.kind == ReportKind::kSelfDeadlock) {
     s += "\n  The lock is not recursive: the second acquisition waits for the first, which\n"
          "  the same thread would have to release. Use lockgraph::RecursiveMutex or release\n"
@@ -249,7 +258,12 @@ std::string FormatJson(const Report& r) {
   AppendJsonQuoted(&s, ReportKindName(r.kind));
   s += ",\"title\":";
   AppendJsonQuoted(&s, r.title);
-  s += ",\"pid\":" + std::to_string(r.pid) + ",\"cycle\":[";
+  s += ",\"pid\":" + std::to_string(r.pid);
+  if (!r.gate.empty()) {
+    s += ",\"gate\":";
+    AppendJsonQuoted(&s, r.gate);
+  }
+  s += ",\"cycle\":[";
   for (size_t i = 0; i < r.locks.size(); ++i) {
     if (i) s += ",";
     AppendJsonQuoted(&s, r.locks[i].name);

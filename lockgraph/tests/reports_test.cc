@@ -57,11 +57,52 @@ TEST(ReportsTest, ACycleOfOneThreadIsReportedAndSaysSo) {
   const std::vector<Report> got = collector.reports(ReportKind::kLockOrderInversion);
   ASSERT_EQ(got.size(), 1u);
   const std::string text = FormatText(got[0]);
-  EXPECT_NE(text.find("Every order of this cycle was first taken by one thread"),
-            std::string::npos)
+  EXPECT_NE(text.find("Every order of this cycle was first taken by one thread"), std::string::npos)
       << text;
   const Report two = MakeInversion("two_threads.a", "two_threads.b");
   EXPECT_EQ(FormatText(two).find("first taken by one thread"), std::string::npos);
+}
+
+// A gate lock: both orders taken while holding one outer lock, which keeps
+// the two paths from running at once. Reported (the next path may not take
+// the gate), naming the gate and what to do.
+TEST(ReportsTest, ACycleUnderAGateLockIsReportedAndNamesTheGate) {
+  ReportCollector collector;
+  Mutex gate{"gated.gate"}, a{"gated.a"}, b{"gated.b"};
+  RunInThread([&] {
+    std::lock_guard g(gate);
+    std::lock_guard la(a);
+    std::lock_guard lb(b);
+  });
+  RunInThread([&] {
+    std::lock_guard g(gate);
+    std::lock_guard lb(b);
+    std::lock_guard la(a);
+  });
+  const std::vector<Report> got = collector.reports(ReportKind::kLockOrderInversion);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].gate, "gated.gate");
+  const std::string text = FormatText(got[0]);
+  EXPECT_NE(text.find("Every order of this cycle was taken while holding \"gated.gate\""),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(nlohmann::json::parse(FormatJson(got[0]))["gate"], "gated.gate");
+
+  // One order under the gate, the other without it: no gate to name.
+  Mutex gate2{"ungated.gate"}, c{"ungated.c"}, d{"ungated.d"};
+  RunInThread([&] {
+    std::lock_guard g(gate2);
+    std::lock_guard lc(c);
+    std::lock_guard ld(d);
+  });
+  RunInThread([&] {
+    std::lock_guard ld(d);
+    std::lock_guard lc(c);
+  });
+  const std::vector<Report> both = collector.reports(ReportKind::kLockOrderInversion);
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(both[1].gate, "");
+  EXPECT_EQ(FormatText(both[1]).find("cycle was taken while holding"), std::string::npos);
 }
 
 TEST(ReportsTest, JsonParsesAndNamesTheCycle) {

@@ -96,6 +96,10 @@ struct Report {
   std::vector<ThreadSnapshot> threads;
   double duration_ms = 0;               // kLongWait, kLongHold, kBlockedWhileHolding: how long
   std::vector<StackFrame> acquired_at;  // kLongHold: where the lock was taken
+  // kLockOrderInversion: a lock (its class) that the thread held exclusively
+  // each time it took an order of the cycle, or "" (see "What the detector
+  // assumes" in the user guide).
+  std::string gate;
   int pid = 0;
 };
 

@@ -409,6 +409,15 @@ void Detector::RecordEdges(ThreadState* ts, NodeId node, AccessMode mode,
   for (uint32_t i : unknown) {
     edge.from = ts->held[i].lock->node.load(std::memory_order_relaxed);
     edge.from_mode = ts->held[i].mode;
+    // The outermost other lock held exclusively: if every order of a cycle
+    // was taken under the same one, it may serialize them (a gate lock).
+    edge.gate = 0;
+    for (uint32_t j = 0; j < ts->depth; ++j) {
+      const HeldLock& g = ts->held[j];
+      if (j == i || g.mode != AccessMode::kExclusive || g.private_hold) continue;
+      edge.gate = g.lock->node.load(std::memory_order_relaxed);
+      break;
+    }
     AddEdgeLocked(edge, reports);
   }
 }
@@ -422,7 +431,8 @@ void Detector::AddEdgeLocked(const NewEdge& edge, std::vector<PendingReport>* re
   if (stack_id == StackDepot::kNoStack) {
     if (const ClassEdge* known = ClassEdgeLocked(edge.from, edge.to)) stack_id = known->stack;
   }
-  LockGraph::AddResult r = graph_.AddEdge(edge.from, edge.to, combo, stack_id, edge.thread);
+  LockGraph::AddResult r =
+      graph_.AddEdge(edge.from, edge.to, combo, stack_id, edge.thread, edge.gate);
   if (r.is_new) {
     const bool same_class = from_info->cls == to_info->cls;
     const bool rank_ok = from_info->ranked && to_info->ranked && from_info->rank < to_info->rank;
@@ -510,6 +520,15 @@ void Detector::MaybeReportCycleLocked(ReportKind kind, const std::vector<CycleSt
   for (const CycleStep& s : cycle) add_lock(s.from);
   if (one_edge) add_lock(cycle.front().to);
   report.detail = std::move(detail);
+  // A gate: one lock held exclusively around every order of the cycle, each
+  // time it was recorded. Still reported (lockgraph cannot know it is always
+  // held there), but the report names it.
+  if (kind == ReportKind::kLockOrderInversion && cycle.front().gate != 0) {
+    bool common = true;
+    for (const CycleStep& s : cycle) common &= s.gate == cycle.front().gate;
+    const NodeInfo* gate = common ? graph_.Find(cycle.front().gate) : nullptr;
+    if (gate != nullptr) report.gate = classes_[gate->cls].name;
+  }
   for (size_t i = 0; i < cycle.size(); ++i) {
     const CycleStep& s = cycle[i];
     PendingReport::Edge e;

@@ -50,6 +50,7 @@ struct PendingReport {
   std::vector<Lock> locks;
   std::vector<Edge> edges;
   std::string detail;  // kOrderViolation: the declaration it goes against
+  std::string gate;    // kLockOrderInversion: the class of a lock held around every order
 };
 
 class Detector {
@@ -166,6 +167,7 @@ class Detector {
     AccessMode from_mode = AccessMode::kExclusive, to_mode = AccessMode::kExclusive;
     uint32_t stack = StackDepot::kNoStack;  // the acquisition's stack, if captured
     uint32_t thread = 0;
+    NodeId gate = 0;  // another lock held exclusively around the acquisition, or 0
   };
   void ReportSelfDeadlock(ThreadState* ts, const HeldLock& held, NodeId node, AccessMode mode,
                           const CapturedStack& stack, std::vector<PendingReport>* reports)

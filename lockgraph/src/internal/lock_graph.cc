@@ -81,7 +81,7 @@ bool LockGraph::HasEdge(NodeId from, NodeId to, uint8_t combo) const {
 }
 
 LockGraph::AddResult LockGraph::AddEdge(NodeId from_id, NodeId to_id, uint8_t combo, uint32_t stack,
-                                        uint32_t thread) {
+                                        uint32_t thread, NodeId gate) {
   AddResult result;
   if (!Live(from_id) || !Live(to_id)) {
     result.kept = false;
@@ -96,6 +96,7 @@ LockGraph::AddResult LockGraph::AddEdge(NodeId from_id, NodeId to_id, uint8_t co
     e.combos |= static_cast<uint8_t>(1u << combo);
     e.stack[combo] = stack;
     e.thread[combo] = thread;
+    if (e.gate() != gate) e.set_gate(0);
     // The edge's place in the graph is unchanged; a new mode combination can
     // still turn an existing harmless (shared-shared) cycle into a deadlock.
     if (!e.ordered || extra_edges_ > 0) FindDeadlockCycle(from, to, combo, &result.cycle);
@@ -113,6 +114,7 @@ LockGraph::AddResult LockGraph::AddEdge(NodeId from_id, NodeId to_id, uint8_t co
   e.combos = static_cast<uint8_t>(1u << combo);
   e.stack[combo] = stack;
   e.thread[combo] = thread;
+  e.set_gate(gate);
   const bool ordered = from != to && InsertOrdered(from, to);
   e.ordered = ordered;
   edges_.emplace(EdgeKey(from, to), e);
@@ -241,14 +243,15 @@ bool LockGraph::FindDeadlockCycle(uint32_t from, uint32_t to, uint8_t combo,
     const uint32_t p = nn.parent[m];
     const uint8_t c = nn.parent_combo[m];
     const Edge& e = edges_.at(EdgeKey(p, n));
-    path.push_back(CycleStep{IdOf(p), IdOf(n), c, e.stack[c], e.thread[c]});
+    path.push_back(CycleStep{IdOf(p), IdOf(n), c, e.stack[c], e.thread[c], e.gate()});
     m = nn.parent_mode[m];
     n = p;
   }
   std::reverse(path.begin(), path.end());
   const Edge& ne = edges_.contains(EdgeKey(from, to)) ? edges_.at(EdgeKey(from, to)) : Edge{};
   cycle->clear();
-  cycle->push_back(CycleStep{IdOf(from), IdOf(to), combo, ne.stack[combo], ne.thread[combo]});
+  cycle->push_back(
+      CycleStep{IdOf(from), IdOf(to), combo, ne.stack[combo], ne.thread[combo], ne.gate()});
   cycle->insert(cycle->end(), path.begin(), path.end());
   return true;
 }

@@ -53,6 +53,7 @@ struct CycleStep {
   uint8_t combo;
   uint32_t stack;   // stack depot id of the edge's first occurrence (this combo)
   uint32_t thread;  // thread tag of that occurrence
+  NodeId gate = 0;  // the lock held around every recorded occurrence (AddEdge), or 0
 };
 
 class LockGraph {
@@ -80,7 +81,11 @@ class LockGraph {
                                    // cycle[0] is the new edge, then back to its source
   };
   // Adds from -> to with `combo`, remembering `stack` and `thread` if new.
-  AddResult AddEdge(NodeId from, NodeId to, uint8_t combo, uint32_t stack, uint32_t thread);
+  // `gate`: another lock the thread held exclusively while it took `to`
+  // (0: none). An edge keeps it while every mode combination recorded on it
+  // came with the same one.
+  AddResult AddEdge(NodeId from, NodeId to, uint8_t combo, uint32_t stack, uint32_t thread,
+                    NodeId gate = 0);
 
   void set_max_edges(size_t n) { max_edges_ = n; }
   size_t live_nodes() const { return live_nodes_; }
@@ -93,6 +98,14 @@ class LockGraph {
     bool ordered = false;  // part of the topologically ordered (acyclic) subgraph
     uint32_t stack[4] = {};
     uint32_t thread[4] = {};
+    // AddEdge's gate, as slot and generation (a NodeId split in two keeps the
+    // edge 4-byte aligned); 0 when none.
+    uint32_t gate_slot = 0, gate_generation = 0;
+    NodeId gate() const { return uint64_t{gate_generation} << 32 | gate_slot; }
+    void set_gate(NodeId id) {
+      gate_slot = static_cast<uint32_t>(id);
+      gate_generation = static_cast<uint32_t>(id >> 32);
+    }
   };
   struct Node {
     uint32_t generation = 0;

@@ -301,6 +301,7 @@ Report BuildReport(const PendingReport& pending, bool symbolize) {
   Report report;
   report.kind = pending.kind;
   report.pid = getpid();
+  report.gate = pending.gate;
   for (const PendingReport::Lock& l : pending.locks) {
     LockInfo info;
     info.name = l.name;
