@@ -124,13 +124,24 @@ class LockBase {
     AfterUnlock(&state_);
   }
 
-  // The blocking acquisition, after BeforeLock. Uncontended it is one
-  // try_lock, like the first step of the native lock; only when that fails
-  // does the thread publish what it waits for and time the wait.
+  // The blocking acquisition, after BeforeLock. Only a contended one
+  // publishes what the thread waits for (the watchdog reads it) and times
+  // the wait. A plain or timed mutex whose lock word (glibc's
+  // pthread_mutex_t::__lock) reads free is simply locked: glibc's trylock
+  // costs more than its lock on some machines (3.4 ns on the CI host, see
+  // docs/benchmarks.md). A wait that starts in the
+  // instant between that read and the lock goes unpublished; the order
+  // check has already run. The other types start with a try_lock.
   template <AccessMode kMode>
   void AcquireNative(NativeKind kind) {
 #if LOCKGRAPH_ON
-    if constexpr (kMode == AccessMode::kShared) {
+    if constexpr (kMode == AccessMode::kExclusive && (std::is_same_v<Native, std::mutex> ||
+                                                      std::is_same_v<Native, std::timed_mutex>)) {
+      if (__atomic_load_n(&native_.native_handle()->__data.__lock, __ATOMIC_RELAXED) == 0) {
+        native_.lock();
+        return;
+      }
+    } else if constexpr (kMode == AccessMode::kShared) {
       if (native_.try_lock_shared()) return;
     } else {
       if (native_.try_lock()) return;
