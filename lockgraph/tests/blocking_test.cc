@@ -23,23 +23,9 @@ namespace lockgraph {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::Eventually;
 using testing::ReportCollector;
-
-bool StackMentions(const std::vector<StackFrame>& stack, const std::string& needle) {
-  for (const StackFrame& f : stack) {
-    if (f.function.find(needle) != std::string::npos) return true;
-  }
-  return false;
-}
-
-template <typename F>
-bool Eventually(F done) {
-  for (int i = 0; i < 1000; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
+using testing::StackMentions;
 
 // Sets block_warn_ms for a test (on top of the collector's callback mode).
 class BlockWarn {

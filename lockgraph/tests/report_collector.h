@@ -3,7 +3,10 @@
 #ifndef LOCKGRAPH_TESTS_REPORT_COLLECTOR_H_
 #define LOCKGRAPH_TESTS_REPORT_COLLECTOR_H_
 
+#include <chrono>
 #include <mutex>
+#include <shared_mutex>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -51,17 +54,36 @@ void RunInThread(F&& f) {
 }
 
 // A lock-order inversion that never hangs: a then b on one thread, then b
-// then a on another, one after the other. Any two lockable types.
-template <typename A, typename B>
+// then a on another, one after the other. Any two lockable types, taken with
+// `Guard` (std::shared_lock for readers).
+template <template <typename> class Guard = std::lock_guard, typename A, typename B>
 void TakeBothWays(A& a, B& b) {
   RunInThread([&] {
-    std::lock_guard ga(a);
-    std::lock_guard gb(b);
+    Guard ga(a);
+    Guard gb(b);
   });
   RunInThread([&] {
-    std::lock_guard gb(b);
-    std::lock_guard ga(a);
+    Guard gb(b);
+    Guard ga(a);
   });
+}
+
+// Whether some frame of `stack` is in a function whose name contains `needle`.
+inline bool StackMentions(const std::vector<StackFrame>& stack, const std::string& needle) {
+  for (const StackFrame& f : stack) {
+    if (f.function.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Polls until `done` or a generous limit (10 s) that only catches a hang.
+template <typename F>
+bool Eventually(F done) {
+  for (int i = 0; i < 1000; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
 }
 
 }  // namespace lockgraph::testing

@@ -161,16 +161,7 @@ TEST(AbslMutexTest, TheReacquisitionAfterAConditionWaitIsAnOrder) {
 // Readers in opposite orders: no cycle where a reader gets in while a writer
 // waits (glibc, std::shared_mutex: the default), a cycle where it queues
 // behind the writer (LockOptions::writer_preferring, or prefer_writers=1).
-void ReadersBothWays(SharedMutex& r, SharedMutex& s) {
-  RunInThread([&] {
-    std::shared_lock gr(r);
-    std::shared_lock gs(s);
-  });
-  RunInThread([&] {
-    std::shared_lock gs(s);
-    std::shared_lock gr(r);
-  });
-}
+void ReadersBothWays(SharedMutex& r, SharedMutex& s) { TakeBothWays<std::shared_lock>(r, s); }
 
 TEST(WriterPreferenceTest, ReaderPairsAreACycleOnlyWhereReadersQueueBehindWriters) {
   ReportCollector collector;

@@ -72,8 +72,6 @@ class MergedGraph {
   const std::vector<Run>& runs() const { return runs_; }
   const std::map<std::pair<std::string, std::string>, MergedEdge>& edges() const { return edges_; }
   const std::map<std::string, std::string>& classes() const { return classes_; }  // name -> site
-  // Classes some run marked writer_preferring.
-  const std::set<std::string>& writer_preferring() const { return writer_preferring_; }
 
  private:
   // Per class (indexed as in `index`): false for a class no cycle through
@@ -85,7 +83,7 @@ class MergedGraph {
   std::map<std::string, std::string> classes_;
   std::map<std::pair<std::string, std::string>, MergedEdge> edges_;
   std::set<std::pair<std::string, std::string>> blessed_;
-  std::set<std::string> writer_preferring_;
+  std::set<std::string> writer_preferring_;  // classes some run marked writer_preferring
 };
 
 // True if some choice of each edge's recorded modes makes every lock on the

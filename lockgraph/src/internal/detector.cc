@@ -757,8 +757,7 @@ void Detector::OnBlocked(ThreadState* ts, const char* what, uintptr_t caller, in
 void Detector::EmitBlocked(const Report& report, const std::string& key,
                            const std::vector<uint32_t>& classes) {
   {
-    RawLockGuard guard(long_hold_mu_);
-    RawLockGuard graph_guard(mu_);
+    RawLockGuard guard(mu_);
     auto [it, inserted] = blocks_reported_.try_emplace(key, reported_.size());
     if (!inserted) {
       ++reported_[it->second].count;

@@ -96,7 +96,7 @@ class Detector {
   // call, its call site and the innermost lock held) was made; then it is only
   // counted. `classes`: the held locks' classes.
   void EmitBlocked(const Report& report, const std::string& key,
-                   const std::vector<uint32_t>& classes) LOCKGRAPH_EXCLUDES(long_hold_mu_, mu_);
+                   const std::vector<uint32_t>& classes) LOCKGRAPH_EXCLUDES(mu_);
   std::vector<LockProfile> GetProfile();
   ClassCounters& CountersOf(uint32_t cls) { return profile_.For(cls); }
   std::string ClassName(uint32_t cls);
@@ -227,6 +227,8 @@ class Detector {
   // map to the entry in reported_.
   absl::flat_hash_map<uint64_t, size_t> assertion_stacks_ LOCKGRAPH_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, size_t> assertion_sites_ LOCKGRAPH_GUARDED_BY(mu_);
+  // Blocked-while-holding reports made, by key (EmitBlocked), to their entry in reported_.
+  absl::flat_hash_map<std::string, size_t> blocks_reported_ LOCKGRAPH_GUARDED_BY(mu_);
   DeclaredOrders declared_ LOCKGRAPH_GUARDED_BY(mu_);
   std::string loaded_order_file_ LOCKGRAPH_GUARDED_BY(mu_);
   absl::flat_hash_set<std::string> acquired_after_ LOCKGRAPH_GUARDED_BY(mu_);  // "after\0class"
@@ -254,8 +256,6 @@ class Detector {
   std::atomic<bool> hold_warn_{false};
   RawMutex long_hold_mu_ LOCKGRAPH_ACQUIRED_BEFORE(mu_);
   absl::flat_hash_set<std::string> long_holds_reported_ LOCKGRAPH_GUARDED_BY(long_hold_mu_);
-  // Blocked-while-holding reports made, by key (EmitBlocked), to their entry in reported_.
-  absl::flat_hash_map<std::string, size_t> blocks_reported_ LOCKGRAPH_GUARDED_BY(long_hold_mu_);
 };
 
 }  // namespace lockgraph::internal

@@ -122,6 +122,18 @@ std::string ThreadName(int tid) {
   return name;
 }
 
+namespace {
+// The thread a report is about, captured by itself: its stack is `pcs`.
+ThreadSnapshot SelfSnapshot(int tid, const std::vector<uintptr_t>& pcs, bool symbolize) {
+  ThreadSnapshot t;
+  t.thread_id = tid;
+  t.thread_name = ThreadName(tid);
+  t.sampled = true;
+  t.stack = SymbolizeStack(pcs, symbolize);
+  return t;
+}
+}  // namespace
+
 Report BuildLongHoldReport(const LockState* lock, const std::string& class_name,
                            const std::vector<uintptr_t>& acquired_pcs,
                            const std::vector<uintptr_t>& release_pcs, int tid, double duration_ms,
@@ -132,11 +144,7 @@ Report BuildLongHoldReport(const LockState* lock, const std::string& class_name,
   r.duration_ms = duration_ms;
   r.locks.push_back(LockInfoOf(lock, class_name));
   r.acquired_at = SymbolizeStack(acquired_pcs, symbolize);
-  ThreadSnapshot t;
-  t.thread_id = tid;
-  t.thread_name = ThreadName(tid);
-  t.sampled = true;
-  t.stack = SymbolizeStack(release_pcs, symbolize);
+  ThreadSnapshot t = SelfSnapshot(tid, release_pcs, symbolize);
   t.holds.push_back(0);
   r.threads.push_back(std::move(t));
   char ms[32];
@@ -151,13 +159,9 @@ Report BuildHeldAtForkReport(const LockState* lock, const std::string& class_nam
   r.kind = ReportKind::kHeldAtFork;
   r.pid = getpid();
   r.locks.push_back(LockInfoOf(lock, class_name));
-  ThreadSnapshot t;
-  t.thread_id = tid;
-  t.thread_name = ThreadName(tid);
-  t.sampled = true;
+  ThreadSnapshot t = SelfSnapshot(tid, pcs, symbolize);
   t.waits_for = 0;
   t.waits_for_owner = holder;
-  t.stack = SymbolizeStack(pcs, symbolize);
   r.threads.push_back(std::move(t));
   r.title = "deadlock: this child of fork() (pid " + std::to_string(r.pid) + ") locks " +
             Quoted(r.locks[0].name) + ", which thread " + std::to_string(holder) +
@@ -172,10 +176,7 @@ Report BuildAssertionReport(AssertKind kind, const LockState* lock, const std::s
   r.kind = ReportKind::kAssertionFailed;
   r.pid = getpid();
   if (lock != nullptr) r.locks.push_back(LockInfoOf(lock, class_name));
-  ThreadSnapshot t;
-  t.thread_id = tid;
-  t.thread_name = ThreadName(tid);
-  t.sampled = true;
+  ThreadSnapshot t = SelfSnapshot(tid, pcs, symbolize);
   int held_shared = -1;  // index in `held` of `lock`, when held in shared mode
   for (size_t i = 0; i < held.size(); ++i) {
     if (held[i].lock == lock) {
@@ -186,7 +187,6 @@ Report BuildAssertionReport(AssertKind kind, const LockState* lock, const std::s
     t.holds.push_back(r.locks.size());
     r.locks.push_back(LockInfoOf(held[i].lock, held[i].class_name));
   }
-  t.stack = SymbolizeStack(pcs, symbolize);
   r.threads.push_back(std::move(t));
   const std::string who = "thread " + std::to_string(tid);
   switch (kind) {
@@ -219,11 +219,7 @@ Report BuildBlockedReport(const char* what, const std::vector<HeldForReport>& he
   r.kind = ReportKind::kBlockedWhileHolding;
   r.pid = getpid();
   r.duration_ms = duration_ms;
-  ThreadSnapshot t;
-  t.thread_id = tid;
-  t.thread_name = ThreadName(tid);
-  t.sampled = true;
-  t.stack = SymbolizeStack(pcs, symbolize);
+  ThreadSnapshot t = SelfSnapshot(tid, pcs, symbolize);
   std::string names;
   for (const HeldForReport& h : held) {
     t.holds.push_back(r.locks.size());
