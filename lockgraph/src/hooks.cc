@@ -120,7 +120,7 @@ inline bool IsPrivate(const ThreadState* ts, const LockState* lock) {
 }
 
 inline void Push(ThreadState* ts, LockState* lock, uint64_t chain, AccessMode mode, bool by_try) {
-  ts->held[ts->depth++] = HeldLock{lock, chain, 0, mode, by_try, IsPrivate(ts, lock), 0};
+  ts->held[ts->depth++] = HeldLock{lock, chain, 0, mode, by_try, IsPrivate(ts, lock), 0, 0};
 }
 
 inline uint64_t ChainBelow(const ThreadState* ts) {

@@ -742,16 +742,20 @@ void Detector::OnBlocked(ThreadState* ts, const char* what, uintptr_t caller, in
   StackDepot::Capture(kInternalFrames, stack_depth_.load(std::memory_order_relaxed), &stack);
   std::vector<HeldForReport> held;
   std::vector<uint32_t> classes;
-  for (uint32_t i = 0; i < ts->depth; ++i) {
-    const uint32_t cls = ClassIdOf(ts->held[i].lock);
-    held.push_back({ts->held[i].lock, ClassName(cls), ts->held[i].mode});
-    classes.push_back(cls);
-  }
+  for (uint32_t i = 0; i < ts->depth; ++i)
+    AddHeld(ts->held[i].lock, ts->held[i].mode, &held, &classes);
   const Report report =
       BuildBlockedReport(what, held, ts->tid, FromCaller(stack.pcs, stack.depth, caller),
                          static_cast<double>(ns) / 1e6, /*still_blocked=*/false,
                          symbolize_.load(std::memory_order_relaxed));
   EmitBlocked(report, BlockedKey(what, report), classes);
+}
+
+void Detector::AddHeld(LockState* lock, AccessMode mode, std::vector<HeldForReport>* held,
+                       std::vector<uint32_t>* classes) {
+  const uint32_t cls = ClassIdOf(lock);
+  held->push_back({lock, ClassName(cls), mode});
+  classes->push_back(cls);
 }
 
 void Detector::EmitBlocked(const Report& report, const std::string& key,

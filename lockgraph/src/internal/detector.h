@@ -31,6 +31,8 @@
 
 namespace lockgraph::internal {
 
+struct HeldForReport;  // report_builder.h
+
 // A problem found under the global lock, to be symbolized and delivered after
 // it is released.
 struct PendingReport {
@@ -97,6 +99,10 @@ class Detector {
   // counted. `classes`: the held locks' classes.
   void EmitBlocked(const Report& report, const std::string& key,
                    const std::vector<uint32_t>& classes) LOCKGRAPH_EXCLUDES(mu_);
+  // Appends a held lock, as a blocked-while-holding report lists it, and its
+  // class (the key EmitBlocked records).
+  void AddHeld(LockState* lock, AccessMode mode, std::vector<HeldForReport>* held,
+               std::vector<uint32_t>* classes);
   std::vector<LockProfile> GetProfile();
   ClassCounters& CountersOf(uint32_t cls) { return profile_.For(cls); }
   std::string ClassName(uint32_t cls);

@@ -189,11 +189,7 @@ class Loop {
       std::vector<uint32_t> classes;
       if (s.answered) {
         std::vector<HeldForReport> held;
-        for (const auto& [lock, mode] : s.held) {
-          const uint32_t cls = d.ClassIdOf(lock);
-          held.push_back({lock, d.ClassName(cls), mode});
-          classes.push_back(cls);
-        }
+        for (const auto& [lock, mode] : s.held) d.AddHeld(lock, mode, &held, &classes);
         r = BuildBlockedReport(b.what, held, b.tid,
                                FromCaller(s.pcs.data(), static_cast<int>(s.pcs.size()), b.caller),
                                ms, /*still_blocked=*/true, o.symbolize);

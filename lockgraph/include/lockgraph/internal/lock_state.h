@@ -142,7 +142,7 @@ inline void BeforeLock(LockState* lock, AccessMode mode) noexcept {
       const uint64_t below = depth == 0 ? kChainSeed : held[depth - 1].chain;
       const uint64_t chain = MixChain(below, lock->node.load(std::memory_order_relaxed), mode);
       if (depth == 0 || ts->chain_cache[chain & kChainCacheMask] == chain) {
-        held[depth] = HeldLock{lock, chain, 0, mode, false, false, 0};
+        held[depth] = HeldLock{lock, chain, 0, mode, false, false, 0, 0};
         ts->depth = depth + 1;
         return;
       }

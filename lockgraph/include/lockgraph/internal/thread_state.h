@@ -34,6 +34,9 @@ struct HeldLock {
   // Taken inside a PrivateScope naming it: no order edge leads out of it.
   // (Beside by_try, in what was padding: the entry stays 32 bytes.)
   bool private_hold;
+  // Spelled out so an entry's middle word is written with one store (GCC
+  // will not merge the stores around a padding byte).
+  uint8_t unused = 0;
   // Timing mode only (hold_warn_ms / profile): when it was taken.
   int64_t acquired_ns;
 };
