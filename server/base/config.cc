@@ -45,7 +45,13 @@ constexpr SettingSpec kSettings[] = {
     {"client-query-buffer-limit", Kind::kMemory, true, "1gb", 1024 * 1024, kMaxInt, nullptr},
     {"databases", Kind::kInt, false, "1", 1, 1, nullptr},
     {"dir", Kind::kString, false, ".", 0, 0, nullptr},
+    {"hash-max-listpack-entries", Kind::kInt, true, "128", 0, INT32_MAX, nullptr},
+    {"hash-max-listpack-value", Kind::kInt, true, "64", 0, INT32_MAX, nullptr},
     {"hz", Kind::kInt, true, "10", 1, 500, nullptr},
+    // Accepted for compatibility and reported by CONFIG GET; lists are not
+    // compressed (a memory saving only, never a change in replies).
+    {"list-compress-depth", Kind::kInt, true, "0", 0, INT32_MAX, nullptr},
+    {"list-max-listpack-size", Kind::kInt, true, "-2", -5, INT32_MAX, nullptr},
     {"lfu-decay-time", Kind::kInt, true, "1", 0, INT32_MAX, nullptr},
     {"lfu-log-factor", Kind::kInt, true, "10", 0, INT32_MAX, nullptr},
     {"logfile", Kind::kString, false, "", 0, 0, nullptr},
@@ -62,21 +68,38 @@ constexpr SettingSpec kSettings[] = {
     {"proto-max-bulk-len", Kind::kMemory, true, "512mb", 1024 * 1024, kMaxInt, nullptr},
     {"requirepass", Kind::kString, true, "", 0, 0, nullptr},
     {"save", Kind::kString, true, "", 0, 0, nullptr},
+    {"set-max-intset-entries", Kind::kInt, true, "512", 0, INT32_MAX, nullptr},
     {"shards", Kind::kInt, false, "16", 1, 64, nullptr},
     {"shutdown-timeout", Kind::kInt, true, "10", 0, 3600, nullptr},  // seconds to drain replies
     {"tcp-keepalive", Kind::kInt, true, "300", 0, INT32_MAX, nullptr},
     {"threads", Kind::kInt, false, "0", 1, 128, nullptr},  // default: the core count
     {"timeout", Kind::kInt, true, "0", 0, INT32_MAX, nullptr},
+    {"zset-max-listpack-entries", Kind::kInt, true, "128", 0, INT32_MAX, nullptr},
+    {"zset-max-listpack-value", Kind::kInt, true, "64", 0, INT32_MAX, nullptr},
 };
+
+// Redis 7.0 still accepts the settings' names from before listpacks.
+constexpr std::pair<const char*, const char*> kAliases[] = {
+    {"hash-max-ziplist-entries", "hash-max-listpack-entries"},
+    {"hash-max-ziplist-value", "hash-max-listpack-value"},
+    {"list-max-ziplist-size", "list-max-listpack-size"},
+    {"zset-max-ziplist-entries", "zset-max-listpack-entries"},
+    {"zset-max-ziplist-value", "zset-max-listpack-value"},
+};
+
+bool NameIs(std::string_view name, std::string_view lower) {
+  return name.size() == lower.size() &&
+         std::equal(name.begin(), name.end(), lower.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
 
 const SettingSpec* FindSpec(std::string_view name) {
   for (const SettingSpec& spec : kSettings) {
-    if (name.size() == std::string_view(spec.name).size() &&
-        std::equal(name.begin(), name.end(), spec.name, [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == b;
-        })) {
-      return &spec;
-    }
+    if (NameIs(name, spec.name)) return &spec;
+  }
+  for (const auto& [alias, target] : kAliases) {
+    if (NameIs(name, alias)) return FindSpec(target);
   }
   return nullptr;
 }
@@ -254,6 +277,18 @@ void Config::MirrorLocked(const std::string& name) {
     maxmemory_policy_.store(policy, std::memory_order_relaxed);
   } else if (name == "maxmemory-samples") {
     maxmemory_samples_.store(std::stoi(value), std::memory_order_relaxed);
+  } else if (name == "hash-max-listpack-entries") {
+    hash_max_listpack_entries_.store(std::stoll(value), std::memory_order_relaxed);
+  } else if (name == "hash-max-listpack-value") {
+    hash_max_listpack_value_.store(std::stoll(value), std::memory_order_relaxed);
+  } else if (name == "set-max-intset-entries") {
+    set_max_intset_entries_.store(std::stoll(value), std::memory_order_relaxed);
+  } else if (name == "zset-max-listpack-entries") {
+    zset_max_listpack_entries_.store(std::stoll(value), std::memory_order_relaxed);
+  } else if (name == "zset-max-listpack-value") {
+    zset_max_listpack_value_.store(std::stoll(value), std::memory_order_relaxed);
+  } else if (name == "list-max-listpack-size") {
+    list_max_listpack_size_.store(std::stoll(value), std::memory_order_relaxed);
   } else if (name == "lfu-log-factor") {
     lfu_log_factor_.store(std::stoll(value), std::memory_order_relaxed);
   } else if (name == "lfu-decay-time") {

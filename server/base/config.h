@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "store/eviction.h"
+#include "store/object.h"
 
 namespace cacheforge {
 
@@ -92,6 +93,16 @@ class Config {
   int64_t timeout_seconds() const { return timeout_.load(std::memory_order_relaxed); }
   int64_t tcp_keepalive() const { return tcp_keepalive_.load(std::memory_order_relaxed); }
   bool protected_mode() const { return protected_mode_.load(std::memory_order_relaxed); }
+  // hash-max-listpack-entries and the other compact-encoding thresholds.
+  EncodingLimits encoding_limits() const {
+    return EncodingLimits{
+        .hash_max_listpack_entries = hash_max_listpack_entries_.load(std::memory_order_relaxed),
+        .hash_max_listpack_value = hash_max_listpack_value_.load(std::memory_order_relaxed),
+        .set_max_intset_entries = set_max_intset_entries_.load(std::memory_order_relaxed),
+        .zset_max_listpack_entries = zset_max_listpack_entries_.load(std::memory_order_relaxed),
+        .zset_max_listpack_value = zset_max_listpack_value_.load(std::memory_order_relaxed),
+        .list_max_listpack_size = list_max_listpack_size_.load(std::memory_order_relaxed)};
+  }
 
   // Typed reads of startup settings.
   int64_t GetInt(std::string_view name) const;
@@ -120,6 +131,12 @@ class Config {
   std::atomic<int64_t> timeout_{0};
   std::atomic<int64_t> tcp_keepalive_{0};
   std::atomic<bool> protected_mode_{true};
+  std::atomic<int64_t> hash_max_listpack_entries_{128};
+  std::atomic<int64_t> hash_max_listpack_value_{64};
+  std::atomic<int64_t> set_max_intset_entries_{512};
+  std::atomic<int64_t> zset_max_listpack_entries_{128};
+  std::atomic<int64_t> zset_max_listpack_value_{64};
+  std::atomic<int64_t> list_max_listpack_size_{-2};
   std::map<std::string, RuntimeCheck, std::less<>> runtime_checks_ LOCKGRAPH_GUARDED_BY(mu_);
 };
 

@@ -11,10 +11,13 @@
 #include <memory>
 
 #include "commands/connection_family.h"
+#include "commands/hash_family.h"
+#include "commands/list_family.h"
 #include "commands/keys_family.h"
 #include "commands/object_command.h"
 #include "commands/persistence_family.h"
 #include "commands/server_family.h"
+#include "commands/set_family.h"
 #include "commands/string_family.h"
 
 namespace cacheforge {
@@ -59,6 +62,10 @@ constexpr CommandSpec kDebugSubcommands[] = {
   {"help",      2, kA, 0, 0, 0, DebugHelpCommand,      "server", "Returns helpful text about the different subcommands.", {}},
 };
 
+constexpr CommandSpec kFunctionSubcommands[] = {
+  {"flush",    -2, kCmdWrite, 0, 0, 0, FunctionFlushCommand, "scripting", "Deletes all libraries and functions.", {}},
+};
+
 constexpr CommandSpec kObjectSubcommands[] = {
   {"encoding", 3, kR, 2, 2, 1, ObjectEncodingCommand, "generic", "Returns the internal encoding of a Redis object.", {}},
   {"freq",     3, kR, 2, 2, 1, ObjectFreqCommand,     "generic", "Returns the logarithmic access frequency counter of a Redis object.", {}},
@@ -96,12 +103,66 @@ constexpr CommandSpec kCommands[] = {
   {"incrby",     3, kW | kF, 1, 1, 1, IncrByCommand,      "string", "Increments the integer value of a key by a number.", {}},
   {"decrby",     3, kW | kF, 1, 1, 1, DecrByCommand,      "string", "Decrements a number from the integer value of a key.", {}},
   {"incrbyfloat", 3, kW | kF, 1, 1, 1, IncrByFloatCommand, "string", "Increment the floating point value of a key by a number.", {}},
+  // lists
+  {"lpush",     -3, kW | kF, 1, 1, 1, LPushCommand,      "list", "Prepends one or more elements to a list. Creates the key if it doesn't exist.", {}},
+  {"rpush",     -3, kW | kF, 1, 1, 1, RPushCommand,      "list", "Appends one or more elements to a list. Creates the key if it doesn't exist.", {}},
+  {"lpushx",    -3, kW | kF, 1, 1, 1, LPushXCommand,     "list", "Prepends one or more elements to a list only when the list exists.", {}},
+  {"rpushx",    -3, kW | kF, 1, 1, 1, RPushXCommand,     "list", "Appends an element to a list only when the list exists.", {}},
+  {"lpop",      -2, kCmdWrite | kF, 1, 1, 1, LPopCommand, "list", "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.", {}},
+  {"rpop",      -2, kCmdWrite | kF, 1, 1, 1, RPopCommand, "list", "Returns and removes the last elements of a list. Deletes the list if the last element was popped.", {}},
+  {"llen",       2, kR | kF, 1, 1, 1, LLenCommand,       "list", "Returns the length of a list.", {}},
+  {"lindex",     3, kR,      1, 1, 1, LIndexCommand,     "list", "Returns an element from a list by its index.", {}},
+  {"lset",       4, kW,      1, 1, 1, LSetCommand,       "list", "Sets the value of an element in a list by its index.", {}},
+  {"lrange",     4, kR,      1, 1, 1, LRangeCommand,     "list", "Returns a range of elements from a list.", {}},
+  {"ltrim",      4, kCmdWrite, 1, 1, 1, LTrimCommand,    "list", "Removes elements from both ends a list. Deletes the list if all elements were trimmed.", {}},
+  {"lrem",       4, kCmdWrite, 1, 1, 1, LRemCommand,     "list", "Removes elements from a list. Deletes the list if the last element was removed.", {}},
+  {"linsert",    5, kW,      1, 1, 1, LInsertCommand,    "list", "Inserts an element before or after another element in a list.", {}},
+  {"lpos",      -3, kR,      1, 1, 1, LPosCommand,       "list", "Returns the index of matching elements in a list.", {}},
+  {"lmove",      5, kW,      1, 2, 1, LMoveCommand,      "list", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", {}},
+  {"rpoplpush",  3, kW,      1, 2, 1, RPopLPushCommand,  "list", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", {}},
+  {"lmpop",     -4, kCmdWrite, 0, 0, 0, LMPopCommand,    "list", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", {}},
+  // hashes
+  {"hset",      -4, kW | kF, 1, 1, 1, HSetCommand,       "hash", "Creates or modifies the value of a field in a hash.", {}},
+  {"hmset",     -4, kW | kF, 1, 1, 1, HMSetCommand,      "hash", "Sets the values of multiple fields.", {}},
+  {"hsetnx",     4, kW | kF, 1, 1, 1, HSetNxCommand,     "hash", "Sets the value of a field in a hash only when the field doesn't exist.", {}},
+  {"hget",       3, kR | kF, 1, 1, 1, HGetCommand,       "hash", "Returns the value of a field in a hash.", {}},
+  {"hmget",     -3, kR | kF, 1, 1, 1, HMGetCommand,      "hash", "Returns the values of all fields in a hash.", {}},
+  {"hdel",      -3, kCmdWrite | kF, 1, 1, 1, HDelCommand, "hash", "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", {}},
+  {"hlen",       2, kR | kF, 1, 1, 1, HLenCommand,       "hash", "Returns the number of fields in a hash.", {}},
+  {"hstrlen",    3, kR | kF, 1, 1, 1, HStrLenCommand,    "hash", "Returns the length of the value of a field.", {}},
+  {"hexists",    3, kR | kF, 1, 1, 1, HExistsCommand,    "hash", "Determines whether a field exists in a hash.", {}},
+  {"hkeys",      2, kR,      1, 1, 1, HKeysCommand,      "hash", "Returns all fields in a hash.", {}},
+  {"hvals",      2, kR,      1, 1, 1, HValsCommand,      "hash", "Returns all values in a hash.", {}},
+  {"hgetall",    2, kR,      1, 1, 1, HGetAllCommand,    "hash", "Returns all fields and values in a hash.", {}},
+  {"hincrby",    4, kW | kF, 1, 1, 1, HIncrByCommand,    "hash", "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.", {}},
+  {"hincrbyfloat", 4, kW | kF, 1, 1, 1, HIncrByFloatCommand, "hash", "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.", {}},
+  {"hrandfield", -2, kR,     1, 1, 1, HRandFieldCommand, "hash", "Returns one or more random fields from a hash.", {}},
+  {"hscan",     -3, kR,      1, 1, 1, HScanCommand,      "hash", "Iterates over fields and values of a hash.", {}},
+  // sets
+  {"sadd",      -3, kW | kF, 1, 1, 1, SAddCommand,       "set", "Adds one or more members to a set. Creates the key if it doesn't exist.", {}},
+  {"srem",      -3, kCmdWrite | kF, 1, 1, 1, SRemCommand, "set", "Removes one or more members from a set. Deletes the set if the last member was removed.", {}},
+  {"scard",      2, kR | kF, 1, 1, 1, SCardCommand,      "set", "Returns the number of members in a set.", {}},
+  {"sismember",  3, kR | kF, 1, 1, 1, SIsMemberCommand,  "set", "Determines whether a member belongs to a set.", {}},
+  {"smismember", -3, kR | kF, 1, 1, 1, SMIsMemberCommand, "set", "Determines whether multiple members belong to a set.", {}},
+  {"smembers",   2, kR,      1, 1, 1, SMembersCommand,   "set", "Returns all members of a set.", {}},
+  {"srandmember", -2, kR,    1, 1, 1, SRandMemberCommand, "set", "Get one or multiple random members from a set", {}},
+  {"spop",      -2, kCmdWrite | kF, 1, 1, 1, SPopCommand, "set", "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.", {}},
+  {"smove",      4, kCmdWrite | kF, 1, 2, 1, SMoveCommand, "set", "Moves a member from one set to another.", {}},
+  {"sinter",    -2, kR,      1, -1, 1, SInterCommand,    "set", "Returns the intersect of multiple sets.", {}},
+  {"sunion",    -2, kR,      1, -1, 1, SUnionCommand,    "set", "Returns the union of multiple sets.", {}},
+  {"sdiff",     -2, kR,      1, -1, 1, SDiffCommand,     "set", "Returns the difference of multiple sets.", {}},
+  {"sinterstore", -3, kW,    1, -1, 1, SInterStoreCommand, "set", "Stores the intersect of multiple sets in a key.", {}},
+  {"sunionstore", -3, kW,    1, -1, 1, SUnionStoreCommand, "set", "Stores the union of multiple sets in a key.", {}},
+  {"sdiffstore", -3, kW,     1, -1, 1, SDiffStoreCommand, "set", "Stores the difference of multiple sets in a key.", {}},
+  {"sintercard", -3, kR,     0, 0, 0, SInterCardCommand, "set", "Returns the number of members of the intersect of multiple sets.", {}},
+  {"sscan",     -3, kR,      1, 1, 1, SScanCommand,      "set", "Iterates over members of a set.", {}},
   // keys
   {"del",       -2, kCmdWrite, 1, -1, 1, DelCommand,      "generic", "Deletes one or more keys.", {}},
   {"unlink",    -2, kCmdWrite | kF, 1, -1, 1, DelCommand, "generic", "Asynchronously deletes one or more keys.", {}},
   {"exists",    -2, kR | kF, 1, -1, 1, ExistsCommand,     "generic", "Determines whether one or more keys exist.", {}},
   {"type",       2, kR | kF, 1, 1, 1, TypeCommand,        "generic", "Determines the type of value stored at a key.", {}},
   {"rename",     3, kCmdWrite, 1, 2, 1, RenameCommand,    "generic", "Renames a key and overwrites the destination.", {}},
+  {"copy",      -3, kW,      1, 2, 1, CopyCommand,        "generic", "Copies the value of a key to a new key.", {}},
   {"renamenx",   3, kCmdWrite | kF, 1, 2, 1, RenameNxCommand, "generic", "Renames a key only when the target key name doesn't exist.", {}},
   {"expire",    -3, kCmdWrite | kF, 1, 1, 1, ExpireCommand, "generic", "Sets the expiration time of a key in seconds.", {}},
   {"pexpire",   -3, kCmdWrite | kF, 1, 1, 1, PExpireCommand, "generic", "Sets the expiration time of a key in milliseconds.", {}},
@@ -124,6 +185,7 @@ constexpr CommandSpec kCommands[] = {
   {"config",    -2, 0,       0, 0, 0, nullptr,            "server", "A container for server configuration commands.", kConfigSubcommands},
   {"command",   -1, kCmdLoading | kCmdStale, 0, 0, 0, CommandCommand, "server", "Returns detailed information about all commands.", kCommandSubcommands},
   {"client",    -2, 0,       0, 0, 0, nullptr,            "connection", "A container for client connection commands.", kClientSubcommands},
+  {"function",  -2, 0,       0, 0, 0, nullptr,            "scripting", "A container for function commands.", kFunctionSubcommands},
   {"time",       1, kConn,   0, 0, 0, TimeCommand,        "server", "Returns the server time.", {}},
   {"debug",     -2, kA,      0, 0, 0, nullptr,            "server", "A container for debugging commands.", kDebugSubcommands},
   {"bgrewriteaof", 1, kA, 0, 0, 0, BgRewriteAofCommand, "server", "Asynchronously rewrites the append-only file to disk.", {}},

@@ -90,6 +90,18 @@ class KeyLock {
     shard_.AssertHeld();
     shard_.MutateValueLocked(e, std::forward<F>(change));
   }
+  // Replaces `e`'s value with a collection.
+  void SetObject(Entry* e, std::unique_ptr<Object> object) {
+    shard_.AssertHeld();
+    shard_.SetObjectLocked(e, std::move(object));
+  }
+  // Runs `change(T&)` on `e`'s collection (of type T), keeping the memory
+  // count right; returns what `change` returns.
+  template <typename T, typename F>
+  auto MutateObject(Entry* e, F&& change) {
+    shard_.AssertHeld();
+    return shard_.MutateObjectLocked<T>(e, std::forward<F>(change));
+  }
   // The locked shard; callers of its *Locked methods first call AssertHeld().
   Shard& shard() { return shard_; }
 
@@ -146,6 +158,26 @@ class KeysLock {
     Shard& shard = ShardOf(key);
     shard.AssertHeld();
     shard.EraseLocked(e);
+  }
+  // Adds `key`, which must not be live, with an empty string value.
+  Entry* Insert(std::string_view key) {
+    uint64_t hash = Keyspace::Hash(key);
+    Shard& shard = ctx_.server.keyspace().ShardFor(hash);
+    shard.AssertHeld();
+    return shard.InsertLocked(std::string(key), hash, ctx_.now_ms);
+  }
+  // Replaces the value of `key`'s entry `e` with a collection.
+  void SetObject(std::string_view key, Entry* e, std::unique_ptr<Object> object) {
+    Shard& shard = ShardOf(key);
+    shard.AssertHeld();
+    shard.SetObjectLocked(e, std::move(object));
+  }
+  // Runs `change(T&)` on the collection of `key`'s entry `e`.
+  template <typename T, typename F>
+  auto MutateObject(std::string_view key, Entry* e, F&& change) {
+    Shard& shard = ShardOf(key);
+    shard.AssertHeld();
+    return shard.MutateObjectLocked<T>(e, std::forward<F>(change));
   }
   // Sets `key` to `value` with no TTL, creating it when missing.
   void Put(std::string_view key, std::string_view value) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "commands/key_access.h"
+#include "commands/scan_args.h"
 #include "util/glob.h"
 #include "util/numbers.h"
 #include "util/strings.h"
@@ -44,7 +45,8 @@ Reply ExistsCommand(CommandContext& ctx) {
 // TYPE key
 Reply TypeCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
-  return Reply::Status(key.Find() != nullptr ? "string" : "none");
+  Entry* e = key.Find();
+  return Reply::Status(e != nullptr ? TypeName(e->type()) : "none");
 }
 
 namespace {
@@ -63,7 +65,11 @@ Reply Rename(CommandContext& ctx, bool only_if_new) {
   src_shard.AssertHeld();
   dst_shard.AssertHeld();
   if (dst == nullptr) dst = dst_shard.InsertLocked(std::string(names[1]), Keyspace::Hash(names[1]));
-  dst_shard.MutateValueLocked(dst, [&](std::string& v) { v.assign(src->value); });
+  if (src->is_string()) {
+    dst_shard.MutateValueLocked(dst, [&](std::string& v) { v.assign(src->value); });
+  } else {
+    dst_shard.SetObjectLocked(dst, src_shard.TakeObjectLocked(src));
+  }
   dst_shard.SetExpireLocked(dst, src_shard.ExpireAtLocked(src));
   // The value keeps its access history under its new name, as in Redis.
   dst->lru = src->lru;
@@ -73,6 +79,43 @@ Reply Rename(CommandContext& ctx, bool only_if_new) {
 }
 
 }  // namespace
+
+// COPY source destination [DB destination-db] [REPLACE]: a deep copy, TTL
+// included. Only database 0 exists.
+Reply CopyCommand(CommandContext& ctx) {
+  bool replace = false;
+  for (size_t i = 3; i < ctx.argc(); ++i) {
+    if (EqualsIgnoreCase(ctx.arg(i), "REPLACE")) {
+      replace = true;
+    } else if (EqualsIgnoreCase(ctx.arg(i), "DB") && i + 1 < ctx.argc()) {
+      int64_t db = 0;
+      if (!ParseInt64(ctx.arg(++i), &db)) return Reply::Error(errors::kNotInteger);
+      if (db != 0) return Reply::Error("ERR DB index is out of range");
+    } else {
+      return Reply::Error(errors::kSyntax);
+    }
+  }
+  std::string_view names[2] = {ctx.arg(1), ctx.arg(2)};
+  if (names[0] == names[1]) return Reply::Error("ERR source and destination objects are the same");
+  KeysLock lock(ctx, names);
+  Entry* src = lock.Find(names[0]);
+  if (src == nullptr) return Reply::Integer(0);
+  Entry* dst = lock.Find(names[1]);
+  if (dst != nullptr && !replace) return Reply::Integer(0);
+  Shard& src_shard = lock.ShardOf(names[0]);
+  Shard& dst_shard = lock.ShardOf(names[1]);
+  src_shard.AssertHeld();
+  dst_shard.AssertHeld();
+  if (dst != nullptr) dst_shard.EraseLocked(dst);
+  dst = dst_shard.InsertLocked(std::string(names[1]), Keyspace::Hash(names[1]), ctx.now_ms);
+  if (src->is_string()) {
+    dst_shard.MutateValueLocked(dst, [&](std::string& v) { v.assign(src->value); });
+  } else {
+    dst_shard.SetObjectLocked(dst, src->object->Clone());
+  }
+  dst_shard.SetExpireLocked(dst, src_shard.ExpireAtLocked(src));
+  return Reply::Integer(1);
+}
 
 Reply RenameCommand(CommandContext& ctx) { return Rename(ctx, false); }
 Reply RenameNxCommand(CommandContext& ctx) { return Rename(ctx, true); }
@@ -190,36 +233,13 @@ Reply KeysCommand(CommandContext& ctx) {
 // The cursor is the shard's Dict cursor times 64 plus the shard index, so one
 // SCAN walks shard 0 to the end, then shard 1, and so on.
 Reply ScanCommand(CommandContext& ctx) {
-  uint64_t cursor = 0;
-  {
-    std::string_view text = ctx.arg(1);
-    if (text.empty() || text.size() > 20) return Reply::Error("ERR invalid cursor");
-    for (char c : text) {
-      if (c < '0' || c > '9') return Reply::Error("ERR invalid cursor");
-      uint64_t digit = static_cast<uint64_t>(c - '0');
-      if (cursor > (UINT64_MAX - digit) / 10) return Reply::Error("ERR invalid cursor");
-      cursor = cursor * 10 + digit;
-    }
-  }
-  std::string_view pattern;
-  bool has_pattern = false;
-  int64_t count = 10;
-  std::string type_filter;
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    std::string_view opt = ctx.arg(i);
-    if (i + 1 >= ctx.argc()) return Reply::Error(errors::kSyntax);
-    if (EqualsIgnoreCase(opt, "MATCH")) {
-      pattern = ctx.arg(i + 1);
-      has_pattern = !(pattern == "*");
-    } else if (EqualsIgnoreCase(opt, "COUNT")) {
-      if (!ParseInt64(ctx.arg(i + 1), &count)) return Reply::Error(errors::kNotInteger);
-      if (count < 1) return Reply::Error(errors::kSyntax);
-    } else if (EqualsIgnoreCase(opt, "TYPE")) {
-      type_filter = ToLower(ctx.arg(i + 1));
-    } else {
-      return Reply::Error(errors::kSyntax);
-    }
-  }
+  ScanArgs args;
+  if (auto error = ParseScanArgs(ctx, 1, /*allow_type=*/true, &args)) return std::move(*error);
+  const uint64_t cursor = args.cursor;
+  const std::string_view pattern = args.pattern;
+  const bool has_pattern = args.has_pattern;
+  const int64_t count = args.count;
+  const std::string& type_filter = args.type;
   Keyspace& keyspace = ctx.server.keyspace();
   int shard_index = static_cast<int>(cursor % 64);
   uint64_t dict_cursor = cursor / 64;
@@ -235,7 +255,7 @@ Reply ScanCommand(CommandContext& ctx) {
         shard.AssertHeld();  // the scan runs under `lock`
         if (shard.IsExpiredLocked(e, ctx.now_ms)) return;
         if (has_pattern && !GlobMatch(pattern, e->key)) return;
-        if (!type_filter.empty() && type_filter != "string") return;
+        if (!type_filter.empty() && type_filter != TypeName(e->type())) return;
         keys.push_back(Reply::Bulk(e->key));
       });
     } while (dict_cursor != 0 && --budget > 0 && static_cast<int64_t>(keys.size()) < count);

@@ -14,6 +14,7 @@ Reply DelCommand(CommandContext& ctx);
 Reply ExistsCommand(CommandContext& ctx);
 Reply TypeCommand(CommandContext& ctx);
 Reply RenameCommand(CommandContext& ctx);
+Reply CopyCommand(CommandContext& ctx);
 Reply RenameNxCommand(CommandContext& ctx);
 Reply ExpireCommand(CommandContext& ctx);
 Reply PExpireCommand(CommandContext& ctx);

@@ -11,11 +11,13 @@
 namespace cacheforge {
 
 // OBJECT ENCODING key: Redis's string encodings — "int" for a value that is a
-// 64-bit integer, "embstr" up to 44 bytes, "raw" beyond.
+// 64-bit integer, "embstr" up to 44 bytes, "raw" beyond — and for other types
+// the name of the representation in use (store/object.h).
 Reply ObjectEncodingCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(2));
   Entry* e = key.Peek();
   if (e == nullptr) return Reply::Null();
+  if (!e->is_string()) return Reply::Bulk(e->object->Encoding());
   int64_t ignored = 0;
   if (e->value.size() <= 20 && ParseInt64(e->value, &ignored)) return Reply::Bulk("int");
   return Reply::Bulk(e->value.size() <= 44 ? "embstr" : "raw");

@@ -510,4 +510,12 @@ Reply ShutdownCommand(CommandContext& ctx) {
   return Reply::None();
 }
 
+Reply FunctionFlushCommand(CommandContext& ctx) {
+  if (ctx.argc() > 3 || (ctx.argc() == 3 && !EqualsIgnoreCase(ctx.arg(2), "ASYNC") &&
+                         !EqualsIgnoreCase(ctx.arg(2), "SYNC"))) {
+    return Reply::Error("ERR Bad flush type " + std::string(ctx.arg(ctx.argc() - 1)));
+  }
+  return Reply::Ok();
+}
+
 }  // namespace cacheforge

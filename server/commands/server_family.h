@@ -13,6 +13,9 @@ Reply InfoCommand(CommandContext& ctx);
 Reply ConfigGetCommand(CommandContext& ctx);
 Reply ConfigSetCommand(CommandContext& ctx);
 Reply ConfigResetStatCommand(CommandContext& ctx);
+// FUNCTION FLUSH [ASYNC | SYNC]: the server has no functions (no scripting),
+// so there is nothing to delete; clients and test harnesses call it to reset.
+Reply FunctionFlushCommand(CommandContext& ctx);
 Reply ConfigHelpCommand(CommandContext& ctx);
 Reply CommandCommand(CommandContext& ctx);
 Reply CommandCountCommand(CommandContext& ctx);

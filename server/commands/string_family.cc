@@ -88,6 +88,7 @@ void PropagateSet(CommandContext& ctx, std::string_view key, std::string_view va
 Reply IncrementBy(CommandContext& ctx, int64_t delta) {
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.Find();
+  if (e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   int64_t current = 0;
   if (e != nullptr && !ParseInt64(e->value, &current)) return Reply::Error(errors::kNotInteger);
   if ((delta < 0 && current < 0 && delta < INT64_MIN - current) ||
@@ -127,6 +128,7 @@ Reply SetCommand(CommandContext& ctx) {
   }
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.Find();
+  if (get && e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   Reply old = Reply::Null();
   if (get && e != nullptr) old = Reply::Bulk(e->value);
   bool condition_met = !((nx && e != nullptr) || (xx && e == nullptr));
@@ -142,6 +144,7 @@ Reply SetCommand(CommandContext& ctx) {
 Reply GetCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.FindForRead();
+  if (e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   return e != nullptr ? Reply::Bulk(e->value) : Reply::Null();
 }
 
@@ -149,6 +152,7 @@ Reply GetCommand(CommandContext& ctx) {
 Reply GetSetCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.Find();
+  if (e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   Reply old = e != nullptr ? Reply::Bulk(e->value) : Reply::Null();
   Store(key, e, ctx.arg(2), kNoExpiry, false, ctx.now_ms);
   return old;
@@ -158,6 +162,7 @@ Reply GetSetCommand(CommandContext& ctx) {
 Reply GetDelCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.FindForRead();
+  if (e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   if (e == nullptr) return Reply::Null();
   Reply value = Reply::Bulk(e->value);
   key.Erase(e);
@@ -183,6 +188,7 @@ Reply GetExCommand(CommandContext& ctx) {
   }
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.FindForRead();
+  if (e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   if (e == nullptr) return Reply::Null();
   Reply value = Reply::Bulk(e->value);
   if (has_expire && expire_at <= ctx.now_ms) {
@@ -234,7 +240,7 @@ Reply MGetCommand(CommandContext& ctx) {
   KeysLock lock(ctx, keys);
   for (std::string_view key : keys) {
     Entry* e = lock.FindForRead(key);
-    values.push_back(e != nullptr ? Reply::Bulk(e->value) : Reply::Null());
+    values.push_back(e != nullptr && e->is_string() ? Reply::Bulk(e->value) : Reply::Null());
   }
   return Reply::Array(std::move(values));
 }
@@ -280,6 +286,7 @@ Reply MSetNxCommand(CommandContext& ctx) {
 Reply AppendCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.Find();
+  if (e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   std::string_view tail = ctx.arg(2);
   if (e != nullptr && static_cast<int64_t>(e->value.size() + tail.size()) >
                           ctx.server.config().proto_max_bulk_len()) {
@@ -294,6 +301,7 @@ Reply AppendCommand(CommandContext& ctx) {
 Reply StrLenCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.FindForRead();
+  if (e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   return Reply::Integer(e != nullptr ? static_cast<int64_t>(e->value.size()) : 0);
 }
 
@@ -305,6 +313,7 @@ Reply GetRangeCommand(CommandContext& ctx) {
   }
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.FindForRead();
+  if (e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   if (e == nullptr) return Reply::Bulk("");
   const int64_t len = static_cast<int64_t>(e->value.size());
   if (start < 0 && end < 0 && start > end) return Reply::Bulk("");
@@ -324,6 +333,7 @@ Reply SetRangeCommand(CommandContext& ctx) {
   std::string_view patch = ctx.arg(3);
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.Find();
+  if (e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   if (patch.empty())
     return Reply::Integer(e != nullptr ? static_cast<int64_t>(e->value.size()) : 0);
   if (offset > ctx.server.config().proto_max_bulk_len() - static_cast<int64_t>(patch.size())) {
@@ -361,6 +371,7 @@ Reply IncrByFloatCommand(CommandContext& ctx) {
   if (!ParseLongDouble(ctx.arg(2), &delta)) return Reply::Error(errors::kNotFloat);
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.Find();
+  if (e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   long double current = 0;
   if (e != nullptr && !ParseLongDouble(e->value, &current)) return Reply::Error(errors::kNotFloat);
   long double result = current + delta;

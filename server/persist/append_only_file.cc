@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "base/server.h"
 #include "persist/aof_format.h"
+#include "persist/value_records.h"
 #include "util/strings.h"
 
 namespace cacheforge {
@@ -53,7 +54,8 @@ uint64_t FileSize(int fd) {
   return fstat(fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
 }
 
-// The rewrite child: the whole keyspace as one SET per key. It runs in a
+// The rewrite child: the whole keyspace, each key as the commands that
+// rebuild it (value_records.h). It runs in a
 // forked copy of the server whose only thread holds every shard lock, so it
 // reads the shards directly and must not take any lock, log or return.
 int WriteSnapshot(Keyspace& keyspace, const std::string& path) {
@@ -72,12 +74,7 @@ int WriteSnapshot(Keyspace& keyspace, const std::string& path) {
       cursor = dict.Scan(cursor, [&](Entry* e) {
         shard.AssertHeld();
         const int64_t expire_at = shard.ExpireAtLocked(e);
-        if (expire_at == kNoExpiry) {
-          AppendAofCommand({"SET", e->key, e->value}, &out);
-        } else if (expire_at > now) {
-          std::string at = std::to_string(expire_at);
-          AppendAofCommand({"SET", e->key, e->value, "PXAT", at}, &out);
-        }
+        if (expire_at == kNoExpiry || expire_at > now) AppendValueRecords(*e, expire_at, &out);
       });
       if (out.size() >= (1 << 20)) {
         ok = WriteAll(fd, out);

@@ -13,9 +13,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "store/object.h"
 
 namespace cacheforge {
 
@@ -26,16 +30,60 @@ inline constexpr uint32_t kNotVolatile = UINT32_MAX;
 // 32 bits of the hash are enough to pick a bucket (the high bits pick the
 // shard). A key's expiry time lives in its shard's expiry index, next to the
 // index slot, so the entry has room for what eviction needs (see access.h).
+//
+// The value is a string held inline (`value`) or, for any other type, an
+// Object the entry owns (`object`); `value_type` says which. Code that reads
+// `value` first checks is_string(): commands answer WRONGTYPE otherwise.
 struct Entry {
+  Entry() : value() {}
+  ~Entry() { DestroyValue(); }
+  Entry(const Entry&) = delete;
+  Entry& operator=(const Entry&) = delete;
+
   Entry* next = nullptr;
   uint32_t hash = 0;                      // low 32 bits of the key's hash
   uint32_t volatile_slot = kNotVolatile;  // position in the shard's expiry index
   uint32_t lru = 0;                       // last access, in LRU clock ticks
-  uint32_t lfu = 0;                       // LFU: minutes of last decay << 8 | counter
+  uint32_t lfu : 24 = 0;                  // LFU: minutes of last decay << 8 | counter
+  uint32_t value_type : 8 = 0;            // a ValueType
   std::string key;
-  std::string value;
+  union {
+    std::string value;  // value_type == kString
+    Object* object;     // any other type; never null
+  };
 
   bool has_expire() const { return volatile_slot != kNotVolatile; }
+  ValueType type() const { return static_cast<ValueType>(value_type); }
+  bool is_string() const { return type() == ValueType::kString; }
+  // Replaces the value with `obj` (not null).
+  void SetObject(std::unique_ptr<Object> obj) {
+    DestroyValue();
+    value_type = static_cast<uint32_t>(obj->type());
+    object = obj.release();
+  }
+  // Makes the value an empty string.
+  void SetString() {
+    if (is_string()) return;
+    DestroyValue();
+    new (&value) std::string();
+    value_type = static_cast<uint32_t>(ValueType::kString);
+  }
+  // Gives up the (non-string) value, leaving an empty string.
+  std::unique_ptr<Object> TakeObject() {
+    std::unique_ptr<Object> obj(object);
+    new (&value) std::string();
+    value_type = static_cast<uint32_t>(ValueType::kString);
+    return obj;
+  }
+
+ private:
+  void DestroyValue() {
+    if (is_string()) {
+      value.~basic_string();
+    } else {
+      delete object;
+    }
+  }
 };
 static_assert(sizeof(Entry) <= 88, "keep an entry in a 96-byte malloc chunk");
 

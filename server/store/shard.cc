@@ -27,7 +27,25 @@ Shard::Shard(int index)
       rng_(0x9e3779b97f4a7c15ULL ^ static_cast<uint64_t>(index)) {}
 
 size_t Shard::EntryBytes(const Entry& entry) {
-  return HeapBytes(&entry) + StringHeapBytes(entry.key) + StringHeapBytes(entry.value);
+  return HeapBytes(&entry) + StringHeapBytes(entry.key) +
+         (entry.is_string() ? StringHeapBytes(entry.value) : entry.object->Bytes());
+}
+
+void Shard::SetObjectLocked(Entry* entry, std::unique_ptr<Object> object) {
+  size_t before = EntryBytes(*entry);
+  entry->SetObject(std::move(object));
+  ++mutations_;
+  entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
+  PublishBytesLocked();
+}
+
+std::unique_ptr<Object> Shard::TakeObjectLocked(Entry* entry) {
+  size_t before = EntryBytes(*entry);
+  std::unique_ptr<Object> object = entry->TakeObject();
+  ++mutations_;
+  entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
+  PublishBytesLocked();
+  return object;
 }
 
 void Shard::PublishBytesLocked() {

@@ -23,6 +23,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -104,15 +105,39 @@ class Shard {
   // Heap bytes of one entry with its key and value blocks.
   static size_t EntryBytes(const Entry& entry);
 
-  // Runs `change(value)` on `entry`'s value and keeps the memory count right.
+  // Runs `change(value)` on `entry`'s string value and keeps the memory
+  // count right. A value of another type is first replaced by an empty
+  // string (SET, MSET and the like overwrite any type).
   template <typename F>
   void MutateValueLocked(Entry* entry, F&& change) LOCKGRAPH_REQUIRES(mu_) {
     size_t before = EntryBytes(*entry);
+    entry->SetString();
     change(entry->value);
     ++mutations_;
     entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
     PublishBytesLocked();
   }
+  // Runs `change(object)` on `entry`'s value, an Object of type T (the caller
+  // checked entry->type()), and keeps the memory count right.
+  template <typename T, typename F>
+  auto MutateObjectLocked(Entry* entry, F&& change) LOCKGRAPH_REQUIRES(mu_) {
+    struct Recount {
+      Shard* shard;
+      Entry* entry;
+      size_t before;
+      ~Recount() {
+        shard->AssertHeld();
+        ++shard->mutations_;
+        shard->entry_bytes_ = shard->entry_bytes_ - before + EntryBytes(*entry);
+        shard->PublishBytesLocked();
+      }
+    } recount{this, entry, EntryBytes(*entry)};
+    return change(*static_cast<T*>(entry->object));
+  }
+  // Replaces `entry`'s value with `object`.
+  void SetObjectLocked(Entry* entry, std::unique_ptr<Object> object) LOCKGRAPH_REQUIRES(mu_);
+  // Takes `entry`'s (non-string) value out, leaving an empty string.
+  std::unique_ptr<Object> TakeObjectLocked(Entry* entry) LOCKGRAPH_REQUIRES(mu_);
 
  private:
   struct VolatileKey {

@@ -1,0 +1,93 @@
+// server/commands/collection_access.h
+// -----------------------------------------------------------------------------
+// What the list, hash and set commands share: finding a key's value as the
+// type a command works on (or learning it holds another: WRONGTYPE), creating
+// a collection, and deleting a key whose collection a command emptied (Redis
+// never keeps an empty collection).
+#ifndef CACHEFORGE_COMMANDS_COLLECTION_ACCESS_H_
+#define CACHEFORGE_COMMANDS_COLLECTION_ACCESS_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <numeric>
+#include <random>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "commands/key_access.h"
+#include "store/object.h"
+
+namespace cacheforge {
+
+// A key's value seen as a T: `entry` and `value` are null when the key is
+// missing or holds another type (`wrong_type`).
+template <typename T>
+struct Found {
+  Entry* entry = nullptr;
+  T* value = nullptr;
+  bool wrong_type = false;
+};
+
+template <typename T>
+Found<T> As(Entry* e) {
+  Found<T> found;
+  if (e == nullptr) return found;
+  if (e->type() != T::kType) {
+    found.wrong_type = true;
+    return found;
+  }
+  found.entry = e;
+  found.value = static_cast<T*>(e->object);
+  return found;
+}
+
+inline Reply WrongType() { return Reply::Error(errors::kWrongType); }
+
+// Creates `key` (not live) holding a new T built from `args`.
+template <typename T, typename... Args>
+Found<T> Create(KeyLock& key, Args&&... args) {
+  Entry* e = key.Insert();
+  key.SetObject(e, std::make_unique<T>(std::forward<Args>(args)...));
+  return As<T>(e);
+}
+template <typename T, typename... Args>
+Found<T> Create(KeysLock& lock, std::string_view key, Args&&... args) {
+  Entry* e = lock.Insert(key);
+  lock.SetObject(key, e, std::make_unique<T>(std::forward<Args>(args)...));
+  return As<T>(e);
+}
+
+// Deletes the key if a command left its collection empty.
+template <typename T>
+void EraseIfEmpty(KeyLock& key, const Found<T>& found) {
+  if (found.entry != nullptr && found.value->Size() == 0) key.Erase(found.entry);
+}
+template <typename T>
+void EraseIfEmpty(KeysLock& lock, std::string_view key, const Found<T>& found) {
+  if (found.entry != nullptr && found.value->Size() == 0) lock.Erase(key, found.entry);
+}
+
+// A uniform random number in [0, n), n > 0 (HRANDFIELD, SRANDMEMBER, SPOP).
+inline size_t RandomBelow(size_t n) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::uniform_int_distribution<size_t>(0, n - 1)(rng);
+}
+
+// `count` distinct indexes below `size` in random order, or every index in
+// order when count >= size.
+inline std::vector<size_t> DistinctRandomIndexes(size_t size, size_t count) {
+  std::vector<size_t> all(size);
+  std::iota(all.begin(), all.end(), size_t{0});
+  if (count >= size) return all;
+  // A partial Fisher-Yates shuffle: the first `count` slots end up a uniform
+  // sample.
+  for (size_t i = 0; i < count; ++i) std::swap(all[i], all[i + RandomBelow(size - i)]);
+  all.resize(count);
+  return all;
+}
+
+}  // namespace cacheforge
+
+#endif  // CACHEFORGE_COMMANDS_COLLECTION_ACCESS_H_

@@ -1,0 +1,403 @@
+// server/commands/list_family.cc
+// -----------------------------------------------------------------------------
+// List commands, with Redis 7.0's replies and error texts. A single-key
+// command works under its key's shard lock (KeyLock); LMOVE, RPOPLPUSH and
+// LMPOP take every shard they name in ascending order (KeysLock), so a move
+// between two shards is atomic and cannot deadlock with the reverse move.
+#include "commands/list_family.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "commands/collection_access.h"
+#include "store/list_object.h"
+#include "util/numbers.h"
+#include "util/strings.h"
+
+namespace cacheforge {
+namespace {
+
+constexpr char kMustBePositive[] = "ERR value is out of range, must be positive";
+
+enum class End { kLeft, kRight };
+
+bool ParseEnd(std::string_view text, End* end) {
+  if (EqualsIgnoreCase(text, "LEFT")) {
+    *end = End::kLeft;
+  } else if (EqualsIgnoreCase(text, "RIGHT")) {
+    *end = End::kRight;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+int ListFill(CommandContext& ctx) {
+  return static_cast<int>(ctx.server.config().encoding_limits().list_max_listpack_size);
+}
+
+// Turns Redis's [start, stop] (negative counts from the end) into a clamped
+// 0-based range; false when it is empty.
+bool ClampRange(int64_t start, int64_t stop, size_t size, size_t* first, size_t* last) {
+  const int64_t n = static_cast<int64_t>(size);
+  if (start < 0) start += n;
+  if (stop < 0) stop += n;
+  if (start < 0) start = 0;
+  if (start > stop || start >= n) return false;
+  if (stop >= n) stop = n - 1;
+  *first = static_cast<size_t>(start);
+  *last = static_cast<size_t>(stop);
+  return true;
+}
+
+std::string Pop(QuickList& list, End end) {
+  return end == End::kLeft ? list.PopFront() : list.PopBack();
+}
+
+void Push(QuickList& list, End end, std::string_view value) {
+  if (end == End::kLeft) {
+    list.PushFront(value);
+  } else {
+    list.PushBack(value);
+  }
+}
+
+// LPUSH/RPUSH (create) and LPUSHX/RPUSHX (only an existing list).
+Reply PushGeneric(CommandContext& ctx, End end, bool only_existing) {
+  KeyLock key(ctx, ctx.arg(1));
+  Found<ListObject> list = As<ListObject>(key.Find());
+  if (list.wrong_type) return WrongType();
+  if (list.entry == nullptr) {
+    if (only_existing) return Reply::Integer(0);
+    list = Create<ListObject>(key, ListFill(ctx));
+  }
+  size_t size = key.MutateObject<ListObject>(list.entry, [&](ListObject& l) {
+    for (size_t i = 2; i < ctx.argc(); ++i) Push(l.list(), end, ctx.arg(i));
+    return l.list().size();
+  });
+  return Reply::Integer(static_cast<int64_t>(size));
+}
+
+// LPOP/RPOP key [count]
+Reply PopGeneric(CommandContext& ctx, End end) {
+  if (ctx.argc() > 3) {
+    return Reply::Error("ERR wrong number of arguments for '" + ToLower(ctx.arg(0)) +
+                        "' command");
+  }
+  const bool has_count = ctx.argc() == 3;
+  int64_t count = 1;
+  if (has_count && (!ParseInt64(ctx.arg(2), &count) || count < 0)) {
+    return Reply::Error(ParseInt64(ctx.arg(2), &count) ? kMustBePositive : errors::kNotInteger);
+  }
+  KeyLock key(ctx, ctx.arg(1));
+  Found<ListObject> list = As<ListObject>(key.Find());
+  if (list.wrong_type) return WrongType();
+  if (list.entry == nullptr) return has_count ? Reply::NullArray() : Reply::Null();
+  if (has_count && count == 0) return Reply::Array();
+  std::vector<Reply> popped;
+  key.MutateObject<ListObject>(list.entry, [&](ListObject& l) {
+    for (int64_t i = 0; i < count && !l.list().empty(); ++i) {
+      popped.push_back(Reply::Bulk(Pop(l.list(), end)));
+    }
+  });
+  EraseIfEmpty(key, list);
+  if (!has_count) return std::move(popped.front());
+  return Reply::Array(std::move(popped));
+}
+
+// LMOVE's work once both keys are locked: pops from `src`'s `from` end and
+// pushes to `dst`'s `to` end. Null when `src` is missing.
+Reply MoveLocked(CommandContext& ctx, KeysLock& lock, std::string_view src_key,
+                 std::string_view dst_key, End from, End to) {
+  Found<ListObject> src = As<ListObject>(lock.Find(src_key));
+  if (src.wrong_type) return WrongType();
+  if (src.entry == nullptr) return Reply::Null();
+  Found<ListObject> dst = As<ListObject>(lock.Find(dst_key));
+  if (dst.wrong_type) return WrongType();
+  std::string value = lock.MutateObject<ListObject>(
+      src_key, src.entry, [&](ListObject& l) { return Pop(l.list(), from); });
+  // Same key: the pop above may have emptied it; push back before deciding.
+  if (src_key == dst_key) {
+    lock.MutateObject<ListObject>(src_key, src.entry,
+                                  [&](ListObject& l) { Push(l.list(), to, value); });
+    return Reply::Bulk(std::move(value));
+  }
+  if (dst.entry == nullptr) dst = Create<ListObject>(lock, dst_key, ListFill(ctx));
+  lock.MutateObject<ListObject>(dst_key, dst.entry,
+                                [&](ListObject& l) { Push(l.list(), to, value); });
+  EraseIfEmpty(lock, src_key, src);
+  return Reply::Bulk(std::move(value));
+}
+
+Reply Move(CommandContext& ctx, End from, End to) {
+  std::string_view keys[2] = {ctx.arg(1), ctx.arg(2)};
+  KeysLock lock(ctx, keys);
+  return MoveLocked(ctx, lock, keys[0], keys[1], from, to);
+}
+
+}  // namespace
+
+Reply LPushCommand(CommandContext& ctx) { return PushGeneric(ctx, End::kLeft, false); }
+Reply RPushCommand(CommandContext& ctx) { return PushGeneric(ctx, End::kRight, false); }
+Reply LPushXCommand(CommandContext& ctx) { return PushGeneric(ctx, End::kLeft, true); }
+Reply RPushXCommand(CommandContext& ctx) { return PushGeneric(ctx, End::kRight, true); }
+Reply LPopCommand(CommandContext& ctx) { return PopGeneric(ctx, End::kLeft); }
+Reply RPopCommand(CommandContext& ctx) { return PopGeneric(ctx, End::kRight); }
+
+// LLEN key
+Reply LLenCommand(CommandContext& ctx) {
+  KeyLock key(ctx, ctx.arg(1));
+  Found<ListObject> list = As<ListObject>(key.FindForRead());
+  if (list.wrong_type) return WrongType();
+  return Reply::Integer(list.entry ? static_cast<int64_t>(list.value->Size()) : 0);
+}
+
+// LINDEX key index
+Reply LIndexCommand(CommandContext& ctx) {
+  int64_t index = 0;
+  if (!ParseInt64(ctx.arg(2), &index)) return Reply::Error(errors::kNotInteger);
+  KeyLock key(ctx, ctx.arg(1));
+  Found<ListObject> list = As<ListObject>(key.FindForRead());
+  if (list.wrong_type) return WrongType();
+  if (list.entry == nullptr) return Reply::Null();
+  const int64_t n = static_cast<int64_t>(list.value->Size());
+  if (index < 0) index += n;
+  if (index < 0 || index >= n) return Reply::Null();
+  return Reply::Bulk(std::string(list.value->list().Get(static_cast<size_t>(index))));
+}
+
+// LSET key index element
+Reply LSetCommand(CommandContext& ctx) {
+  int64_t index = 0;
+  if (!ParseInt64(ctx.arg(2), &index)) return Reply::Error(errors::kNotInteger);
+  KeyLock key(ctx, ctx.arg(1));
+  Found<ListObject> list = As<ListObject>(key.Find());
+  if (list.wrong_type) return WrongType();
+  if (list.entry == nullptr) return Reply::Error(errors::kNoSuchKey);
+  const int64_t n = static_cast<int64_t>(list.value->Size());
+  if (index < 0) index += n;
+  if (index < 0 || index >= n) return Reply::Error("ERR index out of range");
+  key.MutateObject<ListObject>(list.entry, [&](ListObject& l) {
+    l.list().Set(static_cast<size_t>(index), ctx.arg(3));
+  });
+  return Reply::Ok();
+}
+
+// LRANGE key start stop
+Reply LRangeCommand(CommandContext& ctx) {
+  int64_t start = 0, stop = 0;
+  if (!ParseInt64(ctx.arg(2), &start) || !ParseInt64(ctx.arg(3), &stop)) {
+    return Reply::Error(errors::kNotInteger);
+  }
+  KeyLock key(ctx, ctx.arg(1));
+  Found<ListObject> list = As<ListObject>(key.FindForRead());
+  if (list.wrong_type) return WrongType();
+  std::vector<Reply> out;
+  size_t first = 0, last = 0;
+  if (list.entry != nullptr && ClampRange(start, stop, list.value->Size(), &first, &last)) {
+    out.reserve(last - first + 1);
+    list.value->list().Walk(first, last, false, [&](size_t, std::string_view v) {
+      out.push_back(Reply::Bulk(std::string(v)));
+      return true;
+    });
+  }
+  return Reply::Array(std::move(out));
+}
+
+// LTRIM key start stop
+Reply LTrimCommand(CommandContext& ctx) {
+  int64_t start = 0, stop = 0;
+  if (!ParseInt64(ctx.arg(2), &start) || !ParseInt64(ctx.arg(3), &stop)) {
+    return Reply::Error(errors::kNotInteger);
+  }
+  KeyLock key(ctx, ctx.arg(1));
+  Found<ListObject> list = As<ListObject>(key.Find());
+  if (list.wrong_type) return WrongType();
+  if (list.entry == nullptr) return Reply::Ok();
+  size_t first = 0, last = 0;
+  const size_t n = list.value->Size();
+  if (!ClampRange(start, stop, n, &first, &last)) {
+    key.Erase(list.entry);
+    return Reply::Ok();
+  }
+  if (first == 0 && last == n - 1) return Reply::Ok();
+  key.MutateObject<ListObject>(list.entry, [&](ListObject& l) {
+    l.list().Erase(last + 1, n - last - 1);
+    l.list().Erase(0, first);
+  });
+  return Reply::Ok();
+}
+
+// LREM key count element: count > 0 from the head, < 0 from the tail, 0 all.
+Reply LRemCommand(CommandContext& ctx) {
+  int64_t count = 0;
+  if (!ParseInt64(ctx.arg(2), &count)) return Reply::Error(errors::kNotInteger);
+  KeyLock key(ctx, ctx.arg(1));
+  Found<ListObject> list = As<ListObject>(key.Find());
+  if (list.wrong_type) return WrongType();
+  if (list.entry == nullptr) return Reply::Integer(0);
+  const std::string_view target = ctx.arg(3);
+  const size_t n = list.value->Size();
+  const bool reverse = count < 0;
+  const uint64_t limit = count == 0  ? UINT64_MAX
+                         : reverse ? static_cast<uint64_t>(-(count + 1)) + 1
+                                   : static_cast<uint64_t>(count);
+  std::vector<size_t> hits;  // indexes to remove
+  list.value->list().Walk(reverse ? n - 1 : 0, reverse ? 0 : n - 1, reverse,
+                          [&](size_t index, std::string_view v) {
+                            if (v == target) hits.push_back(index);
+                            return hits.size() < limit;
+                          });
+  if (hits.empty()) return Reply::Integer(0);
+  key.MutateObject<ListObject>(list.entry, [&](ListObject& l) {
+    // Highest index first, so earlier removals do not shift later ones.
+    if (!reverse) std::reverse(hits.begin(), hits.end());
+    for (size_t index : hits) l.list().Erase(index, 1);
+  });
+  EraseIfEmpty(key, list);
+  return Reply::Integer(static_cast<int64_t>(hits.size()));
+}
+
+// LINSERT key BEFORE|AFTER pivot element
+Reply LInsertCommand(CommandContext& ctx) {
+  bool after = false;
+  if (EqualsIgnoreCase(ctx.arg(2), "AFTER")) {
+    after = true;
+  } else if (!EqualsIgnoreCase(ctx.arg(2), "BEFORE")) {
+    return Reply::Error(errors::kSyntax);
+  }
+  KeyLock key(ctx, ctx.arg(1));
+  Found<ListObject> list = As<ListObject>(key.Find());
+  if (list.wrong_type) return WrongType();
+  if (list.entry == nullptr) return Reply::Integer(0);
+  const size_t n = list.value->Size();
+  size_t pivot = n;
+  list.value->list().Walk(0, n - 1, false, [&](size_t index, std::string_view v) {
+    if (v != ctx.arg(3)) return true;
+    pivot = index;
+    return false;
+  });
+  if (pivot == n) return Reply::Integer(-1);
+  size_t size = key.MutateObject<ListObject>(list.entry, [&](ListObject& l) {
+    l.list().Insert(after ? pivot + 1 : pivot, ctx.arg(4));
+    return l.list().size();
+  });
+  return Reply::Integer(static_cast<int64_t>(size));
+}
+
+// LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]
+Reply LPosCommand(CommandContext& ctx) {
+  int64_t rank = 1, count = -1, maxlen = 0;
+  for (size_t i = 3; i < ctx.argc(); i += 2) {
+    std::string_view opt = ctx.arg(i);
+    if (i + 1 >= ctx.argc()) return Reply::Error(errors::kSyntax);
+    int64_t v = 0;
+    bool is_rank = EqualsIgnoreCase(opt, "RANK"), is_count = EqualsIgnoreCase(opt, "COUNT"),
+         is_maxlen = EqualsIgnoreCase(opt, "MAXLEN");
+    if (!is_rank && !is_count && !is_maxlen) return Reply::Error(errors::kSyntax);
+    if (!ParseInt64(ctx.arg(i + 1), &v)) return Reply::Error(errors::kNotInteger);
+    if (is_rank) {
+      if (v == 0) {
+        return Reply::Error(
+            "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+            "or use negative to start from the end of the list");
+      }
+      rank = v;
+    } else if (is_count) {
+      if (v < 0) return Reply::Error("ERR COUNT can't be negative");
+      count = v;
+    } else {
+      if (v < 0) return Reply::Error("ERR MAXLEN can't be negative");
+      maxlen = v;
+    }
+  }
+  KeyLock key(ctx, ctx.arg(1));
+  Found<ListObject> list = As<ListObject>(key.FindForRead());
+  if (list.wrong_type) return WrongType();
+  if (list.entry == nullptr) return count >= 0 ? Reply::Array() : Reply::Null();
+  const size_t n = list.value->Size();
+  const bool reverse = rank < 0;
+  // Matches to pass over before the first one reported.
+  uint64_t skip = reverse ? static_cast<uint64_t>(-(rank + 1)) : static_cast<uint64_t>(rank - 1);
+  const uint64_t want = count == 0 ? UINT64_MAX : count < 0 ? 1 : static_cast<uint64_t>(count);
+  uint64_t compared = 0;
+  std::vector<Reply> matches;
+  list.value->list().Walk(reverse ? n - 1 : 0, reverse ? 0 : n - 1, reverse,
+                          [&](size_t index, std::string_view v) {
+                            if (maxlen != 0 && compared >= static_cast<uint64_t>(maxlen)) {
+                              return false;
+                            }
+                            ++compared;
+                            if (v != ctx.arg(2)) return true;
+                            if (skip > 0) {
+                              --skip;
+                              return true;
+                            }
+                            matches.push_back(Reply::Integer(static_cast<int64_t>(index)));
+                            return matches.size() < want;
+                          });
+  if (count >= 0) return Reply::Array(std::move(matches));
+  return matches.empty() ? Reply::Null() : std::move(matches.front());
+}
+
+// LMOVE source destination LEFT|RIGHT LEFT|RIGHT
+Reply LMoveCommand(CommandContext& ctx) {
+  End from, to;
+  if (!ParseEnd(ctx.arg(3), &from) || !ParseEnd(ctx.arg(4), &to)) {
+    return Reply::Error(errors::kSyntax);
+  }
+  return Move(ctx, from, to);
+}
+
+// RPOPLPUSH source destination
+Reply RPopLPushCommand(CommandContext& ctx) { return Move(ctx, End::kRight, End::kLeft); }
+
+// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
+Reply LMPopCommand(CommandContext& ctx) {
+  int64_t numkeys = 0;
+  if (!ParseInt64(ctx.arg(1), &numkeys) || numkeys <= 0) {
+    return Reply::Error("ERR numkeys should be greater than 0");
+  }
+  const size_t where_at = 2 + static_cast<size_t>(numkeys);
+  if (numkeys > static_cast<int64_t>(ctx.argc()) - 2 || where_at >= ctx.argc()) {
+    return Reply::Error(errors::kSyntax);
+  }
+  End end;
+  if (!ParseEnd(ctx.arg(where_at), &end)) return Reply::Error(errors::kSyntax);
+  int64_t count = 1;
+  bool has_count = false;
+  for (size_t i = where_at + 1; i < ctx.argc(); i += 2) {
+    if (has_count || !EqualsIgnoreCase(ctx.arg(i), "COUNT") || i + 1 >= ctx.argc()) {
+      return Reply::Error(errors::kSyntax);
+    }
+    if (!ParseInt64(ctx.arg(i + 1), &count) || count <= 0) {
+      return Reply::Error("ERR count should be greater than 0");
+    }
+    has_count = true;
+  }
+  auto keys = ctx.args.subspan(2, static_cast<size_t>(numkeys));
+  KeysLock lock(ctx, keys);
+  for (std::string_view name : keys) {
+    Found<ListObject> list = As<ListObject>(lock.Find(name));
+    if (list.wrong_type) return WrongType();
+    if (list.entry == nullptr) continue;
+    std::vector<Reply> popped;
+    lock.MutateObject<ListObject>(name, list.entry, [&](ListObject& l) {
+      for (int64_t i = 0; i < count && !l.list().empty(); ++i) {
+        popped.push_back(Reply::Bulk(Pop(l.list(), end)));
+      }
+    });
+    EraseIfEmpty(lock, name, list);
+    // The file records what happened: a pop of this many from this key.
+    ctx.propagate_as = {end == End::kLeft ? "LPOP" : "RPOP", std::string(name),
+                        std::to_string(popped.size())};
+    std::vector<Reply> out;
+    out.push_back(Reply::Bulk(std::string(name)));
+    out.push_back(Reply::Array(std::move(popped)));
+    return Reply::Array(std::move(out));
+  }
+  return Reply::NullArray();
+}
+
+}  // namespace cacheforge
