@@ -45,7 +45,7 @@ constexpr SettingSpec kSettings[] = {
     {"client-query-buffer-limit", Kind::kMemory, true, "1gb", 1024 * 1024, kMaxInt, nullptr},
     {"databases", Kind::kInt, false, "1", 1, 1, nullptr},
     {"dir", Kind::kString, false, ".", 0, 0, nullptr},
-    {"hash-max-listpack-entries", Kind::kInt, true, "128", 0, INT32_MAX, nullptr},
+    {"hash-max-listpack-entries", Kind::kInt, true, "512", 0, INT32_MAX, nullptr},
     {"hash-max-listpack-value", Kind::kInt, true, "64", 0, INT32_MAX, nullptr},
     {"hz", Kind::kInt, true, "10", 1, 500, nullptr},
     // Accepted for compatibility and reported by CONFIG GET; lists are not
@@ -397,6 +397,13 @@ std::vector<std::pair<std::string, std::string>> Config::Match(std::string_view 
   lockgraph::ReaderLock lock(mu_);
   for (const auto& [name, value] : values_) {
     if (GlobMatch(pattern, name, /*nocase=*/true)) out.emplace_back(name, value);
+  }
+  // The old names answer too, as in Redis: clients save and restore them.
+  for (const auto& [alias, target] : kAliases) {
+    auto it = values_.find(target);
+    if (it != values_.end() && GlobMatch(pattern, alias, /*nocase=*/true)) {
+      out.emplace_back(alias, it->second);
+    }
   }
   return out;
 }

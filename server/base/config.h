@@ -131,7 +131,7 @@ class Config {
   std::atomic<int64_t> timeout_{0};
   std::atomic<int64_t> tcp_keepalive_{0};
   std::atomic<bool> protected_mode_{true};
-  std::atomic<int64_t> hash_max_listpack_entries_{128};
+  std::atomic<int64_t> hash_max_listpack_entries_{512};
   std::atomic<int64_t> hash_max_listpack_value_{64};
   std::atomic<int64_t> set_max_intset_entries_{512};
   std::atomic<int64_t> zset_max_listpack_entries_{128};

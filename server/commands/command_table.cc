@@ -66,6 +66,10 @@ constexpr CommandSpec kFunctionSubcommands[] = {
   {"flush",    -2, kCmdWrite, 0, 0, 0, FunctionFlushCommand, "scripting", "Deletes all libraries and functions.", {}},
 };
 
+constexpr CommandSpec kMemorySubcommands[] = {
+  {"usage",   -3, kR, 2, 2, 1, MemoryUsageCommand, "server", "Estimates the memory usage of a key.", {}},
+};
+
 constexpr CommandSpec kObjectSubcommands[] = {
   {"encoding", 3, kR, 2, 2, 1, ObjectEncodingCommand, "generic", "Returns the internal encoding of a Redis object.", {}},
   {"freq",     3, kR, 2, 2, 1, ObjectFreqCommand,     "generic", "Returns the logarithmic access frequency counter of a Redis object.", {}},
@@ -185,6 +189,7 @@ constexpr CommandSpec kCommands[] = {
   {"config",    -2, 0,       0, 0, 0, nullptr,            "server", "A container for server configuration commands.", kConfigSubcommands},
   {"command",   -1, kCmdLoading | kCmdStale, 0, 0, 0, CommandCommand, "server", "Returns detailed information about all commands.", kCommandSubcommands},
   {"client",    -2, 0,       0, 0, 0, nullptr,            "connection", "A container for client connection commands.", kClientSubcommands},
+  {"memory",    -2, 0,       0, 0, 0, nullptr,            "server", "A container for memory diagnostics commands.", kMemorySubcommands},
   {"function",  -2, 0,       0, 0, 0, nullptr,            "scripting", "A container for function commands.", kFunctionSubcommands},
   {"time",       1, kConn,   0, 0, 0, TimeCommand,        "server", "Returns the server time.", {}},
   {"debug",     -2, kA,      0, 0, 0, nullptr,            "server", "A container for debugging commands.", kDebugSubcommands},

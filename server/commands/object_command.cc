@@ -7,6 +7,7 @@
 #include "store/access.h"
 #include "store/eviction.h"
 #include "util/numbers.h"
+#include "util/strings.h"
 
 namespace cacheforge {
 
@@ -74,6 +75,22 @@ Reply ObjectHelpCommand(CommandContext&) {
     out.push_back(Reply::Status(line));
   }
   return Reply::Array(std::move(out));
+}
+
+Reply MemoryUsageCommand(CommandContext& ctx) {
+  // SAMPLES only bounds how many elements Redis measures; the count here is
+  // exact, so the option is checked and otherwise has no effect.
+  for (size_t i = 3; i < ctx.argc(); i += 2) {
+    int64_t samples = 0;
+    if (!EqualsIgnoreCase(ctx.arg(i), "SAMPLES") || i + 1 >= ctx.argc()) {
+      return Reply::Error(errors::kSyntax);
+    }
+    if (!ParseInt64(ctx.arg(i + 1), &samples)) return Reply::Error(errors::kNotInteger);
+  }
+  KeyLock key(ctx, ctx.arg(2));
+  Entry* e = key.Peek();
+  if (e == nullptr) return Reply::Null();
+  return Reply::Integer(static_cast<int64_t>(Shard::EntryBytes(*e)));
 }
 
 }  // namespace cacheforge

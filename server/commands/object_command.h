@@ -14,6 +14,9 @@ Reply ObjectFreqCommand(CommandContext& ctx);
 Reply ObjectIdleTimeCommand(CommandContext& ctx);
 Reply ObjectRefCountCommand(CommandContext& ctx);
 Reply ObjectHelpCommand(CommandContext& ctx);
+// MEMORY USAGE key [SAMPLES count]: the heap bytes the key holds, its entry,
+// name and value included, as the shard counts them for maxmemory.
+Reply MemoryUsageCommand(CommandContext& ctx);
 
 }  // namespace cacheforge
 

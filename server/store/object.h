@@ -25,7 +25,7 @@ const char* TypeName(ValueType type);
 // with Redis's setting names and defaults. A value is converted when a write
 // crosses one; it is never converted back, as in Redis.
 struct EncodingLimits {
-  int64_t hash_max_listpack_entries = 128;
+  int64_t hash_max_listpack_entries = 512;
   int64_t hash_max_listpack_value = 64;
   int64_t set_max_intset_entries = 512;
   int64_t zset_max_listpack_entries = 128;
