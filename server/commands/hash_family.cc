@@ -219,11 +219,16 @@ Reply HRandFieldCommand(CommandContext& ctx) {
   bool with_values = false;
   if (has_count) {
     if (!ParseInt64(ctx.arg(2), &count)) return Reply::Error(errors::kNotInteger);
+    if (count == INT64_MIN) {
+      return Reply::Error(
+          "ERR value is out of range, value must between -9223372036854775807 and "
+          "9223372036854775807");
+    }
     if (ctx.argc() > 4 || (ctx.argc() == 4 && !EqualsIgnoreCase(ctx.arg(3), "WITHVALUES"))) {
       return Reply::Error(errors::kSyntax);
     }
     with_values = ctx.argc() == 4;
-    if (count == INT64_MIN || (with_values && (count < -INT64_MAX / 2 || count > INT64_MAX / 2))) {
+    if (with_values && (count < -INT64_MAX / 2 || count > INT64_MAX / 2)) {
       return Reply::Error("ERR value is out of range");
     }
   }

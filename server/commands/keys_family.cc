@@ -124,8 +124,6 @@ namespace {
 
 // EXPIRE key seconds [NX | XX | GT | LT] and its three siblings.
 Reply SetExpire(CommandContext& ctx, bool seconds, bool absolute) {
-  int64_t when = 0;
-  if (!ParseInt64(ctx.arg(2), &when)) return Reply::Error(errors::kNotInteger);
   bool nx = false, xx = false, gt = false, lt = false;
   for (size_t i = 3; i < ctx.argc(); ++i) {
     std::string_view opt = ctx.arg(i);
@@ -145,6 +143,9 @@ Reply SetExpire(CommandContext& ctx, bool seconds, bool absolute) {
     return Reply::Error("ERR NX and XX, GT or LT options at the same time are not compatible");
   }
   if (gt && lt) return Reply::Error("ERR GT and LT options at the same time are not compatible");
+  // Redis checks the options before the time.
+  int64_t when = 0;
+  if (!ParseInt64(ctx.arg(2), &when)) return Reply::Error(errors::kNotInteger);
   std::string invalid = "ERR invalid expire time in '" + ToLower(ctx.arg(0)) + "' command";
   if (seconds) {
     if (when > INT64_MAX / 1000 || when < INT64_MIN / 1000) return Reply::Error(invalid);

@@ -88,7 +88,7 @@ Reply PopGeneric(CommandContext& ctx, End end) {
   const bool has_count = ctx.argc() == 3;
   int64_t count = 1;
   if (has_count && (!ParseInt64(ctx.arg(2), &count) || count < 0)) {
-    return Reply::Error(ParseInt64(ctx.arg(2), &count) ? kMustBePositive : errors::kNotInteger);
+    return Reply::Error(kMustBePositive);
   }
   KeyLock key(ctx, ctx.arg(1));
   Found<ListObject> list = As<ListObject>(key.Find());
@@ -155,12 +155,13 @@ Reply LLenCommand(CommandContext& ctx) {
 
 // LINDEX key index
 Reply LIndexCommand(CommandContext& ctx) {
-  int64_t index = 0;
-  if (!ParseInt64(ctx.arg(2), &index)) return Reply::Error(errors::kNotInteger);
+  // Redis looks the key up before it reads the index.
   KeyLock key(ctx, ctx.arg(1));
   Found<ListObject> list = As<ListObject>(key.FindForRead());
   if (list.wrong_type) return WrongType();
   if (list.entry == nullptr) return Reply::Null();
+  int64_t index = 0;
+  if (!ParseInt64(ctx.arg(2), &index)) return Reply::Error(errors::kNotInteger);
   const int64_t n = static_cast<int64_t>(list.value->Size());
   if (index < 0) index += n;
   if (index < 0 || index >= n) return Reply::Null();
@@ -169,12 +170,12 @@ Reply LIndexCommand(CommandContext& ctx) {
 
 // LSET key index element
 Reply LSetCommand(CommandContext& ctx) {
-  int64_t index = 0;
-  if (!ParseInt64(ctx.arg(2), &index)) return Reply::Error(errors::kNotInteger);
   KeyLock key(ctx, ctx.arg(1));
   Found<ListObject> list = As<ListObject>(key.Find());
   if (list.wrong_type) return WrongType();
   if (list.entry == nullptr) return Reply::Error(errors::kNoSuchKey);
+  int64_t index = 0;
+  if (!ParseInt64(ctx.arg(2), &index)) return Reply::Error(errors::kNotInteger);
   const int64_t n = static_cast<int64_t>(list.value->Size());
   if (index < 0) index += n;
   if (index < 0 || index >= n) return Reply::Error("ERR index out of range");
@@ -296,7 +297,12 @@ Reply LPosCommand(CommandContext& ctx) {
     bool is_rank = EqualsIgnoreCase(opt, "RANK"), is_count = EqualsIgnoreCase(opt, "COUNT"),
          is_maxlen = EqualsIgnoreCase(opt, "MAXLEN");
     if (!is_rank && !is_count && !is_maxlen) return Reply::Error(errors::kSyntax);
-    if (!ParseInt64(ctx.arg(i + 1), &v)) return Reply::Error(errors::kNotInteger);
+    // COUNT and MAXLEN say their own error for a non-number too, as in Redis.
+    if (!ParseInt64(ctx.arg(i + 1), &v)) {
+      if (is_count) return Reply::Error("ERR COUNT can't be negative");
+      if (is_maxlen) return Reply::Error("ERR MAXLEN can't be negative");
+      return Reply::Error(errors::kNotInteger);
+    }
     if (is_rank) {
       if (v == 0) {
         return Reply::Error(

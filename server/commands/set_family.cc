@@ -24,6 +24,9 @@ namespace {
 
 enum class Algebra { kInter, kUnion, kDiff };
 
+constexpr char kOutOfLongRange[] =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+
 std::vector<Reply> Bulks(const std::vector<std::string>& members) {
   std::vector<Reply> out;
   out.reserve(members.size());
@@ -193,7 +196,7 @@ Reply SRandMemberCommand(CommandContext& ctx) {
   const bool has_count = ctx.argc() == 3;
   int64_t count = 0;
   if (has_count && !ParseInt64(ctx.arg(2), &count)) return Reply::Error(errors::kNotInteger);
-  if (has_count && count == INT64_MIN) return Reply::Error("ERR value is out of range");
+  if (has_count && count == INT64_MIN) return Reply::Error(kOutOfLongRange);
   KeyLock key(ctx, ctx.arg(1));
   Found<SetObject> set = As<SetObject>(key.FindForRead());
   if (set.wrong_type) return WrongType();
@@ -217,8 +220,7 @@ Reply SPopCommand(CommandContext& ctx) {
   const bool has_count = ctx.argc() == 3;
   int64_t count = 1;
   if (has_count && (!ParseInt64(ctx.arg(2), &count) || count < 0)) {
-    return Reply::Error(ParseInt64(ctx.arg(2), &count) ? "ERR value is out of range, must be positive"
-                                                       : errors::kNotInteger);
+    return Reply::Error("ERR value is out of range, must be positive");
   }
   KeyLock key(ctx, ctx.arg(1));
   Found<SetObject> set = As<SetObject>(key.Find());
@@ -246,9 +248,11 @@ Reply SMoveCommand(CommandContext& ctx) {
   KeysLock lock(ctx, keys);
   Found<SetObject> src = As<SetObject>(lock.Find(keys[0]));
   Found<SetObject> dst = As<SetObject>(lock.Find(keys[1]));
+  // A missing source answers 0 before any type check, as in Redis.
+  if (src.entry == nullptr && !src.wrong_type) return Reply::Integer(0);
   if (src.wrong_type || dst.wrong_type) return WrongType();
   const std::string_view member = ctx.arg(3);
-  if (src.entry == nullptr || !src.value->Contains(member)) return Reply::Integer(0);
+  if (!src.value->Contains(member)) return Reply::Integer(0);
   if (keys[0] == keys[1]) return Reply::Integer(1);
   lock.MutateObject<SetObject>(keys[0], src.entry, [&](SetObject& s) { s.Remove(member); });
   EraseIfEmpty(lock, keys[0], src);

@@ -367,13 +367,14 @@ Reply DecrByCommand(CommandContext& ctx) {
 
 // INCRBYFLOAT key increment
 Reply IncrByFloatCommand(CommandContext& ctx) {
-  long double delta = 0;
-  if (!ParseLongDouble(ctx.arg(2), &delta)) return Reply::Error(errors::kNotFloat);
+  // Redis checks the key's type and value before the increment.
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.Find();
   if (e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   long double current = 0;
   if (e != nullptr && !ParseLongDouble(e->value, &current)) return Reply::Error(errors::kNotFloat);
+  long double delta = 0;
+  if (!ParseLongDouble(ctx.arg(2), &delta)) return Reply::Error(errors::kNotFloat);
   long double result = current + delta;
   if (std::isnan(result) || std::isinf(result)) {
     return Reply::Error("ERR increment would produce NaN or Infinity");
