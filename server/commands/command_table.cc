@@ -19,6 +19,7 @@
 #include "commands/server_family.h"
 #include "commands/set_family.h"
 #include "commands/string_family.h"
+#include "commands/zset_family.h"
 
 namespace cacheforge {
 namespace {
@@ -160,6 +161,39 @@ constexpr CommandSpec kCommands[] = {
   {"sdiffstore", -3, kW,     1, -1, 1, SDiffStoreCommand, "set", "Stores the difference of multiple sets in a key.", {}},
   {"sintercard", -3, kR,     0, 0, 0, SInterCardCommand, "set", "Returns the number of members of the intersect of multiple sets.", {}},
   {"sscan",     -3, kR,      1, 1, 1, SScanCommand,      "set", "Iterates over members of a set.", {}},
+  // sorted sets
+  {"zadd",      -4, kW | kF, 1, 1, 1, ZAddCommand,       "sorted_set", "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.", {}},
+  {"zincrby",    4, kW | kF, 1, 1, 1, ZIncrByCommand,    "sorted_set", "Increments the score of a member in a sorted set.", {}},
+  {"zrem",      -3, kCmdWrite | kF, 1, 1, 1, ZRemCommand, "sorted_set", "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.", {}},
+  {"zcard",      2, kR | kF, 1, 1, 1, ZCardCommand,      "sorted_set", "Returns the number of members in a sorted set.", {}},
+  {"zscore",     3, kR | kF, 1, 1, 1, ZScoreCommand,     "sorted_set", "Returns the score of a member in a sorted set.", {}},
+  {"zmscore",   -3, kR | kF, 1, 1, 1, ZMScoreCommand,    "sorted_set", "Returns the score of one or more members in a sorted set.", {}},
+  {"zrank",      3, kR | kF, 1, 1, 1, ZRankCommand,      "sorted_set", "Returns the index of a member in a sorted set ordered by ascending scores.", {}},
+  {"zrevrank",   3, kR | kF, 1, 1, 1, ZRevRankCommand,   "sorted_set", "Returns the index of a member in a sorted set ordered by descending scores.", {}},
+  {"zcount",     4, kR | kF, 1, 1, 1, ZCountCommand,     "sorted_set", "Returns the count of members in a sorted set that have scores within a range.", {}},
+  {"zlexcount",  4, kR | kF, 1, 1, 1, ZLexCountCommand,  "sorted_set", "Returns the number of members in a sorted set within a lexicographical range.", {}},
+  {"zrange",    -4, kR,      1, 1, 1, ZRangeCommand,     "sorted_set", "Returns members in a sorted set within a range of indexes.", {}},
+  {"zrangestore", -5, kW,    1, 2, 1, ZRangeStoreCommand, "sorted_set", "Stores a range of members from sorted set in a key.", {}},
+  {"zrevrange", -4, kR,      1, 1, 1, ZRevRangeCommand,  "sorted_set", "Returns members in a sorted set within a range of indexes in reverse order.", {}},
+  {"zrangebyscore", -4, kR,  1, 1, 1, ZRangeByScoreCommand, "sorted_set", "Returns members in a sorted set within a range of scores.", {}},
+  {"zrevrangebyscore", -4, kR, 1, 1, 1, ZRevRangeByScoreCommand, "sorted_set", "Returns members in a sorted set within a range of scores in reverse order.", {}},
+  {"zrangebylex", -4, kR,    1, 1, 1, ZRangeByLexCommand, "sorted_set", "Returns members in a sorted set within a lexicographical range.", {}},
+  {"zrevrangebylex", -4, kR, 1, 1, 1, ZRevRangeByLexCommand, "sorted_set", "Returns members in a sorted set within a lexicographical range in reverse order.", {}},
+  {"zremrangebyrank", 4, kCmdWrite, 1, 1, 1, ZRemRangeByRankCommand, "sorted_set", "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.", {}},
+  {"zremrangebyscore", 4, kCmdWrite, 1, 1, 1, ZRemRangeByScoreCommand, "sorted_set", "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.", {}},
+  {"zremrangebylex", 4, kCmdWrite, 1, 1, 1, ZRemRangeByLexCommand, "sorted_set", "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.", {}},
+  {"zpopmin",   -2, kCmdWrite | kF, 1, 1, 1, ZPopMinCommand, "sorted_set", "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", {}},
+  {"zpopmax",   -2, kCmdWrite | kF, 1, 1, 1, ZPopMaxCommand, "sorted_set", "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", {}},
+  {"zmpop",     -4, kCmdWrite, 0, 0, 0, ZMPopCommand,    "sorted_set", "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.", {}},
+  {"zunion",    -3, kR,      0, 0, 0, ZUnionCommand,     "sorted_set", "Returns the union of multiple sorted sets.", {}},
+  {"zinter",    -3, kR,      0, 0, 0, ZInterCommand,     "sorted_set", "Returns the intersect of multiple sorted sets.", {}},
+  {"zdiff",     -3, kR,      0, 0, 0, ZDiffCommand,      "sorted_set", "Returns the difference between multiple sorted sets.", {}},
+  {"zunionstore", -4, kW,    1, 1, 1, ZUnionStoreCommand, "sorted_set", "Stores the union of multiple sorted sets in a key.", {}},
+  {"zinterstore", -4, kW,    1, 1, 1, ZInterStoreCommand, "sorted_set", "Stores the intersect of multiple sorted sets in a key.", {}},
+  {"zdiffstore", -4, kW,     1, 1, 1, ZDiffStoreCommand, "sorted_set", "Stores the difference of multiple sorted sets in a key.", {}},
+  {"zintercard", -3, kR,     0, 0, 0, ZInterCardCommand, "sorted_set", "Returns the number of members of the intersect of multiple sorted sets.", {}},
+  {"zrandmember", -2, kR,    1, 1, 1, ZRandMemberCommand, "sorted_set", "Returns one or more random members from a sorted set.", {}},
+  {"zscan",     -3, kR,      1, 1, 1, ZScanCommand,      "sorted_set", "Iterates over members and scores of a sorted set.", {}},
   // keys
   {"del",       -2, kCmdWrite, 1, -1, 1, DelCommand,      "generic", "Deletes one or more keys.", {}},
   {"unlink",    -2, kCmdWrite | kF, 1, -1, 1, DelCommand, "generic", "Asynchronously deletes one or more keys.", {}},

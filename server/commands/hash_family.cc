@@ -204,8 +204,7 @@ Reply HIncrByFloatCommand(CommandContext& ctx) {
   std::string text = FormatLongDouble(result);
   if (hash.entry == nullptr) hash = Create<HashObject>(key);
   const EncodingLimits limits = ctx.server.config().encoding_limits();
-  key.MutateObject<HashObject>(hash.entry,
-                               [&](HashObject& h) { h.Set(ctx.arg(2), text, limits); });
+  key.MutateObject<HashObject>(hash.entry, [&](HashObject& h) { h.Set(ctx.arg(2), text, limits); });
   // The result, not the increment, as Redis does: a replayed float addition
   // could round differently.
   ctx.propagate_as = {"HSET", std::string(ctx.arg(1)), std::string(ctx.arg(2)), text};

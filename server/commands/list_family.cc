@@ -82,8 +82,7 @@ Reply PushGeneric(CommandContext& ctx, End end, bool only_existing) {
 // LPOP/RPOP key [count]
 Reply PopGeneric(CommandContext& ctx, End end) {
   if (ctx.argc() > 3) {
-    return Reply::Error("ERR wrong number of arguments for '" + ToLower(ctx.arg(0)) +
-                        "' command");
+    return Reply::Error("ERR wrong number of arguments for '" + ToLower(ctx.arg(0)) + "' command");
   }
   const bool has_count = ctx.argc() == 3;
   int64_t count = 1;
@@ -179,9 +178,8 @@ Reply LSetCommand(CommandContext& ctx) {
   const int64_t n = static_cast<int64_t>(list.value->Size());
   if (index < 0) index += n;
   if (index < 0 || index >= n) return Reply::Error("ERR index out of range");
-  key.MutateObject<ListObject>(list.entry, [&](ListObject& l) {
-    l.list().Set(static_cast<size_t>(index), ctx.arg(3));
-  });
+  key.MutateObject<ListObject>(
+      list.entry, [&](ListObject& l) { l.list().Set(static_cast<size_t>(index), ctx.arg(3)); });
   return Reply::Ok();
 }
 
@@ -241,9 +239,9 @@ Reply LRemCommand(CommandContext& ctx) {
   const std::string_view target = ctx.arg(3);
   const size_t n = list.value->Size();
   const bool reverse = count < 0;
-  const uint64_t limit = count == 0  ? UINT64_MAX
-                         : reverse ? static_cast<uint64_t>(-(count + 1)) + 1
-                                   : static_cast<uint64_t>(count);
+  const uint64_t limit = count == 0 ? UINT64_MAX
+                         : reverse  ? static_cast<uint64_t>(-(count + 1)) + 1
+                                    : static_cast<uint64_t>(count);
   std::vector<size_t> hits;  // indexes to remove
   list.value->list().Walk(reverse ? n - 1 : 0, reverse ? 0 : n - 1, reverse,
                           [&](size_t index, std::string_view v) {

@@ -205,7 +205,8 @@ Reply SRandMemberCommand(CommandContext& ctx) {
   if (!has_count) return Reply::Bulk(set.value->Nth(RandomBelow(size)));
   std::vector<Reply> out;
   if (count < 0) {
-    for (int64_t i = 0; i < -count; ++i) out.push_back(Reply::Bulk(set.value->Nth(RandomBelow(size))));
+    for (int64_t i = 0; i < -count; ++i)
+      out.push_back(Reply::Bulk(set.value->Nth(RandomBelow(size))));
   } else {
     for (size_t i : DistinctRandomIndexes(size, static_cast<size_t>(count))) {
       out.push_back(Reply::Bulk(set.value->Nth(i)));
@@ -306,7 +307,8 @@ Reply SScanCommand(CommandContext& ctx) {
   std::vector<Reply> items;
   if (set.entry != nullptr) {
     set.value->ForEach([&](std::string_view m) {
-      if (!args.has_pattern || GlobMatch(args.pattern, m)) items.push_back(Reply::Bulk(std::string(m)));
+      if (!args.has_pattern || GlobMatch(args.pattern, m))
+        items.push_back(Reply::Bulk(std::string(m)));
     });
   }
   std::vector<Reply> reply;

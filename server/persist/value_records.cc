@@ -10,6 +10,8 @@
 #include "store/hash_object.h"
 #include "store/list_object.h"
 #include "store/set_object.h"
+#include "store/zset_object.h"
+#include "util/numbers.h"
 
 namespace cacheforge {
 namespace {
@@ -81,11 +83,20 @@ void AppendValueRecords(const Entry& entry, int64_t expire_at_ms, std::string* o
     }
     case ValueType::kSet: {
       Batcher batch("SADD", entry.key, out);
-      static_cast<const SetObject*>(entry.object)->ForEach([&](std::string_view m) { batch.Add(m); });
+      static_cast<const SetObject*>(entry.object)->ForEach([&](std::string_view m) {
+        batch.Add(m);
+      });
       break;
     }
-    case ValueType::kZset:
+    case ValueType::kZset: {
+      Batcher batch("ZADD", entry.key, out);
+      const auto* zset = static_cast<const ZsetObject*>(entry.object);
+      zset->Walk(0, zset->Size() - 1, false, [&](std::string_view member, double score) {
+        batch.AddPair(FormatDouble(score), member);
+        return true;
+      });
       break;
+    }
   }
   if (expire_at_ms != kNoExpiry) AppendAofCommand({"PEXPIREAT", entry.key, at}, out);
 }

@@ -2,7 +2,7 @@
 // -----------------------------------------------------------------------------
 // The commands that recreate one key in a rewritten append-only file, as
 // Redis's rewrite writes them: SET (with PXAT for a TTL) for a string; RPUSH,
-// HSET or SADD for a collection, at most 64 elements per command (Redis's
+// HSET, SADD or ZADD for a collection, at most 64 elements per command (Redis's
 // AOF_REWRITE_ITEMS_PER_CMD, so no record grows without bound), followed by
 // PEXPIREAT for a TTL.
 #ifndef CACHEFORGE_PERSIST_VALUE_RECORDS_H_

@@ -60,8 +60,7 @@ std::optional<std::string_view> HashObject::Get(std::string_view field) const {
   return packed_.At(packed_.Next(pos));
 }
 
-bool HashObject::Set(std::string_view field, std::string_view value,
-                     const EncodingLimits& limits) {
+bool HashObject::Set(std::string_view field, std::string_view value, const EncodingLimits& limits) {
   if (!table_) {
     size_t pos = packed_.Find(field, packed_.Begin(), 2);
     if (pos != packed_.End()) {

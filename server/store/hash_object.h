@@ -43,7 +43,8 @@ class HashObject final : public Object {
   template <typename F>
   void ForEach(F&& visit) const {
     if (table_) {
-      for (const auto& [field, value] : *table_) visit(std::string_view(field), std::string_view(value));
+      for (const auto& [field, value] : *table_)
+        visit(std::string_view(field), std::string_view(value));
       return;
     }
     for (size_t pos = packed_.Begin(); pos < packed_.End();) {

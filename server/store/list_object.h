@@ -21,9 +21,7 @@ class ListObject final : public Object {
   size_t Bytes() const override { return HeapBytes(this) + list_.Bytes(); }
   const char* Encoding() const override { return "quicklist"; }
   size_t Size() const override { return list_.size(); }
-  std::unique_ptr<Object> Clone() const override {
-    return std::make_unique<ListObject>(list_);
-  }
+  std::unique_ptr<Object> Clone() const override { return std::make_unique<ListObject>(list_); }
 
   QuickList& list() { return list_; }
   const QuickList& list() const { return list_; }

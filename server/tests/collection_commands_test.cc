@@ -20,6 +20,14 @@ TEST_F(CollectionCommands, EveryTypeRefusesTheOthersCommands) {
   Run({"RPUSH", "list", "a"});
   Run({"HSET", "hash", "f", "v"});
   Run({"SADD", "set", "m"});
+  Run({"ZADD", "zset", "1", "m"});
+  for (std::string key : {"str", "list", "hash"}) {
+    EXPECT_EQ(Run({"ZADD", key, "1", "x"}), kWrongType) << key;
+    EXPECT_EQ(Run({"ZRANGE", key, "0", "-1"}), kWrongType) << key;
+    EXPECT_EQ(Run({"ZUNIONSTORE", "dst", "1", key}), kWrongType) << key;
+  }
+  // The set algebra of sorted sets reads plain sets, members scoring 1.
+  EXPECT_EQ(Run({"ZUNION", "2", "set", "zset", "WITHSCORES"}), "*2\r\n" + Bulk("m") + Bulk("2"));
   for (std::string key : {"str", "hash", "set"}) {
     EXPECT_EQ(Run({"LPUSH", key, "x"}), kWrongType) << key;
     EXPECT_EQ(Run({"LRANGE", key, "0", "-1"}), kWrongType) << key;
@@ -56,6 +64,11 @@ TEST_F(CollectionCommands, TypeAndEncodingNames) {
   EXPECT_EQ(Run({"OBJECT", "ENCODING", "h"}), Bulk("listpack"));
   EXPECT_EQ(Run({"OBJECT", "ENCODING", "ints"}), Bulk("intset"));
   EXPECT_EQ(Run({"OBJECT", "ENCODING", "words"}), Bulk("hashtable"));
+  Run({"ZADD", "z", "1", "a"});
+  EXPECT_EQ(Run({"TYPE", "z"}), "+zset\r\n");
+  EXPECT_EQ(Run({"OBJECT", "ENCODING", "z"}), Bulk("listpack"));
+  Run({"ZADD", "z", "2", std::string(65, 'x')});  // longer than zset-max-listpack-value
+  EXPECT_EQ(Run({"OBJECT", "ENCODING", "z"}), Bulk("skiplist"));
   EXPECT_EQ(Run({"CONFIG", "SET", "hash-max-ziplist-entries", "1"}), kOk);  // the old name
   Run({"HSET", "h", "g", "w"});
   EXPECT_EQ(Run({"OBJECT", "ENCODING", "h"}), Bulk("hashtable"));

@@ -5,6 +5,7 @@
 // and the hash and set encodings' conversions at Redis's thresholds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <random>
@@ -17,6 +18,8 @@
 #include "store/packed.h"
 #include "store/quicklist.h"
 #include "store/set_object.h"
+#include "store/skiplist.h"
+#include "store/zset_object.h"
 
 namespace cacheforge {
 namespace {
@@ -244,6 +247,85 @@ TEST(SetObject, IntsetUntilANonIntegerOrTooManyMembers) {
   EXPECT_STREQ(big.Encoding(), "hashtable");
   EXPECT_TRUE(big.Remove("4"));
   EXPECT_EQ(big.Size(), 3u);
+}
+
+// A sorted set in both encodings against a std::set of (score, member): ranks,
+// scores, walks in both directions and partition points after random adds,
+// score changes and removals.
+TEST(ZsetObject, RandomOperationsMatchAnOrderedSetInBothEncodings) {
+  for (int64_t listpack_entries : {int64_t{1000}, int64_t{8}}) {
+    EncodingLimits limits;
+    limits.zset_max_listpack_entries = listpack_entries;
+    std::mt19937 rng(static_cast<unsigned>(listpack_entries));
+    ZsetObject zset;
+    std::map<std::string, double> scores;
+    std::set<std::pair<double, std::string>> order;
+    for (int step = 0; step < 3000; ++step) {
+      std::string member = "m" + std::to_string(rng() % 60);
+      if (rng() % 4 == 0) {
+        bool had = scores.contains(member);
+        if (had) order.erase({scores[member], member});
+        scores.erase(member);
+        EXPECT_EQ(zset.Remove(member), had);
+      } else {
+        double score = static_cast<double>(static_cast<int>(rng() % 20) - 10) / 2;
+        bool had = scores.contains(member);
+        if (had) order.erase({scores[member], member});
+        scores[member] = score;
+        order.insert({score, member});
+        EXPECT_EQ(zset.Set(member, score, limits), !had);
+      }
+      ASSERT_EQ(zset.Size(), order.size());
+    }
+    EXPECT_STREQ(zset.Encoding(), listpack_entries == 8 ? "skiplist" : "listpack");
+    std::vector<std::pair<double, std::string>> want(order.begin(), order.end());
+    size_t rank = 0;
+    for (const auto& [score, member] : want) {
+      EXPECT_EQ(zset.Rank(member), rank++);
+      EXPECT_EQ(zset.Score(member), score);
+    }
+    std::vector<std::pair<double, std::string>> forward, backward;
+    zset.Walk(0, want.size() - 1, false, [&](std::string_view m, double s) {
+      forward.emplace_back(s, std::string(m));
+      return true;
+    });
+    zset.Walk(want.size() - 1, 0, true, [&](std::string_view m, double s) {
+      backward.emplace_back(s, std::string(m));
+      return true;
+    });
+    EXPECT_EQ(forward, want);
+    std::reverse(backward.begin(), backward.end());
+    EXPECT_EQ(backward, want);
+    for (double bound : {-6.0, -0.5, 0.0, 2.5, 9.0}) {
+      size_t expected = 0;
+      while (expected < want.size() && want[expected].first < bound) ++expected;
+      EXPECT_EQ(zset.PartitionPoint([&](std::string_view, double s) { return s < bound; }),
+                expected);
+    }
+    auto copy = zset.Clone();
+    EXPECT_STREQ(copy->Encoding(), zset.Encoding());
+    EXPECT_EQ(copy->Size(), zset.Size());
+  }
+}
+
+TEST(SkipList, RanksAndBytesOverManyElements) {
+  SkipList list;
+  const size_t empty = list.Bytes();
+  for (int i = 0; i < 20000; ++i)
+    list.Insert(static_cast<double>(i % 100), "member" + std::to_string(i));
+  ASSERT_EQ(list.size(), 20000u);
+  for (size_t rank : {size_t{0}, size_t{1}, size_t{9999}, size_t{19999}}) {
+    const SkipList::Node* node = list.At(rank);
+    ASSERT_NE(node, nullptr);
+    EXPECT_EQ(list.Rank(node->score, node->member), rank);
+  }
+  EXPECT_EQ(list.At(20000), nullptr);
+  for (int i = 0; i < 20000; ++i) {
+    ASSERT_TRUE(list.Erase(static_cast<double>(i % 100), "member" + std::to_string(i)));
+  }
+  EXPECT_FALSE(list.Erase(0, "member0"));
+  EXPECT_EQ(list.size(), 0u);
+  EXPECT_EQ(list.Bytes(), empty);
 }
 
 }  // namespace

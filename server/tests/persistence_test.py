@@ -246,11 +246,18 @@ def collections_survive_restart_and_rewrite():
     c.spop("words", 10)
     c.expire("hash", 1000)
     c.lmove("list", "list2", "RIGHT", "LEFT")
+    c.zadd("board", {f"player{i}": i * 1.5 for i in range(200)})
+    c.zadd("small", {"a": 1, "b": float("inf"), "c": -0.1})
+    c.zincrby("board", 0.1, "player7")
+    c.zpopmin("board", 2)
 
     def snapshot(client):
         return (client.lrange("list", 0, -1), client.lrange("list2", 0, -1),
                 client.hgetall("hash"), client.smembers("ints"), client.smembers("words"),
-                client.object("encoding", "hash"), client.object("encoding", "ints"))
+                client.zrange("board", 0, -1, withscores=True),
+                client.zrange("small", 0, -1, withscores=True),
+                client.object("encoding", "hash"), client.object("encoding", "ints"),
+                client.object("encoding", "board"), client.object("encoding", "small"))
 
     want = snapshot(c)
     server.kill9()
@@ -264,8 +271,8 @@ def collections_survive_restart_and_rewrite():
     server.shutdown()
     with open(aof_path(d), "rb") as f:
         text = f.read()
-    check(f"{name}: the rewrite writes RPUSH, HSET, SADD and PEXPIREAT",
-          all(w in text for w in (b"RPUSH", b"HSET", b"SADD", b"PEXPIREAT")))
+    check(f"{name}: the rewrite writes RPUSH, HSET, SADD, ZADD and PEXPIREAT",
+          all(w in text for w in (b"RPUSH", b"HSET", b"SADD", b"ZADD", b"PEXPIREAT")))
     server = Server(d, "--appendonly", "yes")
     check(f"{name}: the rewritten file loads back the same", snapshot(server.client) == want)
     server.shutdown()
@@ -287,7 +294,7 @@ def collections_survive_restart_and_rewrite():
         try:
             r = redis.Redis(port=port)
             testlib.wait_until(lambda: _answers(r), timeout_s=30)
-            check(f"{name}: redis-server loads our file to the same data", snapshot(r)[:5] == want[:5])
+            check(f"{name}: redis-server loads our file to the same data", snapshot(r)[:7] == want[:7])
         finally:
             proc.kill()
             proc.wait()

@@ -57,6 +57,27 @@ bool ParseLongDouble(std::string_view text, long double* out) {
   return true;
 }
 
+bool ParseDouble(std::string_view text, double* out) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) {
+    return false;
+  }
+  std::string copy(text);  // strtod needs a terminated string
+  char* end = nullptr;
+  errno = 0;
+  double value = std::strtod(copy.c_str(), &end);
+  if (end != copy.c_str() + copy.size() || std::isnan(value)) return false;
+  if (errno == ERANGE && (value == HUGE_VAL || value == -HUGE_VAL || value == 0)) return false;
+  *out = value;
+  return true;
+}
+
+std::string FormatDouble(double value) {
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buf[64];
+  int len = std::snprintf(buf, sizeof(buf), "%.17g", value);
+  return std::string(buf, static_cast<size_t>(len));
+}
+
 std::string FormatLongDouble(long double value) {
   char buf[5200];
   int len = std::snprintf(buf, sizeof(buf), "%.17Lf", value);

@@ -19,6 +19,13 @@ bool ParseInt64(std::string_view text, int64_t* out);
 // whitespace; "nan" is rejected, "inf" is not.
 bool ParseLongDouble(std::string_view text, long double* out);
 
+// Redis's getDoubleFromObject: strtod over all of `text`, no leading space,
+// "inf" and "-inf" allowed, "nan" and values out of range rejected.
+bool ParseDouble(std::string_view text, double* out);
+
+// A double as Redis 7.0 replies a score: "%.17g", and "inf" / "-inf".
+std::string FormatDouble(double value);
+
 // A long double as Redis prints INCRBYFLOAT results: fixed notation with 17
 // digits, trailing zeros (and a trailing '.') removed.
 std::string FormatLongDouble(long double value);
