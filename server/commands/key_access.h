@@ -72,6 +72,7 @@ class KeyLock {
   void Assign(Entry* e, std::string_view value, bool keep_ttl = false) {
     shard_.AssertHeld();
     shard_.MutateValueLocked(e, [&](std::string& v) { v.assign(value); });
+    e->string_form = static_cast<uint32_t>(StringForm::kByContent);
     if (!keep_ttl && e->has_expire()) shard_.SetExpireLocked(e, kNoExpiry);
   }
   // The absolute expiry time of `e` in Unix ms, or kNoExpiry.
@@ -84,11 +85,13 @@ class KeyLock {
     shard_.AssertHeld();
     shard_.SetExpireLocked(e, expire_at_ms);
   }
-  // Runs `change(value)` on `e`'s value, keeping the memory count right.
+  // Runs `change(value)` on `e`'s string in place (APPEND, SETRANGE),
+  // keeping the memory count right; it then reads as "raw", as in Redis.
   template <typename F>
   void Mutate(Entry* e, F&& change) {
     shard_.AssertHeld();
     shard_.MutateValueLocked(e, std::forward<F>(change));
+    e->string_form = static_cast<uint32_t>(StringForm::kRaw);
   }
   // Replaces `e`'s value with a collection.
   void SetObject(Entry* e, std::unique_ptr<Object> object) {

@@ -67,6 +67,7 @@ Reply Rename(CommandContext& ctx, bool only_if_new) {
   if (dst == nullptr) dst = dst_shard.InsertLocked(std::string(names[1]), Keyspace::Hash(names[1]));
   if (src->is_string()) {
     dst_shard.MutateValueLocked(dst, [&](std::string& v) { v.assign(src->value); });
+    dst->string_form = src->string_form;
   } else {
     dst_shard.SetObjectLocked(dst, src_shard.TakeObjectLocked(src));
   }
@@ -110,6 +111,7 @@ Reply CopyCommand(CommandContext& ctx) {
   dst = dst_shard.InsertLocked(std::string(names[1]), Keyspace::Hash(names[1]), ctx.now_ms);
   if (src->is_string()) {
     dst_shard.MutateValueLocked(dst, [&](std::string& v) { v.assign(src->value); });
+    dst->string_form = src->string_form;
   } else {
     dst_shard.SetObjectLocked(dst, src->object->Clone());
   }

@@ -19,8 +19,12 @@ Reply ObjectEncodingCommand(CommandContext& ctx) {
   Entry* e = key.Peek();
   if (e == nullptr) return Reply::Null();
   if (!e->is_string()) return Reply::Bulk(e->object->Encoding());
+  const auto form = static_cast<StringForm>(e->string_form);
+  if (form == StringForm::kRaw) return Reply::Bulk("raw");
   int64_t ignored = 0;
-  if (e->value.size() <= 20 && ParseInt64(e->value, &ignored)) return Reply::Bulk("int");
+  if (form == StringForm::kByContent && e->value.size() <= 20 && ParseInt64(e->value, &ignored)) {
+    return Reply::Bulk("int");
+  }
   return Reply::Bulk(e->value.size() <= 44 ? "embstr" : "raw");
 }
 

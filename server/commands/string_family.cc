@@ -39,6 +39,26 @@ bool ExpireOption(std::string_view opt, ExpireUnit* unit) {
   return true;
 }
 
+// The EX/PX/EXAT/PXAT option of SET and GETEX.
+struct ExpireArg {
+  bool given = false;
+  ExpireUnit unit = ExpireUnit::kSeconds;
+  std::string_view text;
+};
+
+// If ctx.arg(*i) is an expiry option that may follow the ones already read
+// (Redis lets the same unit repeat, the last one winning, but not two units),
+// takes it and its value and advances *i.
+bool TakeExpireOption(const CommandContext& ctx, size_t* i, ExpireArg* expire) {
+  ExpireUnit unit;
+  if (*i + 1 >= ctx.argc() || !ExpireOption(ctx.arg(*i), &unit)) return false;
+  if (expire->given && expire->unit != unit) return false;
+  expire->given = true;
+  expire->unit = unit;
+  expire->text = ctx.arg(++*i);
+  return true;
+}
+
 // Converts an EX/PX/EXAT/PXAT argument to an absolute time in ms. Returns an
 // error reply text, or an empty string on success.
 std::string ToAbsoluteMs(ExpireUnit unit, std::string_view text, CommandContext& ctx,
@@ -105,26 +125,27 @@ Reply IncrementBy(CommandContext& ctx, int64_t delta) {
 
 // SET key value [NX | XX] [GET] [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | KEEPTTL]
 Reply SetCommand(CommandContext& ctx) {
-  bool nx = false, xx = false, get = false, keep_ttl = false, has_expire = false;
-  int64_t expire_at = kNoExpiry;
+  bool nx = false, xx = false, get = false, keep_ttl = false;
+  ExpireArg expire;
   for (size_t i = 3; i < ctx.argc(); ++i) {
     std::string_view opt = ctx.arg(i);
-    bool has_next = i + 1 < ctx.argc();
     if (EqualsIgnoreCase(opt, "NX") && !xx) {
       nx = true;
     } else if (EqualsIgnoreCase(opt, "XX") && !nx) {
       xx = true;
     } else if (EqualsIgnoreCase(opt, "GET")) {
       get = true;
-    } else if (EqualsIgnoreCase(opt, "KEEPTTL") && !has_expire) {
+    } else if (EqualsIgnoreCase(opt, "KEEPTTL") && !expire.given) {
       keep_ttl = true;
-    } else if (ExpireUnit unit; has_next && !keep_ttl && !has_expire && ExpireOption(opt, &unit)) {
-      std::string error = ToAbsoluteMs(unit, ctx.arg(++i), ctx, &expire_at);
-      if (!error.empty()) return Reply::Error(std::move(error));
-      has_expire = true;
-    } else {
+    } else if (keep_ttl || !TakeExpireOption(ctx, &i, &expire)) {
       return Reply::Error(errors::kSyntax);
     }
+  }
+  // As in Redis, the time is checked once every option has been read.
+  int64_t expire_at = kNoExpiry;
+  if (expire.given) {
+    std::string error = ToAbsoluteMs(expire.unit, expire.text, ctx, &expire_at);
+    if (!error.empty()) return Reply::Error(std::move(error));
   }
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.Find();
@@ -171,20 +192,21 @@ Reply GetDelCommand(CommandContext& ctx) {
 
 // GETEX key [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | PERSIST]
 Reply GetExCommand(CommandContext& ctx) {
-  bool persist = false, has_expire = false;
-  int64_t expire_at = kNoExpiry;
+  bool persist = false;
+  ExpireArg expire;
   for (size_t i = 2; i < ctx.argc(); ++i) {
     std::string_view opt = ctx.arg(i);
-    bool has_next = i + 1 < ctx.argc();
-    if (EqualsIgnoreCase(opt, "PERSIST") && !has_expire) {
+    if (EqualsIgnoreCase(opt, "PERSIST") && !expire.given) {
       persist = true;
-    } else if (ExpireUnit unit; has_next && !persist && !has_expire && ExpireOption(opt, &unit)) {
-      std::string error = ToAbsoluteMs(unit, ctx.arg(++i), ctx, &expire_at);
-      if (!error.empty()) return Reply::Error(std::move(error));
-      has_expire = true;
-    } else {
+    } else if (persist || !TakeExpireOption(ctx, &i, &expire)) {
       return Reply::Error(errors::kSyntax);
     }
+  }
+  const bool has_expire = expire.given;
+  int64_t expire_at = kNoExpiry;
+  if (has_expire) {
+    std::string error = ToAbsoluteMs(expire.unit, expire.text, ctx, &expire_at);
+    if (!error.empty()) return Reply::Error(std::move(error));
   }
   KeyLock key(ctx, ctx.arg(1));
   Entry* e = key.FindForRead();
@@ -292,7 +314,11 @@ Reply AppendCommand(CommandContext& ctx) {
                           ctx.server.config().proto_max_bulk_len()) {
     return Reply::Error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
   }
-  if (e == nullptr) e = key.Insert();
+  if (e == nullptr) {
+    // A new key is stored like SET's value (Redis encodes it as one).
+    key.Assign(key.Insert(), tail);
+    return Reply::Integer(static_cast<int64_t>(tail.size()));
+  }
   key.Mutate(e, [&](std::string& v) { v.append(tail); });
   return Reply::Integer(static_cast<int64_t>(e->value.size()));
 }
@@ -382,6 +408,7 @@ Reply IncrByFloatCommand(CommandContext& ctx) {
   std::string text = FormatLongDouble(result);
   if (e == nullptr) e = key.Insert();
   key.Assign(e, text, /*keep_ttl=*/true);
+  e->string_form = static_cast<uint32_t>(StringForm::kNotInt);  // Redis keeps it a string
   // The result, not the increment: replaying float additions could round
   // differently from what the client was told.
   PropagateSet(ctx, ctx.arg(1), text, kNoExpiry, /*keep_ttl=*/true);

@@ -34,6 +34,11 @@ inline constexpr uint32_t kNotVolatile = UINT32_MAX;
 // The value is a string held inline (`value`) or, for any other type, an
 // Object the entry owns (`object`); `value_type` says which. Code that reads
 // `value` first checks is_string(): commands answer WRONGTYPE otherwise.
+// What OBJECT ENCODING says of a string, as Redis's object encodings go:
+// derived from the content (int, embstr or raw), "raw" for good once APPEND or
+// SETRANGE edited it in place, never "int" for an INCRBYFLOAT result.
+enum class StringForm : uint8_t { kByContent = 0, kRaw = 1, kNotInt = 2 };
+
 struct Entry {
   Entry() : value() {}
   ~Entry() { DestroyValue(); }
@@ -45,7 +50,8 @@ struct Entry {
   uint32_t volatile_slot = kNotVolatile;  // position in the shard's expiry index
   uint32_t lru = 0;                       // last access, in LRU clock ticks
   uint32_t lfu : 24 = 0;                  // LFU: minutes of last decay << 8 | counter
-  uint32_t value_type : 8 = 0;            // a ValueType
+  uint32_t value_type : 4 = 0;            // a ValueType
+  uint32_t string_form : 4 = 0;           // a StringForm, for a string value
   std::string key;
   union {
     std::string value;  // value_type == kString
@@ -63,6 +69,7 @@ struct Entry {
   }
   // Makes the value an empty string.
   void SetString() {
+    string_form = 0;
     if (is_string()) return;
     DestroyValue();
     new (&value) std::string();

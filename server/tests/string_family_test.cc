@@ -156,5 +156,30 @@ TEST_F(StringFamily, IncrByFloat) {
   EXPECT_EQ(Run({"INCRBYFLOAT", "new", "3"}), Bulk("3"));
 }
 
+TEST_F(StringFamily, EncodingFollowsHowTheValueWasWritten) {
+  Run({"SET", "n", "12"});
+  EXPECT_EQ(Run({"OBJECT", "ENCODING", "n"}), Bulk("int"));
+  Run({"APPEND", "n", "3"});  // edited in place: raw, even though it reads as an integer
+  EXPECT_EQ(Run({"OBJECT", "ENCODING", "n"}), Bulk("raw"));
+  Run({"APPEND", "fresh", "12"});  // a new key is stored like SET's value
+  EXPECT_EQ(Run({"OBJECT", "ENCODING", "fresh"}), Bulk("int"));
+  Run({"SET", "f", "1"});
+  Run({"INCRBYFLOAT", "f", "5.0"});
+  EXPECT_EQ(Run({"GET", "f"}), Bulk("6"));
+  EXPECT_EQ(Run({"OBJECT", "ENCODING", "f"}), Bulk("embstr"));
+  Run({"SETRANGE", "s", "0", "abc"});
+  EXPECT_EQ(Run({"OBJECT", "ENCODING", "s"}), Bulk("raw"));
+  Run({"SET", "s", "abc"});
+  EXPECT_EQ(Run({"OBJECT", "ENCODING", "s"}), Bulk("embstr"));
+}
+
+TEST_F(StringFamily, SetReadsEveryOptionBeforeTheTime) {
+  EXPECT_EQ(Run({"SET", "k", "v", "EX", "100", "EX", "200"}), kOk);  // the last one wins
+  EXPECT_EQ(Run({"TTL", "k"}), Int(200));
+  EXPECT_EQ(Run({"SET", "k", "v", "PX", "abc", "KEEPTTL"}), Err("ERR syntax error"));
+  EXPECT_EQ(Run({"SET", "k", "v", "EX", "-5", "foo"}), Err("ERR syntax error"));
+  EXPECT_EQ(Run({"SET", "k", "v", "EX", "-5"}), Err("ERR invalid expire time in 'set' command"));
+}
+
 }  // namespace
 }  // namespace cacheforge

@@ -43,7 +43,8 @@ bool ParseInt64(std::string_view text, int64_t* out) {
 }
 
 bool ParseLongDouble(std::string_view text, long double* out) {
-  if (text.empty() || text.size() > 5000) return false;
+  // Redis's buffer is MAX_LONG_DOUBLE_CHARS (5 KB); longer text is refused.
+  if (text.empty() || text.size() >= 5 * 1024) return false;
   if (std::isspace(static_cast<unsigned char>(text[0]))) return false;
   std::string buffer(text);
   char* end = nullptr;
@@ -51,8 +52,8 @@ bool ParseLongDouble(std::string_view text, long double* out) {
   long double value = std::strtold(buffer.c_str(), &end);
   if (end != buffer.c_str() + buffer.size()) return false;
   // Like Redis, "inf" parses (the command then refuses an infinite result);
-  // NaN and out-of-range finite text do not.
-  if (std::isnan(value) || (errno == ERANGE && !std::isinf(value))) return false;
+  // NaN does not, nor text that overflows to infinity or underflows to 0.
+  if (std::isnan(value) || (errno == ERANGE && (std::isinf(value) || value == 0))) return false;
   *out = value;
   return true;
 }
