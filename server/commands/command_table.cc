@@ -10,6 +10,7 @@
 #include <cctype>
 #include <memory>
 
+#include "commands/bitmap_family.h"
 #include "commands/connection_family.h"
 #include "commands/hash_family.h"
 #include "commands/list_family.h"
@@ -108,6 +109,14 @@ constexpr CommandSpec kCommands[] = {
   {"incrby",     3, kW | kF, 1, 1, 1, IncrByCommand,      "string", "Increments the integer value of a key by a number.", {}},
   {"decrby",     3, kW | kF, 1, 1, 1, DecrByCommand,      "string", "Decrements a number from the integer value of a key.", {}},
   {"incrbyfloat", 3, kW | kF, 1, 1, 1, IncrByFloatCommand, "string", "Increment the floating point value of a key by a number.", {}},
+  // bitmaps
+  {"setbit",     4, kW,      1, 1, 1, SetBitCommand,     "bitmap", "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.", {}},
+  {"getbit",     3, kR | kF, 1, 1, 1, GetBitCommand,     "bitmap", "Returns a bit value by offset.", {}},
+  {"bitcount",  -2, kR,      1, 1, 1, BitCountCommand,   "bitmap", "Counts the number of set bits (population counting) in a string.", {}},
+  {"bitpos",    -3, kR,      1, 1, 1, BitPosCommand,     "bitmap", "Finds the first set (1) or clear (0) bit in a string.", {}},
+  {"bitop",     -4, kW,      2, -1, 1, BitOpCommand,     "bitmap", "Performs bitwise operations on multiple strings, and stores the result.", {}},
+  {"bitfield",  -2, kW,      1, 1, 1, BitFieldCommand,   "bitmap", "Performs arbitrary bitfield integer operations on strings.", {}},
+  {"bitfield_ro", -2, kR | kF, 1, 1, 1, BitFieldRoCommand, "bitmap", "Performs arbitrary read-only bitfield integer operations on strings.", {}},
   // lists
   {"lpush",     -3, kW | kF, 1, 1, 1, LPushCommand,      "list", "Prepends one or more elements to a list. Creates the key if it doesn't exist.", {}},
   {"rpush",     -3, kW | kF, 1, 1, 1, RPushCommand,      "list", "Appends one or more elements to a list. Creates the key if it doesn't exist.", {}},
@@ -194,6 +203,7 @@ constexpr CommandSpec kCommands[] = {
   {"zintercard", -3, kR,     0, 0, 0, ZInterCardCommand, "sorted_set", "Returns the number of members of the intersect of multiple sorted sets.", {}},
   {"zrandmember", -2, kR,    1, 1, 1, ZRandMemberCommand, "sorted_set", "Returns one or more random members from a sorted set.", {}},
   {"zscan",     -3, kR,      1, 1, 1, ZScanCommand,      "sorted_set", "Iterates over members and scores of a sorted set.", {}},
+  {"lcs",       -3, kR,      1, 2, 1, LcsCommand,         "string", "Finds the longest common substring.", {}},
   // keys
   {"del",       -2, kCmdWrite, 1, -1, 1, DelCommand,      "generic", "Deletes one or more keys.", {}},
   {"unlink",    -2, kCmdWrite | kF, 1, -1, 1, DelCommand, "generic", "Asynchronously deletes one or more keys.", {}},

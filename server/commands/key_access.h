@@ -182,8 +182,8 @@ class KeysLock {
     shard.AssertHeld();
     return shard.MutateObjectLocked<T>(e, std::forward<F>(change));
   }
-  // Sets `key` to `value` with no TTL, creating it when missing.
-  void Put(std::string_view key, std::string_view value) {
+  // Sets `key` to `value` with no TTL, creating it when missing; its entry.
+  Entry* Put(std::string_view key, std::string_view value) {
     uint64_t hash = Keyspace::Hash(key);
     Shard& shard = ctx_.server.keyspace().ShardFor(hash);
     shard.AssertHeld();
@@ -191,6 +191,7 @@ class KeysLock {
     if (e == nullptr) e = shard.InsertLocked(std::string(key), hash, ctx_.now_ms);
     shard.MutateValueLocked(e, [&](std::string& v) { v.assign(value); });
     if (e->has_expire()) shard.SetExpireLocked(e, kNoExpiry);
+    return e;
   }
 
  private:

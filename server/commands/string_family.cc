@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "commands/key_access.h"
 #include "util/numbers.h"
@@ -413,6 +414,113 @@ Reply IncrByFloatCommand(CommandContext& ctx) {
   // differently from what the client was told.
   PropagateSet(ctx, ctx.arg(1), text, kNoExpiry, /*keep_ttl=*/true);
   return Reply::Bulk(std::move(text));
+}
+
+// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]: the longest
+// common subsequence by the classic table of prefix LCS lengths, walked back
+// from the end; IDX lists the matching ranges from the last to the first, as
+// Redis does.
+Reply LcsCommand(CommandContext& ctx) {
+  std::string a, b;
+  {
+    std::string_view names[2] = {ctx.arg(1), ctx.arg(2)};
+    KeysLock lock(ctx, names);
+    Entry* ea = lock.FindForRead(names[0]);
+    Entry* eb = lock.FindForRead(names[1]);
+    if ((ea && !ea->is_string()) || (eb && !eb->is_string())) {
+      return Reply::Error("ERR The specified keys must contain string values");
+    }
+    if (ea) a = ea->value;
+    if (eb) b = eb->value;
+  }
+  bool want_len = false, want_idx = false, with_match_len = false;
+  int64_t min_match_len = 0;
+  for (size_t j = 3; j < ctx.argc(); ++j) {
+    std::string_view opt = ctx.arg(j);
+    if (EqualsIgnoreCase(opt, "IDX")) {
+      want_idx = true;
+    } else if (EqualsIgnoreCase(opt, "LEN")) {
+      want_len = true;
+    } else if (EqualsIgnoreCase(opt, "WITHMATCHLEN")) {
+      with_match_len = true;
+    } else if (EqualsIgnoreCase(opt, "MINMATCHLEN") && j + 1 < ctx.argc()) {
+      if (!ParseInt64(ctx.arg(++j), &min_match_len)) return Reply::Error(errors::kNotInteger);
+      if (min_match_len < 0) min_match_len = 0;
+    } else {
+      return Reply::Error(errors::kSyntax);
+    }
+  }
+  if (want_len && want_idx) {
+    return Reply::Error("ERR If you want both the length and indexes, please just use IDX.");
+  }
+  const uint64_t cells = (uint64_t{a.size()} + 1) * (uint64_t{b.size()} + 1);
+  if (cells * sizeof(uint32_t) > static_cast<uint64_t>(ctx.server.config().proto_max_bulk_len())) {
+    return Reply::Error(
+        "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+  }
+  const size_t alen = a.size(), blen = b.size();
+  std::vector<uint32_t> table(cells, 0);
+  auto at = [&](size_t i, size_t j) -> uint32_t& { return table[j + i * (blen + 1)]; };
+  for (size_t i = 1; i <= alen; ++i) {
+    for (size_t j = 1; j <= blen; ++j) {
+      at(i, j) = a[i - 1] == b[j - 1] ? at(i - 1, j - 1) + 1 : std::max(at(i - 1, j), at(i, j - 1));
+    }
+  }
+  const uint32_t length = at(alen, blen);
+  if (want_len) return Reply::Integer(length);
+  std::string common(length, '\0');
+  std::vector<Reply> matches;
+  size_t i = alen, j = blen, k = length;
+  // The current run of matches, [a_start, a_end] and [b_start, b_end];
+  // a_start == alen means none is open.
+  size_t a_start = alen, a_end = 0, b_start = 0, b_end = 0;
+  while (i > 0 && j > 0) {
+    bool emit = false;
+    if (a[i - 1] == b[j - 1]) {
+      common[--k] = a[i - 1];
+      if (a_start == alen) {
+        a_start = a_end = i - 1;
+        b_start = b_end = j - 1;
+      } else if (a_start == i && b_start == j) {
+        --a_start;
+        --b_start;
+      } else {
+        emit = true;
+      }
+      if (a_start == 0 || b_start == 0) emit = true;
+      --i;
+      --j;
+    } else {
+      if (at(i - 1, j) > at(i, j - 1)) {
+        --i;
+      } else {
+        --j;
+      }
+      if (a_start != alen) emit = true;
+    }
+    if (emit) {
+      const int64_t match_len = static_cast<int64_t>(a_end - a_start + 1);
+      if (want_idx && (min_match_len == 0 || match_len >= min_match_len)) {
+        std::vector<Reply> range_a, range_b, match;
+        range_a.push_back(Reply::Integer(static_cast<int64_t>(a_start)));
+        range_a.push_back(Reply::Integer(static_cast<int64_t>(a_end)));
+        range_b.push_back(Reply::Integer(static_cast<int64_t>(b_start)));
+        range_b.push_back(Reply::Integer(static_cast<int64_t>(b_end)));
+        match.push_back(Reply::Array(std::move(range_a)));
+        match.push_back(Reply::Array(std::move(range_b)));
+        if (with_match_len) match.push_back(Reply::Integer(match_len));
+        matches.push_back(Reply::Array(std::move(match)));
+      }
+      a_start = alen;
+    }
+  }
+  if (!want_idx) return Reply::Bulk(std::move(common));
+  std::vector<Reply> out;
+  out.push_back(Reply::Bulk("matches"));
+  out.push_back(Reply::Array(std::move(matches)));
+  out.push_back(Reply::Bulk("len"));
+  out.push_back(Reply::Integer(length));
+  return Reply::Array(std::move(out));
 }
 
 }  // namespace cacheforge

@@ -1,7 +1,8 @@
 // server/commands/string_family.h
 // -----------------------------------------------------------------------------
 // String commands: SET GET GETSET GETDEL GETEX SETNX SETEX PSETEX MGET MSET
-// MSETNX APPEND STRLEN GETRANGE SETRANGE INCR DECR INCRBY DECRBY INCRBYFLOAT.
+// MSETNX APPEND STRLEN GETRANGE SETRANGE INCR DECR INCRBY DECRBY INCRBYFLOAT
+// LCS.
 #ifndef CACHEFORGE_COMMANDS_STRING_FAMILY_H_
 #define CACHEFORGE_COMMANDS_STRING_FAMILY_H_
 
@@ -29,6 +30,7 @@ Reply DecrCommand(CommandContext& ctx);
 Reply IncrByCommand(CommandContext& ctx);
 Reply DecrByCommand(CommandContext& ctx);
 Reply IncrByFloatCommand(CommandContext& ctx);
+Reply LcsCommand(CommandContext& ctx);
 
 }  // namespace cacheforge
 
