@@ -73,6 +73,10 @@ def main():
     ap.add_argument("-t", default="set,get,incr,mset", help="redis-benchmark -t list")
     ap.add_argument("--keys", type=int, default=1000000,
                     help="keys for the memory comparison (0: skip it)")
+    ap.add_argument("--collections", type=int, default=0,
+                    help="elements for the collection memory comparison: that many small "
+                         "hashes, and one sorted set and one list of that many members "
+                         "(0: skip it)")
     args = ap.parse_args()
 
     work = tempfile.mkdtemp()
@@ -110,6 +114,19 @@ def main():
             keys = int(subprocess.run(["redis-cli", "-p", str(port), "DBSIZE"],
                                       capture_output=True, text=True).stdout)
             memory[name] = (keys, rss_bytes(proc.pid) - before)
+        collections = {}
+        if args.collections:
+            load = collection_load(args.collections, work)
+            for (name, _), port, proc in zip(targets, ports, procs):
+                subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], capture_output=True)
+                time.sleep(0.2)
+                collections[name] = {}
+                for kind, path in load:
+                    before = rss_bytes(proc.pid)
+                    with open(path, "rb") as f:
+                        subprocess.run(["redis-cli", "-p", str(port), "--pipe"], stdin=f,
+                                       capture_output=True, timeout=600)
+                    collections[name][kind] = rss_bytes(proc.pid) - before
     finally:
         for p in procs:
             p.send_signal(signal.SIGKILL)
@@ -122,17 +139,38 @@ def main():
           f"-P <P> --csv`\n")
     for pipeline in (1, 16):
         print(f"### -P {pipeline}\n")
-        print("| server | SET rps | GET rps | INCR rps | MSET (10 keys) rps | SET p50/p99 ms | "
-              "GET p50/p99 ms |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        # One column per redis-benchmark test, in the order it ran them; each
+        # cell is requests per second and, in parentheses, the ratio to
+        # redis-server's in the same run.
+        tests = list(results[(targets[0][0], pipeline)].keys())
+        print("| server | " + " | ".join(tests) + " |")
+        print("|---|" + "---:|" * len(tests))
+        anchor = results[(targets[0][0], pipeline)]
         for name, _ in targets:
             r = results[(name, pipeline)]
-            def rps(t):
-                return f"{r[t][0]:,.0f}" if t in r else "-"
-            def lat(t):
-                return f"{r[t][1]:.3f} / {r[t][2]:.3f}" if t in r else "-"
-            print(f"| {name} | {rps('SET')} | {rps('GET')} | {rps('INCR')} | "
-                  f"{rps('MSET (10 keys)')} | {lat('SET')} | {lat('GET')} |")
+            cells = []
+            for t in tests:
+                if t not in r:
+                    cells.append("-")
+                elif name == targets[0][0]:
+                    cells.append(f"{r[t][0]:,.0f}")
+                else:
+                    cells.append(f"{r[t][0]:,.0f} ({r[t][0] / anchor[t][0]:.2f}x)")
+            print(f"| {name} | " + " | ".join(cells) + " |")
+        print()
+    if collections:
+        kinds = [kind for kind, _ in collection_load(args.collections, work, write=False)]
+        print(f"### Memory of collections ({args.collections:,} elements each), RSS growth\n")
+        print("| server | " + " | ".join(kinds) + " |")
+        print("|---|" + "---:|" * len(kinds))
+        anchor = collections[targets[0][0]]
+        for name, _ in targets:
+            cells = []
+            for kind in kinds:
+                grown = collections[name][kind]
+                ratio = "" if name == targets[0][0] else f" ({grown / max(anchor[kind], 1):.2f}x)"
+                cells.append(f"{grown / 2**20:,.1f} MiB{ratio}")
+            print(f"| {name} | " + " | ".join(cells) + " |")
         print()
     if not memory:
         return 0
@@ -142,6 +180,36 @@ def main():
     for name, _ in targets:
         keys, grown = memory[name]
         print(f"| {name} | {keys:,} | {grown / 2**20:,.1f} MiB | {grown / max(keys, 1):.0f} |")
+
+
+def resp(*args):
+    out = [f"*{len(args)}\r\n".encode()]
+    for a in args:
+        b = a.encode() if isinstance(a, str) else a
+        out.append(b"$%d\r\n%s\r\n" % (len(b), b))
+    return b"".join(out)
+
+
+def collection_load(n, work, write=True):
+    """The collection workloads as RESP files for redis-cli --pipe: n small
+    hashes (two fields each), one sorted set of n members, one list of n
+    elements."""
+    loads = [
+        ("small hashes", lambda i: resp("HSET", f"user:{i}", "name", f"user{i}", "visits",
+                                        str(i % 1000))),
+        ("one sorted set", lambda i: resp("ZADD", "leaderboard", str(i * 7 % 100003),
+                                          f"player:{i}")),
+        ("one list", lambda i: resp("RPUSH", "queue", f"job:{i}")),
+    ]
+    files = []
+    for kind, make in loads:
+        path = os.path.join(work, kind.replace(" ", "_") + ".resp")
+        if write:
+            with open(path, "wb") as f:
+                for i in range(n):
+                    f.write(make(i))
+        files.append((kind, path))
+    return files
 
 
 def cpu_model():

@@ -1,7 +1,11 @@
 """The cacheforge incident's workload, bounded: concurrent SETs and DELs on
 overlapping keys from 8 clients (10,000 SETs and 10,000 DELs in all), with
-multi-key MSET, MGET and DEL spanning shards so that shard locks nest. The run
-must finish in time, and the server's lock-order graph must have no cycle.
+multi-key MSET, MGET and DEL spanning shards so that shard locks nest, and 4
+more clients moving collection elements between keys in both directions at
+once (LMOVE, RPOPLPUSH, SMOVE, ZUNIONSTORE, SINTERSTORE, ZRANGESTORE, BITOP:
+the multi-key commands where a sharded server deadlocks if two of them take
+the same shards in opposite orders). The run must finish in time, and the
+server's lock-order graph must have no cycle.
 
 Usage: incident_storm_test.py PORT
 """
@@ -51,6 +55,40 @@ def deleter(n):
     done.append(n)
 
 
+def mover(n):
+    rng = random.Random(2000 + n)
+    c = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30)
+    lists = [f"list_{i}" for i in range(6)]
+    sets = [f"set_{i}" for i in range(6)]
+    zsets = [f"zset_{i}" for i in range(6)]
+    for i in range(OPS // 2):
+        if time.monotonic() > DEADLINE:
+            errors.append(f"mover {n} ran out of time at op {i}")
+            return
+        a, b = rng.sample(range(6), 2)
+        op = i % 7
+        if op == 0:
+            c.rpush(lists[a], *[f"e{i}_{k}" for k in range(3)])
+            c.sadd(sets[a], *[str(rng.randrange(50)) for _ in range(3)])
+            c.zadd(zsets[a], {f"m{rng.randrange(50)}": rng.random() for _ in range(3)})
+        elif op == 1:
+            c.lmove(lists[a], lists[b], "LEFT", "RIGHT")
+        elif op == 2:
+            c.rpoplpush(lists[b], lists[a])
+        elif op == 3:
+            c.smove(sets[a], sets[b], str(rng.randrange(50)))
+        elif op == 4:
+            c.zunionstore(zsets[a], [zsets[a], zsets[b]], aggregate="MAX")
+            c.zremrangebyrank(zsets[a], 0, -20)
+        elif op == 5:
+            c.sinterstore(f"inter_{n}", [sets[a], sets[b]])
+            c.zrangestore(zsets[b], zsets[a], 0, 9)
+        else:
+            c.bitop("OR", f"bits_{a}", f"bits_{b}", f"bits_{a}")
+            c.setbit(f"bits_{b}", rng.randrange(256), 1)
+    done.append(n)
+
+
 def guarded(fn, n):
     try:
         fn(n)
@@ -58,8 +96,10 @@ def guarded(fn, n):
         errors.append(f"{fn.__name__} {n}: {e!r}")
 
 
+MOVERS = 4
 threads = [threading.Thread(target=guarded, args=(setter if n % 2 == 0 else deleter, n))
            for n in range(CLIENTS)]
+threads += [threading.Thread(target=guarded, args=(mover, n)) for n in range(MOVERS)]
 start = time.monotonic()
 for t in threads:
     t.start()
@@ -67,9 +107,9 @@ for t in threads:
     t.join(timeout=max(1, DEADLINE - time.monotonic()))
 elapsed = time.monotonic() - start
 hung = [t for t in threads if t.is_alive()]
-print(f"storm: {CLIENTS} clients x {OPS} ops in {elapsed:.1f}s")
+print(f"storm: {CLIENTS} clients x {OPS} ops and {MOVERS} movers x {OPS // 2} in {elapsed:.1f}s")
 ok = True
-if hung or errors or len(done) != CLIENTS:
+if hung or errors or len(done) != CLIENTS + MOVERS:
     print(f"FAIL: hung={len(hung)} finished={len(done)} errors={errors[:3]}")
     ok = False
 r = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30)
