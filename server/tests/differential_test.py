@@ -2,7 +2,7 @@
 redis-server and to cacheforge-server and compares every reply exactly.
 
 Usage: differential_test.py --redis-port P --cacheforge-port Q [--seconds N]
-           [--seed S] [--groups strings,lists,hashes,sets,zsets,keys]
+           [--seed S] [--groups strings,lists,hashes,sets,zsets,keys,bitmaps]
            [--max-commands N] [--keep-going] [--verbose]
 
 The commands depend only on the seed, never on the replies, so a failure is
@@ -29,7 +29,7 @@ PAIRS_REPLY = {"HGETALL"}
 # Random replies are checked against the key's contents read beforehand.
 RANDOM_REPLY = {"SPOP": "SMEMBERS", "SRANDMEMBER": "SMEMBERS", "HRANDFIELD": "HGETALL"}
 
-ALL_GROUPS = ["strings", "keys", "lists", "hashes", "sets", "zsets"]
+ALL_GROUPS = ["strings", "keys", "lists", "hashes", "sets", "zsets", "bitmaps"]
 
 
 class ProtocolError(Exception):
@@ -201,10 +201,13 @@ KEYSPACE = {
     "hashes": [f"hash:{i}" for i in range(N_KEYS)],
     "sets": [f"set:{i}" for i in range(N_KEYS)],
     "zsets": [f"zset:{i}" for i in range(N_KEYS)],
+    # Bitmaps are strings: two keys of the strings group make bit commands
+    # meet values SET, APPEND and INCR wrote (int, embstr and raw encodings).
+    "bitmaps": [f"bit:{i}" for i in range(4)] + ["str:0", "str:1"],
 }
 # Written by every group, so each type's commands meet the other types.
 SHARED_KEYS = ["any:0", "any:1", "any:[x]"]
-ALL_KEYS = [k for ks in KEYSPACE.values() for k in ks] + SHARED_KEYS
+ALL_KEYS = list(dict.fromkeys([k for ks in KEYSPACE.values() for k in ks] + SHARED_KEYS))
 
 LONG = "L" * 70  # over the 64-byte listpack value limit: forces hashtable/skiplist
 STR_VALUES = ["", "a", "b", "abc", "hello world", "0", "1", "-1", "42", "007", "+1",
@@ -241,6 +244,26 @@ COUNTS = ([str(i) for i in range(7)],
 RAND_COUNTS = ([str(i) for i in range(-6, 7)],
                ["abc", "-9223372036854775808", "9223372036854775807", ""])
 JUNK = ["x", "abc", "", "-1", "0", "9223372036854775808", "NX", "COUNT"]
+# Bitmaps. A write allocates up to its offset, so valid write offsets stay at
+# 100000 bits (12.5 KB) or below. 4294967295 (2^32 - 1, the largest offset
+# Redis accepts) is only ever read: writing it would allocate 512 MB.
+NEVER_WRITTEN = "bit:none"  # a BITOP source that is always missing
+WRONG_TYPE_KEYS = ["list:0", "hash:0"]  # shared with the lists and hashes groups
+BIT_VALUES = (["0", "1"], ["2", "-1", "x", "", "01", "1.0"])
+FAR_OFFSETS = ["1000", "8191", "65535", "100000"]
+BAD_OFFSETS = ["-1", "abc", "", "+1", " 1", "1.0", "#1", "4294967296",
+               "9223372036854775807", "9223372036854775808"]
+# '#N' is N times the type's width; a huge N would overflow Redis's multiply
+# (undefined behaviour), while 2^32 is rejected for every width.
+BAD_FIELD_OFFSETS = ["-1", "abc", "", "+1", "#", "#-1", "##1", "#abc", "# 1",
+                     "4294967296", "#4294967296"]
+BAD_TYPES = ["i0", "u0", "u64", "i65", "x8", "u", "I8", "", "i-1", "i08", "8"]
+BIT_WIDTHS = [1, 2, 3, 4, 7, 8, 9, 15, 16, 31, 32, 33, 63, 64]
+FIELD_EXTREMES = ["9223372036854775807", "-9223372036854775808", "127", "128", "-129",
+                  "255", "256", "4611686018427387904", "-4611686018427387905"]
+OVERFLOWS = (["WRAP", "SAT", "FAIL", "sat"] * 3, ["foo", "", "SATURATE"])
+BIT_MODES = (["BYTE", "BIT", "bit", "Byte"], ["BITS", "x", ""])
+BITOP_OPS = (["AND", "OR", "XOR", "NOT", "and", "xor", "Not"], ["NAND", "ANDX", ""])
 
 
 class Gen:
@@ -249,6 +272,7 @@ class Gen:
     def __init__(self, rng):
         self.r = rng
         self.used_ttls = set()
+        self.pending = []  # commands a group queued to follow its last one
 
     # -- arguments
     def pick(self, seq):
@@ -330,6 +354,8 @@ class Gen:
         return args
 
     def command(self, group):
+        if self.pending:  # sent as queued: a mutation would defeat their purpose
+            return self.pending.pop(0)
         args = getattr(self, "g_" + group)()
         if self.r.random() < 0.05:
             args = self.mutate(args)
@@ -559,6 +585,111 @@ class Gen:
             if self.r.random() < 0.4:
                 args += ["AGGREGATE", self.pick(["SUM", "MIN", "MAX", "max", "AVG"])]
         return args
+
+    def g_bitmaps(self):
+        r = self.r
+        c = self.pick(["SETBIT"] * 3 + ["GETBIT"] * 2 + ["BITCOUNT"] * 2 + ["BITPOS"] * 2
+                      + ["BITOP"] * 2 + ["BITFIELD"] * 3
+                      + ["BITFIELD_RO", "GET", "STRLEN", "SET", "APPEND", "INCR"])
+        k = self.bit_key()
+        if c == "SETBIT":
+            return [c, k, self.bit_offset(), self.pick(BIT_VALUES)]
+        if c == "GETBIT":
+            return [c, k, self.bit_offset(read=True)]
+        if c in ("GET", "STRLEN", "INCR"):
+            return [c, k]
+        if c == "SET" and r.random() < 0.1:
+            # A bit write makes a missing key a string: DEL it and make it a
+            # list or hash again, so that WRONGTYPE paths run even alone.
+            wk = self.pick(WRONG_TYPE_KEYS)
+            self.pending.append(["RPUSH", wk, "a"] if wk.startswith("list") else
+                                ["HSET", wk, "f", "v"])
+            return ["DEL", wk]
+        if c in ("SET", "APPEND"):  # so a lone bitmaps run meets these encodings too
+            return [c, k, self.pick(STR_VALUES)]
+        if c == "BITCOUNT":
+            return [c, k] + (self.bit_range(r.randint(2, 3)) if r.random() < 0.8 else [])
+        if c == "BITPOS":
+            return [c, k, self.pick(BIT_VALUES)] + self.bit_range(r.randint(0, 3))
+        if c == "BITOP":
+            op = self.pick(BITOP_OPS)
+            n = 1 if op.upper() == "NOT" and r.random() < 0.9 else r.randint(1, 4)
+            sources = [self.bit_key() if r.random() < 0.85 else NEVER_WRITTEN
+                       for _ in range(n)]
+            return [c, op, self.key("bitmaps")] + sources
+        read_only = c == "BITFIELD_RO"
+        args = [c, k]
+        for _ in range(r.randint(0 if r.random() < 0.03 else 1, 4)):
+            args += self.bitfield_op(read_only)
+        return args
+
+    def bit_key(self):
+        if self.r.random() < 0.03:
+            return self.pick(WRONG_TYPE_KEYS)
+        return self.key("bitmaps")
+
+    def bit_offset(self, read=False):
+        """Mostly in the first bytes, so that commands overlap."""
+        x = self.r.random()
+        if x < 0.75:
+            return str(self.r.randint(0, 47))
+        if x < 0.9:
+            return str(self.r.randint(48, 300))
+        if x < 0.91:  # rare: a far write keeps the key long until overwritten
+            return self.pick(FAR_OFFSETS + ["4294967295"] * read)
+        return self.pick(BAD_OFFSETS)
+
+    def bit_range(self, n):
+        """The first n of start, end and BYTE/BIT; BIT mode counts bits, so
+        its indexes reach further."""
+        mode = self.pick(BIT_MODES)
+        lim = 70 if mode.upper() == "BIT" else 10
+        out = []
+        for _ in range(min(n, 2)):
+            x = self.r.random()
+            if x < 0.9:
+                out.append(str(self.r.randint(-lim, lim)))
+            else:
+                out.append(self.pick((["9223372036854775807", "-9223372036854775808"],
+                                      ["abc", "", "1.5", "9223372036854775808", "+1"])))
+        return out + [mode] * (n == 3)
+
+    def bit_type(self):
+        if self.r.random() < 0.03:
+            return self.pick(BAD_TYPES)
+        sign = self.pick(["i", "u"])
+        bits = self.pick(BIT_WIDTHS) if self.r.random() < 0.7 else self.r.randint(1, 64)
+        return f"{sign}{min(bits, 63) if sign == 'u' else bits}"  # u64 is invalid
+
+    def field_offset(self, read):
+        """Plain or '#N' offsets; a read may go as far as Redis allows."""
+        x = self.r.random()
+        if x < 0.6:
+            return str(self.r.randint(0, 100))
+        if x < 0.95:
+            return f"#{self.r.randint(0, 8)}"
+        if x < 0.97:
+            return self.pick(["1000", "#1000"] + ["4294967295", "#67108863"] * read)
+        return self.pick(BAD_FIELD_OFFSETS)
+
+    def field_value(self):
+        x = self.r.random()
+        if x < 0.8:
+            return str(self.r.randint(-300, 300))
+        if x < 0.97:
+            return self.pick(FIELD_EXTREMES)
+        return self.pick(["abc", "", "1.5", "9223372036854775808", "+1"])
+
+    def bitfield_op(self, read_only):
+        """One BITFIELD subcommand. BITFIELD_RO mostly gets GETs (only those
+        may read past the write limit) and sometimes a write, for its error."""
+        x = self.r.random()
+        if x < (0.9 if read_only else 0.3):
+            return ["GET", self.bit_type(), self.field_offset(read=read_only)]
+        if x < (0.95 if read_only else 0.45):
+            return ["OVERFLOW", self.pick(OVERFLOWS)]
+        op = self.pick(["SET", "INCRBY"] * 15 + ["incrby", "DEL"])
+        return [op, self.bit_type(), self.field_offset(read=False), self.field_value()]
 
 
 # --- driver -----------------------------------------------------------------

@@ -3,9 +3,9 @@
 # Sends the same random command sequences to cacheforge-server and to a real
 # redis-server and compares every reply (differential_test.py); skipped when
 # redis-server is not installed. DIFF_SECONDS (whole seconds, default 20) and
-# DIFF_GROUPS (comma-separated; default: strings, keys and each data-type group
-# whose first command cacheforge-server knows) tune a run. A failure prints the
-# seed and the command line that replays it.
+# DIFF_GROUPS (comma-separated; default: strings, keys and each data-type or
+# bitmaps group whose first command cacheforge-server knows) tune a run. A
+# failure prints the seed and the command line that replays it.
 SERVER=$1 CLI=$2
 if ! command -v redis-server >/dev/null; then
   echo "SKIP: redis-server not installed"
@@ -29,7 +29,7 @@ redis-cli -p "$REDIS_PORT" PING 2>/dev/null | grep -q PONG \
 # names a known command, and is empty for an unknown one); from then on every
 # command of the group must match Redis.
 groups=strings,keys
-for group_command in lists:lpush hashes:hset sets:sadd zsets:zadd; do
+for group_command in lists:lpush hashes:hset sets:sadd zsets:zadd bitmaps:setbit; do
   command=${group_command#*:}
   if [[ "$(redis-cli -p "$PORT" COMMAND INFO "$command" | head -1)" == "$command" ]]; then
     groups+=",${group_command%%:*}"
