@@ -136,7 +136,9 @@ struct FieldOp {
 bool UnsignedOverflow(uint64_t value, int64_t incr, int bits, Overflow how, uint64_t* limit) {
   const uint64_t max = bits == 64 ? UINT64_MAX : (uint64_t{1} << bits) - 1;
   const int64_t max_incr = static_cast<int64_t>(max - value);
-  const int64_t min_incr = -static_cast<int64_t>(value);
+  // Negated as unsigned, as Redis does: a value of 2^63 (a negative SET on
+  // an unsigned field) must not overflow a signed negation.
+  const int64_t min_incr = static_cast<int64_t>(uint64_t{0} - value);
   const bool over = value > max || (incr > 0 && incr > max_incr);
   const bool under = !over && incr < 0 && incr < min_incr;
   if (!over && !under) return false;

@@ -69,6 +69,16 @@ void EraseIfEmpty(KeysLock& lock, std::string_view key, const Found<T>& found) {
   if (found.entry != nullptr && found.value->Size() == 0) lock.Erase(key, found.entry);
 }
 
+// HRANDFIELD, SRANDMEMBER and ZRANDMEMBER with a negative count pick that
+// many times, repeats allowed. Redis has no bound but the client's output
+// limit; a reply is built whole here before it is sent, so a count of -10^18
+// would exhaust the server's memory. Beyond this many picks the command is
+// refused instead.
+inline constexpr int64_t kMaxRepeatedPicks = 10'000'000;
+inline Reply TooManyPicks() {
+  return Reply::Error("ERR count is out of range: at most 10000000 repeated picks");
+}
+
 // A uniform random number in [0, n), n > 0 (HRANDFIELD, SRANDMEMBER, SPOP).
 inline size_t RandomBelow(size_t n) {
   thread_local std::mt19937_64 rng{std::random_device{}()};

@@ -235,6 +235,7 @@ Reply HRandFieldCommand(CommandContext& ctx) {
   Found<HashObject> hash = As<HashObject>(key.FindForRead());
   if (hash.wrong_type) return WrongType();
   if (hash.entry == nullptr) return has_count ? Reply::Array() : Reply::Null();
+  if (count < -kMaxRepeatedPicks) return TooManyPicks();
   const size_t size = hash.value->Size();
   if (!has_count) {
     return Reply::Bulk(std::string(hash.value->Nth(RandomBelow(size)).first));

@@ -201,6 +201,7 @@ Reply SRandMemberCommand(CommandContext& ctx) {
   Found<SetObject> set = As<SetObject>(key.FindForRead());
   if (set.wrong_type) return WrongType();
   if (set.entry == nullptr) return has_count ? Reply::Array() : Reply::Null();
+  if (count < -kMaxRepeatedPicks) return TooManyPicks();
   const size_t size = set.value->Size();
   if (!has_count) return Reply::Bulk(set.value->Nth(RandomBelow(size)));
   std::vector<Reply> out;

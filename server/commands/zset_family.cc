@@ -757,6 +757,7 @@ Reply ZRandMemberCommand(CommandContext& ctx) {
   Found<ZsetObject> zset = As<ZsetObject>(key.FindForRead());
   if (zset.wrong_type) return WrongType();
   if (zset.entry == nullptr) return has_count ? Reply::Array() : Reply::Null();
+  if (count < -kMaxRepeatedPicks) return TooManyPicks();
   const size_t size = zset.value->Size();
   std::vector<Element> picked;
   auto pick = [&](size_t rank) { Collect(*zset.value, rank, rank, false, &picked); };

@@ -47,6 +47,11 @@ TEST_F(BitmapFamily, BitfieldOverflowModes) {
   EXPECT_EQ(Run({"BITFIELD", "f", "SET", "i8", "#1", "-128", "GET", "i8", "#1"}),
             "*2\r\n" + Int(0) + Int(-128));
   EXPECT_EQ(Run({"BITFIELD_RO", "f", "GET", "u8", "0"}), "*1\r\n" + Int(255));
+  // A negative SET on an unsigned field reads as a huge value (Redis): SAT
+  // stores the maximum.
+  EXPECT_EQ(Run({"BITFIELD", "g", "OVERFLOW", "SAT", "SET", "u2", "0", "-9223372036854775808",
+                 "GET", "u2", "0"}),
+            "*2\r\n" + Int(0) + Int(3));
   EXPECT_EQ(Run({"BITFIELD_RO", "f", "SET", "u8", "0", "1"}),
             Err("ERR BITFIELD_RO only supports the GET subcommand"));
 }

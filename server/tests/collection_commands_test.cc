@@ -108,6 +108,17 @@ TEST_F(CollectionCommands, RenameAndCopyMoveWholeCollections) {
   EXPECT_EQ(Run({"COPY", "l", "x", "DB", "1"}), Err("ERR DB index is out of range"));
 }
 
+TEST_F(CollectionCommands, RepeatedRandomPicksAreBounded) {
+  Run({"HSET", "h", "f", "v"});
+  Run({"SADD", "s", "m"});
+  Run({"ZADD", "z", "1", "m"});
+  const std::string refused = Err("ERR count is out of range: at most 10000000 repeated picks");
+  EXPECT_EQ(Run({"HRANDFIELD", "h", "-9223372036854775807"}), refused);
+  EXPECT_EQ(Run({"SRANDMEMBER", "s", "-9223372036854775807"}), refused);
+  EXPECT_EQ(Run({"ZRANDMEMBER", "z", "-9223372036854775807"}), refused);
+  EXPECT_EQ(Run({"SRANDMEMBER", "s", "-2"}), "*2\r\n" + Bulk("m") + Bulk("m"));
+}
+
 TEST_F(CollectionCommands, MemoryReturnsToItsStartAfterDeletes) {
   // The keys' table is allocated once and kept; measure from after that.
   Run({"MSET", "l", "x", "h", "x", "s", "x"});
