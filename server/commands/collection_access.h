@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,8 @@
 
 #include "commands/key_access.h"
 #include "store/object.h"
+#include "util/numbers.h"
+#include "util/strings.h"
 
 namespace cacheforge {
 
@@ -67,6 +70,71 @@ void EraseIfEmpty(KeyLock& key, const Found<T>& found) {
 template <typename T>
 void EraseIfEmpty(KeysLock& lock, std::string_view key, const Found<T>& found) {
   if (found.entry != nullptr && found.value->Size() == 0) lock.Erase(key, found.entry);
+}
+
+// LMPOP's and ZMPOP's arguments: numkeys key [key ...] <side> [COUNT count],
+// `side` one of `first_side` / `second_side` (LEFT/RIGHT, MIN/MAX), with
+// Redis's error texts. Fills the number of keys, whether the second side was
+// named, and the count (1 without COUNT).
+struct MPopArgs {
+  size_t numkeys = 0;
+  bool second_side = false;
+  int64_t count = 1;
+};
+inline std::optional<Reply> ParseMPopArgs(const CommandContext& ctx, std::string_view first_side,
+                                          std::string_view second_side, MPopArgs* out) {
+  int64_t numkeys = 0;
+  if (!ParseInt64(ctx.arg(1), &numkeys) || numkeys <= 0) {
+    return Reply::Error("ERR numkeys should be greater than 0");
+  }
+  const size_t where_at = 2 + static_cast<size_t>(numkeys);
+  if (numkeys > static_cast<int64_t>(ctx.argc()) - 2 || where_at >= ctx.argc()) {
+    return Reply::Error(errors::kSyntax);
+  }
+  if (EqualsIgnoreCase(ctx.arg(where_at), second_side)) {
+    out->second_side = true;
+  } else if (!EqualsIgnoreCase(ctx.arg(where_at), first_side)) {
+    return Reply::Error(errors::kSyntax);
+  }
+  bool has_count = false;
+  for (size_t i = where_at + 1; i < ctx.argc(); i += 2) {
+    if (has_count || !EqualsIgnoreCase(ctx.arg(i), "COUNT") || i + 1 >= ctx.argc()) {
+      return Reply::Error(errors::kSyntax);
+    }
+    if (!ParseInt64(ctx.arg(i + 1), &out->count) || out->count <= 0) {
+      return Reply::Error("ERR count should be greater than 0");
+    }
+    has_count = true;
+  }
+  out->numkeys = static_cast<size_t>(numkeys);
+  return std::nullopt;
+}
+
+// HRANDFIELD's and ZRANDMEMBER's arguments: key [count [<with_word>]], with
+// Redis's checks in Redis's order. `has_count` false: no count was given.
+struct RandomArgs {
+  bool has_count = false;
+  int64_t count = 0;
+  bool with_values = false;
+};
+inline std::optional<Reply> ParseRandomArgs(const CommandContext& ctx, std::string_view with_word,
+                                            RandomArgs* out) {
+  out->has_count = ctx.argc() >= 3;
+  if (!out->has_count) return std::nullopt;
+  if (!ParseInt64(ctx.arg(2), &out->count)) return Reply::Error(errors::kNotInteger);
+  if (out->count == INT64_MIN) {
+    return Reply::Error(
+        "ERR value is out of range, value must between -9223372036854775807 and "
+        "9223372036854775807");
+  }
+  if (ctx.argc() > 4 || (ctx.argc() == 4 && !EqualsIgnoreCase(ctx.arg(3), with_word))) {
+    return Reply::Error(errors::kSyntax);
+  }
+  out->with_values = ctx.argc() == 4;
+  if (out->with_values && (out->count < -INT64_MAX / 2 || out->count > INT64_MAX / 2)) {
+    return Reply::Error("ERR value is out of range");
+  }
+  return std::nullopt;
 }
 
 // HRANDFIELD, SRANDMEMBER and ZRANDMEMBER with a negative count pick that

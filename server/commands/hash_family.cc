@@ -213,24 +213,10 @@ Reply HIncrByFloatCommand(CommandContext& ctx) {
 
 // HRANDFIELD key [count [WITHVALUES]]
 Reply HRandFieldCommand(CommandContext& ctx) {
-  int64_t count = 0;
-  const bool has_count = ctx.argc() >= 3;
-  bool with_values = false;
-  if (has_count) {
-    if (!ParseInt64(ctx.arg(2), &count)) return Reply::Error(errors::kNotInteger);
-    if (count == INT64_MIN) {
-      return Reply::Error(
-          "ERR value is out of range, value must between -9223372036854775807 and "
-          "9223372036854775807");
-    }
-    if (ctx.argc() > 4 || (ctx.argc() == 4 && !EqualsIgnoreCase(ctx.arg(3), "WITHVALUES"))) {
-      return Reply::Error(errors::kSyntax);
-    }
-    with_values = ctx.argc() == 4;
-    if (with_values && (count < -INT64_MAX / 2 || count > INT64_MAX / 2)) {
-      return Reply::Error("ERR value is out of range");
-    }
-  }
+  RandomArgs args;
+  if (auto error = ParseRandomArgs(ctx, "WITHVALUES", &args)) return std::move(*error);
+  const bool has_count = args.has_count, with_values = args.with_values;
+  const int64_t count = args.count;
   KeyLock key(ctx, ctx.arg(1));
   Found<HashObject> hash = As<HashObject>(key.FindForRead());
   if (hash.wrong_type) return WrongType();

@@ -359,28 +359,11 @@ Reply RPopLPushCommand(CommandContext& ctx) { return Move(ctx, End::kRight, End:
 
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
 Reply LMPopCommand(CommandContext& ctx) {
-  int64_t numkeys = 0;
-  if (!ParseInt64(ctx.arg(1), &numkeys) || numkeys <= 0) {
-    return Reply::Error("ERR numkeys should be greater than 0");
-  }
-  const size_t where_at = 2 + static_cast<size_t>(numkeys);
-  if (numkeys > static_cast<int64_t>(ctx.argc()) - 2 || where_at >= ctx.argc()) {
-    return Reply::Error(errors::kSyntax);
-  }
-  End end;
-  if (!ParseEnd(ctx.arg(where_at), &end)) return Reply::Error(errors::kSyntax);
-  int64_t count = 1;
-  bool has_count = false;
-  for (size_t i = where_at + 1; i < ctx.argc(); i += 2) {
-    if (has_count || !EqualsIgnoreCase(ctx.arg(i), "COUNT") || i + 1 >= ctx.argc()) {
-      return Reply::Error(errors::kSyntax);
-    }
-    if (!ParseInt64(ctx.arg(i + 1), &count) || count <= 0) {
-      return Reply::Error("ERR count should be greater than 0");
-    }
-    has_count = true;
-  }
-  auto keys = ctx.args.subspan(2, static_cast<size_t>(numkeys));
+  MPopArgs args;
+  if (auto error = ParseMPopArgs(ctx, "LEFT", "RIGHT", &args)) return std::move(*error);
+  const End end = args.second_side ? End::kRight : End::kLeft;
+  const int64_t count = args.count;
+  auto keys = ctx.args.subspan(2, args.numkeys);
   KeysLock lock(ctx, keys);
   for (std::string_view name : keys) {
     Found<ListObject> list = As<ListObject>(lock.Find(name));

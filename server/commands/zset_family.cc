@@ -663,34 +663,11 @@ Reply ZPopMaxCommand(CommandContext& ctx) { return PopGeneric(ctx, true); }
 
 // ZMPOP numkeys key [key ...] MIN | MAX [COUNT count]
 Reply ZMPopCommand(CommandContext& ctx) {
-  int64_t numkeys = 0;
-  if (!ParseInt64(ctx.arg(1), &numkeys) || numkeys <= 0) {
-    return Reply::Error("ERR numkeys should be greater than 0");
-  }
-  const size_t where_at = 2 + static_cast<size_t>(numkeys);
-  if (numkeys > static_cast<int64_t>(ctx.argc()) - 2 || where_at >= ctx.argc()) {
-    return Reply::Error(errors::kSyntax);
-  }
-  bool max;
-  if (EqualsIgnoreCase(ctx.arg(where_at), "MIN")) {
-    max = false;
-  } else if (EqualsIgnoreCase(ctx.arg(where_at), "MAX")) {
-    max = true;
-  } else {
-    return Reply::Error(errors::kSyntax);
-  }
-  int64_t count = 1;
-  bool has_count = false;
-  for (size_t i = where_at + 1; i < ctx.argc(); i += 2) {
-    if (has_count || !EqualsIgnoreCase(ctx.arg(i), "COUNT") || i + 1 >= ctx.argc()) {
-      return Reply::Error(errors::kSyntax);
-    }
-    if (!ParseInt64(ctx.arg(i + 1), &count) || count <= 0) {
-      return Reply::Error("ERR count should be greater than 0");
-    }
-    has_count = true;
-  }
-  auto keys = ctx.args.subspan(2, static_cast<size_t>(numkeys));
+  MPopArgs args;
+  if (auto error = ParseMPopArgs(ctx, "MIN", "MAX", &args)) return std::move(*error);
+  const bool max = args.second_side;
+  const int64_t count = args.count;
+  auto keys = ctx.args.subspan(2, args.numkeys);
   KeysLock lock(ctx, keys);
   for (std::string_view name : keys) {
     Found<ZsetObject> zset = As<ZsetObject>(lock.Find(name));
@@ -735,24 +712,10 @@ Reply ZInterCardCommand(CommandContext& ctx) {
 
 // ZRANDMEMBER key [count [WITHSCORES]]
 Reply ZRandMemberCommand(CommandContext& ctx) {
-  int64_t count = 0;
-  const bool has_count = ctx.argc() >= 3;
-  bool with_scores = false;
-  if (has_count) {
-    if (!ParseInt64(ctx.arg(2), &count)) return Reply::Error(errors::kNotInteger);
-    if (count == INT64_MIN) {
-      return Reply::Error(
-          "ERR value is out of range, value must between -9223372036854775807 and "
-          "9223372036854775807");
-    }
-    if (ctx.argc() > 4 || (ctx.argc() == 4 && !EqualsIgnoreCase(ctx.arg(3), "WITHSCORES"))) {
-      return Reply::Error(errors::kSyntax);
-    }
-    with_scores = ctx.argc() == 4;
-    if (with_scores && (count < -INT64_MAX / 2 || count > INT64_MAX / 2)) {
-      return Reply::Error("ERR value is out of range");
-    }
-  }
+  RandomArgs args;
+  if (auto error = ParseRandomArgs(ctx, "WITHSCORES", &args)) return std::move(*error);
+  const bool has_count = args.has_count, with_scores = args.with_values;
+  const int64_t count = args.count;
   KeyLock key(ctx, ctx.arg(1));
   Found<ZsetObject> zset = As<ZsetObject>(key.FindForRead());
   if (zset.wrong_type) return WrongType();
