@@ -10,6 +10,7 @@
 #define CACHEFORGE_COMMANDS_COMMAND_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -24,6 +25,37 @@
 namespace cacheforge {
 
 class AppendOnlyFile;
+struct CommandEntry;
+struct WatchFlag;
+
+// A command queued between MULTI and EXEC, with its own copy of the arguments.
+struct QueuedCommand {
+  const CommandEntry* entry;
+  std::vector<std::string> args;
+};
+
+// MULTI: the queue EXEC runs.
+struct MultiState {
+  bool active = false;   // between MULTI and EXEC or DISCARD
+  bool aborted = false;  // a command was refused while queueing: EXEC answers EXECABORT
+  std::vector<QueuedCommand> commands;
+};
+
+// WATCH: the keys this client watches, and the flag their shards set when
+// one of them changes (store/watched_keys.h).
+struct WatchState {
+  std::shared_ptr<WatchFlag> flag;
+  std::vector<std::string> keys;
+};
+
+// What an EXEC collects while it runs its queue under the shard locks.
+struct ExecScope {
+  std::string aof_records;  // the queued writes' AOF records, in order
+  size_t aof_count = 0;
+  // Work that must not run under shard locks (an AOF rewrite, eviction):
+  // it runs once EXEC has released them.
+  std::vector<std::function<void()>> after_unlock;
+};
 
 // Per-connection state that commands may read or change.
 struct ClientSession {
@@ -31,6 +63,9 @@ struct ClientSession {
   bool authenticated = false;
   bool close_after_reply = false;  // QUIT, CLIENT KILL of itself
   bool replaying_aof = false;      // the loader: limits such as maxmemory do not apply
+  MultiState multi;
+  WatchState watch;
+  ExecScope* exec = nullptr;  // set while EXEC runs the queue
 };
 
 struct CommandContext {
@@ -55,8 +90,15 @@ struct CommandContext {
   std::string_view arg(size_t i) const { return args[i]; }
 
   // Appends the command (or `propagate_as`) to the AOF once. Requires the
-  // shard locks of every key it changed.
+  // shard locks of every key it changed. Inside EXEC the record goes to the
+  // transaction's, which EXEC appends whole.
   void Propagate();
+
+  // Runs `work` now or, inside EXEC (which holds shard locks for the whole
+  // queue), once EXEC has released them: for work that takes locks ordered
+  // before the shards (the AOF rewrite) or shard locks one by one
+  // (eviction). Returns true when it was deferred.
+  bool RunOutsideShardLocks(std::function<void()> work);
 };
 
 using CommandHandler = Reply (*)(CommandContext& ctx);
@@ -71,6 +113,7 @@ enum CommandFlag : uint32_t {
   kCmdLoading = 1 << 5,   // "loading"
   kCmdStale = 1 << 6,     // "stale"
   kCmdDenyOom = 1 << 7,   // "denyoom": may grow memory
+  kCmdNoQueue = 1 << 8,   // runs at once inside MULTI (EXEC, DISCARD, WATCH, QUIT, ...)
 };
 
 struct CommandSpec {
@@ -84,6 +127,10 @@ struct CommandSpec {
   const char* group;       // COMMAND DOCS group: "string", "generic", ...
   const char* summary;
   std::span<const CommandSpec> subcommands;  // empty unless a container
+  // For commands that name their keys by a count (LMPOP numkeys key ...):
+  // the position of the count; the keys follow it. 0 when none. Keys from
+  // first_key..last_key are named as well (ZUNIONSTORE's destination).
+  int numkeys_at = 0;
 };
 
 }  // namespace cacheforge

@@ -12,6 +12,7 @@
 
 #include "commands/bitmap_family.h"
 #include "commands/connection_family.h"
+#include "commands/transaction_family.h"
 #include "commands/hash_family.h"
 #include "commands/list_family.h"
 #include "commands/keys_family.h"
@@ -84,9 +85,15 @@ constexpr CommandSpec kCommands[] = {
   // connection
   {"ping",      -1, kConn,            0, 0, 0, PingCommand,   "connection", "Returns the server's liveliness response.", {}},
   {"echo",       2, kConn,            0, 0, 0, EchoCommand,   "connection", "Returns the given string.", {}},
-  {"quit",      -1, kConn | kCmdNoAuth, 0, 0, 0, QuitCommand, "connection", "Closes the connection.", {}},
+  {"quit",      -1, kConn | kCmdNoAuth | kCmdNoQueue, 0, 0, 0, QuitCommand, "connection", "Closes the connection.", {}},
   {"hello",     -1, kConn | kCmdNoAuth, 0, 0, 0, HelloCommand, "connection", "Handshakes with the server (RESP2 only).", {}},
   {"auth",      -2, kConn | kCmdNoAuth, 0, 0, 0, AuthCommand, "connection", "Authenticates the connection.", {}},
+  // transactions
+  {"multi",      1, kConn | kCmdNoQueue, 0, 0, 0, MultiCommand, "transactions", "Starts a transaction.", {}},
+  {"exec",       1, kCmdLoading | kCmdStale | kCmdNoQueue, 0, 0, 0, ExecCommand, "transactions", "Executes all commands in a transaction.", {}},
+  {"discard",    1, kConn | kCmdNoQueue, 0, 0, 0, DiscardCommand, "transactions", "Discards a transaction.", {}},
+  {"watch",     -2, kConn | kCmdNoQueue, 1, -1, 1, WatchCommand, "transactions", "Monitors changes to keys to determine the execution of a transaction.", {}},
+  {"unwatch",    1, kConn, 0, 0, 0, UnwatchCommand, "transactions", "Forgets about watched keys of a transaction.", {}},
   {"select",     2, kConn,            0, 0, 0, SelectCommand, "connection", "Changes the selected database (only 0 exists).", {}},
   // strings
   {"set",       -3, kW,      1, 1, 1, SetCommand,         "string", "Sets the string value of a key, ignoring its type.", {}},
@@ -134,7 +141,7 @@ constexpr CommandSpec kCommands[] = {
   {"lpos",      -3, kR,      1, 1, 1, LPosCommand,       "list", "Returns the index of matching elements in a list.", {}},
   {"lmove",      5, kW,      1, 2, 1, LMoveCommand,      "list", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", {}},
   {"rpoplpush",  3, kW,      1, 2, 1, RPopLPushCommand,  "list", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", {}},
-  {"lmpop",     -4, kCmdWrite, 0, 0, 0, LMPopCommand,    "list", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", {}},
+  {"lmpop",     -4, kCmdWrite, 0, 0, 0, LMPopCommand,    "list", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", {}, 1},
   // hashes
   {"hset",      -4, kW | kF, 1, 1, 1, HSetCommand,       "hash", "Creates or modifies the value of a field in a hash.", {}},
   {"hmset",     -4, kW | kF, 1, 1, 1, HMSetCommand,      "hash", "Sets the values of multiple fields.", {}},
@@ -168,7 +175,7 @@ constexpr CommandSpec kCommands[] = {
   {"sinterstore", -3, kW,    1, -1, 1, SInterStoreCommand, "set", "Stores the intersect of multiple sets in a key.", {}},
   {"sunionstore", -3, kW,    1, -1, 1, SUnionStoreCommand, "set", "Stores the union of multiple sets in a key.", {}},
   {"sdiffstore", -3, kW,     1, -1, 1, SDiffStoreCommand, "set", "Stores the difference of multiple sets in a key.", {}},
-  {"sintercard", -3, kR,     0, 0, 0, SInterCardCommand, "set", "Returns the number of members of the intersect of multiple sets.", {}},
+  {"sintercard", -3, kR,     0, 0, 0, SInterCardCommand, "set", "Returns the number of members of the intersect of multiple sets.", {}, 1},
   {"sscan",     -3, kR,      1, 1, 1, SScanCommand,      "set", "Iterates over members of a set.", {}},
   // sorted sets
   {"zadd",      -4, kW | kF, 1, 1, 1, ZAddCommand,       "sorted_set", "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.", {}},
@@ -193,14 +200,14 @@ constexpr CommandSpec kCommands[] = {
   {"zremrangebylex", 4, kCmdWrite, 1, 1, 1, ZRemRangeByLexCommand, "sorted_set", "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.", {}},
   {"zpopmin",   -2, kCmdWrite | kF, 1, 1, 1, ZPopMinCommand, "sorted_set", "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", {}},
   {"zpopmax",   -2, kCmdWrite | kF, 1, 1, 1, ZPopMaxCommand, "sorted_set", "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", {}},
-  {"zmpop",     -4, kCmdWrite, 0, 0, 0, ZMPopCommand,    "sorted_set", "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.", {}},
-  {"zunion",    -3, kR,      0, 0, 0, ZUnionCommand,     "sorted_set", "Returns the union of multiple sorted sets.", {}},
-  {"zinter",    -3, kR,      0, 0, 0, ZInterCommand,     "sorted_set", "Returns the intersect of multiple sorted sets.", {}},
-  {"zdiff",     -3, kR,      0, 0, 0, ZDiffCommand,      "sorted_set", "Returns the difference between multiple sorted sets.", {}},
-  {"zunionstore", -4, kW,    1, 1, 1, ZUnionStoreCommand, "sorted_set", "Stores the union of multiple sorted sets in a key.", {}},
-  {"zinterstore", -4, kW,    1, 1, 1, ZInterStoreCommand, "sorted_set", "Stores the intersect of multiple sorted sets in a key.", {}},
-  {"zdiffstore", -4, kW,     1, 1, 1, ZDiffStoreCommand, "sorted_set", "Stores the difference of multiple sorted sets in a key.", {}},
-  {"zintercard", -3, kR,     0, 0, 0, ZInterCardCommand, "sorted_set", "Returns the number of members of the intersect of multiple sorted sets.", {}},
+  {"zmpop",     -4, kCmdWrite, 0, 0, 0, ZMPopCommand,    "sorted_set", "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.", {}, 1},
+  {"zunion",    -3, kR,      0, 0, 0, ZUnionCommand,     "sorted_set", "Returns the union of multiple sorted sets.", {}, 1},
+  {"zinter",    -3, kR,      0, 0, 0, ZInterCommand,     "sorted_set", "Returns the intersect of multiple sorted sets.", {}, 1},
+  {"zdiff",     -3, kR,      0, 0, 0, ZDiffCommand,      "sorted_set", "Returns the difference between multiple sorted sets.", {}, 1},
+  {"zunionstore", -4, kW,    1, 1, 1, ZUnionStoreCommand, "sorted_set", "Stores the union of multiple sorted sets in a key.", {}, 2},
+  {"zinterstore", -4, kW,    1, 1, 1, ZInterStoreCommand, "sorted_set", "Stores the intersect of multiple sorted sets in a key.", {}, 2},
+  {"zdiffstore", -4, kW,     1, 1, 1, ZDiffStoreCommand, "sorted_set", "Stores the difference of multiple sorted sets in a key.", {}, 2},
+  {"zintercard", -3, kR,     0, 0, 0, ZInterCardCommand, "sorted_set", "Returns the number of members of the intersect of multiple sorted sets.", {}, 1},
   {"zrandmember", -2, kR,    1, 1, 1, ZRandMemberCommand, "sorted_set", "Returns one or more random members from a sorted set.", {}},
   {"zscan",     -3, kR,      1, 1, 1, ZScanCommand,      "sorted_set", "Iterates over members and scores of a sorted set.", {}},
   {"lcs",       -3, kR,      1, 2, 1, LcsCommand,         "string", "Finds the longest common substring.", {}},

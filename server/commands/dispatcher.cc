@@ -9,6 +9,8 @@
 #include <string>
 
 #include "commands/maxmemory.h"
+#include "commands/transaction_family.h"
+#include "persist/aof_format.h"
 #include "persist/append_only_file.h"
 
 namespace cacheforge {
@@ -32,55 +34,45 @@ Reply UnknownCommand(const CommandContext& ctx) {
                       "', with args beginning with: " + args);
 }
 
+// A refusal before the command runs. Inside MULTI it also dooms the
+// transaction: EXEC will answer EXECABORT, as in Redis.
+Reply Refuse(CommandContext& ctx, Reply error) {
+  if (ctx.client.multi.active) ctx.client.multi.aborted = true;
+  return error;
+}
+
 }  // namespace
 
 void CommandContext::Propagate() {
   if (aof == nullptr || propagated) return;
   propagated = true;
-  if (propagate_as.empty()) {
-    aof_offset = aof->Append(args);
+  std::vector<std::string_view> views(propagate_as.begin(), propagate_as.end());
+  std::span<const std::string_view> record = propagate_as.empty() ? args : views;
+  if (client.exec != nullptr) {
+    AppendAofCommand(record, &client.exec->aof_records);
+    ++client.exec->aof_count;
     return;
   }
-  std::vector<std::string_view> views(propagate_as.begin(), propagate_as.end());
-  aof_offset = aof->Append(views);
+  aof_offset = aof->Append(record);
 }
 
-Reply Dispatch(CommandContext& ctx) {
-  const CommandEntry* entry = CommandTable::Get().Find(ctx.arg(0));
-  if (entry == nullptr) return UnknownCommand(ctx);
-  if (!entry->subcommands.empty() && ctx.argc() >= 2) {
-    const CommandEntry* sub = CommandTable::FindSub(*entry, ctx.arg(1));
-    if (sub == nullptr) {
-      std::string upper = entry->spec->name;
-      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      return Reply::Error("ERR unknown subcommand '" + std::string(ctx.arg(1).substr(0, 128)) +
-                          "'. Try " + upper + " HELP.");
-    }
-    entry = sub;
+bool CommandContext::RunOutsideShardLocks(std::function<void()> work) {
+  if (client.exec != nullptr) {
+    client.exec->after_unlock.push_back(std::move(work));
+    return true;
   }
-  CommandCounters& counters = ctx.stats.per_command[entry->id];
-  const CommandSpec& spec = *entry->spec;
-  if (!ArityOk(spec.arity, ctx.argc()) || spec.handler == nullptr) {
-    counters.rejected_calls.Add();
-    return WrongArity(*entry);
-  }
-  if (!(spec.flags & kCmdNoAuth) && !ctx.client.authenticated &&
-      ctx.server.config().requires_password()) {
-    counters.rejected_calls.Add();
-    return Reply::Error(errors::kNoAuth);
-  }
-  // Over maxmemory, evict before a command that may grow memory, or refuse it.
-  // No lock is held here; eviction takes one shard lock at a time.
-  // The AOF loader is exempt: a restore is never limited by maxmemory.
-  if ((spec.flags & kCmdDenyOom) && !ctx.client.replaying_aof && !MakeRoomForWrite(ctx)) {
-    counters.rejected_calls.Add();
-    return Reply::Error(errors::kOom);
-  }
+  work();
+  return false;
+}
+
+Reply Call(CommandContext& ctx, const CommandEntry& entry) {
+  const CommandSpec& spec = *entry.spec;
+  CommandCounters& counters = ctx.stats.per_command[entry.id];
   if ((spec.flags & kCmdWrite) && ctx.server.aof() != nullptr && ctx.server.aof()->enabled() &&
       !ctx.client.replaying_aof) {
     ctx.aof = ctx.server.aof();
   }
-  ctx.client.info->last_command.store(entry->full_name.c_str(), std::memory_order_relaxed);
+  ctx.client.info->last_command.store(entry.full_name.c_str(), std::memory_order_relaxed);
   const int64_t start_ns = MonotonicNs();
   Reply reply = spec.handler(ctx);
   const int64_t end_ns = MonotonicNs();
@@ -92,6 +84,44 @@ Reply Dispatch(CommandContext& ctx) {
   if (reply.is_error()) counters.failed_calls.Add();
   ctx.stats.commands.Add();
   return reply;
+}
+
+Reply Dispatch(CommandContext& ctx) {
+  const CommandEntry* entry = CommandTable::Get().Find(ctx.arg(0));
+  if (entry == nullptr) return Refuse(ctx, UnknownCommand(ctx));
+  if (!entry->subcommands.empty() && ctx.argc() >= 2) {
+    const CommandEntry* sub = CommandTable::FindSub(*entry, ctx.arg(1));
+    if (sub == nullptr) {
+      std::string upper = entry->spec->name;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return Refuse(
+          ctx, Reply::Error("ERR unknown subcommand '" + std::string(ctx.arg(1).substr(0, 128)) +
+                            "'. Try " + upper + " HELP."));
+    }
+    entry = sub;
+  }
+  CommandCounters& counters = ctx.stats.per_command[entry->id];
+  const CommandSpec& spec = *entry->spec;
+  if (!ArityOk(spec.arity, ctx.argc()) || spec.handler == nullptr) {
+    counters.rejected_calls.Add();
+    return Refuse(ctx, WrongArity(*entry));
+  }
+  if (!(spec.flags & kCmdNoAuth) && !ctx.client.authenticated &&
+      ctx.server.config().requires_password()) {
+    counters.rejected_calls.Add();
+    return Refuse(ctx, Reply::Error(errors::kNoAuth));
+  }
+  // Over maxmemory, evict before a command that may grow memory, or refuse it.
+  // No lock is held here; eviction takes one shard lock at a time.
+  // The AOF loader is exempt: a restore is never limited by maxmemory. EXEC
+  // checks once for its whole queue before it takes its locks.
+  if ((spec.flags & kCmdDenyOom) && !ctx.client.replaying_aof && ctx.client.exec == nullptr &&
+      !MakeRoomForWrite(ctx)) {
+    counters.rejected_calls.Add();
+    return Refuse(ctx, Reply::Error(errors::kOom));
+  }
+  if (ctx.client.multi.active && !(spec.flags & kCmdNoQueue)) return QueueCommand(ctx, *entry);
+  return Call(ctx, *entry);
 }
 
 }  // namespace cacheforge

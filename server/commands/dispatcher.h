@@ -14,8 +14,14 @@
 
 namespace cacheforge {
 
-// `ctx.args` must not be empty.
+// `ctx.args` must not be empty. Inside MULTI a command that passes these
+// checks is queued (+QUEUED) instead of run; one that fails them makes EXEC
+// answer EXECABORT.
 Reply Dispatch(CommandContext& ctx);
+
+// Runs `entry`'s handler with no checks, and counts the call: EXEC's way of
+// running what it queued.
+Reply Call(CommandContext& ctx, const CommandEntry& entry);
 
 }  // namespace cacheforge
 

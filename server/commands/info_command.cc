@@ -255,9 +255,11 @@ void KeyspaceSection(CommandContext& ctx, InfoWriter& w) {
   Keyspace& keyspace = ctx.server.keyspace();
   uint64_t keys = 0, expires = 0;
   for (int i = 0; i < keyspace.shard_count(); ++i) {
-    lockgraph::MutexLock lock(keyspace.shard(i).mu());
-    keys += keyspace.shard(i).SizeLocked();
-    expires += keyspace.shard(i).VolatileCountLocked();
+    Shard& shard = keyspace.shard(i);
+    ShardLock lock(keyspace, shard);
+    shard.AssertHeld();
+    keys += shard.SizeLocked();
+    expires += shard.VolatileCountLocked();
   }
   w.Section("Keyspace");
   if (keys > 0) {

@@ -27,7 +27,7 @@ class KeyLock {
         key_(key),
         hash_(Keyspace::Hash(key)),
         shard_(ctx.server.keyspace().ShardFor(hash_)),
-        lock_(shard_.mu()),
+        lock_(ctx.server.keyspace(), shard_),
         mutations_(Mutations()) {}
   // Records a write in the append-only file before the shard is unlocked.
   ~KeyLock() {
@@ -118,7 +118,7 @@ class KeyLock {
   std::string_view key_;
   uint64_t hash_;
   Shard& shard_;
-  std::lock_guard<lockgraph::Mutex> lock_;
+  ShardLock lock_;
   uint64_t mutations_;
 };
 

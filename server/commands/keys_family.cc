@@ -218,7 +218,8 @@ Reply KeysCommand(CommandContext& ctx) {
   Keyspace& keyspace = ctx.server.keyspace();
   for (int i = 0; i < keyspace.shard_count(); ++i) {
     Shard& shard = keyspace.shard(i);
-    lockgraph::MutexLock lock(shard.mu());
+    ShardLock lock(keyspace, shard);
+    shard.AssertHeld();
     uint64_t cursor = 0;
     do {
       cursor = shard.DictLocked().Scan(cursor, [&](Entry* e) {
@@ -252,7 +253,8 @@ Reply ScanCommand(CommandContext& ctx) {
   while (shard_index < keyspace.shard_count() && budget > 0 &&
          static_cast<int64_t>(keys.size()) < count) {
     Shard& shard = keyspace.shard(shard_index);
-    lockgraph::MutexLock lock(shard.mu());
+    ShardLock lock(keyspace, shard);
+    shard.AssertHeld();
     do {
       dict_cursor = shard.DictLocked().Scan(dict_cursor, [&](Entry* e) {
         shard.AssertHeld();  // the scan runs under `lock`
@@ -278,7 +280,8 @@ Reply RandomKeyCommand(CommandContext& ctx) {
   int start = static_cast<int>(rng() % static_cast<uint64_t>(keyspace.shard_count()));
   for (int n = 0; n < keyspace.shard_count(); ++n) {
     Shard& shard = keyspace.shard((start + n) % keyspace.shard_count());
-    lockgraph::MutexLock lock(shard.mu());
+    ShardLock lock(keyspace, shard);
+    shard.AssertHeld();
     uint64_t expired = 0;
     Entry* e = shard.RandomEntryLocked(ctx.now_ms, &expired);
     if (expired != 0) ctx.stats.expired_keys.Add(expired);
@@ -292,8 +295,10 @@ Reply DbSizeCommand(CommandContext& ctx) {
   Keyspace& keyspace = ctx.server.keyspace();
   int64_t total = 0;
   for (int i = 0; i < keyspace.shard_count(); ++i) {
-    lockgraph::MutexLock lock(keyspace.shard(i).mu());
-    total += static_cast<int64_t>(keyspace.shard(i).SizeLocked());
+    Shard& shard = keyspace.shard(i);
+    ShardLock lock(keyspace, shard);
+    shard.AssertHeld();
+    total += static_cast<int64_t>(shard.SizeLocked());
   }
   return Reply::Integer(total);
 }

@@ -14,6 +14,15 @@ namespace cacheforge {
 Reply BgRewriteAofCommand(CommandContext& ctx) {
   AppendOnlyFile* aof = ctx.server.aof();
   if (aof == nullptr) return Reply::Error("ERR this server has no append only file");
+  // Inside EXEC the rewrite starts once EXEC has released the shards: it
+  // takes aof.rewrite, which is ordered before them.
+  if (ctx.client.exec != nullptr) {
+    ctx.RunOutsideShardLocks([aof] {
+      std::string error;
+      aof->StartRewrite(&error);
+    });
+    return Reply::Status("Background append only file rewriting scheduled");
+  }
   std::string error;
   if (!aof->StartRewrite(&error)) return Reply::Error(std::move(error));
   return Reply::Status("Background append only file rewriting started");

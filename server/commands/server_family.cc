@@ -90,11 +90,30 @@ Reply ConfigSetCommand(CommandContext& ctx) {
           static_cast<unsigned long long>(config.maxmemory()),
           static_cast<unsigned long long>(used));
       // A first slice here; the event loops' cron goes on until under the limit.
-      PerformEvictions(ctx.server, ctx.stats, ctx.now_ms, kConfigSetEvictionBudgetUs);
+      Server& server = ctx.server;
+      ThreadStats& stats = ctx.stats;
+      const int64_t now_ms = ctx.now_ms;
+      ctx.RunOutsideShardLocks([&server, &stats, now_ms] {
+        PerformEvictions(server, stats, now_ms, kConfigSetEvictionBudgetUs);
+      });
     }
   }
+  if (!persistence) return Reply::Ok();
+  // Turning the AOF on writes the data through a rewrite, whose lock is
+  // ordered before the shards: inside EXEC that waits until EXEC released
+  // them, and a failure can then only be logged.
+  if (ctx.client.exec != nullptr) {
+    Server& server = ctx.server;
+    ctx.RunOutsideShardLocks([&server] {
+      std::string error;
+      if (!ApplyPersistenceConfig(server, &error)) {
+        Log(LogLevel::kWarning, "CONFIG SET inside a transaction failed: %s", error.c_str());
+      }
+    });
+    return Reply::Ok();
+  }
   std::string error;
-  if (persistence && !ApplyPersistenceConfig(ctx.server, &error)) return Reply::Error(error);
+  if (!ApplyPersistenceConfig(ctx.server, &error)) return Reply::Error(error);
   return Reply::Ok();
 }
 
@@ -437,7 +456,8 @@ Reply DebugPopulateCommand(CommandContext& ctx) {
     std::string key = prefix + ":" + std::to_string(i);
     uint64_t hash = Keyspace::Hash(key);
     Shard& shard = keyspace.ShardFor(hash);
-    lockgraph::MutexLock lock(shard.mu());
+    ShardLock lock(keyspace, shard);
+    shard.AssertHeld();
     uint64_t expired = 0;
     if (shard.FindLocked(key, hash, ctx.now_ms, &expired) != nullptr) continue;
     Entry* e = shard.InsertLocked(std::move(key), hash, ctx.now_ms);

@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "commands/dispatcher.h"
+#include "commands/transaction_family.h"
 #include "net/resp_writer.h"
 #include "persist/append_only_file.h"
 
@@ -39,6 +40,8 @@ Connection::Connection(Server& server, int loop_index, int fd, std::shared_ptr<C
 }
 
 Connection::~Connection() {
+  // The shards' watch lists hold this client's flag until told otherwise.
+  UnwatchAll(server_.keyspace(), session_.watch);
   stats_.client_buffer_bytes.fetch_sub(reported_buffer_bytes_, std::memory_order_relaxed);
   close(fd_);
 }

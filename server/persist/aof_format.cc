@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "net/resp_parser.h"
+#include "util/strings.h"
 
 namespace cacheforge {
 namespace {
@@ -63,9 +64,17 @@ void AppendAofCommand(std::initializer_list<std::string_view> args, std::string*
   Encode(args, args.size(), out);
 }
 
-bool ScanAof(int fd, const std::function<bool(std::span<const std::string_view>, uint64_t)>& visit,
-             AofScanResult* result, std::string* error) {
-  *result = AofScanResult{};
+namespace {
+
+// Where the transaction the file has not finished yet starts.
+struct OpenMulti {
+  bool active = false;
+  uint64_t bytes = 0, lines = 0, commands = 0;
+};
+
+bool ScanCommands(int fd,
+                  const std::function<bool(std::span<const std::string_view>, uint64_t)>& visit,
+                  AofScanResult* result, OpenMulti* multi, std::string* error) {
   // The file's own limits are the server's largest: a value a client could
   // store must load back. A header line longer than 64 KB is never valid.
   RespLimits limits;
@@ -98,15 +107,22 @@ bool ScanAof(int fd, const std::function<bool(std::span<const std::string_view>,
         result->problem = "empty command (*0)";
         return true;
       }
-      result->valid_lines += static_cast<uint64_t>(
+      if (EqualsIgnoreCase(args[0], "multi")) {
+        *multi = {true, result->valid_bytes, result->valid_lines, result->commands};
+      } else if (EqualsIgnoreCase(args[0], "exec")) {
+        multi->active = false;
+      }
+      const auto lines = static_cast<uint64_t>(
           std::count(rest.begin(), rest.begin() + static_cast<ptrdiff_t>(consumed), '\n'));
-      result->valid_bytes += consumed;
-      ++result->commands;
-      start += consumed;
-      if (!visit(args, result->valid_bytes)) {
+      if (!visit(args, result->valid_bytes + consumed)) {
+        // The refused command is not part of the valid prefix.
         result->stopped = true;
         return true;
       }
+      result->valid_lines += lines;
+      result->valid_bytes += consumed;
+      ++result->commands;
+      start += consumed;
     }
     if (eof) break;
     // Keep the unparsed tail and read more behind it.
@@ -127,6 +143,28 @@ bool ScanAof(int fd, const std::function<bool(std::span<const std::string_view>,
     if (n == 0) eof = true;
   }
   if (start < buffer.size()) result->problem = "truncated command (the file ends inside it)";
+  return true;
+}
+
+}  // namespace
+
+bool ScanAof(int fd, const std::function<bool(std::span<const std::string_view>, uint64_t)>& visit,
+             AofScanResult* result, std::string* error) {
+  *result = AofScanResult{};
+  OpenMulti multi;
+  if (!ScanCommands(fd, visit, result, &multi, error)) return false;
+  if (multi.active) {
+    // A transaction the file does not finish was cut by a crash: like a torn
+    // command it is a bad tail, and none of it applies (Redis's rule). The
+    // cut is at the MULTI even when a torn command follows it, or commands
+    // appended after a restart would join the unfinished transaction.
+    if (result->problem.empty() && !result->stopped) {
+      result->problem = "a MULTI without its EXEC (the file ends inside a transaction)";
+    }
+    result->valid_bytes = multi.bytes;
+    result->valid_lines = multi.lines;
+    result->commands = multi.commands;
+  }
   return true;
 }
 

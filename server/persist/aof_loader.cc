@@ -51,7 +51,9 @@ bool LoadAppendOnlyFile(Server& server, const std::string& path, bool allow_trun
         // Only what an AOF holds: writes, and the SELECT 0 Redis starts files
         // with. A file that asks for anything else (DEBUG SLEEP, SHUTDOWN,
         // CONFIG SET) was not written by a server and is not obeyed.
-        if (!(entry->spec->flags & kCmdWrite) && entry->spec->name != std::string_view("select")) {
+        const std::string_view name = entry->spec->name;
+        if (!(entry->spec->flags & kCmdWrite) && name != "select" && name != "multi" &&
+            name != "exec") {
           failure = "'" + std::string(args[0].substr(0, 64)) + "' is not a write command";
           return false;
         }
@@ -62,7 +64,6 @@ bool LoadAppendOnlyFile(Server& server, const std::string& path, bool allow_trun
                 path.c_str(), static_cast<unsigned long long>(command_start), reply.text().c_str());
           }
         }
-        ++report->commands;
         command_start = end;
         return true;
       },
@@ -72,12 +73,10 @@ bool LoadAppendOnlyFile(Server& server, const std::string& path, bool allow_trun
     *error = "Can't read the append only file " + path + ": " + *error;
     return false;
   }
-  if (scan.stopped) {
-    // The unknown command is not part of the valid prefix.
-    --scan.commands;
-    scan.valid_bytes = command_start;
-    scan.problem = failure;
-  }
+  if (scan.stopped) scan.problem = failure;
+  // Commands applied: those of the valid prefix (a transaction cut off at
+  // the end of the file was queued, never run).
+  report->commands = scan.commands;
   report->elapsed_ms = NowMs() - start;
   if (scan.problem.empty()) {
     close(fd);

@@ -200,11 +200,15 @@ uint64_t AppendOnlyFile::Append(std::span<const std::string_view> args) {
   thread_local std::string encoded;
   encoded.clear();
   AppendAofCommand(args, &encoded);
+  return AppendEncoded(encoded);
+}
+
+uint64_t AppendOnlyFile::AppendEncoded(std::string_view records) {
   lockgraph::MutexLock lock(buf_mu_);
   if (!enabled_.load(std::memory_order_relaxed)) return 0;
-  buffer_.append(encoded);
-  if (collecting_rewrite_) rewrite_buffer_.append(encoded);
-  appended_ += encoded.size();
+  buffer_.append(records);
+  if (collecting_rewrite_) rewrite_buffer_.append(records);
+  appended_ += records.size();
   return appended_;
 }
 

@@ -86,6 +86,9 @@ class AppendOnlyFile {
   // command changed. Returns the offset to pass to Sync(), 0 when off.
   uint64_t Append(std::span<const std::string_view> args);
   uint64_t Append(std::initializer_list<std::string_view> args);
+  // Appends records already encoded (AppendAofCommand), as one piece: EXEC's
+  // MULTI ... EXEC group, which no other client's record may split.
+  uint64_t AppendEncoded(std::string_view records);
 
   // Returns once every command appended up to `offset` is written to the file
   // (and fsynced under appendfsync always). Call with no shard lock held.

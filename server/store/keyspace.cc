@@ -29,7 +29,12 @@ uint64_t Keyspace::ShardMask(std::span<const std::string_view> keys) const {
   return mask;
 }
 
-ShardSetLock::ShardSetLock(Keyspace& keyspace, uint64_t mask) : keyspace_(keyspace), mask_(mask) {
+namespace internal {
+constinit thread_local HeldShards held_shards;
+}  // namespace internal
+
+ShardSetLock::ShardSetLock(Keyspace& keyspace, uint64_t mask)
+    : keyspace_(keyspace), mask_(mask & ~TransactionHeldShards(keyspace)) {
   for (uint64_t m = mask_; m != 0; m &= m - 1) keyspace_.shard(std::countr_zero(m)).mu().lock();
 }
 
@@ -40,5 +45,11 @@ ShardSetLock::~ShardSetLock() {
     m &= ~(uint64_t{1} << highest);
   }
 }
+
+TransactionShards::TransactionShards(Keyspace& keyspace, uint64_t mask) : lock_(keyspace, mask) {
+  internal::held_shards = {&keyspace, mask};
+}
+
+TransactionShards::~TransactionShards() { internal::held_shards = {}; }
 
 }  // namespace cacheforge

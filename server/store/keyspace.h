@@ -59,8 +59,25 @@ class Keyspace {
   uint64_t instance_id_;
 };
 
+namespace internal {
+// The shards the calling thread holds for a transaction (TransactionShards).
+struct HeldShards {
+  const Keyspace* keyspace = nullptr;
+  uint64_t mask = 0;
+};
+extern constinit thread_local HeldShards held_shards;
+}  // namespace internal
+
+// Bit i set for each shard of `keyspace` the calling thread holds for a
+// transaction; 0 outside one.
+inline uint64_t TransactionHeldShards(const Keyspace& keyspace) {
+  const internal::HeldShards& held = internal::held_shards;
+  return held.keyspace == &keyspace ? held.mask : 0;
+}
+
 // Locks every shard in `mask`, lowest index first, and unlocks them on
-// destruction. The only way code takes more than one shard lock.
+// destruction. The only way code takes more than one shard lock. Shards the
+// thread holds for a transaction are skipped: they stay locked by it.
 class ShardSetLock {
  public:
   ShardSetLock(Keyspace& keyspace, uint64_t mask);
@@ -76,6 +93,41 @@ class ShardSetLock {
  private:
   Keyspace& keyspace_;
   uint64_t mask_;
+};
+
+// Locks one shard, unless the thread holds it for a transaction. Code that
+// holds no other shard and may run inside EXEC locks a shard this way.
+class ShardLock {
+ public:
+  ShardLock(Keyspace& keyspace, Shard& shard)
+      : shard_((TransactionHeldShards(keyspace) >> shard.index()) & 1 ? nullptr : &shard) {
+    if (shard_ != nullptr) shard_->mu().lock();
+  }
+  ~ShardLock() {
+    if (shard_ != nullptr) shard_->mu().unlock();
+  }
+  ShardLock(const ShardLock&) = delete;
+  ShardLock& operator=(const ShardLock&) = delete;
+
+ private:
+  Shard* shard_;
+};
+
+// EXEC: locks every shard in `mask` (ascending, as ShardSetLock) for the whole
+// transaction and marks them held by this thread, so the commands it runs —
+// through KeyLock, KeysLock, ShardLock and ShardSetLock — lock nothing more of
+// the keyspace. `mask` must cover every shard they touch: a shard outside it
+// would be locked while higher ones are held, which lockgraph reports as a
+// rank inversion. Not nestable.
+class TransactionShards {
+ public:
+  TransactionShards(Keyspace& keyspace, uint64_t mask);
+  ~TransactionShards();
+  TransactionShards(const TransactionShards&) = delete;
+  TransactionShards& operator=(const TransactionShards&) = delete;
+
+ private:
+  ShardSetLock lock_;
 };
 
 }  // namespace cacheforge

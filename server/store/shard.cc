@@ -6,6 +6,7 @@
 
 #include <time.h>
 
+#include "store/keyspace.h"
 #include "util/heap_bytes.h"
 
 namespace cacheforge {
@@ -34,7 +35,7 @@ size_t Shard::EntryBytes(const Entry& entry) {
 void Shard::SetObjectLocked(Entry* entry, std::unique_ptr<Object> object) {
   size_t before = EntryBytes(*entry);
   entry->SetObject(std::move(object));
-  ++mutations_;
+  NoteChangeLocked(entry->key);
   entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
   PublishBytesLocked();
 }
@@ -42,7 +43,7 @@ void Shard::SetObjectLocked(Entry* entry, std::unique_ptr<Object> object) {
 std::unique_ptr<Object> Shard::TakeObjectLocked(Entry* entry) {
   size_t before = EntryBytes(*entry);
   std::unique_ptr<Object> object = entry->TakeObject();
-  ++mutations_;
+  NoteChangeLocked(entry->key);
   entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
   PublishBytesLocked();
   return object;
@@ -66,7 +67,7 @@ Entry* Shard::FindLocked(std::string_view key, uint64_t hash, int64_t now_ms, ui
 
 Entry* Shard::InsertLocked(std::string key, uint64_t hash, int64_t now_ms) {
   Entry* e = dict_.Insert(std::move(key), hash);
-  ++mutations_;
+  NoteChangeLocked(e->key);
   StampNew(e, now_ms);
   entry_bytes_ += EntryBytes(*e);
   PublishBytesLocked();
@@ -79,7 +80,7 @@ Entry* Shard::InsertLocked(std::string key, uint64_t hash) {
 
 void Shard::EraseLocked(Entry* entry) {
   UnindexLocked(entry);
-  ++mutations_;
+  NoteChangeLocked(entry->key);
   entry_bytes_ -= EntryBytes(*entry);
   Entry* unlinked = dict_.Unlink(entry->key, entry->hash);
   delete unlinked;
@@ -96,7 +97,7 @@ void Shard::UnindexLocked(Entry* entry) {
 }
 
 void Shard::SetExpireLocked(Entry* entry, int64_t expire_at_ms) {
-  ++mutations_;
+  NoteChangeLocked(entry->key);
   if (expire_at_ms == kNoExpiry) {
     UnindexLocked(entry);
   } else if (entry->has_expire()) {
@@ -109,6 +110,12 @@ void Shard::SetExpireLocked(Entry* entry, int64_t expire_at_ms) {
 }
 
 void Shard::ClearLocked() {
+  if (!watched_.empty()) {
+    watched_.TouchIf([this](std::string_view key) {
+      AssertHeld();  // the analysis cannot see through TouchIf's call
+      return dict_.Find(key, Keyspace::Hash(key)) != nullptr;
+    });
+  }
   volatile_.clear();
   volatile_.shrink_to_fit();
   dict_.Clear();

@@ -31,6 +31,7 @@
 
 #include "store/access.h"
 #include "store/dict.h"
+#include "store/watched_keys.h"
 
 namespace cacheforge {
 
@@ -113,7 +114,7 @@ class Shard {
     size_t before = EntryBytes(*entry);
     entry->SetString();
     change(entry->value);
-    ++mutations_;
+    NoteChangeLocked(entry->key);
     entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
     PublishBytesLocked();
   }
@@ -127,7 +128,7 @@ class Shard {
       size_t before;
       ~Recount() {
         shard->AssertHeld();
-        ++shard->mutations_;
+        shard->NoteChangeLocked(entry->key);
         shard->entry_bytes_ = shard->entry_bytes_ - before + EntryBytes(*entry);
         shard->PublishBytesLocked();
       }
@@ -139,6 +140,16 @@ class Shard {
   // Takes `entry`'s (non-string) value out, leaving an empty string.
   std::unique_ptr<Object> TakeObjectLocked(Entry* entry) LOCKGRAPH_REQUIRES(mu_);
 
+  // WATCH: `flag` is marked dirty by any later change to `key` (see
+  // watched_keys.h). Unwatch before the flag's client goes away.
+  void WatchLocked(std::string_view key, std::shared_ptr<WatchFlag> flag) LOCKGRAPH_REQUIRES(mu_) {
+    watched_.Add(key, std::move(flag));
+  }
+  void UnwatchLocked(std::string_view key, const WatchFlag* flag) LOCKGRAPH_REQUIRES(mu_) {
+    watched_.Remove(key, flag);
+  }
+  size_t WatchedKeyCountLocked() const LOCKGRAPH_REQUIRES(mu_) { return watched_.key_count(); }
+
  private:
   struct VolatileKey {
     Entry* entry;
@@ -147,6 +158,11 @@ class Shard {
 
   void UnindexLocked(Entry* entry) LOCKGRAPH_REQUIRES(mu_);
   void PublishBytesLocked() LOCKGRAPH_REQUIRES(mu_);
+  // Every change to a key goes through here: the change counter, and WATCH.
+  void NoteChangeLocked(std::string_view key) LOCKGRAPH_REQUIRES(mu_) {
+    ++mutations_;
+    if (!watched_.empty()) watched_.Touch(key);
+  }
 
   const int index_;
   lockgraph::Mutex mu_;
@@ -158,6 +174,7 @@ class Shard {
   std::mt19937_64 rng_ LOCKGRAPH_GUARDED_BY(mu_);
   uint64_t mutations_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
   size_t entry_bytes_ LOCKGRAPH_GUARDED_BY(mu_) = 0;  // EntryBytes of every entry
+  WatchedKeys watched_ LOCKGRAPH_GUARDED_BY(mu_);
 };
 
 }  // namespace cacheforge

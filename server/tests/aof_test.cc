@@ -237,6 +237,73 @@ TEST_F(AofCommandTest, UnknownCommandIsABadFile) {
   EXPECT_NE(error.find("at byte " + std::to_string(good)), std::string::npos) << error;
 }
 
+TEST_F(AofCommandTest, TransactionsAreRecordedWhole) {
+  Run({"MULTI"});
+  Run({"SET", "a", "1"});
+  Run({"GET", "a"});
+  Run({"RPUSH", "l", "x"});
+  Run({"EXEC"});
+  Run({"MULTI"});  // one write: no wrapper needed, as in Redis
+  Run({"INCR", "n"});
+  Run({"GET", "n"});
+  Run({"EXEC"});
+  Run({"MULTI"});  // only reads, or writes that change nothing: nothing at all
+  Run({"GET", "a"});
+  Run({"DEL", "missing"});
+  Run({"EXEC"});
+  EXPECT_EQ(Recorded(), (std::vector<std::string>{"MULTI", "SET a 1", "RPUSH l x", "EXEC",
+                                                  "INCR n"}));
+}
+
+TEST(AofFormatTest, AnUnfinishedTransactionIsABadTail) {
+  std::string dir = TempDir();
+  std::string data;
+  AppendAofCommand({"SET", "a", "1"}, &data);
+  const size_t good = data.size();
+  AppendAofCommand({"MULTI"}, &data);
+  AppendAofCommand({"SET", "b", "2"}, &data);
+  AofScanResult result;
+  Scan(dir, data, &result);
+  EXPECT_EQ(result.valid_bytes, good);
+  EXPECT_EQ(result.valid_lines, 7u);
+  EXPECT_EQ(result.commands, 1u);
+  EXPECT_NE(result.problem.find("MULTI without its EXEC"), std::string::npos) << result.problem;
+  // A torn command inside the transaction cuts at the MULTI too.
+  Scan(dir, data + "*2\r\n$3\r\nDEL", &result);
+  EXPECT_EQ(result.valid_bytes, good);
+  // Finished, it is valid.
+  AppendAofCommand({"EXEC"}, &data);
+  Scan(dir, data, &result);
+  EXPECT_TRUE(result.problem.empty()) << result.problem;
+  EXPECT_EQ(result.valid_bytes, data.size());
+}
+
+TEST_F(AofCommandTest, ReplayAppliesAWholeTransactionOrNone) {
+  aof_.Shutdown();
+  std::string data;
+  for (std::vector<std::string_view> command : std::vector<std::vector<std::string_view>>{
+           {"MULTI"}, {"SET", "a", "1"}, {"INCR", "a"}, {"EXEC"}, {"MULTI"}, {"SET", "b", "2"}}) {
+    AppendAofCommand(command, &data);
+  }
+  WriteFile(aof_.path(), data);
+  Config config;
+  Server fresh(&config, 1, CommandTable::Get().size());
+  ClientSession session;
+  session.info = std::make_shared<ClientInfo>();
+  AofLoadReport report;
+  std::string error;
+  ASSERT_TRUE(LoadAppendOnlyFile(fresh, aof_.path(), true, &report, &error)) << error;
+  EXPECT_EQ(report.commands, 4u);
+  EXPECT_EQ(report.failed, 0u);
+  std::vector<std::string> args = {"MGET", "a", "b"};
+  std::vector<std::string_view> views(args.begin(), args.end());
+  CommandContext ctx{fresh, session, fresh.thread_stats(0), views, NowMs()};
+  std::string out;
+  AppendReply(Dispatch(ctx), &out);
+  EXPECT_EQ(out, "*2\r\n" + Bulk("2") + kNil);
+  EXPECT_NE(ReadFile(report.dropped_to).find("MULTI"), std::string::npos);
+}
+
 // The fuzz target's invariants over the saved inputs and over every prefix of
 // a small valid file (each cut is a crash in the middle of a write).
 TEST(AofFuzzRegressions, LoaderInvariantsHold) {

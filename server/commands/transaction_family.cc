@@ -1,0 +1,212 @@
+// server/commands/transaction_family.cc
+// -----------------------------------------------------------------------------
+// MULTI/EXEC/DISCARD/WATCH/UNWATCH; see the header for the semantics and the
+// locking.
+#include "commands/transaction_family.h"
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "commands/command_table.h"
+#include "commands/dispatcher.h"
+#include "commands/key_access.h"
+#include "commands/maxmemory.h"
+#include "persist/aof_format.h"
+#include "persist/append_only_file.h"
+#include "util/numbers.h"
+
+namespace cacheforge {
+namespace {
+
+uint64_t ShardBit(const Keyspace& keyspace, std::string_view key) {
+  return uint64_t{1} << keyspace.ShardIndex(Keyspace::Hash(key));
+}
+
+// Runs the queue under the held shards; the replies, in order.
+std::vector<Reply> RunQueue(CommandContext& ctx, const MultiState& multi) {
+  std::vector<Reply> replies;
+  replies.reserve(multi.commands.size());
+  std::vector<std::string_view> views;
+  for (const QueuedCommand& queued : multi.commands) {
+    views.assign(queued.args.begin(), queued.args.end());
+    CommandContext sub{ctx.server, ctx.client, ctx.stats, views, ctx.now_ms};
+    replies.push_back(Call(sub, *queued.entry));
+  }
+  return replies;
+}
+
+// Whether a watched key changed since WATCH. A watched key whose TTL has
+// passed counts as changed, as in Redis: looking it up deletes it, which
+// marks the flag.
+bool WatchedKeysChanged(CommandContext& ctx) {
+  WatchState& watch = ctx.client.watch;
+  if (watch.flag == nullptr) return false;
+  Keyspace& keyspace = ctx.server.keyspace();
+  for (const std::string& key : watch.keys) {
+    uint64_t hash = Keyspace::Hash(key);
+    Shard& shard = keyspace.ShardFor(hash);
+    shard.AssertHeld();
+    uint64_t expired = 0;
+    shard.FindLocked(key, hash, ctx.now_ms, &expired);
+    if (expired != 0) ctx.stats.expired_keys.Add(expired);
+  }
+  return watch.flag->dirty.load(std::memory_order_relaxed);
+}
+
+// The queued writes' records as the AOF gets them: one write alone, several
+// wrapped in MULTI ... EXEC so that a replay applies all or none.
+std::string AofGroup(const ExecScope& scope) {
+  if (scope.aof_count == 1) return scope.aof_records;
+  std::string group;
+  AppendAofCommand({"MULTI"}, &group);
+  group += scope.aof_records;
+  AppendAofCommand({"EXEC"}, &group);
+  return group;
+}
+
+}  // namespace
+
+uint64_t QueuedShardMask(const Keyspace& keyspace, const QueuedCommand& command) {
+  const CommandSpec& spec = *command.entry->spec;
+  const std::vector<std::string>& args = command.args;
+  const int argc = static_cast<int>(args.size());
+  const uint64_t all = ShardSetLock::AllShards(keyspace);
+  // A command that names no keys may read or change any of them (FLUSHALL,
+  // KEYS, DBSIZE, INFO keyspace): it needs them all.
+  if (spec.first_key <= 0 && spec.numkeys_at == 0) return all;
+  uint64_t mask = 0;
+  if (spec.first_key > 0) {
+    const int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
+    for (int i = spec.first_key; i <= last && i < argc; i += std::max(spec.key_step, 1)) {
+      mask |= ShardBit(keyspace, args[static_cast<size_t>(i)]);
+    }
+  }
+  if (spec.numkeys_at > 0) {
+    int64_t numkeys = 0;
+    // A bad count makes the command fail before it touches a key; locking
+    // everything keeps that case simple.
+    if (spec.numkeys_at >= argc ||
+        !ParseInt64(args[static_cast<size_t>(spec.numkeys_at)], &numkeys) || numkeys <= 0 ||
+        numkeys > argc - spec.numkeys_at - 1) {
+      return all;
+    }
+    for (int64_t i = 1; i <= numkeys; ++i) {
+      mask |= ShardBit(keyspace, args[static_cast<size_t>(spec.numkeys_at + i)]);
+    }
+  }
+  return mask;
+}
+
+Reply QueueCommand(CommandContext& ctx, const CommandEntry& entry) {
+  MultiState& multi = ctx.client.multi;
+  // A doomed transaction keeps nothing (a pipelining client may not have
+  // read the error yet).
+  if (!multi.aborted) multi.commands.push_back({&entry, {ctx.args.begin(), ctx.args.end()}});
+  return Reply::Status("QUEUED");
+}
+
+void UnwatchAll(Keyspace& keyspace, WatchState& watch) {
+  for (const std::string& key : watch.keys) {
+    Shard& shard = keyspace.ShardFor(Keyspace::Hash(key));
+    ShardLock lock(keyspace, shard);
+    shard.AssertHeld();
+    shard.UnwatchLocked(key, watch.flag.get());
+  }
+  watch.keys.clear();
+  if (watch.flag != nullptr) watch.flag->dirty.store(false, std::memory_order_relaxed);
+}
+
+// MULTI
+Reply MultiCommand(CommandContext& ctx) {
+  if (ctx.client.multi.active) return Reply::Error("ERR MULTI calls can not be nested");
+  ctx.client.multi.active = true;
+  return Reply::Ok();
+}
+
+// DISCARD
+Reply DiscardCommand(CommandContext& ctx) {
+  if (!ctx.client.multi.active) return Reply::Error("ERR DISCARD without MULTI");
+  ctx.client.multi = {};
+  UnwatchAll(ctx.server.keyspace(), ctx.client.watch);
+  return Reply::Ok();
+}
+
+// WATCH key [key ...]
+Reply WatchCommand(CommandContext& ctx) {
+  if (ctx.client.multi.active) return Reply::Error("ERR WATCH inside MULTI is not allowed");
+  WatchState& watch = ctx.client.watch;
+  if (watch.flag == nullptr) watch.flag = std::make_shared<WatchFlag>();
+  // Already doomed: watching more cannot save it.
+  if (watch.flag->dirty.load(std::memory_order_relaxed)) return Reply::Ok();
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    std::string_view key = ctx.arg(i);
+    if (std::find(watch.keys.begin(), watch.keys.end(), key) != watch.keys.end()) continue;
+    KeyLock lock(ctx, key);
+    // A key whose TTL passed goes now, before the watch starts: deleting a
+    // key that was already logically gone is no change (Redis's rule for
+    // stale keys).
+    lock.Peek();
+    Shard& shard = lock.shard();
+    shard.AssertHeld();
+    shard.WatchLocked(key, watch.flag);
+    watch.keys.emplace_back(key);
+  }
+  return Reply::Ok();
+}
+
+// UNWATCH
+Reply UnwatchCommand(CommandContext& ctx) {
+  UnwatchAll(ctx.server.keyspace(), ctx.client.watch);
+  return Reply::Ok();
+}
+
+// EXEC
+Reply ExecCommand(CommandContext& ctx) {
+  ClientSession& client = ctx.client;
+  if (!client.multi.active) return Reply::Error("ERR EXEC without MULTI");
+  MultiState multi = std::move(client.multi);
+  client.multi = {};
+  Keyspace& keyspace = ctx.server.keyspace();
+  if (multi.aborted) {
+    UnwatchAll(keyspace, client.watch);
+    return Reply::Error("EXECABORT Transaction discarded because of previous errors.");
+  }
+  // Room for the whole queue is made once, before any lock: eviction takes
+  // shard locks one at a time.
+  const bool grows =
+      std::any_of(multi.commands.begin(), multi.commands.end(),
+                  [](const QueuedCommand& q) { return (q.entry->spec->flags & kCmdDenyOom) != 0; });
+  if (grows && !client.replaying_aof && !MakeRoomForWrite(ctx)) {
+    UnwatchAll(keyspace, client.watch);
+    return Reply::Error(std::string("EXECABORT Transaction discarded because of: ") + errors::kOom);
+  }
+  uint64_t mask = 0;
+  for (const QueuedCommand& queued : multi.commands) mask |= QueuedShardMask(keyspace, queued);
+  for (const std::string& key : client.watch.keys) mask |= ShardBit(keyspace, key);
+
+  ExecScope scope;
+  std::vector<Reply> replies;
+  bool changed = false;
+  {
+    TransactionShards shards(keyspace, mask);
+    changed = WatchedKeysChanged(ctx);
+    if (!changed) {
+      client.exec = &scope;
+      replies = RunQueue(ctx, multi);
+      client.exec = nullptr;
+      AppendOnlyFile* aof = ctx.server.aof();
+      if (scope.aof_count > 0 && aof != nullptr) {
+        ctx.aof_offset = aof->AppendEncoded(AofGroup(scope));
+      }
+    }
+  }
+  UnwatchAll(keyspace, client.watch);
+  for (auto& work : scope.after_unlock) work();
+  if (changed) return Reply::NullArray();
+  return Reply::Array(std::move(replies));
+}
+
+}  // namespace cacheforge
