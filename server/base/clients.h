@@ -34,6 +34,7 @@ struct ClientInfo {
   std::atomic<uint64_t> query_buffer_bytes{0};
   std::atomic<uint64_t> output_buffer_bytes{0};
   std::atomic<bool> kill_requested{false};
+  std::atomic<int> multi_queued{-1};  // commands queued since MULTI; -1 outside MULTI
 };
 
 // One CLIENT KILL filter; an empty/zero field matches everything.

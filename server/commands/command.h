@@ -114,6 +114,7 @@ enum CommandFlag : uint32_t {
   kCmdStale = 1 << 6,     // "stale"
   kCmdDenyOom = 1 << 7,   // "denyoom": may grow memory
   kCmdNoQueue = 1 << 8,   // runs at once inside MULTI (EXEC, DISCARD, WATCH, QUIT, ...)
+  kCmdNoMulti = 1 << 9,   // "no_multi": refused inside MULTI (SHUTDOWN)
 };
 
 struct CommandSpec {

@@ -12,15 +12,15 @@
 
 #include "commands/bitmap_family.h"
 #include "commands/connection_family.h"
-#include "commands/transaction_family.h"
 #include "commands/hash_family.h"
-#include "commands/list_family.h"
 #include "commands/keys_family.h"
+#include "commands/list_family.h"
 #include "commands/object_command.h"
 #include "commands/persistence_family.h"
 #include "commands/server_family.h"
 #include "commands/set_family.h"
 #include "commands/string_family.h"
+#include "commands/transaction_family.h"
 #include "commands/zset_family.h"
 
 namespace cacheforge {
@@ -245,7 +245,7 @@ constexpr CommandSpec kCommands[] = {
   {"time",       1, kConn,   0, 0, 0, TimeCommand,        "server", "Returns the server time.", {}},
   {"debug",     -2, kA,      0, 0, 0, nullptr,            "server", "A container for debugging commands.", kDebugSubcommands},
   {"bgrewriteaof", 1, kA, 0, 0, 0, BgRewriteAofCommand, "server", "Asynchronously rewrites the append-only file to disk.", {}},
-  {"shutdown",  -1, kA,      0, 0, 0, ShutdownCommand, "server", "Synchronously saves the database(s) to disk and shuts down the server.", {}},
+  {"shutdown",  -1, kA | kCmdNoMulti, 0, 0, 0, ShutdownCommand, "server", "Synchronously saves the database(s) to disk and shuts down the server.", {}},
 };
 // clang-format on
 
@@ -303,7 +303,7 @@ std::vector<std::string> CommandFlagNames(uint32_t flags) {
   static constexpr std::pair<uint32_t, const char*> kNames[] = {
       {kCmdWrite, "write"}, {kCmdReadonly, "readonly"}, {kCmdDenyOom, "denyoom"},
       {kCmdAdmin, "admin"}, {kCmdNoAuth, "no_auth"},    {kCmdLoading, "loading"},
-      {kCmdStale, "stale"}, {kCmdFast, "fast"},
+      {kCmdStale, "stale"}, {kCmdNoMulti, "no_multi"},  {kCmdFast, "fast"},
   };
   std::vector<std::string> out;
   for (const auto& [flag, name] : kNames) {

@@ -120,6 +120,10 @@ Reply Dispatch(CommandContext& ctx) {
     counters.rejected_calls.Add();
     return Refuse(ctx, Reply::Error(errors::kOom));
   }
+  if (ctx.client.multi.active && (spec.flags & kCmdNoMulti)) {
+    counters.rejected_calls.Add();
+    return Refuse(ctx, Reply::Error("ERR Command not allowed inside a transaction"));
+  }
   if (ctx.client.multi.active && !(spec.flags & kCmdNoQueue)) return QueueCommand(ctx, *entry);
   return Call(ctx, *entry);
 }

@@ -105,6 +105,8 @@ Reply QueueCommand(CommandContext& ctx, const CommandEntry& entry) {
   // A doomed transaction keeps nothing (a pipelining client may not have
   // read the error yet).
   if (!multi.aborted) multi.commands.push_back({&entry, {ctx.args.begin(), ctx.args.end()}});
+  ctx.client.info->multi_queued.store(static_cast<int>(multi.commands.size()),
+                                      std::memory_order_relaxed);
   return Reply::Status("QUEUED");
 }
 
@@ -123,6 +125,7 @@ void UnwatchAll(Keyspace& keyspace, WatchState& watch) {
 Reply MultiCommand(CommandContext& ctx) {
   if (ctx.client.multi.active) return Reply::Error("ERR MULTI calls can not be nested");
   ctx.client.multi.active = true;
+  ctx.client.info->multi_queued.store(0, std::memory_order_relaxed);
   return Reply::Ok();
 }
 
@@ -130,6 +133,7 @@ Reply MultiCommand(CommandContext& ctx) {
 Reply DiscardCommand(CommandContext& ctx) {
   if (!ctx.client.multi.active) return Reply::Error("ERR DISCARD without MULTI");
   ctx.client.multi = {};
+  ctx.client.info->multi_queued.store(-1, std::memory_order_relaxed);
   UnwatchAll(ctx.server.keyspace(), ctx.client.watch);
   return Reply::Ok();
 }
@@ -169,6 +173,7 @@ Reply ExecCommand(CommandContext& ctx) {
   if (!client.multi.active) return Reply::Error("ERR EXEC without MULTI");
   MultiState multi = std::move(client.multi);
   client.multi = {};
+  client.info->multi_queued.store(-1, std::memory_order_relaxed);
   Keyspace& keyspace = ctx.server.keyspace();
   if (multi.aborted) {
     UnwatchAll(keyspace, client.watch);

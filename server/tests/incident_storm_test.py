@@ -4,8 +4,11 @@ multi-key MSET, MGET and DEL spanning shards so that shard locks nest, and 4
 more clients moving collection elements between keys in both directions at
 once (LMOVE, RPOPLPUSH, SMOVE, ZUNIONSTORE, SINTERSTORE, ZRANGESTORE, BITOP:
 the multi-key commands where a sharded server deadlocks if two of them take
-the same shards in opposite orders). The run must finish in time, and the
-server's lock-order graph must have no cycle.
+the same shards in opposite orders), and 2 clients moving units between
+counters of different shards in transactions (MULTI/EXEC, and WATCH with
+retries) while everyone else runs. The run must finish in time, the
+counters must still sum to zero (no transaction was seen or applied in
+half), and the server's lock-order graph must have no cycle.
 
 Usage: incident_storm_test.py PORT
 """
@@ -89,6 +92,44 @@ def mover(n):
     done.append(n)
 
 
+ACCOUNTS = [f"acct_{i}" for i in range(8)]
+watch_retries = []
+
+
+def banker(n):
+    rng = random.Random(3000 + n)
+    c = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30)
+    retries = 0
+    for i in range(OPS // 2):
+        if time.monotonic() > DEADLINE:
+            errors.append(f"banker {n} ran out of time at op {i}")
+            return
+        a, b = rng.sample(ACCOUNTS, 2)
+        if i % 2 == 0:
+            # A plain transaction over two shards, with a cross-shard move in it.
+            pipe = c.pipeline(transaction=True)
+            pipe.decrby(a, 1)
+            pipe.incrby(b, 1)
+            pipe.lmove("list_0", "list_1", "LEFT", "RIGHT")
+            pipe.execute()
+            continue
+        # Check-and-set: read, then write only if nobody changed the key.
+        with c.pipeline() as pipe:
+            while time.monotonic() < DEADLINE:
+                try:
+                    pipe.watch(a)
+                    balance = int(pipe.get(a) or 0)
+                    pipe.multi()
+                    pipe.set(a, balance - 1)
+                    pipe.incrby(b, 1)
+                    pipe.execute()
+                    break
+                except redis.WatchError:
+                    retries += 1
+    watch_retries.append(retries)
+    done.append(n)
+
+
 def guarded(fn, n):
     try:
         fn(n)
@@ -97,9 +138,12 @@ def guarded(fn, n):
 
 
 MOVERS = 4
+BANKERS = 2
+redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30).mset({a: 0 for a in ACCOUNTS})
 threads = [threading.Thread(target=guarded, args=(setter if n % 2 == 0 else deleter, n))
            for n in range(CLIENTS)]
 threads += [threading.Thread(target=guarded, args=(mover, n)) for n in range(MOVERS)]
+threads += [threading.Thread(target=guarded, args=(banker, n)) for n in range(BANKERS)]
 start = time.monotonic()
 for t in threads:
     t.start()
@@ -107,14 +151,19 @@ for t in threads:
     t.join(timeout=max(1, DEADLINE - time.monotonic()))
 elapsed = time.monotonic() - start
 hung = [t for t in threads if t.is_alive()]
-print(f"storm: {CLIENTS} clients x {OPS} ops and {MOVERS} movers x {OPS // 2} in {elapsed:.1f}s")
+print(f"storm: {CLIENTS} clients x {OPS} ops, {MOVERS} movers and {BANKERS} transaction "
+      f"clients x {OPS // 2} in {elapsed:.1f}s (WATCH retries: {sum(watch_retries)})")
 ok = True
-if hung or errors or len(done) != CLIENTS + MOVERS:
+if hung or errors or len(done) != CLIENTS + MOVERS + BANKERS:
     print(f"FAIL: hung={len(hung)} finished={len(done)} errors={errors[:3]}")
     ok = False
 r = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30)
 if not r.ping():
     print("FAIL: server does not answer after the storm")
+    ok = False
+total = sum(int(v or 0) for v in r.mget(ACCOUNTS))
+if total != 0:
+    print(f"FAIL: the transaction counters sum to {total}, not 0")
     ok = False
 graph = json.loads(r.execute_command("DEBUG", "LOCKGRAPH"))
 shard_edges = [e for e in graph["edges"] if e["from"] == "store.shard" and e["to"] == "store.shard"]

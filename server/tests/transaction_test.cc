@@ -82,6 +82,26 @@ TEST_F(TransactionTest, QueueingErrorAbortsTheWholeTransaction) {
   }
 }
 
+TEST_F(TransactionTest, ShutdownIsRefusedInsideMulti) {
+  Run({"MULTI"});
+  Run({"SET", "k", "v"});
+  EXPECT_EQ(Run({"SHUTDOWN", "NOSAVE"}), Err("ERR Command not allowed inside a transaction"));
+  EXPECT_EQ(Run({"EXEC"}), Err("EXECABORT Transaction discarded because of previous errors."));
+  EXPECT_FALSE(server_.shutdown_requested());
+}
+
+TEST_F(TransactionTest, ClientListShowsTheQueue) {
+  EXPECT_NE(Run({"CLIENT", "LIST"}).find(" flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 "),
+            std::string::npos);
+  Run({"MULTI"});
+  Run({"SET", "k", "v"});
+  Run({"GET", "k"});
+  EXPECT_NE(RunOther({"CLIENT", "LIST"}).find(" flags=x db=0 sub=0 psub=0 ssub=0 multi=2 "),
+            std::string::npos);
+  Run({"DISCARD"});
+  EXPECT_NE(Run({"CLIENT", "LIST"}).find(" multi=-1 "), std::string::npos);
+}
+
 TEST_F(TransactionTest, AnErrorInsideExecDoesNotUndoTheRest) {
   Run({"SET", "s", "text"});
   Run({"MULTI"});
