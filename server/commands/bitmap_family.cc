@@ -281,17 +281,21 @@ Reply BitFieldGeneric(CommandContext& ctx, bool read_only) {
     return Reply::Array(std::move(out));
   }
   if (e == nullptr) e = key.Insert();
-  key.Mutate(e, [&](std::string& v) {
-    if (v.size() < (highest >> 3) + 1) v.resize((highest >> 3) + 1, '\0');
+  // A change: the string was created or grown, or a write changed its bits.
+  key.Update(e, [&](std::string& v) {
+    bool changed = v.size() < (highest >> 3) + 1;
+    if (changed) v.resize((highest >> 3) + 1, '\0');
     for (const FieldOp& op : ops) {
+      const uint64_t raw = GetBits(v, op.offset, op.bits);
       if (op.kind == FieldOp::kGet) {
-        const uint64_t raw = GetBits(v, op.offset, op.bits);
         out.push_back(
             Reply::Integer(op.is_signed ? SignExtend(raw, op.bits) : static_cast<int64_t>(raw)));
       } else {
         out.push_back(ApplyFieldWrite(v, op));
+        changed = changed || GetBits(v, op.offset, op.bits) != raw;
       }
     }
+    return changed;
   });
   return Reply::Array(std::move(out));
 }
@@ -309,10 +313,13 @@ Reply SetBitCommand(CommandContext& ctx) {
   if (e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   if (e == nullptr) e = key.Insert();
   bool was = false;
-  key.Mutate(e, [&](std::string& v) {
-    if (v.size() < (offset >> 3) + 1) v.resize((offset >> 3) + 1, '\0');
+  // Setting a bit to what it was, within the string, is no change (Redis 7).
+  key.Update(e, [&](std::string& v) {
+    const bool grown = v.size() < (offset >> 3) + 1;
+    if (grown) v.resize((offset >> 3) + 1, '\0');
     was = BitAt(v, offset);
     SetBits(v, offset, 1, static_cast<uint64_t>(on));
+    return grown || was != (on != 0);
   });
   return Reply::Integer(was ? 1 : 0);
 }

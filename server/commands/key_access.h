@@ -93,6 +93,29 @@ class KeyLock {
     shard_.MutateValueLocked(e, std::forward<F>(change));
     e->string_form = static_cast<uint32_t>(StringForm::kRaw);
   }
+  // Mutate() for a change that may be none: `change(value)` returns whether
+  // it changed the value; an unchanged value is not a write (AOF, WATCH),
+  // though it reads as "raw" from then on, as in Redis.
+  template <typename F>
+  bool Update(Entry* e, F&& change) {
+    shard_.AssertHeld();
+    const bool changed = shard_.UpdateValueLocked(e, std::forward<F>(change));
+    // Redis makes the value a raw string before it looks, changed or not.
+    e->string_form = static_cast<uint32_t>(StringForm::kRaw);
+    return changed;
+  }
+  // MutateObject() for a change that may be none: `change(T&)` returns how
+  // many things it changed; zero is not a write (AOF, WATCH).
+  template <typename T, typename F>
+  auto UpdateObject(Entry* e, F&& change) {
+    shard_.AssertHeld();
+    return shard_.UpdateObjectLocked<T>(e, std::forward<F>(change));
+  }
+  // The key counts as modified for WATCH though nothing changed (LTRIM).
+  void SignalModified() {
+    shard_.AssertHeld();
+    shard_.SignalModifiedLocked(key_);
+  }
   // Replaces `e`'s value with a collection.
   void SetObject(Entry* e, std::unique_ptr<Object> object) {
     shard_.AssertHeld();

@@ -220,7 +220,10 @@ Reply LTrimCommand(CommandContext& ctx) {
     key.Erase(list.entry);
     return Reply::Ok();
   }
-  if (first == 0 && last == n - 1) return Reply::Ok();
+  if (first == 0 && last == n - 1) {
+    key.SignalModified();  // Redis counts any LTRIM of a list as touching it
+    return Reply::Ok();
+  }
   key.MutateObject<ListObject>(list.entry, [&](ListObject& l) {
     l.list().Erase(last + 1, n - last - 1);
     l.list().Erase(0, first);

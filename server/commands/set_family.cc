@@ -125,7 +125,7 @@ Reply SAddCommand(CommandContext& ctx) {
   if (set.wrong_type) return WrongType();
   if (set.entry == nullptr) set = Create<SetObject>(key);
   const EncodingLimits limits = ctx.server.config().encoding_limits();
-  int64_t added = key.MutateObject<SetObject>(set.entry, [&](SetObject& s) {
+  int64_t added = key.UpdateObject<SetObject>(set.entry, [&](SetObject& s) {
     int64_t n = 0;
     for (size_t i = 2; i < ctx.argc(); ++i) n += s.Add(ctx.arg(i), limits);
     return n;

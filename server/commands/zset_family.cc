@@ -204,7 +204,8 @@ Reply AddGeneric(CommandContext& ctx, const AddFlags& f,
   int64_t added = 0, updated = 0;
   bool processed = false, nan = false;
   double result = 0;
-  key.MutateObject<ZsetObject>(zset.entry, [&](ZsetObject& z) {
+  // Only an added or re-scored member is a change (AOF, WATCH).
+  key.UpdateObject<ZsetObject>(zset.entry, [&](ZsetObject& z) {
     for (const auto& [given, member] : pairs) {
       double score = given;
       std::optional<double> current = z.Score(member);
@@ -214,7 +215,7 @@ Reply AddGeneric(CommandContext& ctx, const AddFlags& f,
           score += *current;
           if (std::isnan(score)) {
             nan = true;
-            return;
+            break;
           }
         }
         if ((f.gt && score <= *current) || (f.lt && score >= *current)) continue;
@@ -232,6 +233,7 @@ Reply AddGeneric(CommandContext& ctx, const AddFlags& f,
         ++added;
       }
     }
+    return added + updated;
   });
   EraseIfEmpty(key, zset);
   if (nan) return Reply::Error("ERR resulting score is not a number (NaN)");

@@ -135,6 +135,34 @@ class Shard {
     } recount{this, entry, EntryBytes(*entry)};
     return change(*static_cast<T*>(entry->object));
   }
+  // MutateObjectLocked for a change that may turn out to be none (SADD of a
+  // member already there): `change` returns how many things it changed, and
+  // only a nonzero count counts as a change (the AOF, WATCH). Returns it.
+  template <typename T, typename F>
+  auto UpdateObjectLocked(Entry* entry, F&& change) LOCKGRAPH_REQUIRES(mu_) {
+    const size_t before = EntryBytes(*entry);
+    auto changed = change(*static_cast<T*>(entry->object));
+    if (changed) NoteChangeLocked(entry->key);
+    entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
+    PublishBytesLocked();
+    return changed;
+  }
+  // The same for a string value: `change(value)` returns whether it changed it.
+  template <typename F>
+  bool UpdateValueLocked(Entry* entry, F&& change) LOCKGRAPH_REQUIRES(mu_) {
+    const size_t before = EntryBytes(*entry);
+    entry->SetString();
+    const bool changed = change(entry->value);
+    if (changed) NoteChangeLocked(entry->key);
+    entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
+    PublishBytesLocked();
+    return changed;
+  }
+  // Redis's signalModifiedKey without a change: a command that counts as
+  // touching `key` even when it changed nothing (LTRIM) fails its watchers.
+  void SignalModifiedLocked(std::string_view key) LOCKGRAPH_REQUIRES(mu_) {
+    if (!watched_.empty()) watched_.Touch(key);
+  }
   // Replaces `entry`'s value with `object`.
   void SetObjectLocked(Entry* entry, std::unique_ptr<Object> object) LOCKGRAPH_REQUIRES(mu_);
   // Takes `entry`'s (non-string) value out, leaving an empty string.

@@ -164,6 +164,37 @@ TEST_F(TransactionTest, EveryKindOfChangeTouchesAWatchedKey) {
   }
 }
 
+// Redis 7's rules for writes that change nothing: they leave a watch alone
+// (and the AOF), except LTRIM, which always counts as touching its list.
+TEST_F(TransactionTest, WritesThatChangeNothingDoNotTouchAWatchedKey) {
+  const std::vector<std::pair<std::vector<std::string>, bool>> cases = {
+      {{"SADD", "set", "a"}, false},
+      {{"SADD", "set", "new"}, true},
+      {{"ZADD", "zset", "1", "m"}, false},
+      {{"ZADD", "zset", "2", "m"}, true},
+      {{"SETBIT", "bits", "1", "1"}, false},
+      {{"SETBIT", "bits", "1", "0"}, true},
+      {{"SETBIT", "bits", "100", "0"}, true},  // grows the string
+      {{"BITFIELD", "bits", "SET", "u8", "0", "64"}, false},
+      {{"BITFIELD", "bits", "SET", "u8", "0", "65"}, true},
+      {{"SREM", "set", "absent"}, false},
+      {{"LTRIM", "list", "0", "-1"}, true},
+  };
+  for (const auto& [command, touches] : cases) {
+    Run({"FLUSHALL"});
+    Run({"SADD", "set", "a"});
+    Run({"ZADD", "zset", "1", "m"});
+    Run({"SETBIT", "bits", "1", "1"});
+    Run({"RPUSH", "list", "x"});
+    Run({"WATCH", command[1]});
+    EXPECT_NE(RunOther(command)[0], '-') << command[0];
+    Run({"MULTI"});
+    Run({"PING"});
+    EXPECT_EQ(Run({"EXEC"}), touches ? kNullArray : "*1\r\n+PONG\r\n")
+        << command[0] << " " << command.back();
+  }
+}
+
 TEST_F(TransactionTest, ExpiryTouchesAWatchedKeyButAStaleKeyDoesNot) {
   Run({"SET", "k", "v", "PX", "100"});
   Run({"WATCH", "k"});
