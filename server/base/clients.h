@@ -35,6 +35,7 @@ struct ClientInfo {
   std::atomic<uint64_t> output_buffer_bytes{0};
   std::atomic<bool> kill_requested{false};
   std::atomic<int> multi_queued{-1};  // commands queued since MULTI; -1 outside MULTI
+  std::atomic<bool> blocked{false};   // waiting in a blocking command
 };
 
 // One CLIENT KILL filter; an empty/zero field matches everything.
@@ -64,12 +65,17 @@ class ClientRegistry {
   // Marks matching clients for closing and wakes their loops; returns how many.
   size_t Kill(const KillFilter& filter);
 
+  // Clients waiting in a blocking command (INFO clients: blocked_clients).
+  void AddBlocked(int64_t delta) { blocked_.fetch_add(delta, std::memory_order_relaxed); }
+  int64_t BlockedCount() const { return blocked_.load(std::memory_order_relaxed); }
+
  private:
   std::string DescribeLocked(const ClientInfo& client, int64_t now_ms) const
       LOCKGRAPH_REQUIRES(mu_);
 
   std::function<void(int)> wake_;
   std::atomic<uint64_t> next_id_{1};
+  std::atomic<int64_t> blocked_{0};
   mutable lockgraph::Mutex mu_{"server.clients"};
   std::map<uint64_t, std::shared_ptr<ClientInfo>> clients_ LOCKGRAPH_GUARDED_BY(mu_);
   std::map<uint64_t, std::string> names_ LOCKGRAPH_GUARDED_BY(mu_);

@@ -74,7 +74,8 @@ void EraseIfEmpty(KeysLock& lock, std::string_view key, const Found<T>& found) {
 
 // LMPOP's and ZMPOP's arguments: numkeys key [key ...] <side> [COUNT count],
 // `side` one of `first_side` / `second_side` (LEFT/RIGHT, MIN/MAX), with
-// Redis's error texts. Fills the number of keys, whether the second side was
+// Redis's error texts; numkeys is at `numkeys_at` (2 for BLMPOP and BZMPOP,
+// after the timeout). Fills the number of keys, whether the second side was
 // named, and the count (1 without COUNT).
 struct MPopArgs {
   size_t numkeys = 0;
@@ -82,13 +83,14 @@ struct MPopArgs {
   int64_t count = 1;
 };
 inline std::optional<Reply> ParseMPopArgs(const CommandContext& ctx, std::string_view first_side,
-                                          std::string_view second_side, MPopArgs* out) {
+                                          std::string_view second_side, MPopArgs* out,
+                                          size_t numkeys_at = 1) {
   int64_t numkeys = 0;
-  if (!ParseInt64(ctx.arg(1), &numkeys) || numkeys <= 0) {
+  if (!ParseInt64(ctx.arg(numkeys_at), &numkeys) || numkeys <= 0) {
     return Reply::Error("ERR numkeys should be greater than 0");
   }
-  const size_t where_at = 2 + static_cast<size_t>(numkeys);
-  if (numkeys > static_cast<int64_t>(ctx.argc()) - 2 || where_at >= ctx.argc()) {
+  const size_t where_at = numkeys_at + 1 + static_cast<size_t>(numkeys);
+  if (numkeys > static_cast<int64_t>(ctx.argc() - numkeys_at - 1) || where_at >= ctx.argc()) {
     return Reply::Error(errors::kSyntax);
   }
   if (EqualsIgnoreCase(ctx.arg(where_at), second_side)) {

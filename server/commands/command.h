@@ -25,6 +25,7 @@
 namespace cacheforge {
 
 class AppendOnlyFile;
+struct BlockedClient;
 struct CommandEntry;
 struct WatchFlag;
 
@@ -66,6 +67,14 @@ struct ClientSession {
   MultiState multi;
   WatchState watch;
   ExecScope* exec = nullptr;  // set while EXEC runs the queue
+  // Blocking commands (commands/blocking.h). `blocked`: set while the client
+  // waits; its connection reads no command until the wait ends.
+  // `wake_blocked`: posts "the wait ended" to the client's I/O thread (null
+  // for callers without one: they cannot block). `serving`: this session
+  // runs a waiting client's command again, on the thread that made it ready.
+  std::shared_ptr<BlockedClient> blocked;
+  std::function<void()> wake_blocked;
+  bool serving = false;
 };
 
 struct CommandContext {
@@ -84,7 +93,8 @@ struct CommandContext {
   AppendOnlyFile* aof = nullptr;
   std::vector<std::string> propagate_as;
   bool propagated = false;
-  uint64_t aof_offset = 0;  // what the connection passes to AppendOnlyFile::Sync
+  uint64_t aof_offset = 0;              // what the connection passes to AppendOnlyFile::Sync
+  const CommandEntry* entry = nullptr;  // the command running (set by the dispatcher)
 
   size_t argc() const { return args.size(); }
   std::string_view arg(size_t i) const { return args[i]; }
@@ -105,16 +115,17 @@ using CommandHandler = Reply (*)(CommandContext& ctx);
 
 // Command flags, with the names COMMAND INFO prints.
 enum CommandFlag : uint32_t {
-  kCmdWrite = 1 << 0,     // "write": may change the keyspace
-  kCmdReadonly = 1 << 1,  // "readonly"
-  kCmdFast = 1 << 2,      // "fast": O(1) or O(log n)
-  kCmdAdmin = 1 << 3,     // "admin"
-  kCmdNoAuth = 1 << 4,    // "no_auth": allowed before AUTH
-  kCmdLoading = 1 << 5,   // "loading"
-  kCmdStale = 1 << 6,     // "stale"
-  kCmdDenyOom = 1 << 7,   // "denyoom": may grow memory
-  kCmdNoQueue = 1 << 8,   // runs at once inside MULTI (EXEC, DISCARD, WATCH, QUIT, ...)
-  kCmdNoMulti = 1 << 9,   // "no_multi": refused inside MULTI (SHUTDOWN)
+  kCmdWrite = 1 << 0,      // "write": may change the keyspace
+  kCmdReadonly = 1 << 1,   // "readonly"
+  kCmdFast = 1 << 2,       // "fast": O(1) or O(log n)
+  kCmdAdmin = 1 << 3,      // "admin"
+  kCmdNoAuth = 1 << 4,     // "no_auth": allowed before AUTH
+  kCmdLoading = 1 << 5,    // "loading"
+  kCmdStale = 1 << 6,      // "stale"
+  kCmdDenyOom = 1 << 7,    // "denyoom": may grow memory
+  kCmdNoQueue = 1 << 8,    // runs at once inside MULTI (EXEC, DISCARD, WATCH, QUIT, ...)
+  kCmdNoMulti = 1 << 9,    // "no_multi": refused inside MULTI (SHUTDOWN)
+  kCmdBlocking = 1 << 10,  // "blocking": may wait for another client's write
 };
 
 struct CommandSpec {

@@ -142,6 +142,11 @@ constexpr CommandSpec kCommands[] = {
   {"lmove",      5, kW,      1, 2, 1, LMoveCommand,      "list", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", {}},
   {"rpoplpush",  3, kW,      1, 2, 1, RPopLPushCommand,  "list", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", {}},
   {"lmpop",     -4, kCmdWrite, 0, 0, 0, LMPopCommand,    "list", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", {}, 1},
+  {"blpop",     -3, kCmdWrite | kCmdBlocking, 1, -2, 1, BLPopCommand, "list", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", {}},
+  {"brpop",     -3, kCmdWrite | kCmdBlocking, 1, -2, 1, BRPopCommand, "list", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", {}},
+  {"blmove",     6, kW | kCmdBlocking, 1, 2, 1, BLMoveCommand, "list", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.", {}},
+  {"brpoplpush", 4, kW | kCmdBlocking, 1, 2, 1, BRPopLPushCommand, "list", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.", {}},
+  {"blmpop",    -5, kCmdWrite | kCmdBlocking, 0, 0, 0, BLMPopCommand, "list", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", {}, 2},
   // hashes
   {"hset",      -4, kW | kF, 1, 1, 1, HSetCommand,       "hash", "Creates or modifies the value of a field in a hash.", {}},
   {"hmset",     -4, kW | kF, 1, 1, 1, HMSetCommand,      "hash", "Sets the values of multiple fields.", {}},
@@ -201,6 +206,9 @@ constexpr CommandSpec kCommands[] = {
   {"zpopmin",   -2, kCmdWrite | kF, 1, 1, 1, ZPopMinCommand, "sorted_set", "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", {}},
   {"zpopmax",   -2, kCmdWrite | kF, 1, 1, 1, ZPopMaxCommand, "sorted_set", "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", {}},
   {"zmpop",     -4, kCmdWrite, 0, 0, 0, ZMPopCommand,    "sorted_set", "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.", {}, 1},
+  {"bzpopmin",  -3, kCmdWrite | kCmdBlocking | kF, 1, -2, 1, BZPopMinCommand, "sorted_set", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", {}},
+  {"bzpopmax",  -3, kCmdWrite | kCmdBlocking | kF, 1, -2, 1, BZPopMaxCommand, "sorted_set", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise. Deletes the sorted set if the last element was popped.", {}},
+  {"bzmpop",    -5, kCmdWrite | kCmdBlocking, 0, 0, 0, BZMPopCommand, "sorted_set", "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", {}, 2},
   {"zunion",    -3, kR,      0, 0, 0, ZUnionCommand,     "sorted_set", "Returns the union of multiple sorted sets.", {}, 1},
   {"zinter",    -3, kR,      0, 0, 0, ZInterCommand,     "sorted_set", "Returns the intersect of multiple sorted sets.", {}, 1},
   {"zdiff",     -3, kR,      0, 0, 0, ZDiffCommand,      "sorted_set", "Returns the difference between multiple sorted sets.", {}, 1},
@@ -303,7 +311,7 @@ std::vector<std::string> CommandFlagNames(uint32_t flags) {
   static constexpr std::pair<uint32_t, const char*> kNames[] = {
       {kCmdWrite, "write"}, {kCmdReadonly, "readonly"}, {kCmdDenyOom, "denyoom"},
       {kCmdAdmin, "admin"}, {kCmdNoAuth, "no_auth"},    {kCmdLoading, "loading"},
-      {kCmdStale, "stale"}, {kCmdNoMulti, "no_multi"},  {kCmdFast, "fast"},
+      {kCmdStale, "stale"}, {kCmdNoMulti, "no_multi"}, {kCmdBlocking, "blocking"},  {kCmdFast, "fast"},
   };
   std::vector<std::string> out;
   for (const auto& [flag, name] : kNames) {

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <string>
 
+#include "commands/blocking.h"
 #include "commands/maxmemory.h"
 #include "commands/transaction_family.h"
 #include "persist/aof_format.h"
@@ -68,6 +69,7 @@ bool CommandContext::RunOutsideShardLocks(std::function<void()> work) {
 Reply Call(CommandContext& ctx, const CommandEntry& entry) {
   const CommandSpec& spec = *entry.spec;
   CommandCounters& counters = ctx.stats.per_command[entry.id];
+  ctx.entry = &entry;
   if ((spec.flags & kCmdWrite) && ctx.server.aof() != nullptr && ctx.server.aof()->enabled() &&
       !ctx.client.replaying_aof) {
     ctx.aof = ctx.server.aof();
@@ -125,7 +127,11 @@ Reply Dispatch(CommandContext& ctx) {
     return Refuse(ctx, Reply::Error("ERR Command not allowed inside a transaction"));
   }
   if (ctx.client.multi.active && !(spec.flags & kCmdNoQueue)) return QueueCommand(ctx, *entry);
-  return Call(ctx, *entry);
+  Reply reply = Call(ctx, *entry);
+  // Clients blocked on keys this command wrote are served before it answers,
+  // with no lock held.
+  if (!ThreadReadyKeys().empty()) ServeReadyKeys(ctx.server, ctx.stats);
+  return reply;
 }
 
 }  // namespace cacheforge

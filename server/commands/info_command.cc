@@ -99,7 +99,8 @@ void ClientsSection(CommandContext& ctx, InfoWriter& w) {
   w.Section("Clients");
   w.Field("connected_clients", ctx.server.connected_clients.load());
   w.Field("maxclients", ctx.server.config().GetInt("maxclients"));
-  w.Field("blocked_clients", uint64_t{0});
+  w.Field("blocked_clients",
+          static_cast<uint64_t>(std::max<int64_t>(ctx.server.clients().BlockedCount(), 0)));
   w.Field("tracking_clients", uint64_t{0});
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/blocking.h"
 #include "commands/collection_access.h"
 #include "store/list_object.h"
 #include "util/numbers.h"
@@ -360,34 +361,139 @@ Reply LMoveCommand(CommandContext& ctx) {
 // RPOPLPUSH source destination
 Reply RPopLPushCommand(CommandContext& ctx) { return Move(ctx, End::kRight, End::kLeft); }
 
-// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
-Reply LMPopCommand(CommandContext& ctx) {
-  MPopArgs args;
-  if (auto error = ParseMPopArgs(ctx, "LEFT", "RIGHT", &args)) return std::move(*error);
-  const End end = args.second_side ? End::kRight : End::kLeft;
-  const int64_t count = args.count;
-  auto keys = ctx.args.subspan(2, args.numkeys);
-  KeysLock lock(ctx, keys);
+namespace {
+
+// LMPOP's and the blocking pops' work once every key is locked: up to
+// `count` elements from `end` of the first of `keys` that holds a list.
+struct Popped {
+  bool wrong_type = false;  // a key of another type came first
+  bool found = false;
+  std::string_view key;
+  std::vector<std::string> values;
+};
+Popped PopFirstLocked(CommandContext& ctx, KeysLock& lock, std::span<const std::string_view> keys,
+                      End end, int64_t count) {
+  Popped out;
   for (std::string_view name : keys) {
     Found<ListObject> list = As<ListObject>(lock.Find(name));
-    if (list.wrong_type) return WrongType();
+    if (list.wrong_type) {
+      out.wrong_type = true;
+      return out;
+    }
     if (list.entry == nullptr) continue;
-    std::vector<Reply> popped;
     lock.MutateObject<ListObject>(name, list.entry, [&](ListObject& l) {
       for (int64_t i = 0; i < count && !l.list().empty(); ++i) {
-        popped.push_back(Reply::Bulk(Pop(l.list(), end)));
+        out.values.push_back(Pop(l.list(), end));
       }
     });
     EraseIfEmpty(lock, name, list);
     // The file records what happened: a pop of this many from this key.
     ctx.propagate_as = {end == End::kLeft ? "LPOP" : "RPOP", std::string(name),
-                        std::to_string(popped.size())};
-    std::vector<Reply> out;
-    out.push_back(Reply::Bulk(std::string(name)));
-    out.push_back(Reply::Array(std::move(popped)));
-    return Reply::Array(std::move(out));
+                        std::to_string(out.values.size())};
+    out.found = true;
+    out.key = name;
+    return out;
   }
-  return Reply::NullArray();
+  return out;
+}
+
+// [key, [values...]]: LMPOP's and BLMPOP's reply.
+Reply MPopReply(Popped popped) {
+  std::vector<Reply> values;
+  for (std::string& v : popped.values) values.push_back(Reply::Bulk(std::move(v)));
+  std::vector<Reply> out;
+  out.push_back(Reply::Bulk(std::string(popped.key)));
+  out.push_back(Reply::Array(std::move(values)));
+  return Reply::Array(std::move(out));
+}
+
+// BLPOP and BRPOP: key [key ...] timeout.
+Reply BlockingPop(CommandContext& ctx, End end) {
+  int64_t deadline = 0;
+  if (auto error = ParseBlockTimeout(ctx, ctx.arg(ctx.argc() - 1), &deadline)) {
+    return std::move(*error);
+  }
+  auto keys = ctx.args.subspan(1, ctx.argc() - 2);
+  KeysLock lock(ctx, keys);
+  Popped popped = PopFirstLocked(ctx, lock, keys, end, 1);
+  // Waiting, a key of another type is not an error: it may change again.
+  if (popped.wrong_type) return ctx.client.serving ? Reply::None() : WrongType();
+  if (!popped.found) return BlockOn(ctx, keys, deadline, Reply::NullArray());
+  ctx.propagate_as = {end == End::kLeft ? "LPOP" : "RPOP", std::string(popped.key)};
+  std::vector<Reply> out;
+  out.push_back(Reply::Bulk(std::string(popped.key)));
+  out.push_back(Reply::Bulk(std::move(popped.values.front())));
+  return Reply::Array(std::move(out));
+}
+
+// BLMOVE and BRPOPLPUSH once their sides are known; the timeout is last.
+Reply BlockingMove(CommandContext& ctx, End from, End to) {
+  int64_t deadline = 0;
+  if (auto error = ParseBlockTimeout(ctx, ctx.arg(ctx.argc() - 1), &deadline)) {
+    return std::move(*error);
+  }
+  const std::string_view src = ctx.arg(1), dst = ctx.arg(2);
+  const std::string_view keys[] = {src, dst};
+  KeysLock lock(ctx, keys);
+  Found<ListObject> source = As<ListObject>(lock.Find(src));
+  if (source.wrong_type && ctx.client.serving) return Reply::None();
+  if (!source.wrong_type && source.entry == nullptr) {
+    // Only the source is waited on; the destination is checked when served.
+    return BlockOn(ctx, std::span<const std::string_view>(keys, 1), deadline, Reply::Null());
+  }
+  Reply reply = MoveLocked(ctx, lock, src, dst, from, to);
+  if (reply.type() == Reply::Type::kBulk) {
+    ctx.propagate_as = {"LMOVE", std::string(src), std::string(dst),
+                        from == End::kLeft ? "LEFT" : "RIGHT", to == End::kLeft ? "LEFT" : "RIGHT"};
+  }
+  return reply;
+}
+
+}  // namespace
+
+// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
+Reply LMPopCommand(CommandContext& ctx) {
+  MPopArgs args;
+  if (auto error = ParseMPopArgs(ctx, "LEFT", "RIGHT", &args)) return std::move(*error);
+  auto keys = ctx.args.subspan(2, args.numkeys);
+  KeysLock lock(ctx, keys);
+  Popped popped =
+      PopFirstLocked(ctx, lock, keys, args.second_side ? End::kRight : End::kLeft, args.count);
+  if (popped.wrong_type) return WrongType();
+  if (!popped.found) return Reply::NullArray();
+  return MPopReply(std::move(popped));
+}
+
+// BLPOP key [key ...] timeout
+Reply BLPopCommand(CommandContext& ctx) { return BlockingPop(ctx, End::kLeft); }
+// BRPOP key [key ...] timeout
+Reply BRPopCommand(CommandContext& ctx) { return BlockingPop(ctx, End::kRight); }
+
+// BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
+Reply BLMoveCommand(CommandContext& ctx) {
+  End from, to;
+  if (!ParseEnd(ctx.arg(3), &from) || !ParseEnd(ctx.arg(4), &to)) {
+    return Reply::Error(errors::kSyntax);
+  }
+  return BlockingMove(ctx, from, to);
+}
+
+// BRPOPLPUSH source destination timeout
+Reply BRPopLPushCommand(CommandContext& ctx) { return BlockingMove(ctx, End::kRight, End::kLeft); }
+
+// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
+Reply BLMPopCommand(CommandContext& ctx) {
+  int64_t deadline = 0;
+  if (auto error = ParseBlockTimeout(ctx, ctx.arg(1), &deadline)) return std::move(*error);
+  MPopArgs args;
+  if (auto error = ParseMPopArgs(ctx, "LEFT", "RIGHT", &args, 2)) return std::move(*error);
+  auto keys = ctx.args.subspan(3, args.numkeys);
+  KeysLock lock(ctx, keys);
+  Popped popped =
+      PopFirstLocked(ctx, lock, keys, args.second_side ? End::kRight : End::kLeft, args.count);
+  if (popped.wrong_type) return ctx.client.serving ? Reply::None() : WrongType();
+  if (!popped.found) return BlockOn(ctx, keys, deadline, Reply::NullArray());
+  return MPopReply(std::move(popped));
 }
 
 }  // namespace cacheforge

@@ -26,6 +26,12 @@ Reply LPosCommand(CommandContext& ctx);
 Reply LMoveCommand(CommandContext& ctx);
 Reply RPopLPushCommand(CommandContext& ctx);
 Reply LMPopCommand(CommandContext& ctx);
+// The blocking forms (commands/blocking.h).
+Reply BLPopCommand(CommandContext& ctx);
+Reply BRPopCommand(CommandContext& ctx);
+Reply BLMoveCommand(CommandContext& ctx);
+Reply BRPopLPushCommand(CommandContext& ctx);
+Reply BLMPopCommand(CommandContext& ctx);
 
 }  // namespace cacheforge
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "commands/blocking.h"
 #include "commands/collection_access.h"
 #include "commands/scan_args.h"
 #include "commands/zset_ranges.h"
@@ -663,37 +664,106 @@ Reply ZRemRangeByLexCommand(CommandContext& ctx) {
 Reply ZPopMinCommand(CommandContext& ctx) { return PopGeneric(ctx, false); }
 Reply ZPopMaxCommand(CommandContext& ctx) { return PopGeneric(ctx, true); }
 
+namespace {
+
+// ZMPOP's and the blocking pops' work once every key is locked: up to
+// `count` members from the `max` or min end of the first of `keys` that
+// holds a sorted set.
+struct ZPopped {
+  bool wrong_type = false;  // a key of another type came first
+  bool found = false;
+  std::string_view key;
+  std::vector<Element> members;
+};
+ZPopped ZPopFirstLocked(CommandContext& ctx, KeysLock& lock, std::span<const std::string_view> keys,
+                        bool max, int64_t count) {
+  ZPopped out;
+  for (std::string_view name : keys) {
+    Found<ZsetObject> zset = As<ZsetObject>(lock.Find(name));
+    if (zset.wrong_type) {
+      out.wrong_type = true;
+      return out;
+    }
+    if (zset.entry == nullptr) continue;
+    out.members = lock.MutateObject<ZsetObject>(name, zset.entry, [&](ZsetObject& z) {
+      return PopLocked(z, max, static_cast<size_t>(count));
+    });
+    EraseIfEmpty(lock, name, zset);
+    ctx.propagate_as = {max ? "ZPOPMAX" : "ZPOPMIN", std::string(name),
+                        std::to_string(out.members.size())};
+    out.found = true;
+    out.key = name;
+    return out;
+  }
+  return out;
+}
+
+// [key, [[member, score], ...]]: ZMPOP's and BZMPOP's reply.
+Reply ZMPopReply(const ZPopped& popped) {
+  std::vector<Reply> pairs;
+  for (const auto& [member, score] : popped.members) {
+    std::vector<Reply> pair;
+    pair.push_back(Reply::Bulk(member));
+    pair.push_back(Score(score));
+    pairs.push_back(Reply::Array(std::move(pair)));
+  }
+  std::vector<Reply> out;
+  out.push_back(Reply::Bulk(std::string(popped.key)));
+  out.push_back(Reply::Array(std::move(pairs)));
+  return Reply::Array(std::move(out));
+}
+
+// BZPOPMIN and BZPOPMAX: key [key ...] timeout.
+Reply BlockingZPop(CommandContext& ctx, bool max) {
+  int64_t deadline = 0;
+  if (auto error = ParseBlockTimeout(ctx, ctx.arg(ctx.argc() - 1), &deadline)) {
+    return std::move(*error);
+  }
+  auto keys = ctx.args.subspan(1, ctx.argc() - 2);
+  KeysLock lock(ctx, keys);
+  ZPopped popped = ZPopFirstLocked(ctx, lock, keys, max, 1);
+  // Waiting, a key of another type is not an error: it may change again.
+  if (popped.wrong_type) return ctx.client.serving ? Reply::None() : WrongType();
+  if (!popped.found) return BlockOn(ctx, keys, deadline, Reply::NullArray());
+  ctx.propagate_as = {max ? "ZPOPMAX" : "ZPOPMIN", std::string(popped.key)};
+  std::vector<Reply> out;
+  out.push_back(Reply::Bulk(std::string(popped.key)));
+  out.push_back(Reply::Bulk(popped.members.front().first));
+  out.push_back(Score(popped.members.front().second));
+  return Reply::Array(std::move(out));
+}
+
+}  // namespace
+
 // ZMPOP numkeys key [key ...] MIN | MAX [COUNT count]
 Reply ZMPopCommand(CommandContext& ctx) {
   MPopArgs args;
   if (auto error = ParseMPopArgs(ctx, "MIN", "MAX", &args)) return std::move(*error);
-  const bool max = args.second_side;
-  const int64_t count = args.count;
   auto keys = ctx.args.subspan(2, args.numkeys);
   KeysLock lock(ctx, keys);
-  for (std::string_view name : keys) {
-    Found<ZsetObject> zset = As<ZsetObject>(lock.Find(name));
-    if (zset.wrong_type) return WrongType();
-    if (zset.entry == nullptr) continue;
-    std::vector<Element> popped = lock.MutateObject<ZsetObject>(
-        name, zset.entry,
-        [&](ZsetObject& z) { return PopLocked(z, max, static_cast<size_t>(count)); });
-    EraseIfEmpty(lock, name, zset);
-    ctx.propagate_as = {max ? "ZPOPMAX" : "ZPOPMIN", std::string(name),
-                        std::to_string(popped.size())};
-    std::vector<Reply> pairs;
-    for (const auto& [member, score] : popped) {
-      std::vector<Reply> pair;
-      pair.push_back(Reply::Bulk(member));
-      pair.push_back(Score(score));
-      pairs.push_back(Reply::Array(std::move(pair)));
-    }
-    std::vector<Reply> out;
-    out.push_back(Reply::Bulk(std::string(name)));
-    out.push_back(Reply::Array(std::move(pairs)));
-    return Reply::Array(std::move(out));
-  }
-  return Reply::NullArray();
+  ZPopped popped = ZPopFirstLocked(ctx, lock, keys, args.second_side, args.count);
+  if (popped.wrong_type) return WrongType();
+  if (!popped.found) return Reply::NullArray();
+  return ZMPopReply(popped);
+}
+
+// BZPOPMIN key [key ...] timeout
+Reply BZPopMinCommand(CommandContext& ctx) { return BlockingZPop(ctx, false); }
+// BZPOPMAX key [key ...] timeout
+Reply BZPopMaxCommand(CommandContext& ctx) { return BlockingZPop(ctx, true); }
+
+// BZMPOP timeout numkeys key [key ...] MIN | MAX [COUNT count]
+Reply BZMPopCommand(CommandContext& ctx) {
+  int64_t deadline = 0;
+  if (auto error = ParseBlockTimeout(ctx, ctx.arg(1), &deadline)) return std::move(*error);
+  MPopArgs args;
+  if (auto error = ParseMPopArgs(ctx, "MIN", "MAX", &args, 2)) return std::move(*error);
+  auto keys = ctx.args.subspan(3, args.numkeys);
+  KeysLock lock(ctx, keys);
+  ZPopped popped = ZPopFirstLocked(ctx, lock, keys, args.second_side, args.count);
+  if (popped.wrong_type) return ctx.client.serving ? Reply::None() : WrongType();
+  if (!popped.found) return BlockOn(ctx, keys, deadline, Reply::NullArray());
+  return ZMPopReply(popped);
 }
 
 Reply ZUnionCommand(CommandContext& ctx) { return AlgebraGeneric(ctx, Algebra::kUnion, 1, false); }

@@ -35,6 +35,10 @@ Reply ZRemRangeByLexCommand(CommandContext& ctx);
 Reply ZPopMinCommand(CommandContext& ctx);
 Reply ZPopMaxCommand(CommandContext& ctx);
 Reply ZMPopCommand(CommandContext& ctx);
+// The blocking forms (commands/blocking.h).
+Reply BZPopMinCommand(CommandContext& ctx);
+Reply BZPopMaxCommand(CommandContext& ctx);
+Reply BZMPopCommand(CommandContext& ctx);
 Reply ZUnionCommand(CommandContext& ctx);
 Reply ZInterCommand(CommandContext& ctx);
 Reply ZDiffCommand(CommandContext& ctx);

@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "base/log.h"
+#include "commands/blocking.h"
 #include "commands/dispatcher.h"
 #include "commands/transaction_family.h"
 #include "net/resp_writer.h"
@@ -40,6 +41,7 @@ Connection::Connection(Server& server, int loop_index, int fd, std::shared_ptr<C
 }
 
 Connection::~Connection() {
+  CancelWait();
   // The shards' watch lists hold this client's flag until told otherwise.
   UnwatchAll(server_.keyspace(), session_.watch);
   stats_.client_buffer_bytes.fetch_sub(reported_buffer_bytes_, std::memory_order_relaxed);
@@ -122,7 +124,8 @@ bool Connection::OnReadable() {
 
 bool Connection::ProcessInput() {
   parser_.set_limits(LimitsFrom(server_.config()));
-  while (!closing_ && out_.size() < kOutputPauseBytes) {
+  // A blocked client runs nothing more until its wait ends.
+  while (!closing_ && !session_.blocked && out_.size() < kOutputPauseBytes) {
     size_t consumed = 0;
     RespParser::Status status = parser_.Parse(in_.readable(), &consumed, &args_);
     if (status == RespParser::Status::kNeedMore) break;
@@ -158,6 +161,36 @@ bool Connection::ProcessInput() {
   ReportBufferBytes();
   if (!flushed) return false;
   return !(closing_ && out_.empty());
+}
+
+int64_t Connection::block_deadline_ms() const {
+  return session_.blocked != nullptr ? session_.blocked->deadline_ms : 0;
+}
+
+bool Connection::FinishWait(const Reply& reply, uint64_t aof_offset) {
+  session_.blocked.reset();
+  AppendReply(reply, &out_);
+  if (aof_offset > aof_offset_) aof_offset_ = aof_offset;
+  return ProcessInput();
+}
+
+bool Connection::OnUnblocked() {
+  if (session_.blocked == nullptr || session_.blocked->state.load() != Waiter::kDone) return true;
+  std::shared_ptr<BlockedClient> blocked = session_.blocked;
+  return FinishWait(blocked->reply, blocked->aof_offset);
+}
+
+bool Connection::OnBlockTimeout() {
+  if (session_.blocked == nullptr) return true;
+  if (!EndWait(server_, *session_.blocked, Waiter::kTimedOut)) return true;
+  // Redis answers a timed-out wait with a null array, whatever the command.
+  return FinishWait(Reply::NullArray(), 0);
+}
+
+void Connection::CancelWait() {
+  if (session_.blocked == nullptr) return;
+  EndWait(server_, *session_.blocked, Waiter::kCancelled);
+  session_.blocked.reset();
 }
 
 bool Connection::OnWritable() {

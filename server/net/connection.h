@@ -27,6 +27,7 @@
 #ifndef CACHEFORGE_NET_CONNECTION_H_
 #define CACHEFORGE_NET_CONNECTION_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -84,6 +85,22 @@ class Connection {
   // Sends what can be sent without blocking (used before a forced close).
   void FlushBestEffort() { Flush(); }
 
+  // Blocking commands (commands/blocking.h). `wake` is what a serving thread
+  // calls when this client's wait ended: the loop then calls OnUnblocked on
+  // its own thread.
+  void set_wake_blocked(std::function<void()> wake) { session_.wake_blocked = std::move(wake); }
+  bool blocked() const { return session_.blocked != nullptr; }
+  // When the wait times out, in Unix ms; 0: never.
+  int64_t block_deadline_ms() const;
+  // A serving thread answered the wait: sends the reply and goes on with the
+  // commands that queued up behind it. False: close now.
+  bool OnUnblocked();
+  // The wait's timeout passed: answers a null array, unless a serving thread
+  // got to it first (then its reply is on the way). False: close now.
+  bool OnBlockTimeout();
+  // The connection is closing: ends the wait, so no element is handed to it.
+  void CancelWait();
+
   // Shutdown: see the file comment. False when the connection is already done.
   bool BeginDrain();
   // Draining and nothing more to wait for: every reply byte was acknowledged.
@@ -94,6 +111,8 @@ class Connection {
 
   // Runs every complete request in the input buffer. False: close now.
   bool ProcessInput();
+  // A blocked wait ended with `reply`: queues it and runs what waited behind.
+  bool FinishWait(const Reply& reply, uint64_t aof_offset);
   // Writes queued output. False on a socket error.
   bool Flush();
   // Whether the pending output is over client-output-buffer-limit; logs and

@@ -94,6 +94,9 @@ void EventLoop::Run() {
     int64_t now = NowMs();
     int64_t wake_ms = last_cron_ms_ + period_ms;
     for (auto& [fd, c] : http_clients_) wake_ms = std::min(wake_ms, c->NextTickMs(now));
+    for (Connection* c : blocked_) {
+      if (c->block_deadline_ms() != 0) wake_ms = std::min(wake_ms, c->block_deadline_ms());
+    }
     int timeout = static_cast<int>(std::clamp<int64_t>(wake_ms - now, 0, period_ms));
     // Nothing may be held across the wait: every client of this loop, and
     // every thread that wants the lock, would stall behind it (the blocked
@@ -132,14 +135,11 @@ void EventLoop::Run() {
       bool keep = true;
       if (what & (EPOLLIN | EPOLLHUP | EPOLLERR)) keep = c->OnReadable();
       if (keep && (what & EPOLLOUT)) keep = c->OnWritable();
-      if (keep) {
-        UpdateInterest(c);
-      } else {
-        Close(c);
-      }
+      Settle(c, keep);
     }
     FinishAofBatch();
     now = NowMs();
+    if (!blocked_.empty()) ExpireBlocked(now);
     if (!http_clients_.empty()) TickHttp(now);
     graveyard_.clear();
     http_graveyard_.clear();
@@ -299,8 +299,12 @@ bool EventLoop::AdmitClient(int fd) {
   server_.clients().Add(info);
   server_.connected_clients.fetch_add(1, std::memory_order_relaxed);
   Log(LogLevel::kDebug, "Accepted %s", info->addr.c_str());
+  const uint64_t id = info->id;
   auto connection = std::make_unique<Connection>(server_, index_, fd, std::move(info));
   connection->set_aof_batch(&aof_batch_);
+  // The loop outlives its connections; a task for one that closed meanwhile
+  // finds nothing (or another id on the fd) and does nothing.
+  connection->set_wake_blocked([this, fd, id] { Post([this, fd, id] { ResumeBlocked(fd, id); }); });
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.fd = fd;
@@ -329,6 +333,34 @@ void EventLoop::FinishAofBatch() {
   }
 }
 
+void EventLoop::Settle(Connection* c, bool keep) {
+  if (!keep) {
+    Close(c);
+    return;
+  }
+  UpdateInterest(c);
+  if (c->blocked()) {
+    blocked_.insert(c);
+  } else {
+    blocked_.erase(c);
+  }
+}
+
+void EventLoop::ResumeBlocked(int fd, uint64_t id) {
+  auto it = connections_.find(fd);
+  if (it == connections_.end() || it->second->info().id != id) return;  // gone since
+  Connection* c = it->second.get();
+  Settle(c, c->OnUnblocked());
+}
+
+void EventLoop::ExpireBlocked(int64_t now_ms) {
+  std::vector<Connection*> due;
+  for (Connection* c : blocked_) {
+    if (c->block_deadline_ms() != 0 && c->block_deadline_ms() <= now_ms) due.push_back(c);
+  }
+  for (Connection* c : due) Settle(c, c->OnBlockTimeout());
+}
+
 void EventLoop::UpdateInterest(Connection* c) {
   Watch(c->fd(), (c->WantsRead() ? EPOLLIN : 0u) | (c->WantsWrite() ? EPOLLOUT : 0u));
 }
@@ -345,6 +377,8 @@ void EventLoop::Watch(int fd, uint32_t want) {
 
 void EventLoop::Close(Connection* c) {
   int fd = c->fd();
+  c->CancelWait();
+  blocked_.erase(c);
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
   interest_.erase(fd);
   server_.clients().Remove(c->info().id);
@@ -397,6 +431,7 @@ void EventLoop::CloseIdleClients(int64_t now_ms) {
   if (timeout_s <= 0) return;
   std::vector<Connection*> idle;
   for (auto& [fd, c] : connections_) {
+    if (c->blocked()) continue;  // waiting is not idling (Redis spares blocked clients too)
     int64_t last = c->info().last_interaction_ms.load(std::memory_order_relaxed);
     if (now_ms - last > timeout_s * 1000) idle.push_back(c.get());
   }

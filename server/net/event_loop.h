@@ -40,6 +40,7 @@
 #include <functional>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "base/server.h"
@@ -85,6 +86,13 @@ class EventLoop {
   void CloseIdleClients(int64_t now_ms);
   void Drain();
   void UpdateInterest(Connection* connection);
+  // After a connection ran: closes it (`keep` false) or updates what the
+  // loop watches for it, including its blocked wait's timeout.
+  void Settle(Connection* connection, bool keep);
+  // A serving thread ended the wait of client `id` on `fd` (posted task).
+  void ResumeBlocked(int fd, uint64_t id);
+  // Ends the waits whose timeout passed.
+  void ExpireBlocked(int64_t now_ms);
   // Registers `want` (epoll events) for `fd` when it differs from before.
   void Watch(int fd, uint32_t want);
   // The metrics loop's HTTP clients.
@@ -107,6 +115,7 @@ class EventLoop {
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
   std::unordered_map<int, uint32_t> interest_;          // epoll events registered per fd
   std::vector<std::unique_ptr<Connection>> graveyard_;  // closed in this batch
+  std::unordered_set<Connection*> blocked_;             // waiting in a blocking command
   std::unordered_map<int, std::unique_ptr<HttpConnection>> http_clients_;
   std::vector<std::unique_ptr<HttpConnection>> http_graveyard_;
   std::atomic<bool> stop_{false};

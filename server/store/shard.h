@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "store/access.h"
+#include "store/blocked_keys.h"
 #include "store/dict.h"
 #include "store/watched_keys.h"
 
@@ -178,6 +179,20 @@ class Shard {
   }
   size_t WatchedKeyCountLocked() const LOCKGRAPH_REQUIRES(mu_) { return watched_.key_count(); }
 
+  // Blocking commands (see blocked_keys.h): `waiter` waits on `key` until a
+  // change to it makes it ready.
+  void BlockLocked(std::string_view key, std::shared_ptr<Waiter> waiter) LOCKGRAPH_REQUIRES(mu_) {
+    blocked_.Add(key, std::move(waiter));
+  }
+  void UnblockLocked(std::string_view key, const Waiter* waiter) LOCKGRAPH_REQUIRES(mu_) {
+    blocked_.Remove(key, waiter);
+  }
+  template <typename Visit>
+  void ForEachWaiterLocked(std::string_view key, Visit&& visit) const LOCKGRAPH_REQUIRES(mu_) {
+    blocked_.ForEach(key, std::forward<Visit>(visit));
+  }
+  size_t BlockedKeyCountLocked() const LOCKGRAPH_REQUIRES(mu_) { return blocked_.key_count(); }
+
  private:
   struct VolatileKey {
     Entry* entry;
@@ -190,6 +205,7 @@ class Shard {
   void NoteChangeLocked(std::string_view key) LOCKGRAPH_REQUIRES(mu_) {
     ++mutations_;
     if (!watched_.empty()) watched_.Touch(key);
+    if (!blocked_.empty() && blocked_.Has(key)) MarkReady(this, key);
   }
 
   const int index_;
@@ -203,6 +219,7 @@ class Shard {
   uint64_t mutations_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
   size_t entry_bytes_ LOCKGRAPH_GUARDED_BY(mu_) = 0;  // EntryBytes of every entry
   WatchedKeys watched_ LOCKGRAPH_GUARDED_BY(mu_);
+  BlockedKeys blocked_ LOCKGRAPH_GUARDED_BY(mu_);
 };
 
 }  // namespace cacheforge

@@ -251,8 +251,30 @@ TEST_F(AofCommandTest, TransactionsAreRecordedWhole) {
   Run({"GET", "a"});
   Run({"DEL", "missing"});
   Run({"EXEC"});
-  EXPECT_EQ(Recorded(), (std::vector<std::string>{"MULTI", "SET a 1", "RPUSH l x", "EXEC",
-                                                  "INCR n"}));
+  EXPECT_EQ(Recorded(),
+            (std::vector<std::string>{"MULTI", "SET a 1", "RPUSH l x", "EXEC", "INCR n"}));
+}
+
+TEST_F(AofCommandTest, ServedBlockingCommandsAreRecordedAsWhatTheyDid) {
+  ClientSession waiter;
+  waiter.info = std::make_shared<ClientInfo>();
+  waiter.wake_blocked = [] {};
+  auto run_as = [&](ClientSession& session, std::vector<std::string> args) {
+    std::vector<std::string_view> views(args.begin(), args.end());
+    CommandContext ctx{server_, session, server_.thread_stats(0), views, now_ms_};
+    return Dispatch(ctx);
+  };
+  run_as(waiter, {"BLPOP", "q", "0"});  // waits: nothing recorded
+  Run({"RPUSH", "q", "a"});             // serves it
+  waiter.blocked.reset();
+  run_as(waiter, {"BLMOVE", "src", "dst", "RIGHT", "LEFT", "0"});
+  Run({"RPUSH", "src", "b"});
+  waiter.blocked.reset();
+  Run({"RPUSH", "z", "c"});
+  run_as(waiter, {"BRPOP", "z", "0"});  // served at once
+  EXPECT_EQ(Recorded(),
+            (std::vector<std::string>{"RPUSH q a", "LPOP q", "RPUSH src b",
+                                      "LMOVE src dst RIGHT LEFT", "RPUSH z c", "RPOP z"}));
 }
 
 TEST(AofFormatTest, AnUnfinishedTransactionIsABadTail) {
