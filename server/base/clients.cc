@@ -29,6 +29,12 @@ void ClientRegistry::SetName(uint64_t id, std::string name) {
   }
 }
 
+std::shared_ptr<ClientInfo> ClientRegistry::Find(uint64_t id) const {
+  lockgraph::MutexLock lock(mu_);
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second;
+}
+
 std::string ClientRegistry::GetName(uint64_t id) const {
   lockgraph::MutexLock lock(mu_);
   auto it = names_.find(id);

@@ -22,6 +22,8 @@
 
 namespace cacheforge {
 
+struct Waiter;  // store/blocked_keys.h
+
 struct ClientInfo {
   uint64_t id = 0;
   int fd = -1;
@@ -34,8 +36,9 @@ struct ClientInfo {
   std::atomic<uint64_t> query_buffer_bytes{0};
   std::atomic<uint64_t> output_buffer_bytes{0};
   std::atomic<bool> kill_requested{false};
-  std::atomic<int> multi_queued{-1};  // commands queued since MULTI; -1 outside MULTI
-  std::atomic<bool> blocked{false};   // waiting in a blocking command
+  std::atomic<int> multi_queued{-1};             // commands queued since MULTI; -1 outside MULTI
+  std::atomic<bool> blocked{false};              // waiting in a blocking command
+  std::atomic<std::shared_ptr<Waiter>> waiting;  // that wait, for CLIENT UNBLOCK
 };
 
 // One CLIENT KILL filter; an empty/zero field matches everything.
@@ -57,6 +60,8 @@ class ClientRegistry {
 
   void SetName(uint64_t id, std::string name);
   std::string GetName(uint64_t id) const;
+  // The client with `id`, or null.
+  std::shared_ptr<ClientInfo> Find(uint64_t id) const;
   size_t Count() const;
 
   // One line per client in CLIENT LIST format (or only `id` when nonzero).

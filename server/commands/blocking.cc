@@ -27,6 +27,7 @@ void Unregister(Keyspace& keyspace, BlockedClient& client) {
 // The client no longer waits: counts and flags follow.
 void LeaveWait(Server& server, BlockedClient& client) {
   Unregister(server.keyspace(), client);
+  client.session.info->waiting.store(nullptr);
   client.session.info->blocked.store(false, std::memory_order_relaxed);
   server.clients().AddBlocked(-1);
 }
@@ -94,6 +95,7 @@ Reply BlockOn(CommandContext& ctx, std::span<const std::string_view> keys, int64
     blocked->keys.emplace_back(key);
   }
   client.info->blocked.store(true, std::memory_order_relaxed);
+  client.info->waiting.store(blocked);
   ctx.server.clients().AddBlocked(1);
   client.blocked = std::move(blocked);
   return Reply::None();
@@ -129,6 +131,21 @@ void ServeReadyKeys(Server& server, ThreadStats& stats) {
     }
   }
   ready.clear();
+}
+
+bool UnblockClient(Server& server, uint64_t id, Reply reply) {
+  std::shared_ptr<ClientInfo> info = server.clients().Find(id);
+  if (info == nullptr) return false;
+  auto client = std::static_pointer_cast<BlockedClient>(info->waiting.load());
+  if (client == nullptr) return false;
+  // Claimed like a serving thread claims it, so only one of them answers.
+  int expected = Waiter::kBlocked;
+  if (!client->state.compare_exchange_strong(expected, Waiter::kClaimed)) return false;
+  client->reply = std::move(reply);
+  LeaveWait(server, *client);
+  client->state.store(Waiter::kDone);
+  client->wake();
+  return true;
 }
 
 bool EndWait(Server& server, BlockedClient& client, Waiter::State state) {

@@ -78,6 +78,10 @@ void ServeReadyKeys(Server& server, ThreadStats& stats);
 // that is trying it now will finish the cancellation itself.
 bool EndWait(Server& server, BlockedClient& client, Waiter::State state);
 
+// CLIENT UNBLOCK: ends the wait of client `id` with `reply`, as a serving
+// thread would. False when that client is not waiting (or was just served).
+bool UnblockClient(Server& server, uint64_t id, Reply reply);
+
 }  // namespace cacheforge
 
 #endif  // CACHEFORGE_COMMANDS_BLOCKING_H_

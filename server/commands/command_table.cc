@@ -55,6 +55,7 @@ constexpr CommandSpec kClientSubcommands[] = {
   {"list",    -2, kA,    0, 0, 0, ClientListCommand,    "connection", "Lists open connections.", {}},
   {"info",     2, kConn, 0, 0, 0, ClientInfoCommand,    "connection", "Returns information about the connection.", {}},
   {"kill",    -3, kA,    0, 0, 0, ClientKillCommand,    "connection", "Terminates open connections.", {}},
+  {"unblock", -3, kA,    0, 0, 0, ClientUnblockCommand, "connection", "Unblocks a client blocked by a blocking command from a different connection.", {}},
   {"help",     2, kConn, 0, 0, 0, ClientHelpCommand,    "connection", "Returns helpful text about the different subcommands.", {}},
 };
 

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "base/log.h"
+#include "commands/blocking.h"
 #include "commands/command_table.h"
 #include "commands/key_access.h"
 #include "commands/maxmemory.h"
@@ -365,6 +366,24 @@ Reply ClientKillCommand(CommandContext& ctx) {
   return Reply::Integer(static_cast<int64_t>(killed));
 }
 
+// CLIENT UNBLOCK client-id [TIMEOUT | ERROR]
+Reply ClientUnblockCommand(CommandContext& ctx) {
+  int64_t id = 0;
+  if (!ParseInt64(ctx.arg(2), &id)) return Reply::Error(errors::kNotInteger);
+  Reply answer = Reply::NullArray();  // what a timeout answers
+  if (ctx.argc() == 4) {
+    if (EqualsIgnoreCase(ctx.arg(3), "ERROR")) {
+      answer = Reply::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+    } else if (!EqualsIgnoreCase(ctx.arg(3), "TIMEOUT")) {
+      return Reply::Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  } else if (ctx.argc() > 4) {
+    return Reply::Error(errors::kSyntax);
+  }
+  return Reply::Integer(
+      UnblockClient(ctx.server, static_cast<uint64_t>(id), std::move(answer)) ? 1 : 0);
+}
+
 Reply ClientHelpCommand(CommandContext&) {
   return HelpLines({"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "ID",
                     "    Return the ID of the current connection.", "GETNAME",
@@ -373,8 +392,9 @@ Reply ClientHelpCommand(CommandContext&) {
                     "    Return information about client connections.", "INFO",
                     "    Return information about the current client connection.",
                     "KILL <ip:port> | KILL <option> <value> [<option> <value> [...]]",
-                    "    Kill connections. Options are ID, ADDR, LADDR, SKIPME.", "HELP",
-                    "    Print this help."});
+                    "    Kill connections. Options are ID, ADDR, LADDR, SKIPME.",
+                    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                    "    Unblock the specified blocked client.", "HELP", "    Print this help."});
 }
 
 // ------------------------------- misc ----------------------------------------

@@ -29,6 +29,7 @@ Reply ClientGetNameCommand(CommandContext& ctx);
 Reply ClientListCommand(CommandContext& ctx);
 Reply ClientInfoCommand(CommandContext& ctx);
 Reply ClientKillCommand(CommandContext& ctx);
+Reply ClientUnblockCommand(CommandContext& ctx);
 Reply ClientHelpCommand(CommandContext& ctx);
 Reply TimeCommand(CommandContext& ctx);
 Reply DebugLockgraphCommand(CommandContext& ctx);

@@ -136,6 +136,29 @@ TEST_F(BlockingTest, TimeoutAndCancellationEndTheWait) {
   EXPECT_EQ(timed->wakes + gone->wakes, 0);
 }
 
+TEST_F(BlockingTest, ClientUnblockAnswersTheWaiter) {
+  auto timeout = NewClient(), error = NewClient();
+  server_.clients().Add(timeout->session.info);
+  server_.clients().Add(error->session.info);
+  const std::string timeout_id = std::to_string(timeout->session.info->id);
+  const std::string error_id = std::to_string(error->session.info->id);
+  EXPECT_EQ(Run({"CLIENT", "UNBLOCK", timeout_id}), Int(0));  // not waiting
+  RunAs(*timeout, {"BLPOP", "q", "0"});
+  RunAs(*error, {"BZPOPMIN", "z", "0"});
+  EXPECT_NE(Run({"CLIENT", "LIST"}).find("id=" + timeout_id + " addr="), std::string::npos);
+  EXPECT_EQ(Run({"CLIENT", "UNBLOCK", timeout_id, "TIMEOUT"}), Int(1));
+  EXPECT_EQ(Run({"CLIENT", "UNBLOCK", error_id, "ERROR"}), Int(1));
+  EXPECT_EQ(Run({"CLIENT", "UNBLOCK", error_id}), Int(0));  // no longer waiting
+  EXPECT_EQ(Answer(*timeout), "*-1\r\n");
+  EXPECT_EQ(Answer(*error), Err("UNBLOCKED client unblocked via CLIENT UNBLOCK"));
+  EXPECT_EQ(BlockedClients(), "0");
+  EXPECT_EQ(Run({"CLIENT", "UNBLOCK", "x"}), Err("ERR value is not an integer or out of range"));
+  EXPECT_EQ(Run({"CLIENT", "UNBLOCK", timeout_id, "MAYBE"}),
+            Err("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"));
+  server_.clients().Remove(timeout->session.info->id);
+  server_.clients().Remove(error->session.info->id);
+}
+
 TEST_F(BlockingTest, TimeoutsParseLikeRedis) {
   auto client = NewClient();
   EXPECT_EQ(RunAs(*client, {"BLPOP", "q", "abc"}),

@@ -4,9 +4,11 @@ multi-key MSET, MGET and DEL spanning shards so that shard locks nest, and 4
 more clients moving collection elements between keys in both directions at
 once (LMOVE, RPOPLPUSH, SMOVE, ZUNIONSTORE, SINTERSTORE, ZRANGESTORE, BITOP:
 the multi-key commands where a sharded server deadlocks if two of them take
-the same shards in opposite orders), and 2 clients moving units between
+the same shards in opposite orders), 2 clients moving units between
 counters of different shards in transactions (MULTI/EXEC, and WATCH with
-retries) while everyone else runs. The run must finish in time, the
+retries), and 2 clients blocked in BLMOVE/BZPOPMIN whom the movers' pushes
+wake (a served BLMOVE pushes in turn, waking the next), while everyone else
+runs. The run must finish in time, the
 counters must still sum to zero (no transaction was seen or applied in
 half), and the server's lock-order graph must have no cycle.
 
@@ -130,6 +132,21 @@ def banker(n):
     done.append(n)
 
 
+def waiter(n):
+    rng = random.Random(4000 + n)
+    c = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30)
+    for i in range(OPS // 10):
+        if time.monotonic() > DEADLINE:
+            errors.append(f"waiter {n} ran out of time at op {i}")
+            return
+        a, b = rng.sample(range(6), 2)
+        if i % 2 == 0:
+            c.blmove(f"list_{a}", f"list_{b}", 0.05, "RIGHT", "LEFT")
+        else:
+            c.bzpopmin([f"zset_{a}", f"zset_{b}"], timeout=0.05)
+    done.append(n)
+
+
 def guarded(fn, n):
     try:
         fn(n)
@@ -139,11 +156,13 @@ def guarded(fn, n):
 
 MOVERS = 4
 BANKERS = 2
+WAITERS = 2
 redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30).mset({a: 0 for a in ACCOUNTS})
 threads = [threading.Thread(target=guarded, args=(setter if n % 2 == 0 else deleter, n))
            for n in range(CLIENTS)]
 threads += [threading.Thread(target=guarded, args=(mover, n)) for n in range(MOVERS)]
 threads += [threading.Thread(target=guarded, args=(banker, n)) for n in range(BANKERS)]
+threads += [threading.Thread(target=guarded, args=(waiter, n)) for n in range(WAITERS)]
 start = time.monotonic()
 for t in threads:
     t.start()
@@ -152,9 +171,10 @@ for t in threads:
 elapsed = time.monotonic() - start
 hung = [t for t in threads if t.is_alive()]
 print(f"storm: {CLIENTS} clients x {OPS} ops, {MOVERS} movers and {BANKERS} transaction "
-      f"clients x {OPS // 2} in {elapsed:.1f}s (WATCH retries: {sum(watch_retries)})")
+      f"clients x {OPS // 2}, {WAITERS} blocking clients x {OPS // 10} in {elapsed:.1f}s "
+      f"(WATCH retries: {sum(watch_retries)})")
 ok = True
-if hung or errors or len(done) != CLIENTS + MOVERS + BANKERS:
+if hung or errors or len(done) != CLIENTS + MOVERS + BANKERS + WAITERS:
     print(f"FAIL: hung={len(hung)} finished={len(done)} errors={errors[:3]}")
     ok = False
 r = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30)
