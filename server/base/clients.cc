@@ -51,21 +51,23 @@ std::string ClientRegistry::DescribeLocked(const ClientInfo& c, int64_t now_ms) 
   int64_t age = (now_ms - c.created_ms) / 1000;
   const int multi = c.multi_queued.load(std::memory_order_relaxed);
   const bool blocked = c.blocked.load(std::memory_order_relaxed);
+  const int sub = c.subscriptions.load(std::memory_order_relaxed);
+  const int psub = c.pattern_subscriptions.load(std::memory_order_relaxed);
+  // Redis's letters: x in MULTI, b blocked, P subscribed, N none of these.
+  const char* flags = multi >= 0 ? "x" : blocked ? "b" : sub + psub > 0 ? "P" : "N";
   int64_t idle = (now_ms - c.last_interaction_ms.load(std::memory_order_relaxed)) / 1000;
-  std::string line = "id=" + std::to_string(c.id) + " addr=" + c.addr + " laddr=" + c.laddr +
-                     " fd=" + std::to_string(c.fd) +
-                     " name=" + (name == names_.end() ? std::string() : name->second) +
-                     " age=" + std::to_string(age < 0 ? 0 : age) +
-                     " idle=" + std::to_string(idle < 0 ? 0 : idle) + " flags=" +
-                     std::string(multi >= 0 ? "x"
-                                 : blocked  ? "b"
-                                            : "N") +
-                     " db=0 sub=0 psub=0 ssub=0 multi=" + std::to_string(multi) + " qbuf=" +
-                     std::to_string(c.query_buffer_bytes.load(std::memory_order_relaxed)) +
-                     " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=" +
-                     std::to_string(c.output_buffer_bytes.load(std::memory_order_relaxed)) +
-                     " tot-mem=0 events=r cmd=" + c.last_command.load(std::memory_order_relaxed) +
-                     " user=default redir=-1 resp=2";
+  std::string line =
+      "id=" + std::to_string(c.id) + " addr=" + c.addr + " laddr=" + c.laddr +
+      " fd=" + std::to_string(c.fd) +
+      " name=" + (name == names_.end() ? std::string() : name->second) +
+      " age=" + std::to_string(age < 0 ? 0 : age) + " idle=" + std::to_string(idle < 0 ? 0 : idle) +
+      " flags=" + flags + " db=0 sub=" + std::to_string(sub) + " psub=" + std::to_string(psub) +
+      " ssub=0 multi=" + std::to_string(multi) +
+      " qbuf=" + std::to_string(c.query_buffer_bytes.load(std::memory_order_relaxed)) +
+      " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=" +
+      std::to_string(c.output_buffer_bytes.load(std::memory_order_relaxed)) +
+      " tot-mem=0 events=r cmd=" + c.last_command.load(std::memory_order_relaxed) +
+      " user=default redir=-1 resp=2";
   return line;
 }
 

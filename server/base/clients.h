@@ -38,6 +38,8 @@ struct ClientInfo {
   std::atomic<bool> kill_requested{false};
   std::atomic<int> multi_queued{-1};             // commands queued since MULTI; -1 outside MULTI
   std::atomic<bool> blocked{false};              // waiting in a blocking command
+  std::atomic<int> subscriptions{0};             // channels (CLIENT LIST sub=)
+  std::atomic<int> pattern_subscriptions{0};     // patterns (psub=)
   std::atomic<std::shared_ptr<Waiter>> waiting;  // that wait, for CLIENT UNBLOCK
 };
 

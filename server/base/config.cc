@@ -297,9 +297,11 @@ void Config::MirrorLocked(const std::string& name) {
     OutputLimitGroups groups;
     std::string ignored;
     ParseOutputLimits(value, &groups, &ignored);
-    output_hard_limit_.store(groups.hard[0], std::memory_order_relaxed);
-    output_soft_limit_.store(groups.soft[0], std::memory_order_relaxed);
-    output_soft_seconds_.store(groups.seconds[0], std::memory_order_relaxed);
+    for (int c = 0; c < 3; ++c) {
+      output_hard_limit_[c].store(groups.hard[c], std::memory_order_relaxed);
+      output_soft_limit_[c].store(groups.soft[c], std::memory_order_relaxed);
+      output_soft_seconds_[c].store(groups.seconds[c], std::memory_order_relaxed);
+    }
   } else if (name == "maxclients") {
     maxclients_.store(std::stoll(value), std::memory_order_relaxed);
   } else if (name == "timeout") {

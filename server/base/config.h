@@ -83,11 +83,17 @@ class Config {
   int maxmemory_samples() const { return maxmemory_samples_.load(std::memory_order_relaxed); }
   int64_t lfu_log_factor() const { return lfu_log_factor_.load(std::memory_order_relaxed); }
   int64_t lfu_decay_time() const { return lfu_decay_time_.load(std::memory_order_relaxed); }
-  // client-output-buffer-limit for normal clients; 0 disables a limit.
-  int64_t output_hard_limit() const { return output_hard_limit_.load(std::memory_order_relaxed); }
-  int64_t output_soft_limit() const { return output_soft_limit_.load(std::memory_order_relaxed); }
-  int64_t output_soft_seconds() const {
-    return output_soft_seconds_.load(std::memory_order_relaxed);
+  // client-output-buffer-limit of a class of clients (normal, or pubsub for a
+  // client subscribed to a channel or pattern); 0 disables a limit.
+  enum OutputClass { kNormalClients = 0, kReplicaClients = 1, kPubSubClients = 2 };
+  int64_t output_hard_limit(OutputClass c = kNormalClients) const {
+    return output_hard_limit_[c].load(std::memory_order_relaxed);
+  }
+  int64_t output_soft_limit(OutputClass c = kNormalClients) const {
+    return output_soft_limit_[c].load(std::memory_order_relaxed);
+  }
+  int64_t output_soft_seconds(OutputClass c = kNormalClients) const {
+    return output_soft_seconds_[c].load(std::memory_order_relaxed);
   }
   int64_t maxclients() const { return maxclients_.load(std::memory_order_relaxed); }
   int64_t timeout_seconds() const { return timeout_.load(std::memory_order_relaxed); }
@@ -124,9 +130,9 @@ class Config {
   std::atomic<int> maxmemory_samples_{5};
   std::atomic<int64_t> lfu_log_factor_{10};
   std::atomic<int64_t> lfu_decay_time_{1};
-  std::atomic<int64_t> output_hard_limit_{0};
-  std::atomic<int64_t> output_soft_limit_{0};
-  std::atomic<int64_t> output_soft_seconds_{0};
+  std::atomic<int64_t> output_hard_limit_[3] = {};
+  std::atomic<int64_t> output_soft_limit_[3] = {};
+  std::atomic<int64_t> output_soft_seconds_[3] = {};
   std::atomic<int64_t> maxclients_{0};
   std::atomic<int64_t> timeout_{0};
   std::atomic<int64_t> tcp_keepalive_{0};

@@ -16,6 +16,7 @@
 
 #include "base/clients.h"
 #include "base/config.h"
+#include "base/pubsub.h"
 #include "base/stats.h"
 #include "store/keyspace.h"
 
@@ -45,6 +46,7 @@ class Server {
   Config& config() { return *config_; }
   Keyspace& keyspace() { return keyspace_; }
   ClientRegistry& clients() { return clients_; }
+  PubSub& pubsub() { return pubsub_; }
   // The append-only file; null only in unit tests. Set before the loops start.
   AppendOnlyFile* aof() { return aof_; }
   void set_aof(AppendOnlyFile* aof) { aof_ = aof; }
@@ -100,6 +102,7 @@ class Server {
   Config* config_;
   Keyspace keyspace_;
   ClientRegistry clients_;
+  PubSub pubsub_;
   std::vector<std::unique_ptr<ThreadStats>> thread_stats_;
   std::function<void(int)> waker_;
   Poster poster_;

@@ -36,6 +36,11 @@ std::string FormatHuman(const Reply& reply, const std::string& indent) {
     }
     case Reply::Type::kNoReply:
       return "";
+    case Reply::Type::kSequence: {  // the reader never makes one; shown as consecutive replies
+      std::string out;
+      for (const Reply& element : reply.elements()) out += FormatHuman(element, indent);
+      return out;
+    }
   }
   return "";
 }
@@ -52,7 +57,8 @@ std::string FormatRaw(const Reply& reply) {
     case Reply::Type::kNull:
     case Reply::Type::kNullArray:
       return "\n";
-    case Reply::Type::kArray: {
+    case Reply::Type::kArray:
+    case Reply::Type::kSequence: {
       std::string out;
       for (const Reply& element : reply.elements()) out += FormatRaw(element);
       return out;

@@ -77,7 +77,7 @@ Reply BlockOn(CommandContext& ctx, std::span<const std::string_view> keys, int64
   // expired again by its recorded time).
   ctx.propagated = true;
   if (client.serving) return Reply::None();
-  if (client.exec != nullptr || !client.wake_blocked) return empty;
+  if (client.exec != nullptr || !client.wake) return empty;
   auto blocked = std::make_shared<BlockedClient>();
   blocked->entry = ctx.entry;
   blocked->args.assign(ctx.args.begin(), ctx.args.end());
@@ -85,7 +85,7 @@ Reply BlockOn(CommandContext& ctx, std::span<const std::string_view> keys, int64
   blocked->session.info = client.info;
   blocked->session.authenticated = true;
   blocked->session.serving = true;
-  blocked->wake = client.wake_blocked;
+  blocked->wake = client.wake;
   Keyspace& keyspace = ctx.server.keyspace();
   for (std::string_view key : keys) {
     if (std::find(blocked->keys.begin(), blocked->keys.end(), key) != blocked->keys.end()) continue;

@@ -26,6 +26,7 @@ namespace cacheforge {
 
 class AppendOnlyFile;
 struct BlockedClient;
+class Subscriber;
 struct CommandEntry;
 struct WatchFlag;
 
@@ -68,13 +69,21 @@ struct ClientSession {
   WatchState watch;
   ExecScope* exec = nullptr;  // set while EXEC runs the queue
   // Blocking commands (commands/blocking.h). `blocked`: set while the client
-  // waits; its connection reads no command until the wait ends.
-  // `wake_blocked`: posts "the wait ended" to the client's I/O thread (null
-  // for callers without one: they cannot block). `serving`: this session
-  // runs a waiting client's command again, on the thread that made it ready.
+  // waits; its connection reads no command until the wait ends. `wake`:
+  // posts "look at your wait and your mailbox" to the client's I/O thread
+  // (null for callers without one: they cannot block). `serving`: this
+  // session runs a waiting client's command again, on the thread that made
+  // it ready.
   std::shared_ptr<BlockedClient> blocked;
-  std::function<void()> wake_blocked;
+  std::function<void()> wake;
   bool serving = false;
+  // Pub/sub (base/pubsub.h): the mailbox, made at the first SUBSCRIBE, and
+  // what the client subscribes to, in order.
+  std::shared_ptr<Subscriber> subscriber;
+  std::vector<std::string> channels;
+  std::vector<std::string> patterns;
+  // Subscribed to anything: only the pub/sub commands, PING and QUIT run.
+  bool subscribed() const { return !channels.empty() || !patterns.empty(); }
 };
 
 struct CommandContext {
@@ -115,17 +124,19 @@ using CommandHandler = Reply (*)(CommandContext& ctx);
 
 // Command flags, with the names COMMAND INFO prints.
 enum CommandFlag : uint32_t {
-  kCmdWrite = 1 << 0,      // "write": may change the keyspace
-  kCmdReadonly = 1 << 1,   // "readonly"
-  kCmdFast = 1 << 2,       // "fast": O(1) or O(log n)
-  kCmdAdmin = 1 << 3,      // "admin"
-  kCmdNoAuth = 1 << 4,     // "no_auth": allowed before AUTH
-  kCmdLoading = 1 << 5,    // "loading"
-  kCmdStale = 1 << 6,      // "stale"
-  kCmdDenyOom = 1 << 7,    // "denyoom": may grow memory
-  kCmdNoQueue = 1 << 8,    // runs at once inside MULTI (EXEC, DISCARD, WATCH, QUIT, ...)
-  kCmdNoMulti = 1 << 9,    // "no_multi": refused inside MULTI (SHUTDOWN)
-  kCmdBlocking = 1 << 10,  // "blocking": may wait for another client's write
+  kCmdWrite = 1 << 0,        // "write": may change the keyspace
+  kCmdReadonly = 1 << 1,     // "readonly"
+  kCmdFast = 1 << 2,         // "fast": O(1) or O(log n)
+  kCmdAdmin = 1 << 3,        // "admin"
+  kCmdNoAuth = 1 << 4,       // "no_auth": allowed before AUTH
+  kCmdLoading = 1 << 5,      // "loading"
+  kCmdStale = 1 << 6,        // "stale"
+  kCmdDenyOom = 1 << 7,      // "denyoom": may grow memory
+  kCmdNoQueue = 1 << 8,      // runs at once inside MULTI (EXEC, DISCARD, WATCH, QUIT, ...)
+  kCmdNoMulti = 1 << 9,      // "no_multi": refused inside MULTI (SHUTDOWN)
+  kCmdBlocking = 1 << 10,    // "blocking": may wait for another client's write
+  kCmdPubSub = 1 << 11,      // "pubsub": a publish/subscribe command
+  kCmdSubscribed = 1 << 12,  // runs while the client is subscribed (SUBSCRIBE, PING, QUIT)
 };
 
 struct CommandSpec {

@@ -12,6 +12,7 @@
 
 #include "commands/bitmap_family.h"
 #include "commands/connection_family.h"
+#include "commands/pubsub_family.h"
 #include "commands/hash_family.h"
 #include "commands/keys_family.h"
 #include "commands/list_family.h"
@@ -46,6 +47,13 @@ constexpr CommandSpec kCommandSubcommands[] = {
   {"docs",  -2, kCmdLoading | kCmdStale, 0, 0, 0, CommandDocsCommand,  "server", "Returns documentary information about one, multiple or all commands.", {}},
   {"list",  -2, kCmdLoading | kCmdStale, 0, 0, 0, CommandListCommand,  "server", "Returns a list of command names.", {}},
   {"help",   2, kCmdLoading | kCmdStale, 0, 0, 0, CommandHelpCommand,  "server", "Returns helpful text about the different subcommands.", {}},
+};
+
+constexpr CommandSpec kPubSubSubcommands[] = {
+  {"channels", -2, kCmdPubSub | kCmdLoading | kCmdStale, 0, 0, 0, PubSubChannelsCommand, "pubsub", "Returns the active channels.", {}},
+  {"numsub",   -2, kCmdPubSub | kCmdLoading | kCmdStale, 0, 0, 0, PubSubNumSubCommand, "pubsub", "Returns a count of subscribers to channels.", {}},
+  {"numpat",    2, kCmdPubSub | kCmdLoading | kCmdStale, 0, 0, 0, PubSubNumPatCommand, "pubsub", "Returns a count of unique pattern subscriptions.", {}},
+  {"help",      2, kCmdLoading | kCmdStale, 0, 0, 0, PubSubHelpCommand, "pubsub", "Returns helpful text about the different subcommands.", {}},
 };
 
 constexpr CommandSpec kClientSubcommands[] = {
@@ -84,11 +92,18 @@ constexpr CommandSpec kObjectSubcommands[] = {
 
 constexpr CommandSpec kCommands[] = {
   // connection
-  {"ping",      -1, kConn,            0, 0, 0, PingCommand,   "connection", "Returns the server's liveliness response.", {}},
+  {"ping",      -1, kConn | kCmdSubscribed, 0, 0, 0, PingCommand,   "connection", "Returns the server's liveliness response.", {}},
   {"echo",       2, kConn,            0, 0, 0, EchoCommand,   "connection", "Returns the given string.", {}},
-  {"quit",      -1, kConn | kCmdNoAuth | kCmdNoQueue, 0, 0, 0, QuitCommand, "connection", "Closes the connection.", {}},
+  {"quit",      -1, kConn | kCmdNoAuth | kCmdNoQueue | kCmdSubscribed, 0, 0, 0, QuitCommand, "connection", "Closes the connection.", {}},
   {"hello",     -1, kConn | kCmdNoAuth, 0, 0, 0, HelloCommand, "connection", "Handshakes with the server (RESP2 only).", {}},
   {"auth",      -2, kConn | kCmdNoAuth, 0, 0, 0, AuthCommand, "connection", "Authenticates the connection.", {}},
+  // pub/sub (SUBSCRIBE's replies, one per channel, cannot sit inside EXEC's array)
+  {"subscribe",   -2, kCmdPubSub | kCmdSubscribed | kCmdNoMulti | kCmdLoading | kCmdStale, 0, 0, 0, SubscribeCommand, "pubsub", "Listens for messages published to channels.", {}},
+  {"psubscribe",  -2, kCmdPubSub | kCmdSubscribed | kCmdNoMulti | kCmdLoading | kCmdStale, 0, 0, 0, PSubscribeCommand, "pubsub", "Listens for messages published to channels that match one or more patterns.", {}},
+  {"unsubscribe", -1, kCmdPubSub | kCmdSubscribed | kCmdNoMulti | kCmdLoading | kCmdStale, 0, 0, 0, UnsubscribeCommand, "pubsub", "Stops listening to messages posted to channels.", {}},
+  {"punsubscribe", -1, kCmdPubSub | kCmdSubscribed | kCmdNoMulti | kCmdLoading | kCmdStale, 0, 0, 0, PUnsubscribeCommand, "pubsub", "Stops listening to messages published to channels that match one or more patterns.", {}},
+  {"publish",      3, kCmdPubSub | kCmdLoading | kCmdStale | kF, 0, 0, 0, PublishCommand, "pubsub", "Posts a message to a channel.", {}},
+  {"pubsub",      -2, 0, 0, 0, 0, nullptr, "pubsub", "A container for Pub/Sub commands.", kPubSubSubcommands},
   // transactions
   {"multi",      1, kConn | kCmdNoQueue, 0, 0, 0, MultiCommand, "transactions", "Starts a transaction.", {}},
   {"exec",       1, kCmdLoading | kCmdStale | kCmdNoQueue, 0, 0, 0, ExecCommand, "transactions", "Executes all commands in a transaction.", {}},
@@ -312,7 +327,7 @@ std::vector<std::string> CommandFlagNames(uint32_t flags) {
   static constexpr std::pair<uint32_t, const char*> kNames[] = {
       {kCmdWrite, "write"}, {kCmdReadonly, "readonly"}, {kCmdDenyOom, "denyoom"},
       {kCmdAdmin, "admin"}, {kCmdNoAuth, "no_auth"},    {kCmdLoading, "loading"},
-      {kCmdStale, "stale"}, {kCmdNoMulti, "no_multi"}, {kCmdBlocking, "blocking"},  {kCmdFast, "fast"},
+      {kCmdStale, "stale"}, {kCmdNoMulti, "no_multi"}, {kCmdBlocking, "blocking"}, {kCmdPubSub, "pubsub"},  {kCmdFast, "fast"},
   };
   std::vector<std::string> out;
   for (const auto& [flag, name] : kNames) {

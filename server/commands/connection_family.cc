@@ -53,6 +53,12 @@ Reply Authenticate(CommandContext& ctx, std::string_view user, std::string_view 
 // PING [message]
 Reply PingCommand(CommandContext& ctx) {
   if (ctx.argc() > 2) return Reply::Error("ERR wrong number of arguments for 'ping' command");
+  if (ctx.client.subscribed()) {  // in subscribed mode PING answers like a message
+    std::vector<Reply> out;
+    out.push_back(Reply::Bulk("pong"));
+    out.push_back(Reply::Bulk(ctx.argc() == 2 ? std::string(ctx.arg(1)) : std::string()));
+    return Reply::Array(std::move(out));
+  }
   return ctx.argc() == 2 ? Reply::Bulk(std::string(ctx.arg(1))) : Reply::Status("PONG");
 }
 

@@ -122,6 +122,12 @@ Reply Dispatch(CommandContext& ctx) {
     counters.rejected_calls.Add();
     return Refuse(ctx, Reply::Error(errors::kOom));
   }
+  if (ctx.client.subscribed() && !(spec.flags & kCmdSubscribed)) {
+    counters.rejected_calls.Add();
+    return Reply::Error("ERR Can't execute '" + entry->full_name +
+                        "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
+                        "allowed in this context");
+  }
   if (ctx.client.multi.active && (spec.flags & kCmdNoMulti)) {
     counters.rejected_calls.Add();
     return Refuse(ctx, Reply::Error("ERR Command not allowed inside a transaction"));

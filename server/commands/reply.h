@@ -16,7 +16,17 @@ namespace cacheforge {
 
 class Reply {
  public:
-  enum class Type { kStatus, kError, kInteger, kBulk, kNull, kNullArray, kArray, kNoReply };
+  enum class Type {
+    kStatus,
+    kError,
+    kInteger,
+    kBulk,
+    kNull,
+    kNullArray,
+    kArray,
+    kNoReply,
+    kSequence,
+  };
 
   static Reply Ok() { return Status("OK"); }
   static Reply Status(std::string text) { return Reply(Type::kStatus, std::move(text)); }
@@ -36,6 +46,13 @@ class Reply {
   }
   // For commands that answer nothing (SHUTDOWN closes the connection instead).
   static Reply None() { return Reply(Type::kNoReply, {}); }
+  // Several replies to one command, sent one after the other (SUBSCRIBE
+  // answers once per channel).
+  static Reply Sequence(std::vector<Reply> replies) {
+    Reply r(Type::kSequence, {});
+    r.elements_ = std::move(replies);
+    return r;
+  }
 
   Type type() const { return type_; }
   bool is_error() const { return type_ == Type::kError; }

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "commands/blocking.h"
 #include "commands/dispatcher.h"
+#include "commands/pubsub_family.h"
 #include "commands/transaction_family.h"
 #include "net/resp_writer.h"
 #include "persist/append_only_file.h"
@@ -42,6 +43,7 @@ Connection::Connection(Server& server, int loop_index, int fd, std::shared_ptr<C
 
 Connection::~Connection() {
   CancelWait();
+  LeaveAllSubscriptions(server_, session_);
   // The shards' watch lists hold this client's flag until told otherwise.
   UnwatchAll(server_.keyspace(), session_.watch);
   stats_.client_buffer_bytes.fetch_sub(reported_buffer_bytes_, std::memory_order_relaxed);
@@ -59,8 +61,11 @@ void Connection::ReportBufferBytes() {
 
 bool Connection::OutputOverLimit(int64_t now_ms) {
   const Config& config = server_.config();
-  const int64_t hard = config.output_hard_limit();
-  const int64_t soft = config.output_soft_limit();
+  // A subscribed client is of the pubsub class, as in Redis.
+  const Config::OutputClass cls =
+      session_.subscribed() ? Config::kPubSubClients : Config::kNormalClients;
+  const int64_t hard = config.output_hard_limit(cls);
+  const int64_t soft = config.output_soft_limit(cls);
   if (hard == 0 && soft == 0) return false;
   const int64_t pending = static_cast<int64_t>(out_.size() - out_sent_);
   bool over = hard != 0 && pending >= hard;
@@ -69,7 +74,7 @@ bool Connection::OutputOverLimit(int64_t now_ms) {
   if (soft != 0 && pending >= soft) {
     if (soft_limit_since_ms_ == 0) {
       soft_limit_since_ms_ = now_ms;
-    } else if (now_ms - soft_limit_since_ms_ > config.output_soft_seconds() * 1000) {
+    } else if (now_ms - soft_limit_since_ms_ > config.output_soft_seconds(cls) * 1000) {
       over = true;
     }
   } else {
@@ -79,10 +84,11 @@ bool Connection::OutputOverLimit(int64_t now_ms) {
   std::string name = server_.clients().GetName(session_.info->id);
   Log(LogLevel::kWarning,
       "Closing client id=%llu addr=%s name=%s for overcoming of output buffer limits: %lld bytes "
-      "pending, client-output-buffer-limit normal %lld %lld %lld",
+      "pending, client-output-buffer-limit %s %lld %lld %lld",
       static_cast<unsigned long long>(session_.info->id), session_.info->addr.c_str(), name.c_str(),
-      static_cast<long long>(pending), static_cast<long long>(hard), static_cast<long long>(soft),
-      static_cast<long long>(config.output_soft_seconds()));
+      static_cast<long long>(pending), cls == Config::kPubSubClients ? "pubsub" : "normal",
+      static_cast<long long>(hard), static_cast<long long>(soft),
+      static_cast<long long>(config.output_soft_seconds(cls)));
   stats_.client_output_buffer_limit_disconnections.Add();
   return true;
 }
@@ -138,6 +144,8 @@ bool Connection::ProcessInput() {
       break;
     }
     if (!args_.empty()) {
+      // Messages published before this command go out before its reply.
+      if (!TakeMail()) return false;
       CommandContext ctx{server_, session_, stats_, args_, NowMs()};
       AppendReply(Dispatch(ctx), &out_);
       if (ctx.aof_offset > aof_offset_) aof_offset_ = ctx.aof_offset;
@@ -174,10 +182,26 @@ bool Connection::FinishWait(const Reply& reply, uint64_t aof_offset) {
   return ProcessInput();
 }
 
-bool Connection::OnUnblocked() {
-  if (session_.blocked == nullptr || session_.blocked->state.load() != Waiter::kDone) return true;
-  std::shared_ptr<BlockedClient> blocked = session_.blocked;
-  return FinishWait(blocked->reply, blocked->aof_offset);
+bool Connection::TakeMail() {
+  if (session_.subscriber == nullptr || !session_.subscriber->has_mail()) return true;
+  if (session_.subscriber->TakeMail(&out_)) return true;
+  Log(LogLevel::kWarning,
+      "Closing client id=%llu addr=%s for overcoming of output buffer limits: published messages "
+      "waiting passed client-output-buffer-limit pubsub %lld",
+      static_cast<unsigned long long>(session_.info->id), session_.info->addr.c_str(),
+      static_cast<long long>(server_.config().output_hard_limit(Config::kPubSubClients)));
+  stats_.client_output_buffer_limit_disconnections.Add();
+  return false;
+}
+
+bool Connection::OnWake() {
+  if (!TakeMail()) return false;
+  if (OutputOverLimit(NowMs())) return false;
+  if (session_.blocked != nullptr && session_.blocked->state.load() == Waiter::kDone) {
+    std::shared_ptr<BlockedClient> blocked = session_.blocked;
+    return FinishWait(blocked->reply, blocked->aof_offset);
+  }
+  return ProcessInput();  // flushes what arrived
 }
 
 bool Connection::OnBlockTimeout() {
@@ -203,7 +227,9 @@ bool Connection::OnWritable() {
   }
   // Output that drained below the soft limit restarts its clock.
   if (soft_limit_since_ms_ != 0 &&
-      static_cast<int64_t>(out_.size() - out_sent_) < server_.config().output_soft_limit()) {
+      static_cast<int64_t>(out_.size() - out_sent_) <
+          server_.config().output_soft_limit(session_.subscribed() ? Config::kPubSubClients
+                                                                   : Config::kNormalClients)) {
     soft_limit_since_ms_ = 0;
   }
   if (closing_) return !out_.empty();

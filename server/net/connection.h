@@ -85,16 +85,18 @@ class Connection {
   // Sends what can be sent without blocking (used before a forced close).
   void FlushBestEffort() { Flush(); }
 
-  // Blocking commands (commands/blocking.h). `wake` is what a serving thread
-  // calls when this client's wait ended: the loop then calls OnUnblocked on
-  // its own thread.
-  void set_wake_blocked(std::function<void()> wake) { session_.wake_blocked = std::move(wake); }
+  // `wake` is what a serving thread (commands/blocking.h) or a publisher
+  // (base/pubsub.h) calls for this client: the loop then calls OnWake on its
+  // own thread.
+  void set_wake(std::function<void()> wake) { session_.wake = std::move(wake); }
   bool blocked() const { return session_.blocked != nullptr; }
   // When the wait times out, in Unix ms; 0: never.
   int64_t block_deadline_ms() const;
-  // A serving thread answered the wait: sends the reply and goes on with the
-  // commands that queued up behind it. False: close now.
-  bool OnUnblocked();
+  // The client's wake-up (a posted task): a serving thread answered its wait
+  // (sends the reply and goes on with the commands queued behind it), or
+  // messages arrived in its pub/sub mailbox (moves them to the output).
+  // False: close now.
+  bool OnWake();
   // The wait's timeout passed: answers a null array, unless a serving thread
   // got to it first (then its reply is on the way). False: close now.
   bool OnBlockTimeout();
@@ -113,6 +115,9 @@ class Connection {
   bool ProcessInput();
   // A blocked wait ended with `reply`: queues it and runs what waited behind.
   bool FinishWait(const Reply& reply, uint64_t aof_offset);
+  // Moves published messages to the output. False when the mailbox
+  // overflowed the pubsub output limit (logged; the client must close).
+  bool TakeMail();
   // Writes queued output. False on a socket error.
   bool Flush();
   // Whether the pending output is over client-output-buffer-limit; logs and

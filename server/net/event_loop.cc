@@ -304,7 +304,7 @@ bool EventLoop::AdmitClient(int fd) {
   connection->set_aof_batch(&aof_batch_);
   // The loop outlives its connections; a task for one that closed meanwhile
   // finds nothing (or another id on the fd) and does nothing.
-  connection->set_wake_blocked([this, fd, id] { Post([this, fd, id] { ResumeBlocked(fd, id); }); });
+  connection->set_wake([this, fd, id] { Post([this, fd, id] { WakeConnection(fd, id); }); });
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.fd = fd;
@@ -346,11 +346,11 @@ void EventLoop::Settle(Connection* c, bool keep) {
   }
 }
 
-void EventLoop::ResumeBlocked(int fd, uint64_t id) {
+void EventLoop::WakeConnection(int fd, uint64_t id) {
   auto it = connections_.find(fd);
   if (it == connections_.end() || it->second->info().id != id) return;  // gone since
   Connection* c = it->second.get();
-  Settle(c, c->OnUnblocked());
+  Settle(c, c->OnWake());
 }
 
 void EventLoop::ExpireBlocked(int64_t now_ms) {

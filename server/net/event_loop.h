@@ -89,8 +89,8 @@ class EventLoop {
   // After a connection ran: closes it (`keep` false) or updates what the
   // loop watches for it, including its blocked wait's timeout.
   void Settle(Connection* connection, bool keep);
-  // A serving thread ended the wait of client `id` on `fd` (posted task).
-  void ResumeBlocked(int fd, uint64_t id);
+  // A serving thread or a publisher woke client `id` on `fd` (posted task).
+  void WakeConnection(int fd, uint64_t id);
   // Ends the waits whose timeout passed.
   void ExpireBlocked(int64_t now_ms);
   // Registers `want` (epoll events) for `fd` when it differs from before.

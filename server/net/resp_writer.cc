@@ -54,6 +54,9 @@ void AppendReply(const Reply& reply, std::string* out) {
       break;
     case Reply::Type::kNoReply:
       break;
+    case Reply::Type::kSequence:
+      for (const Reply& element : reply.elements()) AppendReply(element, out);
+      break;
   }
 }
 

@@ -258,7 +258,7 @@ TEST_F(AofCommandTest, TransactionsAreRecordedWhole) {
 TEST_F(AofCommandTest, ServedBlockingCommandsAreRecordedAsWhatTheyDid) {
   ClientSession waiter;
   waiter.info = std::make_shared<ClientInfo>();
-  waiter.wake_blocked = [] {};
+  waiter.wake = [] {};
   auto run_as = [&](ClientSession& session, std::vector<std::string> args) {
     std::vector<std::string_view> views(args.begin(), args.end());
     CommandContext ctx{server_, session, server_.thread_stats(0), views, now_ms_};

@@ -26,7 +26,7 @@ class BlockingTest : public CommandTest {
     client->session.info = std::make_shared<ClientInfo>();
     client->session.info->id = server_.clients().NextId();
     Client* raw = client.get();
-    client->session.wake_blocked = [raw] { ++raw->wakes; };
+    client->session.wake = [raw] { ++raw->wakes; };
     return client;
   }
 

@@ -7,8 +7,8 @@ the multi-key commands where a sharded server deadlocks if two of them take
 the same shards in opposite orders), 2 clients moving units between
 counters of different shards in transactions (MULTI/EXEC, and WATCH with
 retries), and 2 clients blocked in BLMOVE/BZPOPMIN whom the movers' pushes
-wake (a served BLMOVE pushes in turn, waking the next), while everyone else
-runs. The run must finish in time, the
+wake (a served BLMOVE pushes in turn, waking the next), and a client that
+publishes while another subscribes and drops, while everyone else runs. The run must finish in time, the
 counters must still sum to zero (no transaction was seen or applied in
 half), and the server's lock-order graph must have no cycle.
 
@@ -147,6 +147,22 @@ def waiter(n):
     done.append(n)
 
 
+def publisher(n):
+    c = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30)
+    for i in range(OPS // 5):
+        if time.monotonic() > DEADLINE:
+            errors.append(f"publisher {n} ran out of time at op {i}")
+            return
+        c.publish(f"chan_{i % 3}", f"message {i}")
+        if i % 25 == 0:  # a subscriber comes and goes
+            p = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30).pubsub()
+            p.subscribe("chan_0")
+            p.psubscribe("chan_*")
+            p.get_message(timeout=0.01)
+            p.close()
+    done.append(n)
+
+
 def guarded(fn, n):
     try:
         fn(n)
@@ -157,12 +173,14 @@ def guarded(fn, n):
 MOVERS = 4
 BANKERS = 2
 WAITERS = 2
+PUBLISHERS = 1
 redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30).mset({a: 0 for a in ACCOUNTS})
 threads = [threading.Thread(target=guarded, args=(setter if n % 2 == 0 else deleter, n))
            for n in range(CLIENTS)]
 threads += [threading.Thread(target=guarded, args=(mover, n)) for n in range(MOVERS)]
 threads += [threading.Thread(target=guarded, args=(banker, n)) for n in range(BANKERS)]
 threads += [threading.Thread(target=guarded, args=(waiter, n)) for n in range(WAITERS)]
+threads += [threading.Thread(target=guarded, args=(publisher, n)) for n in range(PUBLISHERS)]
 start = time.monotonic()
 for t in threads:
     t.start()
@@ -174,7 +192,7 @@ print(f"storm: {CLIENTS} clients x {OPS} ops, {MOVERS} movers and {BANKERS} tran
       f"clients x {OPS // 2}, {WAITERS} blocking clients x {OPS // 10} in {elapsed:.1f}s "
       f"(WATCH retries: {sum(watch_retries)})")
 ok = True
-if hung or errors or len(done) != CLIENTS + MOVERS + BANKERS + WAITERS:
+if hung or errors or len(done) != CLIENTS + MOVERS + BANKERS + WAITERS + PUBLISHERS:
     print(f"FAIL: hung={len(hung)} finished={len(done)} errors={errors[:3]}")
     ok = False
 r = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30)

@@ -1,0 +1,114 @@
+// server/tests/pubsub_test.cc
+// -----------------------------------------------------------------------------
+// Pub/sub through the real dispatcher, with the subscriber's I/O thread played
+// by the test: Redis's replies for the subscribe family, messages and
+// pmessages in a subscriber's mailbox in order, one wake-up per batch, the
+// subscribed-mode command set, PUBSUB's counts, and the pubsub output limit
+// closing a subscriber whose mailbox outgrows it.
+#include "base/pubsub.h"
+
+#include "command_test_util.h"
+#include "commands/pubsub_family.h"
+
+namespace cacheforge {
+namespace {
+
+class PubSubTest : public CommandTest {
+ protected:
+  PubSubTest() {
+    subscriber_.info = std::make_shared<ClientInfo>();
+    subscriber_.wake = [this] { ++wakes_; };
+  }
+  ~PubSubTest() override { LeaveAllSubscriptions(server_, subscriber_); }
+
+  std::string Sub(std::vector<std::string> args) {
+    std::vector<std::string_view> views(args.begin(), args.end());
+    CommandContext ctx{server_, subscriber_, server_.thread_stats(0), views, now_ms_};
+    std::string out;
+    AppendReply(Dispatch(ctx), &out);
+    return out;
+  }
+  // What the subscriber's connection would send now.
+  std::string Mail() {
+    std::string out;
+    if (subscriber_.subscriber != nullptr) {
+      EXPECT_TRUE(subscriber_.subscriber->TakeMail(&out));
+    }
+    return out;
+  }
+  static std::string Confirm(std::string_view kind, std::string_view name, int count) {
+    return "*3\r\n" + Bulk(kind) + Bulk(name) + Int(count);
+  }
+  static std::string Message(std::string_view channel, std::string_view text) {
+    return "*3\r\n" + Bulk("message") + Bulk(channel) + Bulk(text);
+  }
+
+  ClientSession subscriber_;
+  int wakes_ = 0;
+};
+
+TEST_F(PubSubTest, SubscribePublishUnsubscribe) {
+  EXPECT_EQ(
+      Sub({"SUBSCRIBE", "a", "b", "a"}),
+      Confirm("subscribe", "a", 1) + Confirm("subscribe", "b", 2) + Confirm("subscribe", "a", 2));
+  EXPECT_EQ(Run({"PUBLISH", "a", "one"}), Int(1));
+  EXPECT_EQ(Run({"PUBLISH", "b", "two"}), Int(1));
+  EXPECT_EQ(Run({"PUBLISH", "c", "none"}), Int(0));
+  EXPECT_EQ(wakes_, 1);  // one wake-up for the batch
+  EXPECT_EQ(Mail(), Message("a", "one") + Message("b", "two"));
+  EXPECT_EQ(Sub({"UNSUBSCRIBE", "a", "zzz"}),
+            Confirm("unsubscribe", "a", 1) + Confirm("unsubscribe", "zzz", 1));
+  EXPECT_EQ(Run({"PUBLISH", "a", "x"}), Int(0));
+  EXPECT_EQ(Sub({"UNSUBSCRIBE"}), Confirm("unsubscribe", "b", 0));
+  EXPECT_EQ(Sub({"UNSUBSCRIBE"}), "*3\r\n" + Bulk("unsubscribe") + kNil + Int(0));
+  EXPECT_EQ(Sub({"GET", "k"}), kNil);  // out of subscribed mode
+}
+
+TEST_F(PubSubTest, PatternsGetPmessageAfterTheChannelsMessage) {
+  Sub({"SUBSCRIBE", "news.tech"});
+  EXPECT_EQ(Sub({"PSUBSCRIBE", "news.*"}), Confirm("psubscribe", "news.*", 2));
+  EXPECT_EQ(Run({"PUBLISH", "news.tech", "hi"}), Int(2));
+  EXPECT_EQ(Mail(), Message("news.tech", "hi") + "*4\r\n" + Bulk("pmessage") + Bulk("news.*") +
+                        Bulk("news.tech") + Bulk("hi"));
+  EXPECT_EQ(Run({"PUBSUB", "NUMPAT"}), Int(1));
+  EXPECT_EQ(Run({"PUBSUB", "NUMSUB", "news.tech", "other"}),
+            "*4\r\n" + Bulk("news.tech") + Int(1) + Bulk("other") + Int(0));
+  EXPECT_EQ(Run({"PUBSUB", "CHANNELS", "news.*"}), "*1\r\n" + Bulk("news.tech"));
+  EXPECT_EQ(Run({"PUBSUB", "CHANNELS", "x*"}), "*0\r\n");
+  EXPECT_EQ(Sub({"PUNSUBSCRIBE"}), Confirm("punsubscribe", "news.*", 1));
+  EXPECT_EQ(Run({"PUBSUB", "NUMPAT"}), Int(0));
+}
+
+TEST_F(PubSubTest, SubscribedModeAllowsOnlyPubSubPingAndQuit) {
+  Sub({"SUBSCRIBE", "c"});
+  EXPECT_EQ(Sub({"GET", "k"}),
+            Err("ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
+                "RESET are allowed in this context"));
+  EXPECT_EQ(Sub({"PING"}), "*2\r\n" + Bulk("pong") + Bulk(""));
+  EXPECT_EQ(Sub({"PING", "hey"}), "*2\r\n" + Bulk("pong") + Bulk("hey"));
+  EXPECT_NE(Run({"CLIENT", "LIST"}).find("flags=N"), std::string::npos);
+}
+
+TEST_F(PubSubTest, SubscribeIsRefusedInsideMulti) {
+  Sub({"MULTI"});
+  EXPECT_EQ(Sub({"SUBSCRIBE", "c"}), Err("ERR Command not allowed inside a transaction"));
+  EXPECT_EQ(Sub({"EXEC"})[0], '-');
+  EXPECT_FALSE(subscriber_.subscribed());
+}
+
+TEST_F(PubSubTest, AMailboxPastThePubSubHardLimitClosesTheSubscriber) {
+  std::string error;
+  ASSERT_TRUE(config_.Set("client-output-buffer-limit", "pubsub 1kb 0 0", true, &error)) << error;
+  Sub({"SUBSCRIBE", "c"});
+  const std::string text(300, 'x');
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Run({"PUBLISH", "c", text}), Int(1));
+  std::string out;
+  EXPECT_TRUE(subscriber_.subscriber->TakeMail(&out));  // 3 x 300 bytes: under 1 KB
+  out.clear();
+  for (int i = 0; i < 4; ++i) Run({"PUBLISH", "c", text});
+  EXPECT_FALSE(subscriber_.subscriber->TakeMail(&out));
+  EXPECT_TRUE(out.empty());
+}
+
+}  // namespace
+}  // namespace cacheforge
