@@ -5,7 +5,7 @@
 // into `server`, and checks what must hold for any bytes at all:
 //   - loading never crashes or hangs, and fails only with a message;
 //   - it succeeds exactly when the scanner finds nothing wrong, and then runs
-//     every command the scanner counted;
+//     every command the scanner counted as valid;
 //   - the valid prefix the scanner reports scans clean on its own, with the
 //     same number of commands (so --fix and aof-load-truncated keep them all).
 // Returns an empty string, or what was violated. Clears the keyspace after.
@@ -47,6 +47,7 @@ inline AofScanResult ScanBytes(const std::string& path, std::string_view data, u
 inline std::string CheckAofLoad(Server& server, const std::string& path, std::string_view data) {
   uint64_t scanned = 0;
   AofScanResult scan = ScanBytes(path, data, &scanned);
+  if (scan.commands > scanned) return "more valid commands than commands read";
   if (scan.valid_bytes > scan.file_bytes) return "valid prefix longer than the file";
   if (scan.problem.empty() != (scan.valid_bytes == scan.file_bytes)) {
     return "problem reported for a fully valid file, or none for a partial one";
@@ -54,7 +55,9 @@ inline std::string CheckAofLoad(Server& server, const std::string& path, std::st
   uint64_t prefix_count = 0;
   AofScanResult prefix =
       ScanBytes(path + ".prefix", data.substr(0, scan.valid_bytes), &prefix_count);
-  if (!prefix.problem.empty() || prefix_count != scanned) {
+  // scan.commands, not every command visited: a transaction the file does
+  // not finish is visited but lies outside the valid prefix.
+  if (!prefix.problem.empty() || prefix_count != scan.commands) {
     return "the valid prefix does not scan clean with the same commands";
   }
   std::ofstream(path, std::ios::binary | std::ios::trunc)
@@ -67,7 +70,9 @@ inline std::string CheckAofLoad(Server& server, const std::string& path, std::st
   if (loaded && !scan.problem.empty()) {
     violation = "a damaged file loaded as if whole";
   }
-  if (loaded && report.commands != scanned) violation = "loaded a different number of commands";
+  if (loaded && report.commands != scan.commands) {
+    violation = "loaded a different number of commands";
+  }
   Keyspace& keyspace = server.keyspace();
   for (int i = 0; i < keyspace.shard_count(); ++i) {
     lockgraph::MutexLock lock(keyspace.shard(i).mu());

@@ -343,6 +343,10 @@ TEST(AofFuzzRegressions, LoaderInvariantsHold) {
   AppendAofCommand({"SET", "k", "v", "PXAT", "99999999999999"}, &data);
   AppendAofCommand({"INCR", "n"}, &data);
   AppendAofCommand({"DEL", "k", "n"}, &data);
+  AppendAofCommand({"MULTI"}, &data);  // a transaction: a cut inside drops it whole
+  AppendAofCommand({"RPUSH", "l", "a"}, &data);
+  AppendAofCommand({"INCR", "n"}, &data);
+  AppendAofCommand({"EXEC"}, &data);
   for (size_t cut = 0; cut <= data.size(); ++cut) {
     EXPECT_EQ(CheckAofLoad(server, path, data.substr(0, cut)), "") << "cut at " << cut;
   }
