@@ -90,6 +90,7 @@ class Connection {
   // own thread.
   void set_wake(std::function<void()> wake) { session_.wake = std::move(wake); }
   bool blocked() const { return session_.blocked != nullptr; }
+  bool subscribed() const { return session_.subscribed(); }
   // When the wait times out, in Unix ms; 0: never.
   int64_t block_deadline_ms() const;
   // The client's wake-up (a posted task): a serving thread answered its wait

@@ -431,7 +431,8 @@ void EventLoop::CloseIdleClients(int64_t now_ms) {
   if (timeout_s <= 0) return;
   std::vector<Connection*> idle;
   for (auto& [fd, c] : connections_) {
-    if (c->blocked()) continue;  // waiting is not idling (Redis spares blocked clients too)
+    // Waiting for an element or a message is not idling (Redis spares both).
+    if (c->blocked() || c->subscribed()) continue;
     int64_t last = c->info().last_interaction_ms.load(std::memory_order_relaxed);
     if (now_ms - last > timeout_s * 1000) idle.push_back(c.get());
   }

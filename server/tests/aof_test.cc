@@ -344,7 +344,6 @@ TEST(AofFuzzRegressions, LoaderInvariantsHold) {
   AppendAofCommand({"INCR", "n"}, &data);
   AppendAofCommand({"DEL", "k", "n"}, &data);
   AppendAofCommand({"MULTI"}, &data);  // a transaction: a cut inside drops it whole
-  AppendAofCommand({"RPUSH", "l", "a"}, &data);
   AppendAofCommand({"INCR", "n"}, &data);
   AppendAofCommand({"EXEC"}, &data);
   for (size_t cut = 0; cut <= data.size(); ++cut) {
