@@ -27,6 +27,8 @@
 #                       per-server setup (see make_overlay); off by default so the
 #                       default score is what Redis's unmodified harness reports
 #   --threads N         cacheforge-server I/O threads (default 2)
+#   --multidb           let the units SELECT 9 (as with redis-server) instead of
+#                       passing --singledb
 #
 # Output: one line per unit (tests passed, failed, exceptions, ignored, how the
 # unit ended), plus under --logs: UNIT.log (harness output), UNIT.server.log,
@@ -54,7 +56,7 @@ redis_src=$(cd "$1" 2>/dev/null && pwd) || die "no such directory: $1"
 shift
 server_bin="$repo_root/build/release/server/cacheforge-server"
 ext_port="" units="$DEFAULT_UNITS" logs=/tmp/redis-tcl-logs unit_timeout=600
-extra_tags="" durable=0 lenient=0 threads=2 passthrough=()
+extra_tags="" durable=0 multidb=0 lenient=0 threads=2 passthrough=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --server) server_bin=$2; shift 2 ;;
@@ -64,6 +66,7 @@ while [[ $# -gt 0 ]]; do
     --unit-timeout) unit_timeout=$2; shift 2 ;;
     --tags) extra_tags=$2; shift 2 ;;
     --durable) durable=1; shift ;;
+    --multidb) multidb=1; shift ;;
     --lenient-harness) lenient=1; shift ;;
     --threads) threads=$2; shift 2 ;;
     --) shift; passthrough=("$@"); break ;;
@@ -237,11 +240,14 @@ parse_log() {
     }' "$1"
 }
 
-# --singledb: never SELECT (cacheforge has only db 0). --ignore-encoding and
+# --singledb: run in database 0 only, unless --multidb is given (the units
+# then SELECT 9 as against redis-server, and keyspace.tcl's MOVE, SWAPDB and
+# COPY ... DB cases run). --ignore-encoding and
 # --ignore-digest (7.0+; skipped if this checkout's harness lacks them): don't
 # check OBJECT ENCODING or DEBUG DIGEST, which are Redis internals.
 # --clients 1: external mode uses a single client anyway.
-harness_args=(--singledb --clients 1)
+harness_args=(--clients 1)
+[[ $multidb == 1 ]] || harness_args+=(--singledb)
 for opt in --ignore-encoding --ignore-digest; do
   grep -q -- "\$opt eq {$opt}" "$redis_src/tests/test_helper.tcl" && harness_args+=("$opt")
 done

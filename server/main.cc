@@ -315,7 +315,7 @@ int main(int argc, char** argv) {
   server.set_port(port);
   server.config_file = ConfigFileOf(argc, argv);
   // Persistence: replay the append-only file before serving anyone.
-  AppendOnlyFile aof(server.keyspace(), config.GetString("appendfilename"));
+  AppendOnlyFile aof(server.databases(), config.GetString("appendfilename"));
   server.set_aof(&aof);
   Listeners listeners;
   if (!RestoreAof(server, aof, &error) ||
@@ -339,7 +339,7 @@ int main(int argc, char** argv) {
   }
   Log(LogLevel::kNotice,
       "cacheforge-server %s starting: port=%d bind=%s threads=%d shards=%d pid=%d", kVersion, port,
-      config.GetString("bind").c_str(), threads, server.keyspace().shard_count(),
+      config.GetString("bind").c_str(), threads, server.databases().shards_per_db(),
       static_cast<int>(getpid()));
   Log(LogLevel::kNotice, "lockgraph: %s, mode=%s", LOCKGRAPH_ON ? "compiled in" : "compiled out",
       ModeName(lockgraph::CurrentOptions().mode));

@@ -61,7 +61,8 @@ std::string ClientRegistry::DescribeLocked(const ClientInfo& c, int64_t now_ms) 
       " fd=" + std::to_string(c.fd) +
       " name=" + (name == names_.end() ? std::string() : name->second) +
       " age=" + std::to_string(age < 0 ? 0 : age) + " idle=" + std::to_string(idle < 0 ? 0 : idle) +
-      " flags=" + flags + " db=0 sub=" + std::to_string(sub) + " psub=" + std::to_string(psub) +
+      " flags=" + flags + " db=" + std::to_string(c.db.load(std::memory_order_relaxed)) +
+      " sub=" + std::to_string(sub) + " psub=" + std::to_string(psub) +
       " ssub=0 multi=" + std::to_string(multi) +
       " qbuf=" + std::to_string(c.query_buffer_bytes.load(std::memory_order_relaxed)) +
       " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=" +

@@ -36,6 +36,7 @@ struct ClientInfo {
   std::atomic<uint64_t> query_buffer_bytes{0};
   std::atomic<uint64_t> output_buffer_bytes{0};
   std::atomic<bool> kill_requested{false};
+  std::atomic<int> db{0};                        // the selected database
   std::atomic<int> multi_queued{-1};             // commands queued since MULTI; -1 outside MULTI
   std::atomic<bool> blocked{false};              // waiting in a blocking command
   std::atomic<int> subscriptions{0};             // channels (CLIENT LIST sub=)

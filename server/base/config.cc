@@ -43,7 +43,7 @@ constexpr SettingSpec kSettings[] = {
     {"client-output-buffer-limit", Kind::kOutputLimit, true,
      "normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60", 0, 0, nullptr},
     {"client-query-buffer-limit", Kind::kMemory, true, "1gb", 1024 * 1024, kMaxInt, nullptr},
-    {"databases", Kind::kInt, false, "1", 1, 1, nullptr},
+    {"databases", Kind::kInt, false, "16", 1, 1024, nullptr},
     {"dir", Kind::kString, false, ".", 0, 0, nullptr},
     {"hash-max-listpack-entries", Kind::kInt, true, "512", 0, INT32_MAX, nullptr},
     {"hash-max-listpack-value", Kind::kInt, true, "64", 0, INT32_MAX, nullptr},

@@ -21,7 +21,8 @@ int64_t NowUs() {
 
 Server::Server(Config* config, int loops, size_t command_count)
     : config_(config),
-      keyspace_(static_cast<int>(config->GetInt("shards"))),
+      databases_(static_cast<int>(config->GetInt("databases")),
+                 static_cast<int>(config->GetInt("shards"))),
       clients_([this](int loop) { Wake(loop); }),
       start_ms_(NowMs()) {
   for (int i = 0; i < loops; ++i) {
@@ -45,7 +46,7 @@ uint64_t Server::ClientBufferBytes() const {
 }
 
 uint64_t Server::UsedMemory() const {
-  return startup_memory_ + keyspace_.DatasetBytes() + ClientBufferBytes();
+  return startup_memory_ + databases_.DatasetBytes() + ClientBufferBytes();
 }
 
 uint64_t Server::UpdatePeakMemory(uint64_t used) {

@@ -1,7 +1,7 @@
 // server/base/server.h
 // -----------------------------------------------------------------------------
 // The state one cacheforge-server process shares between its I/O threads and
-// its commands: settings, the keyspace, the client registry and the counters.
+// its commands: settings, the databases, the client registry and the counters.
 // The event loops (net/) and the command handlers (commands/) both see it;
 // neither sees the other.
 #ifndef CACHEFORGE_BASE_SERVER_H_
@@ -18,7 +18,7 @@
 #include "base/config.h"
 #include "base/pubsub.h"
 #include "base/stats.h"
-#include "store/keyspace.h"
+#include "store/databases.h"
 
 namespace cacheforge {
 
@@ -44,7 +44,9 @@ class Server {
   Server(Config* config, int loops, size_t command_count);
 
   Config& config() { return *config_; }
-  Keyspace& keyspace() { return keyspace_; }
+  // The numbered databases (config `databases`); db(i) is SELECT i's.
+  Databases& databases() { return databases_; }
+  Keyspace& db(int index) { return databases_.db(index); }
   ClientRegistry& clients() { return clients_; }
   PubSub& pubsub() { return pubsub_; }
   // The append-only file; null only in unit tests. Set before the loops start.
@@ -100,7 +102,7 @@ class Server {
 
  private:
   Config* config_;
-  Keyspace keyspace_;
+  Databases databases_;
   ClientRegistry clients_;
   PubSub pubsub_;
   std::vector<std::unique_ptr<ThreadStats>> thread_stats_;

@@ -26,7 +26,7 @@ void Unregister(Keyspace& keyspace, BlockedClient& client) {
 
 // The client no longer waits: counts and flags follow.
 void LeaveWait(Server& server, BlockedClient& client) {
-  Unregister(server.keyspace(), client);
+  Unregister(server.db(client.session.db), client);
   client.session.info->waiting.store(nullptr);
   client.session.info->blocked.store(false, std::memory_order_relaxed);
   server.clients().AddBlocked(-1);
@@ -84,9 +84,10 @@ Reply BlockOn(CommandContext& ctx, std::span<const std::string_view> keys, int64
   blocked->deadline_ms = deadline_ms;
   blocked->session.info = client.info;
   blocked->session.authenticated = true;
+  blocked->session.db = client.db;
   blocked->session.serving = true;
   blocked->wake = client.wake;
-  Keyspace& keyspace = ctx.server.keyspace();
+  Keyspace& keyspace = ctx.db();
   for (std::string_view key : keys) {
     if (std::find(blocked->keys.begin(), blocked->keys.end(), key) != blocked->keys.end()) continue;
     Shard& shard = keyspace.ShardFor(Keyspace::Hash(key));
@@ -103,10 +104,10 @@ Reply BlockOn(CommandContext& ctx, std::span<const std::string_view> keys, int64
 
 void ServeReadyKeys(Server& server, ThreadStats& stats) {
   std::vector<ReadyKey>& ready = ThreadReadyKeys();
-  Keyspace& keyspace = server.keyspace();
   // Served commands may make more keys ready: the list grows while we go.
   for (size_t i = 0; i < ready.size(); ++i) {
     Shard& shard = *ready[i].shard;
+    Keyspace& keyspace = server.db(shard.db());
     const std::string key = ready[i].key;
     for (const std::shared_ptr<BlockedClient>& client : Waiters(keyspace, shard, key)) {
       int expected = Waiter::kBlocked;

@@ -45,15 +45,23 @@ struct MultiState {
 
 // WATCH: the keys this client watches, and the flag their shards set when
 // one of them changes (store/watched_keys.h).
+struct WatchedKey {
+  int db;
+  std::string key;
+  bool operator==(const WatchedKey&) const = default;
+};
+
 struct WatchState {
   std::shared_ptr<WatchFlag> flag;
-  std::vector<std::string> keys;
+  std::vector<WatchedKey> keys;
 };
 
 // What an EXEC collects while it runs its queue under the shard locks.
 struct ExecScope {
   std::string aof_records;  // the queued writes' AOF records, in order
-  size_t aof_count = 0;
+  size_t aof_count = 0;     // records, not counting the SELECTs between them
+  int aof_first_db = 0;     // the database of the first record
+  int aof_last_db = 0;      // and of the last
   // Work that must not run under shard locks (an AOF rewrite, eviction):
   // it runs once EXEC has released them.
   std::vector<std::function<void()>> after_unlock;
@@ -65,6 +73,7 @@ struct ClientSession {
   bool authenticated = false;
   bool close_after_reply = false;  // QUIT, CLIENT KILL of itself
   bool replaying_aof = false;      // the loader: limits such as maxmemory do not apply
+  int db = 0;                      // SELECT's database (mirrored in info->db)
   MultiState multi;
   WatchState watch;
   ExecScope* exec = nullptr;  // set while EXEC runs the queue
@@ -105,6 +114,9 @@ struct CommandContext {
   uint64_t aof_offset = 0;              // what the connection passes to AppendOnlyFile::Sync
   const CommandEntry* entry = nullptr;  // the command running (set by the dispatcher)
 
+  // The client's selected database.
+  Keyspace& db() const { return server.db(client.db); }
+
   size_t argc() const { return args.size(); }
   std::string_view arg(size_t i) const { return args[i]; }
 
@@ -137,6 +149,7 @@ enum CommandFlag : uint32_t {
   kCmdBlocking = 1 << 10,    // "blocking": may wait for another client's write
   kCmdPubSub = 1 << 11,      // "pubsub": a publish/subscribe command
   kCmdSubscribed = 1 << 12,  // runs while the client is subscribed (SUBSCRIBE, PING, QUIT)
+  kCmdAllDbs = 1 << 13,      // reads or changes every database (FLUSHALL, INFO)
 };
 
 struct CommandSpec {

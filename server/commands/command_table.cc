@@ -12,12 +12,12 @@
 
 #include "commands/bitmap_family.h"
 #include "commands/connection_family.h"
-#include "commands/pubsub_family.h"
 #include "commands/hash_family.h"
 #include "commands/keys_family.h"
 #include "commands/list_family.h"
 #include "commands/object_command.h"
 #include "commands/persistence_family.h"
+#include "commands/pubsub_family.h"
 #include "commands/server_family.h"
 #include "commands/set_family.h"
 #include "commands/string_family.h"
@@ -110,7 +110,7 @@ constexpr CommandSpec kCommands[] = {
   {"discard",    1, kConn | kCmdNoQueue, 0, 0, 0, DiscardCommand, "transactions", "Discards a transaction.", {}},
   {"watch",     -2, kConn | kCmdNoQueue, 1, -1, 1, WatchCommand, "transactions", "Monitors changes to keys to determine the execution of a transaction.", {}},
   {"unwatch",    1, kConn, 0, 0, 0, UnwatchCommand, "transactions", "Forgets about watched keys of a transaction.", {}},
-  {"select",     2, kConn,            0, 0, 0, SelectCommand, "connection", "Changes the selected database (only 0 exists).", {}},
+  {"select",     2, kConn,            0, 0, 0, SelectCommand, "connection", "Changes the selected database for the current connection.", {}},
   // strings
   {"set",       -3, kW,      1, 1, 1, SetCommand,         "string", "Sets the string value of a key, ignoring its type.", {}},
   {"get",        2, kR | kF, 1, 1, 1, GetCommand,         "string", "Returns the string value of a key.", {}},
@@ -242,6 +242,7 @@ constexpr CommandSpec kCommands[] = {
   {"type",       2, kR | kF, 1, 1, 1, TypeCommand,        "generic", "Determines the type of value stored at a key.", {}},
   {"rename",     3, kCmdWrite, 1, 2, 1, RenameCommand,    "generic", "Renames a key and overwrites the destination.", {}},
   {"copy",      -3, kW,      1, 2, 1, CopyCommand,        "generic", "Copies the value of a key to a new key.", {}},
+  {"move",       3, kCmdWrite | kF, 1, 1, 1, MoveCommand,  "generic", "Moves a key to another database.", {}},
   {"renamenx",   3, kCmdWrite | kF, 1, 2, 1, RenameNxCommand, "generic", "Renames a key only when the target key name doesn't exist.", {}},
   {"expire",    -3, kCmdWrite | kF, 1, 1, 1, ExpireCommand, "generic", "Sets the expiration time of a key in seconds.", {}},
   {"pexpire",   -3, kCmdWrite | kF, 1, 1, 1, PExpireCommand, "generic", "Sets the expiration time of a key in milliseconds.", {}},
@@ -257,10 +258,11 @@ constexpr CommandSpec kCommands[] = {
   {"randomkey",  1, kR,      0, 0, 0, RandomKeyCommand,   "generic", "Returns a random key name from the database.", {}},
   {"dbsize",     1, kR | kF, 0, 0, 0, DbSizeCommand,      "server", "Returns the number of keys in the database.", {}},
   {"flushdb",   -1, kCmdWrite, 0, 0, 0, FlushDbCommand,   "server", "Remove all keys from the current database.", {}},
-  {"flushall",  -1, kCmdWrite, 0, 0, 0, FlushDbCommand,   "server", "Removes all keys from all databases.", {}},
+  {"flushall",  -1, kCmdWrite | kCmdAllDbs, 0, 0, 0, FlushAllCommand, "server", "Removes all keys from all databases.", {}},
+  {"swapdb",     3, kCmdWrite | kF, 0, 0, 0, SwapDbCommand, "server", "Swaps two Redis databases.", {}},
   {"object",    -2, 0,       0, 0, 0, nullptr,            "generic", "A container for object introspection commands.", kObjectSubcommands},
   // server
-  {"info",      -1, kCmdLoading | kCmdStale, 0, 0, 0, InfoCommand, "server", "Returns information and statistics about the server.", {}},
+  {"info",      -1, kCmdLoading | kCmdStale | kCmdAllDbs, 0, 0, 0, InfoCommand, "server", "Returns information and statistics about the server.", {}},
   {"config",    -2, 0,       0, 0, 0, nullptr,            "server", "A container for server configuration commands.", kConfigSubcommands},
   {"command",   -1, kCmdLoading | kCmdStale, 0, 0, 0, CommandCommand, "server", "Returns detailed information about all commands.", kCommandSubcommands},
   {"client",    -2, 0,       0, 0, 0, nullptr,            "connection", "A container for client connection commands.", kClientSubcommands},
@@ -325,9 +327,10 @@ const CommandEntry* CommandTable::FindSub(const CommandEntry& container, std::st
 
 std::vector<std::string> CommandFlagNames(uint32_t flags) {
   static constexpr std::pair<uint32_t, const char*> kNames[] = {
-      {kCmdWrite, "write"}, {kCmdReadonly, "readonly"}, {kCmdDenyOom, "denyoom"},
-      {kCmdAdmin, "admin"}, {kCmdNoAuth, "no_auth"},    {kCmdLoading, "loading"},
-      {kCmdStale, "stale"}, {kCmdNoMulti, "no_multi"}, {kCmdBlocking, "blocking"}, {kCmdPubSub, "pubsub"},  {kCmdFast, "fast"},
+      {kCmdWrite, "write"},   {kCmdReadonly, "readonly"}, {kCmdDenyOom, "denyoom"},
+      {kCmdAdmin, "admin"},   {kCmdNoAuth, "no_auth"},    {kCmdLoading, "loading"},
+      {kCmdStale, "stale"},   {kCmdNoMulti, "no_multi"},  {kCmdBlocking, "blocking"},
+      {kCmdPubSub, "pubsub"}, {kCmdFast, "fast"},
   };
   std::vector<std::string> out;
   for (const auto& [flag, name] : kNames) {

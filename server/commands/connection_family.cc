@@ -1,12 +1,13 @@
 // server/commands/connection_family.cc
 // -----------------------------------------------------------------------------
-// Connection commands. The server speaks RESP2 only and has one database.
+// Connection commands. The server speaks RESP2 only.
 #include "commands/connection_family.h"
 
 #include <algorithm>
 #include <cctype>
 #include <string>
 
+#include "commands/keys_family.h"
 #include "util/numbers.h"
 #include "util/strings.h"
 
@@ -134,9 +135,10 @@ Reply HelloCommand(CommandContext& ctx) {
 
 // SELECT index (only database 0 exists)
 Reply SelectCommand(CommandContext& ctx) {
-  int64_t index = 0;
-  if (!ParseInt64(ctx.arg(1), &index)) return Reply::Error(errors::kNotInteger);
-  if (index != 0) return Reply::Error("ERR DB index is out of range");
+  int db = 0;
+  if (auto error = ParseDbIndex(ctx, ctx.arg(1), errors::kNotInteger, &db)) return *error;
+  ctx.client.db = db;
+  ctx.client.info->db.store(db, std::memory_order_relaxed);
   return Reply::Ok();
 }
 

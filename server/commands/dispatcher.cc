@@ -49,12 +49,19 @@ void CommandContext::Propagate() {
   propagated = true;
   std::vector<std::string_view> views(propagate_as.begin(), propagate_as.end());
   std::span<const std::string_view> record = propagate_as.empty() ? args : views;
-  if (client.exec != nullptr) {
-    AppendAofCommand(record, &client.exec->aof_records);
-    ++client.exec->aof_count;
+  if (ExecScope* exec = client.exec; exec != nullptr) {
+    if (exec->aof_count == 0) {
+      exec->aof_first_db = client.db;
+    } else if (exec->aof_last_db != client.db) {
+      const std::string number = std::to_string(client.db);
+      AppendAofCommand({"SELECT", number}, &exec->aof_records);
+    }
+    exec->aof_last_db = client.db;
+    AppendAofCommand(record, &exec->aof_records);
+    ++exec->aof_count;
     return;
   }
-  aof_offset = aof->Append(record);
+  aof_offset = aof->Append(client.db, record);
 }
 
 bool CommandContext::RunOutsideShardLocks(std::function<void()> work) {

@@ -90,7 +90,7 @@ void ServerSection(CommandContext& ctx, InfoWriter& w) {
   w.Field("configured_hz", static_cast<int64_t>(server.config().hz()));
   w.Field("io_threads_active", static_cast<int64_t>(server.loop_count() > 1));
   w.Field("server_threads", static_cast<int64_t>(server.loop_count()));
-  w.Field("keyspace_shards", static_cast<int64_t>(server.keyspace().shard_count()));
+  w.Field("keyspace_shards", static_cast<int64_t>(server.databases().shards_per_db()));
   w.Field("lockgraph", std::string(LOCKGRAPH_ON ? "on" : "off"));
   w.Field("config_file", server.config_file);
 }
@@ -108,7 +108,7 @@ void MemorySection(CommandContext& ctx, InfoWriter& w) {
   Server& server = ctx.server;
   // Every figure here is a sum of exact counters (see Server::UsedMemory);
   // nothing walks the allocator's free lists.
-  const uint64_t dataset = server.keyspace().DatasetBytes();
+  const uint64_t dataset = server.databases().DatasetBytes();
   const uint64_t clients = server.ClientBufferBytes();
   const uint64_t used = server.UsedMemory();
   const uint64_t peak = server.UpdatePeakMemory(used);
@@ -252,20 +252,26 @@ void LatencyStatsSection(CommandContext& ctx, InfoWriter& w) {
   }
 }
 
+// One line per database that has keys, as Redis prints them. Shards are
+// locked one at a time, in rank order (inside EXEC, INFO holds them all).
 void KeyspaceSection(CommandContext& ctx, InfoWriter& w) {
-  Keyspace& keyspace = ctx.server.keyspace();
-  uint64_t keys = 0, expires = 0;
-  for (int i = 0; i < keyspace.shard_count(); ++i) {
-    Shard& shard = keyspace.shard(i);
-    ShardLock lock(keyspace, shard);
-    shard.AssertHeld();
-    keys += shard.SizeLocked();
-    expires += shard.VolatileCountLocked();
-  }
   w.Section("Keyspace");
-  if (keys > 0) {
-    w.Field("db0",
-            "keys=" + std::to_string(keys) + ",expires=" + std::to_string(expires) + ",avg_ttl=0");
+  Databases& dbs = ctx.server.databases();
+  for (int d = 0; d < dbs.count(); ++d) {
+    Keyspace& keyspace = dbs.db(d);
+    uint64_t keys = 0, expires = 0;
+    for (int i = 0; i < keyspace.shard_count(); ++i) {
+      Shard& shard = keyspace.shard(i);
+      if (shard.bytes() == 0) continue;  // empty: no lock needed
+      ShardLock lock(keyspace, shard);
+      shard.AssertHeld();
+      keys += shard.SizeLocked();
+      expires += shard.VolatileCountLocked();
+    }
+    if (keys > 0) {
+      w.Field("db" + std::to_string(d), "keys=" + std::to_string(keys) +
+                                            ",expires=" + std::to_string(expires) + ",avg_ttl=0");
+    }
   }
 }
 

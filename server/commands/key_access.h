@@ -4,7 +4,8 @@
 // key; KeysLock holds every shard of a set of keys, taken in ascending shard
 // order through ShardSetLock. Both apply lazy expiry on lookup, record the
 // access for eviction (LRU clock, LFU counter), and count keyspace hits,
-// misses and expirations in the calling thread's stats.
+// misses and expirations in the calling thread's stats. DbKeysLock holds keys
+// of two databases (MOVE, COPY ... DB).
 #ifndef CACHEFORGE_COMMANDS_KEY_ACCESS_H_
 #define CACHEFORGE_COMMANDS_KEY_ACCESS_H_
 
@@ -13,9 +14,11 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "commands/command.h"
 #include "commands/maxmemory.h"
+#include "store/databases.h"
 #include "store/keyspace.h"
 
 namespace cacheforge {
@@ -26,8 +29,8 @@ class KeyLock {
       : ctx_(ctx),
         key_(key),
         hash_(Keyspace::Hash(key)),
-        shard_(ctx.server.keyspace().ShardFor(hash_)),
-        lock_(ctx.server.keyspace(), shard_),
+        shard_(ctx.db().ShardFor(hash_)),
+        lock_(ctx.db(), shard_),
         mutations_(Mutations()) {}
   // Records a write in the append-only file before the shard is unlocked.
   ~KeyLock() {
@@ -148,10 +151,10 @@ class KeyLock {
 class KeysLock {
  public:
   KeysLock(CommandContext& ctx, std::span<const std::string_view> keys)
-      : KeysLock(ctx, ctx.server.keyspace().ShardMask(keys)) {}
+      : KeysLock(ctx, ctx.db().ShardMask(keys)) {}
   // For a mask computed by the caller (e.g. every shard).
   KeysLock(CommandContext& ctx, uint64_t mask)
-      : ctx_(ctx), mask_(mask), lock_(ctx.server.keyspace(), mask), mutations_(Mutations()) {}
+      : ctx_(ctx), mask_(mask), lock_(ctx.db(), mask), mutations_(Mutations()) {}
   // Records a write in the append-only file before the shards are unlocked.
   ~KeysLock() {
     if (ctx_.aof != nullptr && Mutations() != mutations_) ctx_.Propagate();
@@ -162,7 +165,7 @@ class KeysLock {
   Entry* Find(std::string_view key) {
     uint64_t hash = Keyspace::Hash(key);
     uint64_t expired = 0;
-    Shard& shard = ctx_.server.keyspace().ShardFor(hash);
+    Shard& shard = ctx_.db().ShardFor(hash);
     shard.AssertHeld();
     Entry* e = shard.FindLocked(key, hash, ctx_.now_ms, &expired);
     if (expired != 0) ctx_.stats.expired_keys.Add(expired);
@@ -176,9 +179,7 @@ class KeysLock {
     return e;
   }
   // A locked shard; callers of its *Locked methods first call AssertHeld().
-  Shard& ShardOf(std::string_view key) {
-    return ctx_.server.keyspace().ShardFor(Keyspace::Hash(key));
-  }
+  Shard& ShardOf(std::string_view key) { return ctx_.db().ShardFor(Keyspace::Hash(key)); }
   // Deletes `e`, the live entry of `key`.
   void Erase(std::string_view key, Entry* e) {
     Shard& shard = ShardOf(key);
@@ -188,7 +189,7 @@ class KeysLock {
   // Adds `key`, which must not be live, with an empty string value.
   Entry* Insert(std::string_view key) {
     uint64_t hash = Keyspace::Hash(key);
-    Shard& shard = ctx_.server.keyspace().ShardFor(hash);
+    Shard& shard = ctx_.db().ShardFor(hash);
     shard.AssertHeld();
     return shard.InsertLocked(std::string(key), hash, ctx_.now_ms);
   }
@@ -208,7 +209,7 @@ class KeysLock {
   // Sets `key` to `value` with no TTL, creating it when missing; its entry.
   Entry* Put(std::string_view key, std::string_view value) {
     uint64_t hash = Keyspace::Hash(key);
-    Shard& shard = ctx_.server.keyspace().ShardFor(hash);
+    Shard& shard = ctx_.db().ShardFor(hash);
     shard.AssertHeld();
     Entry* e = Find(key);
     if (e == nullptr) e = shard.InsertLocked(std::string(key), hash, ctx_.now_ms);
@@ -222,7 +223,7 @@ class KeysLock {
   uint64_t Mutations() {
     uint64_t sum = 0;
     for (uint64_t m = mask_; m != 0; m &= m - 1) {
-      Shard& shard = ctx_.server.keyspace().shard(__builtin_ctzll(m));
+      Shard& shard = ctx_.db().shard(__builtin_ctzll(m));
       shard.AssertHeld();
       sum += shard.MutationsLocked();
     }
@@ -232,6 +233,60 @@ class KeysLock {
   CommandContext& ctx_;
   uint64_t mask_;
   ShardSetLock lock_;
+  uint64_t mutations_;
+};
+
+// A key of each of two databases (MOVE, COPY ... DB): both shards locked in
+// rank order (DbShardsLock), lookups as KeysLock's, and — like KeysLock — the
+// command recorded in the append-only file if it changed anything.
+class DbKeysLock {
+ public:
+  DbKeysLock(CommandContext& ctx, int src_db, std::string_view src_key, int dst_db,
+             std::string_view dst_key)
+      : ctx_(ctx),
+        src_(ctx.server.db(src_db).ShardFor(Keyspace::Hash(src_key))),
+        dst_(ctx.server.db(dst_db).ShardFor(Keyspace::Hash(dst_key))),
+        lock_(ctx.server.databases(), Masks(ctx, src_, dst_)),
+        mutations_(Mutations()) {}
+  ~DbKeysLock() {
+    if (ctx_.aof != nullptr && Mutations() != mutations_) ctx_.Propagate();
+  }
+  DbKeysLock(const DbKeysLock&) = delete;
+  DbKeysLock& operator=(const DbKeysLock&) = delete;
+
+  // The locked shards; callers of their *Locked methods first call AssertHeld().
+  Shard& src_shard() { return src_; }
+  Shard& dst_shard() { return dst_; }
+  // The live entry of `key` in the source or destination shard, or null.
+  Entry* FindSrc(std::string_view key) { return Find(src_, key); }
+  Entry* FindDst(std::string_view key) { return Find(dst_, key); }
+
+ private:
+  static std::vector<uint64_t> Masks(CommandContext& ctx, const Shard& a, const Shard& b) {
+    std::vector<uint64_t> masks = ctx.server.databases().NoShards();
+    masks[static_cast<size_t>(a.db())] |= uint64_t{1} << a.index();
+    masks[static_cast<size_t>(b.db())] |= uint64_t{1} << b.index();
+    return masks;
+  }
+  Entry* Find(Shard& shard, std::string_view key) {
+    shard.AssertHeld();
+    uint64_t expired = 0;
+    Entry* e = shard.FindLocked(key, Keyspace::Hash(key), ctx_.now_ms, &expired);
+    if (expired != 0) ctx_.stats.expired_keys.Add(expired);
+    if (e != nullptr)
+      shard.TouchLocked(e, ctx_.now_ms, CurrentAccessTracking(ctx_.server.config()));
+    return e;
+  }
+  uint64_t Mutations() {
+    src_.AssertHeld();
+    dst_.AssertHeld();
+    return src_.MutationsLocked() + (&src_ == &dst_ ? 0 : dst_.MutationsLocked());
+  }
+
+  CommandContext& ctx_;
+  Shard& src_;
+  Shard& dst_;
+  DbShardsLock lock_;
   uint64_t mutations_;
 };
 

@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "commands/key_access.h"
 #include "commands/scan_args.h"
@@ -81,34 +83,16 @@ Reply Rename(CommandContext& ctx, bool only_if_new) {
 
 }  // namespace
 
-// COPY source destination [DB destination-db] [REPLACE]: a deep copy, TTL
-// included. Only database 0 exists.
-Reply CopyCommand(CommandContext& ctx) {
-  bool replace = false;
-  for (size_t i = 3; i < ctx.argc(); ++i) {
-    if (EqualsIgnoreCase(ctx.arg(i), "REPLACE")) {
-      replace = true;
-    } else if (EqualsIgnoreCase(ctx.arg(i), "DB") && i + 1 < ctx.argc()) {
-      int64_t db = 0;
-      if (!ParseInt64(ctx.arg(++i), &db)) return Reply::Error(errors::kNotInteger);
-      if (db != 0) return Reply::Error("ERR DB index is out of range");
-    } else {
-      return Reply::Error(errors::kSyntax);
-    }
-  }
-  std::string_view names[2] = {ctx.arg(1), ctx.arg(2)};
-  if (names[0] == names[1]) return Reply::Error("ERR source and destination objects are the same");
-  KeysLock lock(ctx, names);
-  Entry* src = lock.Find(names[0]);
-  if (src == nullptr) return Reply::Integer(0);
-  Entry* dst = lock.Find(names[1]);
-  if (dst != nullptr && !replace) return Reply::Integer(0);
-  Shard& src_shard = lock.ShardOf(names[0]);
-  Shard& dst_shard = lock.ShardOf(names[1]);
+namespace {
+
+// Replaces `dst` (null: none) with a deep copy of `src`, TTL included. Both
+// shards are locked by the caller.
+void CopyEntryLocked(CommandContext& ctx, Shard& src_shard, Entry* src, Shard& dst_shard,
+                     Entry* dst, std::string_view dst_name) {
   src_shard.AssertHeld();
   dst_shard.AssertHeld();
   if (dst != nullptr) dst_shard.EraseLocked(dst);
-  dst = dst_shard.InsertLocked(std::string(names[1]), Keyspace::Hash(names[1]), ctx.now_ms);
+  dst = dst_shard.InsertLocked(std::string(dst_name), Keyspace::Hash(dst_name), ctx.now_ms);
   if (src->is_string()) {
     dst_shard.MutateValueLocked(dst, [&](std::string& v) { v.assign(src->value); });
     dst->string_form = src->string_form;
@@ -116,7 +100,125 @@ Reply CopyCommand(CommandContext& ctx) {
     dst_shard.SetObjectLocked(dst, src->object->Clone());
   }
   dst_shard.SetExpireLocked(dst, src_shard.ExpireAtLocked(src));
+}
+
+}  // namespace
+
+std::optional<Reply> ParseDbIndex(const CommandContext& ctx, std::string_view text,
+                                  std::string_view not_a_number, int* db) {
+  int64_t index = 0;
+  if (!ParseInt64(text, &index) || index < INT32_MIN || index > INT32_MAX) {
+    return Reply::Error(std::string(not_a_number));
+  }
+  if (index < 0 || index >= ctx.server.databases().count()) {
+    return Reply::Error("ERR DB index is out of range");
+  }
+  *db = static_cast<int>(index);
+  return std::nullopt;
+}
+
+// COPY source destination [DB destination-db] [REPLACE]: a deep copy, TTL
+// included, into the selected database or another one.
+Reply CopyCommand(CommandContext& ctx) {
+  bool replace = false;
+  int dst_db = ctx.client.db;
+  for (size_t i = 3; i < ctx.argc(); ++i) {
+    if (EqualsIgnoreCase(ctx.arg(i), "REPLACE")) {
+      replace = true;
+    } else if (EqualsIgnoreCase(ctx.arg(i), "DB") && i + 1 < ctx.argc()) {
+      if (auto error = ParseDbIndex(ctx, ctx.arg(++i), errors::kNotInteger, &dst_db)) {
+        return *error;
+      }
+    } else {
+      return Reply::Error(errors::kSyntax);
+    }
+  }
+  std::string_view names[2] = {ctx.arg(1), ctx.arg(2)};
+  if (dst_db == ctx.client.db && names[0] == names[1]) {
+    return Reply::Error("ERR source and destination objects are the same");
+  }
+  if (dst_db != ctx.client.db) {
+    DbKeysLock lock(ctx, ctx.client.db, names[0], dst_db, names[1]);
+    Entry* src = lock.FindSrc(names[0]);
+    if (src == nullptr) return Reply::Integer(0);
+    Entry* dst = lock.FindDst(names[1]);
+    if (dst != nullptr && !replace) return Reply::Integer(0);
+    CopyEntryLocked(ctx, lock.src_shard(), src, lock.dst_shard(), dst, names[1]);
+    return Reply::Integer(1);
+  }
+  KeysLock lock(ctx, names);
+  Entry* src = lock.Find(names[0]);
+  if (src == nullptr) return Reply::Integer(0);
+  Entry* dst = lock.Find(names[1]);
+  if (dst != nullptr && !replace) return Reply::Integer(0);
+  CopyEntryLocked(ctx, lock.ShardOf(names[0]), src, lock.ShardOf(names[1]), dst, names[1]);
   return Reply::Integer(1);
+}
+
+// MOVE key db: the key, its value, TTL and access history, to another
+// database, unless a key of that name is there already.
+Reply MoveCommand(CommandContext& ctx) {
+  int dst_db = 0;
+  if (auto error = ParseDbIndex(ctx, ctx.arg(2), errors::kNotInteger, &dst_db)) return *error;
+  if (dst_db == ctx.client.db) {
+    return Reply::Error("ERR source and destination objects are the same");
+  }
+  std::string_view key = ctx.arg(1);
+  DbKeysLock lock(ctx, ctx.client.db, key, dst_db, key);
+  Entry* src = lock.FindSrc(key);
+  if (src == nullptr) return Reply::Integer(0);
+  if (lock.FindDst(key) != nullptr) return Reply::Integer(0);
+  Shard& src_shard = lock.src_shard();
+  Shard& dst_shard = lock.dst_shard();
+  src_shard.AssertHeld();
+  dst_shard.AssertHeld();
+  Entry* dst = dst_shard.InsertLocked(std::string(key), Keyspace::Hash(key), ctx.now_ms);
+  if (src->is_string()) {
+    dst_shard.MutateValueLocked(dst, [&](std::string& v) { v.swap(src->value); });
+    dst->string_form = src->string_form;
+  } else {
+    dst_shard.SetObjectLocked(dst, src_shard.TakeObjectLocked(src));
+  }
+  dst_shard.SetExpireLocked(dst, src_shard.ExpireAtLocked(src));
+  dst->lru = src->lru;
+  dst->lfu = src->lfu;
+  src_shard.EraseLocked(src);
+  return Reply::Integer(1);
+}
+
+// SWAPDB index1 index2: every client of one database sees the other's data.
+// All shards of both are locked at once (DbShardsLock), and each shard's
+// data swaps with its counterpart's: same shard count, same hashing.
+Reply SwapDbCommand(CommandContext& ctx) {
+  // Both numbers are parsed before either is checked against the range.
+  int64_t numbers[2] = {0, 0};
+  if (!ParseInt64(ctx.arg(1), &numbers[0]) || numbers[0] < INT32_MIN || numbers[0] > INT32_MAX) {
+    return Reply::Error("ERR invalid first DB index");
+  }
+  if (!ParseInt64(ctx.arg(2), &numbers[1]) || numbers[1] < INT32_MIN || numbers[1] > INT32_MAX) {
+    return Reply::Error("ERR invalid second DB index");
+  }
+  int first = 0, second = 0;
+  if (auto error = ParseDbIndex(ctx, ctx.arg(1), "", &first)) return *error;
+  if (auto error = ParseDbIndex(ctx, ctx.arg(2), "", &second)) return *error;
+  Databases& dbs = ctx.server.databases();
+  if (first != second) {
+    std::vector<uint64_t> masks = dbs.NoShards();
+    masks[static_cast<size_t>(first)] = ShardSetLock::AllShards(dbs.db(first));
+    masks[static_cast<size_t>(second)] = ShardSetLock::AllShards(dbs.db(second));
+    DbShardsLock lock(dbs, masks);
+    for (int i = 0; i < dbs.shards_per_db(); ++i) {
+      Shard& a = dbs.db(first).shard(i);
+      Shard& b = dbs.db(second).shard(i);
+      a.AssertHeld();
+      b.AssertHeld();
+      a.SwapDataLocked(b);
+    }
+    ctx.Propagate();
+  } else {
+    ctx.Propagate();  // Redis records it all the same
+  }
+  return Reply::Ok();
 }
 
 Reply RenameCommand(CommandContext& ctx) { return Rename(ctx, false); }
@@ -215,7 +317,7 @@ Reply KeysCommand(CommandContext& ctx) {
   std::string_view pattern = ctx.arg(1);
   bool all = pattern == "*";
   std::vector<Reply> keys;
-  Keyspace& keyspace = ctx.server.keyspace();
+  Keyspace& keyspace = ctx.db();
   for (int i = 0; i < keyspace.shard_count(); ++i) {
     Shard& shard = keyspace.shard(i);
     ShardLock lock(keyspace, shard);
@@ -244,7 +346,7 @@ Reply ScanCommand(CommandContext& ctx) {
   const bool has_pattern = args.has_pattern;
   const int64_t count = args.count;
   const std::string& type_filter = args.type;
-  Keyspace& keyspace = ctx.server.keyspace();
+  Keyspace& keyspace = ctx.db();
   int shard_index = static_cast<int>(cursor % 64);
   uint64_t dict_cursor = cursor / 64;
   std::vector<Reply> keys;
@@ -275,7 +377,7 @@ Reply ScanCommand(CommandContext& ctx) {
 
 // RANDOMKEY
 Reply RandomKeyCommand(CommandContext& ctx) {
-  Keyspace& keyspace = ctx.server.keyspace();
+  Keyspace& keyspace = ctx.db();
   thread_local std::mt19937_64 rng{std::random_device{}()};
   int start = static_cast<int>(rng() % static_cast<uint64_t>(keyspace.shard_count()));
   for (int n = 0; n < keyspace.shard_count(); ++n) {
@@ -292,7 +394,7 @@ Reply RandomKeyCommand(CommandContext& ctx) {
 
 // DBSIZE
 Reply DbSizeCommand(CommandContext& ctx) {
-  Keyspace& keyspace = ctx.server.keyspace();
+  Keyspace& keyspace = ctx.db();
   int64_t total = 0;
   for (int i = 0; i < keyspace.shard_count(); ++i) {
     Shard& shard = keyspace.shard(i);
@@ -303,18 +405,46 @@ Reply DbSizeCommand(CommandContext& ctx) {
   return Reply::Integer(total);
 }
 
-// FLUSHDB [ASYNC | SYNC] / FLUSHALL [ASYNC | SYNC]: one database, so the same.
+namespace {
+
+bool ValidFlushArgs(const CommandContext& ctx) {
+  return ctx.argc() == 1 || (ctx.argc() == 2 && (EqualsIgnoreCase(ctx.arg(1), "ASYNC") ||
+                                                 EqualsIgnoreCase(ctx.arg(1), "SYNC")));
+}
+
+}  // namespace
+
+// FLUSHDB [ASYNC | SYNC]: the selected database.
 Reply FlushDbCommand(CommandContext& ctx) {
-  if (ctx.argc() > 2 || (ctx.argc() == 2 && !EqualsIgnoreCase(ctx.arg(1), "ASYNC") &&
-                         !EqualsIgnoreCase(ctx.arg(1), "SYNC"))) {
-    return Reply::Error(errors::kSyntax);
-  }
-  Keyspace& keyspace = ctx.server.keyspace();
+  if (!ValidFlushArgs(ctx)) return Reply::Error(errors::kSyntax);
+  Keyspace& keyspace = ctx.db();
   KeysLock lock(ctx, ShardSetLock::AllShards(keyspace));
   for (int i = 0; i < keyspace.shard_count(); ++i) {
     keyspace.shard(i).AssertHeld();
     keyspace.shard(i).ClearLocked();
   }
+  return Reply::Ok();
+}
+
+// FLUSHALL [ASYNC | SYNC]: every database, all shards locked at once so no
+// client sees some databases emptied and others not.
+Reply FlushAllCommand(CommandContext& ctx) {
+  if (!ValidFlushArgs(ctx)) return Reply::Error(errors::kSyntax);
+  Databases& dbs = ctx.server.databases();
+  std::vector<uint64_t> masks = dbs.NoShards();
+  for (int d = 0; d < dbs.count(); ++d) {
+    masks[static_cast<size_t>(d)] = ShardSetLock::AllShards(dbs.db(d));
+  }
+  DbShardsLock lock(dbs, masks);
+  for (int d = 0; d < dbs.count(); ++d) {
+    Keyspace& keyspace = dbs.db(d);
+    for (int i = 0; i < keyspace.shard_count(); ++i) {
+      keyspace.shard(i).AssertHeld();
+      keyspace.shard(i).ClearLocked();
+    }
+  }
+  // Recorded even when there was nothing to delete, as Redis does.
+  ctx.Propagate();
   return Reply::Ok();
 }
 

@@ -6,6 +6,9 @@
 #ifndef CACHEFORGE_COMMANDS_KEYS_FAMILY_H_
 #define CACHEFORGE_COMMANDS_KEYS_FAMILY_H_
 
+#include <optional>
+#include <string_view>
+
 #include "commands/command.h"
 
 namespace cacheforge {
@@ -15,6 +18,8 @@ Reply ExistsCommand(CommandContext& ctx);
 Reply TypeCommand(CommandContext& ctx);
 Reply RenameCommand(CommandContext& ctx);
 Reply CopyCommand(CommandContext& ctx);
+Reply MoveCommand(CommandContext& ctx);
+Reply SwapDbCommand(CommandContext& ctx);
 Reply RenameNxCommand(CommandContext& ctx);
 Reply ExpireCommand(CommandContext& ctx);
 Reply PExpireCommand(CommandContext& ctx);
@@ -30,6 +35,13 @@ Reply ScanCommand(CommandContext& ctx);
 Reply RandomKeyCommand(CommandContext& ctx);
 Reply DbSizeCommand(CommandContext& ctx);
 Reply FlushDbCommand(CommandContext& ctx);
+Reply FlushAllCommand(CommandContext& ctx);
+
+// A database number argument (SELECT, MOVE, SWAPDB, COPY ... DB): an error
+// reply with `not_a_number` when it is not an integer, Redis's "ERR DB index
+// is out of range" when no such database exists; else sets `*db`.
+std::optional<Reply> ParseDbIndex(const CommandContext& ctx, std::string_view text,
+                                  std::string_view not_a_number, int* db);
 
 }  // namespace cacheforge
 

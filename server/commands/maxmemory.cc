@@ -30,8 +30,8 @@ class EvictionRecorder : public EvictionListener {
  public:
   EvictionRecorder(Server& server, ThreadStats& stats, AppendOnlyFile* aof)
       : server_(server), stats_(stats), aof_(aof) {}
-  void OnEvicted(std::string_view key) override {
-    if (aof_ != nullptr) aof_->Append({"DEL", key});
+  void OnEvicted(int db, std::string_view key) override {
+    if (aof_ != nullptr) aof_->Append(db, {"DEL", key});
     stats_.evicted_keys.Add();
   }
   // The limit is read again each time: CONFIG SET maxmemory 0 stops an
@@ -77,7 +77,7 @@ MemoryState PerformEvictions(Server& server, ThreadStats& stats, int64_t now_ms,
   // limit, also when other threads' evictions or frees got it there first, and
   // keeps it going while writers on other threads add memory.
   const EvictionResult result =
-      ThreadEvictor().Evict(server.keyspace(), params, std::numeric_limits<uint64_t>::max(),
+      ThreadEvictor().Evict(server.databases(), params, std::numeric_limits<uint64_t>::max(),
                             std::chrono::microseconds(budget_us));
   const uint64_t limit_now = config.maxmemory();
   if (limit_now == 0 || server.UsedMemory() <= limit_now) return MemoryState::kUnderLimit;

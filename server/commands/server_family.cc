@@ -471,7 +471,7 @@ Reply DebugPopulateCommand(CommandContext& ctx) {
     return Reply::Error("ERR size must be an integer between 0 and 1048576");
   }
   if (ctx.argc() > 5) return Reply::Error(errors::kSyntax);
-  Keyspace& keyspace = ctx.server.keyspace();
+  Keyspace& keyspace = ctx.db();
   for (int64_t i = 0; i < count; ++i) {
     std::string key = prefix + ":" + std::to_string(i);
     uint64_t hash = Keyspace::Hash(key);

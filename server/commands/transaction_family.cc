@@ -17,6 +17,7 @@
 #include "persist/aof_format.h"
 #include "persist/append_only_file.h"
 #include "util/numbers.h"
+#include "util/strings.h"
 
 namespace cacheforge {
 namespace {
@@ -44,10 +45,9 @@ std::vector<Reply> RunQueue(CommandContext& ctx, const MultiState& multi) {
 bool WatchedKeysChanged(CommandContext& ctx) {
   WatchState& watch = ctx.client.watch;
   if (watch.flag == nullptr) return false;
-  Keyspace& keyspace = ctx.server.keyspace();
-  for (const std::string& key : watch.keys) {
+  for (const auto& [db, key] : watch.keys) {
     uint64_t hash = Keyspace::Hash(key);
-    Shard& shard = keyspace.ShardFor(hash);
+    Shard& shard = ctx.server.db(db).ShardFor(hash);
     shard.AssertHeld();
     uint64_t expired = 0;
     shard.FindLocked(key, hash, ctx.now_ms, &expired);
@@ -69,35 +69,79 @@ std::string AofGroup(const ExecScope& scope) {
 
 }  // namespace
 
-uint64_t QueuedShardMask(const Keyspace& keyspace, const QueuedCommand& command) {
+void AddQueuedShards(Databases& dbs, const QueuedCommand& command, int* db,
+                     std::vector<uint64_t>* masks) {
   const CommandSpec& spec = *command.entry->spec;
   const std::vector<std::string>& args = command.args;
   const int argc = static_cast<int>(args.size());
-  const uint64_t all = ShardSetLock::AllShards(keyspace);
-  // A command that names no keys may read or change any of them (FLUSHALL,
-  // KEYS, DBSIZE, INFO keyspace): it needs them all.
-  if (spec.first_key <= 0 && spec.numkeys_at == 0) return all;
-  uint64_t mask = 0;
+  std::vector<uint64_t>& m = *masks;
+  auto all_of = [&](int d) { m[static_cast<size_t>(d)] = ShardSetLock::AllShards(dbs.db(d)); };
+  auto add_key = [&](int d, std::string_view key) {
+    m[static_cast<size_t>(d)] |= ShardBit(dbs.db(d), key);
+  };
+  // A database number argument; false when it is not one (the command fails
+  // before touching that database).
+  auto db_arg = [&](int i, int* out) {
+    int64_t n = 0;
+    if (i >= argc || !ParseInt64(args[static_cast<size_t>(i)], &n) || n < 0 || n >= dbs.count()) {
+      return false;
+    }
+    *out = static_cast<int>(n);
+    return true;
+  };
+  if (spec.flags & kCmdAllDbs) {
+    for (int d = 0; d < dbs.count(); ++d) all_of(d);
+    return;
+  }
+  // The commands that name a database, not only keys of the selected one.
+  const std::string_view name = spec.name;
+  int other = 0;
+  if (name == "select") {
+    if (db_arg(1, &other)) *db = other;
+    return;
+  }
+  if (name == "swapdb") {
+    int first = 0;
+    if (db_arg(1, &first) && db_arg(2, &other)) {
+      all_of(first);
+      all_of(other);
+    }
+    return;
+  }
+  if (name == "move" && argc > 2 && db_arg(2, &other)) add_key(other, args[1]);
+  if (name == "copy" && argc > 2) {
+    for (int i = 3; i + 1 < argc; ++i) {
+      if (EqualsIgnoreCase(args[static_cast<size_t>(i)], "db") && db_arg(i + 1, &other)) {
+        add_key(other, args[2]);
+      }
+    }
+  }
+  // A command that names no keys may read or change any of the selected
+  // database's (FLUSHDB, KEYS, DBSIZE, RANDOMKEY): it needs them all.
+  if (spec.first_key <= 0 && spec.numkeys_at == 0) {
+    all_of(*db);
+    return;
+  }
   if (spec.first_key > 0) {
     const int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
     for (int i = spec.first_key; i <= last && i < argc; i += std::max(spec.key_step, 1)) {
-      mask |= ShardBit(keyspace, args[static_cast<size_t>(i)]);
+      add_key(*db, args[static_cast<size_t>(i)]);
     }
   }
   if (spec.numkeys_at > 0) {
     int64_t numkeys = 0;
     // A bad count makes the command fail before it touches a key; locking
-    // everything keeps that case simple.
+    // the whole database keeps that case simple.
     if (spec.numkeys_at >= argc ||
         !ParseInt64(args[static_cast<size_t>(spec.numkeys_at)], &numkeys) || numkeys <= 0 ||
         numkeys > argc - spec.numkeys_at - 1) {
-      return all;
+      all_of(*db);
+      return;
     }
     for (int64_t i = 1; i <= numkeys; ++i) {
-      mask |= ShardBit(keyspace, args[static_cast<size_t>(spec.numkeys_at + i)]);
+      add_key(*db, args[static_cast<size_t>(spec.numkeys_at + i)]);
     }
   }
-  return mask;
 }
 
 Reply QueueCommand(CommandContext& ctx, const CommandEntry& entry) {
@@ -110,8 +154,9 @@ Reply QueueCommand(CommandContext& ctx, const CommandEntry& entry) {
   return Reply::Status("QUEUED");
 }
 
-void UnwatchAll(Keyspace& keyspace, WatchState& watch) {
-  for (const std::string& key : watch.keys) {
+void UnwatchAll(Databases& dbs, WatchState& watch) {
+  for (const auto& [db, key] : watch.keys) {
+    Keyspace& keyspace = dbs.db(db);
     Shard& shard = keyspace.ShardFor(Keyspace::Hash(key));
     ShardLock lock(keyspace, shard);
     shard.AssertHeld();
@@ -134,7 +179,7 @@ Reply DiscardCommand(CommandContext& ctx) {
   if (!ctx.client.multi.active) return Reply::Error("ERR DISCARD without MULTI");
   ctx.client.multi = {};
   ctx.client.info->multi_queued.store(-1, std::memory_order_relaxed);
-  UnwatchAll(ctx.server.keyspace(), ctx.client.watch);
+  UnwatchAll(ctx.server.databases(), ctx.client.watch);
   return Reply::Ok();
 }
 
@@ -147,7 +192,8 @@ Reply WatchCommand(CommandContext& ctx) {
   if (watch.flag->dirty.load(std::memory_order_relaxed)) return Reply::Ok();
   for (size_t i = 1; i < ctx.argc(); ++i) {
     std::string_view key = ctx.arg(i);
-    if (std::find(watch.keys.begin(), watch.keys.end(), key) != watch.keys.end()) continue;
+    WatchedKey watched{ctx.client.db, std::string(key)};
+    if (std::find(watch.keys.begin(), watch.keys.end(), watched) != watch.keys.end()) continue;
     KeyLock lock(ctx, key);
     // A key whose TTL passed goes now, before the watch starts: deleting a
     // key that was already logically gone is no change (Redis's rule for
@@ -156,14 +202,14 @@ Reply WatchCommand(CommandContext& ctx) {
     Shard& shard = lock.shard();
     shard.AssertHeld();
     shard.WatchLocked(key, watch.flag);
-    watch.keys.emplace_back(key);
+    watch.keys.push_back(std::move(watched));
   }
   return Reply::Ok();
 }
 
 // UNWATCH
 Reply UnwatchCommand(CommandContext& ctx) {
-  UnwatchAll(ctx.server.keyspace(), ctx.client.watch);
+  UnwatchAll(ctx.server.databases(), ctx.client.watch);
   return Reply::Ok();
 }
 
@@ -174,9 +220,9 @@ Reply ExecCommand(CommandContext& ctx) {
   MultiState multi = std::move(client.multi);
   client.multi = {};
   client.info->multi_queued.store(-1, std::memory_order_relaxed);
-  Keyspace& keyspace = ctx.server.keyspace();
+  Databases& dbs = ctx.server.databases();
   if (multi.aborted) {
-    UnwatchAll(keyspace, client.watch);
+    UnwatchAll(dbs, client.watch);
     return Reply::Error("EXECABORT Transaction discarded because of previous errors.");
   }
   // Room for the whole queue is made once, before any lock: eviction takes
@@ -185,18 +231,21 @@ Reply ExecCommand(CommandContext& ctx) {
       std::any_of(multi.commands.begin(), multi.commands.end(),
                   [](const QueuedCommand& q) { return (q.entry->spec->flags & kCmdDenyOom) != 0; });
   if (grows && !client.replaying_aof && !MakeRoomForWrite(ctx)) {
-    UnwatchAll(keyspace, client.watch);
+    UnwatchAll(dbs, client.watch);
     return Reply::Error(std::string("EXECABORT Transaction discarded because of: ") + errors::kOom);
   }
-  uint64_t mask = 0;
-  for (const QueuedCommand& queued : multi.commands) mask |= QueuedShardMask(keyspace, queued);
-  for (const std::string& key : client.watch.keys) mask |= ShardBit(keyspace, key);
+  std::vector<uint64_t> masks = dbs.NoShards();
+  int db = client.db;
+  for (const QueuedCommand& queued : multi.commands) AddQueuedShards(dbs, queued, &db, &masks);
+  for (const auto& [watched_db, key] : client.watch.keys) {
+    masks[static_cast<size_t>(watched_db)] |= ShardBit(dbs.db(watched_db), key);
+  }
 
   ExecScope scope;
   std::vector<Reply> replies;
   bool changed = false;
   {
-    TransactionShards shards(keyspace, mask);
+    TransactionShards shards(dbs, std::move(masks));
     changed = WatchedKeysChanged(ctx);
     if (!changed) {
       client.exec = &scope;
@@ -204,11 +253,11 @@ Reply ExecCommand(CommandContext& ctx) {
       client.exec = nullptr;
       AppendOnlyFile* aof = ctx.server.aof();
       if (scope.aof_count > 0 && aof != nullptr) {
-        ctx.aof_offset = aof->AppendEncoded(AofGroup(scope));
+        ctx.aof_offset = aof->AppendEncoded(AofGroup(scope), scope.aof_first_db, scope.aof_last_db);
       }
     }
   }
-  UnwatchAll(keyspace, client.watch);
+  UnwatchAll(dbs, client.watch);
   for (auto& work : scope.after_unlock) work();
   if (changed) return Reply::NullArray();
   return Reply::Array(std::move(replies));

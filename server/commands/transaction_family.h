@@ -35,10 +35,13 @@ Reply QueueCommand(CommandContext& ctx, const CommandEntry& entry);
 // Stops watching every key (UNWATCH, EXEC, DISCARD, and a closing
 // connection). Takes each watched key's shard lock in turn; call with no
 // shard lock held.
-void UnwatchAll(Keyspace& keyspace, WatchState& watch);
+void UnwatchAll(Databases& dbs, WatchState& watch);
 
-// Bit i set for each shard a queued command may touch.
-uint64_t QueuedShardMask(const Keyspace& keyspace, const QueuedCommand& command);
+// Adds the shards a queued command may touch to `masks` (bit i of masks[d]:
+// shard i of database d). `*db` is the database it runs in; a queued SELECT
+// changes it for the commands after it, as it will when EXEC runs them.
+void AddQueuedShards(Databases& dbs, const QueuedCommand& command, int* db,
+                     std::vector<uint64_t>* masks);
 
 }  // namespace cacheforge
 

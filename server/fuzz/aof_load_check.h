@@ -73,10 +73,12 @@ inline std::string CheckAofLoad(Server& server, const std::string& path, std::st
   if (loaded && report.commands != scan.commands) {
     violation = "loaded a different number of commands";
   }
-  Keyspace& keyspace = server.keyspace();
-  for (int i = 0; i < keyspace.shard_count(); ++i) {
-    lockgraph::MutexLock lock(keyspace.shard(i).mu());
-    keyspace.shard(i).ClearLocked();
+  for (int d = 0; d < server.databases().count(); ++d) {
+    Keyspace& keyspace = server.db(d);
+    for (int i = 0; i < keyspace.shard_count(); ++i) {
+      lockgraph::MutexLock lock(keyspace.shard(i).mu());
+      keyspace.shard(i).ClearLocked();
+    }
   }
   return violation;
 }

@@ -96,7 +96,7 @@ inline std::string ScriptArg(ScriptBytes& in) {
 
 inline std::string RunCommandScript(Server& server, std::string_view data) {
   const std::vector<const CommandEntry*>& table = CommandTable::Get().commands();
-  const uint64_t baseline = server.keyspace().DatasetBytes();
+  const uint64_t baseline = server.databases().DatasetBytes();
   struct Client {
     ClientSession session;
   };
@@ -149,7 +149,7 @@ inline std::string RunCommandScript(Server& server, std::string_view data) {
       EndWait(server, *c.session.blocked, Waiter::kCancelled);
       c.session.blocked.reset();
     }
-    UnwatchAll(server.keyspace(), c.session.watch);
+    UnwatchAll(server.databases(), c.session.watch);
     LeaveAllSubscriptions(server, c.session);
   }
   if (violation.empty() && server.clients().BlockedCount() != 0) {
@@ -160,8 +160,8 @@ inline std::string RunCommandScript(Server& server, std::string_view data) {
   std::vector<std::string_view> flush = {"FLUSHALL"};
   CommandContext ctx{server, cleaner, server.thread_stats(0), flush, NowMs()};
   Dispatch(ctx);
-  if (violation.empty() && server.keyspace().DatasetBytes() != baseline) {
-    violation = "FLUSHALL left " + std::to_string(server.keyspace().DatasetBytes()) +
+  if (violation.empty() && server.databases().DatasetBytes() != baseline) {
+    violation = "FLUSHALL left " + std::to_string(server.databases().DatasetBytes()) +
                 " bytes counted, not the " + std::to_string(baseline) + " before the script";
   }
   return violation;

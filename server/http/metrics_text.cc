@@ -110,11 +110,13 @@ void CommandFamilies(Server& server, MetricsWriter& w) {
 }
 
 uint64_t KeyCount(Server& server) {
-  Keyspace& keyspace = server.keyspace();
   uint64_t keys = 0;
-  for (int i = 0; i < keyspace.shard_count(); ++i) {
-    lockgraph::MutexLock lock(keyspace.shard(i).mu());
-    keys += keyspace.shard(i).SizeLocked();
+  for (int d = 0; d < server.databases().count(); ++d) {
+    Keyspace& keyspace = server.db(d);
+    for (int i = 0; i < keyspace.shard_count(); ++i) {
+      lockgraph::MutexLock lock(keyspace.shard(i).mu());
+      keys += keyspace.shard(i).SizeLocked();
+    }
   }
   return keys;
 }

@@ -45,7 +45,7 @@ Connection::~Connection() {
   CancelWait();
   LeaveAllSubscriptions(server_, session_);
   // The shards' watch lists hold this client's flag until told otherwise.
-  UnwatchAll(server_.keyspace(), session_.watch);
+  UnwatchAll(server_.databases(), session_.watch);
   stats_.client_buffer_bytes.fetch_sub(reported_buffer_bytes_, std::memory_order_relaxed);
   close(fd_);
 }

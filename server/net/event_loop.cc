@@ -445,11 +445,13 @@ void EventLoop::CloseIdleClients(int64_t now_ms) {
 }
 
 void EventLoop::ActiveExpire(int64_t now_ms) {
-  Keyspace& keyspace = server_.keyspace();
+  Databases& dbs = server_.databases();
   ThreadStats& stats = server_.thread_stats(index_);
   const int64_t deadline = NowUs() + kExpireBudgetUs;
-  for (int s = index_; s < keyspace.shard_count(); s += server_.loop_count()) {
-    Shard& shard = keyspace.shard(s);
+  // The loops split every database's shards between them.
+  const int per_db = dbs.shards_per_db();
+  for (int s = index_; s < dbs.count() * per_db; s += server_.loop_count()) {
+    Shard& shard = dbs.db(s / per_db).shard(s % per_db);
     for (;;) {
       std::pair<size_t, size_t> result;
       {

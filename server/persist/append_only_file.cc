@@ -54,16 +54,9 @@ uint64_t FileSize(int fd) {
   return fstat(fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
 }
 
-// The rewrite child: the whole keyspace, each key as the commands that
-// rebuild it (value_records.h). It runs in a
-// forked copy of the server whose only thread holds every shard lock, so it
-// reads the shards directly and must not take any lock, log or return.
-int WriteSnapshot(Keyspace& keyspace, const std::string& path) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return 1;
-  std::string out;
-  out.reserve(1 << 20);
-  const int64_t now = NowMs();
+// WriteSnapshot's one database: its keys' records, flushed to `fd` every MB.
+bool WriteKeyspace(Keyspace& keyspace, int64_t now, int fd, std::string* out_buffer) {
+  std::string& out = *out_buffer;
   bool ok = true;
   for (int s = 0; s < keyspace.shard_count() && ok; ++s) {
     const Shard& shard = keyspace.shard(s);
@@ -81,6 +74,32 @@ int WriteSnapshot(Keyspace& keyspace, const std::string& path) {
         out.clear();
       }
     } while (cursor != 0 && ok);
+  }
+  return ok;
+}
+
+// The rewrite child: every database, a SELECT and then each key as the
+// commands that rebuild it (value_records.h). It runs in a
+// forked copy of the server whose only thread holds every shard lock, so it
+// reads the shards directly and must not take any lock, log or return.
+int WriteSnapshot(Databases& databases, const std::string& path) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return 1;
+  std::string out;
+  out.reserve(1 << 20);
+  const int64_t now = NowMs();
+  bool ok = true;
+  for (int d = 0; d < databases.count() && ok; ++d) {
+    Keyspace& keyspace = databases.db(d);
+    bool empty = true;
+    for (int s = 0; s < keyspace.shard_count(); ++s) {
+      keyspace.shard(s).AssertHeld();
+      empty = empty && keyspace.shard(s).SizeLocked() == 0;
+    }
+    if (empty) continue;
+    const std::string number = std::to_string(d);
+    AppendAofCommand({"SELECT", number}, &out);
+    ok = WriteKeyspace(keyspace, now, fd, &out);
   }
   ok = ok && WriteAll(fd, out) && fdatasync(fd) == 0;
   close(fd);
@@ -102,8 +121,8 @@ bool ParseFsyncPolicy(std::string_view text, FsyncPolicy* policy) {
   return true;
 }
 
-AppendOnlyFile::AppendOnlyFile(Keyspace& keyspace, std::string path)
-    : keyspace_(keyspace), path_(std::move(path)) {}
+AppendOnlyFile::AppendOnlyFile(Databases& databases, std::string path)
+    : databases_(databases), path_(std::move(path)) {}
 
 AppendOnlyFile::~AppendOnlyFile() { Shutdown(); }
 
@@ -172,6 +191,7 @@ void AppendOnlyFile::Disable() {
   {
     lockgraph::MutexLock lock(buf_mu_);
     enabled_.store(false, std::memory_order_release);
+    selected_db_ = -1;  // a later file starts from no database
   }
   lockgraph::MutexLock lock(file_mu_);
   WriteBufferLocked();
@@ -195,25 +215,38 @@ void AppendOnlyFile::CloseFileLocked() {
   fd_ = -1;
 }
 
-uint64_t AppendOnlyFile::Append(std::span<const std::string_view> args) {
+uint64_t AppendOnlyFile::Append(int db, std::span<const std::string_view> args) {
   // Encode outside the lock; the critical section is a copy.
   thread_local std::string encoded;
   encoded.clear();
   AppendAofCommand(args, &encoded);
-  return AppendEncoded(encoded);
+  return AppendEncoded(encoded, db, db);
 }
 
-uint64_t AppendOnlyFile::AppendEncoded(std::string_view records) {
+void AppendOnlyFile::AddRecords(std::string* buffer, int* selected, std::string_view records,
+                                int first_db, int last_db) {
+  if (*selected != first_db) {
+    const std::string number = std::to_string(first_db);
+    AppendAofCommand({"SELECT", number}, buffer);
+  }
+  buffer->append(records);
+  *selected = last_db;
+}
+
+uint64_t AppendOnlyFile::AppendEncoded(std::string_view records, int first_db, int last_db) {
   lockgraph::MutexLock lock(buf_mu_);
   if (!enabled_.load(std::memory_order_relaxed)) return 0;
-  buffer_.append(records);
-  if (collecting_rewrite_) rewrite_buffer_.append(records);
-  appended_ += records.size();
+  const size_t before = buffer_.size();
+  AddRecords(&buffer_, &selected_db_, records, first_db, last_db);
+  if (collecting_rewrite_) {
+    AddRecords(&rewrite_buffer_, &rewrite_selected_db_, records, first_db, last_db);
+  }
+  appended_ += buffer_.size() - before;
   return appended_;
 }
 
-uint64_t AppendOnlyFile::Append(std::initializer_list<std::string_view> args) {
-  return Append(std::span<const std::string_view>(args.begin(), args.size()));
+uint64_t AppendOnlyFile::Append(int db, std::initializer_list<std::string_view> args) {
+  return Append(db, std::span<const std::string_view>(args.begin(), args.size()));
 }
 
 bool AppendOnlyFile::WriteBufferLocked() {
@@ -302,15 +335,20 @@ bool AppendOnlyFile::StartRewriteLocked(bool enable, std::string* error) {
   {
     // With every shard locked no command is half done, so the child's copy of
     // memory and the start of the rewrite buffer meet at one exact point.
-    ShardSetLock all(keyspace_, ShardSetLock::AllShards(keyspace_));
+    std::vector<uint64_t> every_shard = databases_.NoShards();
+    for (int d = 0; d < databases_.count(); ++d) {
+      every_shard[static_cast<size_t>(d)] = ShardSetLock::AllShards(databases_.db(d));
+    }
+    DbShardsLock all(databases_, every_shard);
     {
       lockgraph::MutexLock lock(buf_mu_);
       collecting_rewrite_ = true;
       rewrite_buffer_.clear();
+      rewrite_selected_db_ = -1;  // the snapshot ends in whichever database
       if (enable) enabled_.store(true, std::memory_order_release);
     }
     pid = fork();
-    if (pid == 0) _exit(WriteSnapshot(keyspace_, temp_path_));
+    if (pid == 0) _exit(WriteSnapshot(databases_, temp_path_));
     if (pid < 0) {
       int saved = errno;
       lockgraph::MutexLock lock(buf_mu_);
@@ -362,6 +400,9 @@ void AppendOnlyFile::FinishRewrite(bool child_ok) {
     tail.swap(rewrite_buffer_);
     collecting_rewrite_ = false;
     end = appended_;
+    // The next record lands in the new file or, if it cannot be installed,
+    // the old one, which may end in different databases: it SELECTs.
+    selected_db_ = -1;
   }
   // The old file stays complete in case the new one cannot be installed.
   if (fd_ >= 0 && !old_tail.empty() && WriteAll(fd_, old_tail)) {

@@ -60,7 +60,7 @@ class AppendOnlyFile {
 
   // `path` is the file (relative to the working directory). Nothing is opened
   // until Open() or Enable().
-  AppendOnlyFile(Keyspace& keyspace, std::string path);
+  AppendOnlyFile(Databases& databases, std::string path);
   ~AppendOnlyFile();
   AppendOnlyFile(const AppendOnlyFile&) = delete;
   AppendOnlyFile& operator=(const AppendOnlyFile&) = delete;
@@ -82,13 +82,17 @@ class AppendOnlyFile {
   void UpdateSettings(const Settings& settings);
   bool enabled() const { return enabled_.load(std::memory_order_acquire); }
 
-  // Appends one command. The caller holds the locks of every shard the
-  // command changed. Returns the offset to pass to Sync(), 0 when off.
-  uint64_t Append(std::span<const std::string_view> args);
-  uint64_t Append(std::initializer_list<std::string_view> args);
+  // Appends one command that ran in database `db`, after a SELECT when the
+  // file's last record ran in another one (Redis's records). The caller
+  // holds the locks of every shard the command changed. Returns the offset
+  // to pass to Sync(), 0 when off.
+  uint64_t Append(int db, std::span<const std::string_view> args);
+  uint64_t Append(int db, std::initializer_list<std::string_view> args);
   // Appends records already encoded (AppendAofCommand), as one piece: EXEC's
-  // MULTI ... EXEC group, which no other client's record may split.
-  uint64_t AppendEncoded(std::string_view records);
+  // MULTI ... EXEC group, which no other client's record may split. The
+  // records start in database `first_db` and leave `last_db` selected (they
+  // SELECT between themselves).
+  uint64_t AppendEncoded(std::string_view records, int first_db, int last_db);
 
   // Returns once every command appended up to `offset` is written to the file
   // (and fsynced under appendfsync always). Call with no shard lock held.
@@ -125,7 +129,11 @@ class AppendOnlyFile {
   void MaybeAutoRewrite();
   void StopChild() LOCKGRAPH_REQUIRES(rewrite_mu_);
 
-  Keyspace& keyspace_;
+  // Adds `records` to `buffer`, after a SELECT when `*selected` differs.
+  static void AddRecords(std::string* buffer, int* selected, std::string_view records, int first_db,
+                         int last_db);
+
+  Databases& databases_;
   const std::string path_;
   std::atomic<bool> enabled_{false};
   std::atomic<int> fsync_policy_{static_cast<int>(FsyncPolicy::kEverySec)};
@@ -138,6 +146,10 @@ class AppendOnlyFile {
   std::string rewrite_buffer_ LOCKGRAPH_GUARDED_BY(buf_mu_);
   bool collecting_rewrite_ LOCKGRAPH_GUARDED_BY(buf_mu_) = false;
   uint64_t appended_ LOCKGRAPH_GUARDED_BY(buf_mu_) = 0;  // logical end offset
+  // The database the file's (or the rewrite buffer's) last record ran in;
+  // -1 when unknown, so the next record starts with a SELECT.
+  int selected_db_ LOCKGRAPH_GUARDED_BY(buf_mu_) = -1;
+  int rewrite_selected_db_ LOCKGRAPH_GUARDED_BY(buf_mu_) = -1;
 
   // The file. Taken before buf_mu_ when both are needed.
   mutable lockgraph::Mutex file_mu_{"aof.file"};

@@ -54,6 +54,11 @@ class BlockedKeys {
   // `waiter` waits on `key`, after every waiter already there.
   void Add(std::string_view key, std::shared_ptr<Waiter> waiter);
   void Remove(std::string_view key, const Waiter* waiter);
+  // Calls `visit(key)` for every key someone waits on.
+  template <typename Visit>
+  void ForEachKey(Visit&& visit) const {
+    for (const auto& [key, waiters] : waiters_) visit(std::string_view(key));
+  }
   // Calls `visit(waiter)` for each waiter of `key` still in kBlocked,
   // longest-waiting first.
   template <typename Visit>

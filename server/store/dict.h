@@ -17,6 +17,7 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "store/object.h"
@@ -111,6 +112,12 @@ class Dict {
   Entry* Unlink(std::string_view key, uint64_t hash);
   // Deletes every entry.
   void Clear();
+  // Exchanges the contents of two dicts (SWAPDB).
+  void Swap(Dict& other) {
+    buckets_.swap(other.buckets_);
+    std::swap(size_, other.size_);
+    std::swap(table_bytes_, other.table_bytes_);
+  }
 
   // Visits the entries of the bucket(s) `cursor` names and returns the next
   // cursor; 0 means the scan is complete.

@@ -100,23 +100,32 @@ bool EvictionPool::PopBest(Candidate* out) {
 }
 
 uint64_t EraseEvictedLocked(Shard& shard, Entry* entry, EvictionListener* listener) {
-  if (listener != nullptr) listener->OnEvicted(entry->key);
+  if (listener != nullptr) listener->OnEvicted(shard.db(), entry->key);
   size_t before = shard.bytes();
   shard.EraseLocked(entry);
   size_t after = shard.bytes();
   return before > after ? before - after : 0;
 }
 
-EvictionResult Evictor::Evict(Keyspace& keyspace, const EvictionParams& params,
-                              uint64_t bytes_to_free, std::chrono::microseconds budget) {
+namespace {
+
+int FlatShardCount(const Databases& dbs) { return dbs.count() * dbs.shards_per_db(); }
+Shard& FlatShard(Databases& dbs, int flat) {
+  return dbs.db(flat / dbs.shards_per_db()).shard(flat % dbs.shards_per_db());
+}
+
+}  // namespace
+
+EvictionResult Evictor::Evict(Databases& dbs, const EvictionParams& params, uint64_t bytes_to_free,
+                              std::chrono::microseconds budget) {
   EvictionResult result;
   if (params.policy == EvictionPolicy::kNoEviction) {
     result.exhausted = true;
     return result;
   }
-  if (pool_keyspace_ != keyspace.instance_id() || pool_policy_ != params.policy) {
+  if (pool_keyspace_ != dbs.instance_id() || pool_policy_ != params.policy) {
     pool_.Clear();
-    pool_keyspace_ = keyspace.instance_id();
+    pool_keyspace_ = dbs.instance_id();
     pool_policy_ = params.policy;
     next_shard_ = 0;
   }
@@ -124,8 +133,8 @@ EvictionResult Evictor::Evict(Keyspace& keyspace, const EvictionParams& params,
   while (result.bytes < bytes_to_free) {
     if (params.listener != nullptr && !params.listener->StillOverLimit()) break;
     uint64_t freed = 0;
-    bool evicted = IsRandomPolicy(params.policy) ? EvictRandom(keyspace, params, &freed)
-                                                 : EvictFromPool(keyspace, params, &freed);
+    bool evicted = IsRandomPolicy(params.policy) ? EvictRandom(dbs, params, &freed)
+                                                 : EvictFromPool(dbs, params, &freed);
     if (!evicted) {
       result.exhausted = true;
       break;
@@ -141,13 +150,14 @@ EvictionResult Evictor::Evict(Keyspace& keyspace, const EvictionParams& params,
   return result;
 }
 
-bool Evictor::Refill(Keyspace& keyspace, const EvictionParams& params) {
+bool Evictor::Refill(Databases& dbs, const EvictionParams& params) {
   const bool volatile_only = IsVolatilePolicy(params.policy);
   const size_t samples = static_cast<size_t>(std::max(params.samples, 1));
-  const int count = keyspace.shard_count();
+  const int count = FlatShardCount(dbs);
   for (int n = 0; n < count; ++n) {
     int index = (next_shard_ + n) % count;
-    Shard& shard = keyspace.shard(index);
+    Shard& shard = FlatShard(dbs, index);
+    if (shard.bytes() == 0) continue;  // empty (most databases are): no lock needed
     lockgraph::MutexLock lock(shard.mu());
     sample_.clear();
     shard.SampleLocked(samples, volatile_only, &sample_);
@@ -161,15 +171,15 @@ bool Evictor::Refill(Keyspace& keyspace, const EvictionParams& params) {
   return false;
 }
 
-bool Evictor::EvictFromPool(Keyspace& keyspace, const EvictionParams& params, uint64_t* freed) {
+bool Evictor::EvictFromPool(Databases& dbs, const EvictionParams& params, uint64_t* freed) {
   const bool volatile_only = IsVolatilePolicy(params.policy);
   EvictionPool::Candidate candidate;
   // As in Redis, every eviction first adds fresh samples, so the pool's best
   // is compared against new keys rather than just the leftovers of past rounds.
   for (int refills = 0; refills < kMaxRefillsPerEviction; ++refills) {
-    if (!Refill(keyspace, params) && pool_.size() == 0) return false;
+    if (!Refill(dbs, params) && pool_.size() == 0) return false;
     while (pool_.PopBest(&candidate)) {
-      Shard& shard = keyspace.shard(candidate.shard);
+      Shard& shard = FlatShard(dbs, candidate.shard);
       lockgraph::MutexLock lock(shard.mu());
       // A plain lookup: the candidate may have been deleted, or lost its TTL,
       // since it was sampled.
@@ -182,12 +192,13 @@ bool Evictor::EvictFromPool(Keyspace& keyspace, const EvictionParams& params, ui
   return false;
 }
 
-bool Evictor::EvictRandom(Keyspace& keyspace, const EvictionParams& params, uint64_t* freed) {
+bool Evictor::EvictRandom(Databases& dbs, const EvictionParams& params, uint64_t* freed) {
   const bool volatile_only = IsVolatilePolicy(params.policy);
-  const int count = keyspace.shard_count();
+  const int count = FlatShardCount(dbs);
   for (int n = 0; n < count; ++n) {
     int index = (next_shard_ + n) % count;
-    Shard& shard = keyspace.shard(index);
+    Shard& shard = FlatShard(dbs, index);
+    if (shard.bytes() == 0) continue;
     lockgraph::MutexLock lock(shard.mu());
     sample_.clear();
     shard.SampleLocked(1, volatile_only, &sample_);

@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/keyspace.h"
+#include "store/databases.h"
 
 namespace cacheforge {
 
@@ -58,7 +58,7 @@ inline bool IsVolatilePolicy(EvictionPolicy p) {
 class EvictionListener {
  public:
   virtual ~EvictionListener() = default;
-  virtual void OnEvicted(std::string_view key) = 0;
+  virtual void OnEvicted(int db, std::string_view key) = 0;
   // Asked before each eviction, with no lock held: false stops the round.
   // Several threads evict at once; each asking here stops them all as soon as
   // memory is under the limit (or the limit was lifted), not after each one
@@ -113,22 +113,24 @@ class Evictor {
   // Evicts keys under `params.policy` until `bytes_to_free` heap bytes are
   // freed, nothing is left to evict, or `budget` has passed (zero: no limit).
   // Never evicts under noeviction, and under volatile-* only keys with a TTL.
-  EvictionResult Evict(Keyspace& keyspace, const EvictionParams& params, uint64_t bytes_to_free,
+  // Candidates come from every database's shards.
+  EvictionResult Evict(Databases& dbs, const EvictionParams& params, uint64_t bytes_to_free,
                        std::chrono::microseconds budget);
 
  private:
   // Fills the pool from the next shards that have candidates; false when no
   // shard has any.
-  bool Refill(Keyspace& keyspace, const EvictionParams& params);
+  bool Refill(Databases& dbs, const EvictionParams& params);
   // Evicts one random key of the next shard that has one; its bytes, or
   // false when no shard has any.
-  bool EvictRandom(Keyspace& keyspace, const EvictionParams& params, uint64_t* freed);
+  bool EvictRandom(Databases& dbs, const EvictionParams& params, uint64_t* freed);
   // Evicts the pool's best candidate that still qualifies.
-  bool EvictFromPool(Keyspace& keyspace, const EvictionParams& params, uint64_t* freed);
+  bool EvictFromPool(Databases& dbs, const EvictionParams& params, uint64_t* freed);
 
   EvictionPool pool_;
-  // The pool is only meaningful for the keyspace and policy that filled it.
-  uint64_t pool_keyspace_ = 0;  // Keyspace::instance_id()
+  // The pool is only meaningful for the databases and policy that filled it.
+  // Shards are numbered across databases: db * shards_per_db + index.
+  uint64_t pool_keyspace_ = 0;  // Databases::instance_id()
   EvictionPolicy pool_policy_ = EvictionPolicy::kNoEviction;
   int next_shard_ = 0;
   std::vector<Entry*> sample_;

@@ -10,14 +10,12 @@
 
 namespace cacheforge {
 
-Keyspace::Keyspace(int shards) {
-  static std::atomic<uint64_t> next_instance_id{1};
-  instance_id_ = next_instance_id.fetch_add(1, std::memory_order_relaxed);
+Keyspace::Keyspace(int shards, int id, const void* group) : id_(id), group_(group) {
   // A power of two, so the shard is a shift of the hash.
   shards =
       static_cast<int>(std::bit_ceil(static_cast<unsigned>(std::clamp(shards, 1, kMaxShards))));
   shards_.reserve(static_cast<size_t>(shards));
-  for (int i = 0; i < shards; ++i) shards_.push_back(std::make_unique<Shard>(i));
+  for (int i = 0; i < shards; ++i) shards_.push_back(std::make_unique<Shard>(i, id));
   shift_ = 64 - std::countr_zero(static_cast<unsigned>(shards));
 }
 
@@ -45,11 +43,5 @@ ShardSetLock::~ShardSetLock() {
     m &= ~(uint64_t{1} << highest);
   }
 }
-
-TransactionShards::TransactionShards(Keyspace& keyspace, uint64_t mask) : lock_(keyspace, mask) {
-  internal::held_shards = {&keyspace, mask};
-}
-
-TransactionShards::~TransactionShards() { internal::held_shards = {}; }
 
 }  // namespace cacheforge

@@ -1,8 +1,9 @@
 // server/store/keyspace.h
 // -----------------------------------------------------------------------------
-// The sharded keyspace (database 0): N shards chosen by the key's hash, and the
-// one way to lock several of them — ShardSetLock, which always takes them in
-// ascending shard index, the order each shard's lockgraph rank declares.
+// One database: N shards chosen by the key's hash, and the one way to lock
+// several of them — ShardSetLock, which always takes them in ascending shard
+// index, the order each shard's lockgraph rank declares. The server's
+// databases (SELECT) are Keyspaces of one Databases (databases.h).
 //
 // Thread safety: the Keyspace object itself is immutable after construction;
 // each shard is guarded by its own lock.
@@ -25,11 +26,13 @@ class Keyspace {
   static constexpr int kMaxShards = 64;  // ShardSetLock uses a 64-bit mask
 
   // `shards` is clamped to [1, kMaxShards] and rounded up to a power of two.
-  explicit Keyspace(int shards);
+  // `id` is the database number; `group` the Databases it belongs to (null
+  // for a lone keyspace).
+  explicit Keyspace(int shards, int id = 0, const void* group = nullptr);
 
   int shard_count() const { return static_cast<int>(shards_.size()); }
-  // Unique per Keyspace object in the process (an address can be reused).
-  uint64_t instance_id() const { return instance_id_; }
+  int id() const { return id_; }
+  const void* group() const { return group_; }
   Shard& shard(int index) { return *shards_[static_cast<size_t>(index)]; }
 
   static uint64_t Hash(std::string_view key);
@@ -50,29 +53,37 @@ class Keyspace {
     return total;
   }
 
-  // Keys removed by lazy or active expiry since start (or CONFIG RESETSTAT).
-  std::atomic<uint64_t> expired_keys{0};
-
  private:
   std::vector<std::unique_ptr<Shard>> shards_;
   int shift_;
-  uint64_t instance_id_;
+  int id_;
+  const void* group_;
 };
 
 namespace internal {
-// The shards the calling thread holds for a transaction (TransactionShards).
+// The shards the calling thread holds for a transaction (TransactionShards):
+// masks[d] for database d of `group` (a lone keyspace: its own address).
 struct HeldShards {
-  const Keyspace* keyspace = nullptr;
-  uint64_t mask = 0;
+  const void* group = nullptr;
+  const uint64_t* masks = nullptr;
+  int count = 0;
 };
 extern constinit thread_local HeldShards held_shards;
+
+inline const void* GroupOf(const Keyspace& keyspace) {
+  return keyspace.group() != nullptr ? keyspace.group() : &keyspace;
+}
 }  // namespace internal
 
 // Bit i set for each shard of `keyspace` the calling thread holds for a
 // transaction; 0 outside one.
 inline uint64_t TransactionHeldShards(const Keyspace& keyspace) {
   const internal::HeldShards& held = internal::held_shards;
-  return held.keyspace == &keyspace ? held.mask : 0;
+  if (held.masks == nullptr || held.group != internal::GroupOf(keyspace) ||
+      keyspace.id() >= held.count) {
+    return 0;
+  }
+  return held.masks[keyspace.id()];
 }
 
 // Locks every shard in `mask`, lowest index first, and unlocks them on
@@ -111,23 +122,6 @@ class ShardLock {
 
  private:
   Shard* shard_;
-};
-
-// EXEC: locks every shard in `mask` (ascending, as ShardSetLock) for the whole
-// transaction and marks them held by this thread, so the commands it runs —
-// through KeyLock, KeysLock, ShardLock and ShardSetLock — lock nothing more of
-// the keyspace. `mask` must cover every shard they touch: a shard outside it
-// would be locked while higher ones are held, which lockgraph reports as a
-// rank inversion. Not nestable.
-class TransactionShards {
- public:
-  TransactionShards(Keyspace& keyspace, uint64_t mask);
-  ~TransactionShards();
-  TransactionShards(const TransactionShards&) = delete;
-  TransactionShards& operator=(const TransactionShards&) = delete;
-
- private:
-  ShardSetLock lock_;
 };
 
 }  // namespace cacheforge

@@ -6,6 +6,8 @@
 
 #include <time.h>
 
+#include <utility>
+
 #include "store/keyspace.h"
 #include "util/heap_bytes.h"
 
@@ -22,10 +24,12 @@ int64_t WallClockMs() {
 
 }  // namespace
 
-Shard::Shard(int index)
+Shard::Shard(int index, int db)
     : index_(index),
-      mu_("store.shard", lockgraph::LockOptions{.rank = index}),
-      rng_(0x9e3779b97f4a7c15ULL ^ static_cast<uint64_t>(index)) {}
+      db_(db),
+      mu_("store.shard", lockgraph::LockOptions{.rank = db * kShardRankStride + index}),
+      rng_{0x9e3779b97f4a7c15ULL ^ (static_cast<uint64_t>(db) << 32) ^
+           static_cast<uint64_t>(index)} {}
 
 size_t Shard::EntryBytes(const Entry& entry) {
   return HeapBytes(&entry) + StringHeapBytes(entry.key) +
@@ -122,6 +126,35 @@ void Shard::ClearLocked() {
   ++mutations_;
   entry_bytes_ = 0;
   PublishBytesLocked();
+}
+
+void Shard::SwapDataLocked(Shard& other) {
+  dict_.Swap(other.dict_);
+  volatile_.swap(other.volatile_);
+  std::swap(entry_bytes_, other.entry_bytes_);
+  ++mutations_;
+  ++other.mutations_;
+  PublishBytesLocked();
+  other.PublishBytesLocked();
+  // Redis's touchAllWatchedKeysInDb: a watched key that exists on either
+  // side sees its value change (or appear, or vanish).
+  auto exists_in_either = [this, &other](std::string_view key) {
+    AssertHeld();
+    other.AssertHeld();
+    const uint64_t hash = Keyspace::Hash(key);
+    return dict_.Find(key, hash) != nullptr || other.dict_.Find(key, hash) != nullptr;
+  };
+  if (!watched_.empty()) watched_.TouchIf(exists_in_either);
+  if (!other.watched_.empty()) other.watched_.TouchIf(exists_in_either);
+  MarkExistingReadyLocked();
+  other.MarkExistingReadyLocked();
+}
+
+void Shard::MarkExistingReadyLocked() {
+  blocked_.ForEachKey([this](std::string_view key) {
+    AssertHeld();
+    if (dict_.Find(key, Keyspace::Hash(key)) != nullptr) MarkReady(this, key);
+  });
 }
 
 void Shard::StampNew(Entry* entry, int64_t now_ms) {

@@ -3,9 +3,10 @@
 // One shard of the keyspace: a Dict of string values, the index of keys that
 // carry a TTL (with their expiry times), and the lock that guards both.
 //
-// Every shard's lock is a lockgraph::Mutex of the class "store.shard" with the
-// shard's index as its declared rank. Commands that touch several shards lock
-// them in ascending index order (ShardSetLock in keyspace.h); lockgraph checks
+// Every shard's lock is a lockgraph::Mutex of the class "store.shard" whose
+// declared rank is (database, index) flattened: db * kShardRankStride + index.
+// Commands that touch several shards lock them in ascending database, then
+// index order (ShardSetLock in keyspace.h, DbShardsLock in databases.h); lockgraph checks
 // that order on every acquisition and reports any inversion at once — the
 // bucket/table ABBA that hung the original cacheforge cannot come back silently.
 //
@@ -24,7 +25,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,13 +36,18 @@
 
 namespace cacheforge {
 
+// Shards of database d have ranks [d * kShardRankStride, (d + 1) * kShardRankStride).
+inline constexpr int kShardRankStride = 64;
+
 class Shard {
  public:
-  explicit Shard(int index);
+  // Shard `index` of database `db`.
+  explicit Shard(int index, int db = 0);
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
 
   int index() const { return index_; }
+  int db() const { return db_; }
   lockgraph::Mutex& mu() LOCKGRAPH_RETURN_CAPABILITY(mu_) { return mu_; }
   // Claims this thread holds mu_: checked at run time by lockgraph (a report,
   // or an abort with mode=abort, when false), and tells clang's analysis so,
@@ -72,6 +77,11 @@ class Shard {
     return entry->has_expire() && volatile_[entry->volatile_slot].expire_at_ms <= now_ms;
   }
   void ClearLocked() LOCKGRAPH_REQUIRES(mu_);
+  // SWAPDB: exchanges this shard's data (keys, TTLs, memory count) with
+  // `other`'s, both locked. The watchers and waiters stay: they watch a key
+  // of a database, whatever it now holds. Watched keys present on either
+  // side are touched, and waited-on keys that now exist become ready.
+  void SwapDataLocked(Shard& other) LOCKGRAPH_REQUIRES(mu_, other.mu_);
 
   // Bumped by every change to this shard's data (insert, erase, value, TTL,
   // clear). A command compares it before and after to know whether it changed
@@ -208,14 +218,30 @@ class Shard {
     if (!blocked_.empty() && blocked_.Has(key)) MarkReady(this, key);
   }
 
+  // 8 bytes of state where mt19937_64 has 2.5 KB: there is a shard per
+  // database and index, and sampling wants speed, not statistical quality.
+  struct SplitMix64 {
+    uint64_t state;
+    uint64_t operator()() {
+      uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      return z ^ (z >> 31);
+    }
+  };
+
+  // Every waited-on key that exists now is ready (after SwapDataLocked).
+  void MarkExistingReadyLocked() LOCKGRAPH_REQUIRES(mu_);
+
   const int index_;
+  const int db_;
   lockgraph::Mutex mu_;
   // Written under mu_, read by anyone; next to the lock, whose cache line a
   // writer owns anyway.
   std::atomic<size_t> bytes_{0};
   Dict dict_ LOCKGRAPH_GUARDED_BY(mu_);
   std::vector<VolatileKey> volatile_ LOCKGRAPH_GUARDED_BY(mu_);  // keys with a TTL
-  std::mt19937_64 rng_ LOCKGRAPH_GUARDED_BY(mu_);
+  SplitMix64 rng_ LOCKGRAPH_GUARDED_BY(mu_);
   uint64_t mutations_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
   size_t entry_bytes_ LOCKGRAPH_GUARDED_BY(mu_) = 0;  // EntryBytes of every entry
   WatchedKeys watched_ LOCKGRAPH_GUARDED_BY(mu_);

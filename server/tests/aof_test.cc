@@ -109,7 +109,7 @@ TEST(AofFormatTest, GarbageStopsTheScanWhereItStarts) {
 
 class AofCommandTest : public CommandTest {
  protected:
-  AofCommandTest() : dir_(TempDir()), aof_(server_.keyspace(), dir_ + "/appendonly.aof") {
+  AofCommandTest() : dir_(TempDir()), aof_(server_.databases(), dir_ + "/appendonly.aof") {
     now_ms_ = NowMs();
     std::string error;
     AppendOnlyFile::Settings settings;
@@ -146,6 +146,7 @@ TEST_F(AofCommandTest, RecordsEffectsWithAbsoluteTimes) {
   Run({"GETEX", "k", "PERSIST"});
   Run({"INCR", "n"});
   EXPECT_EQ(Recorded(), (std::vector<std::string>{
+                            "SELECT 0",  // every file starts by naming its database
                             "SET k v PXAT " + at,
                             "SET s v PXAT " + at,
                             "PEXPIREAT s " + at,
@@ -174,7 +175,7 @@ TEST_F(AofCommandTest, ReplayReproducesTheData) {
   AofLoadReport report;
   std::string error;
   ASSERT_TRUE(LoadAppendOnlyFile(fresh, aof_.path(), false, &report, &error)) << error;
-  EXPECT_EQ(report.commands, 9u);
+  EXPECT_EQ(report.commands, 10u);  // SELECT 0 and nine writes
   EXPECT_EQ(report.failed, 0u);
   usleep(2000);  // let "c" expire in both
   Server* original = &server_;
@@ -215,7 +216,7 @@ TEST_F(AofCommandTest, LoaderDropsATruncatedTailOrRefusesIt) {
 
   Server lenient(&config, 1, CommandTable::Get().size());
   ASSERT_TRUE(LoadAppendOnlyFile(lenient, aof_.path(), true, &report, &error)) << error;
-  EXPECT_EQ(report.commands, 2u);
+  EXPECT_EQ(report.commands, 3u);  // SELECT 0, SET, SET
   EXPECT_EQ(report.dropped_bytes, 18u);
   EXPECT_EQ(ReadFile(aof_.path()), data);  // truncated to the valid prefix
   EXPECT_EQ(ReadFile(report.dropped_to), "*3\r\n$3\r\nSET\r\n$1\r\nc");
@@ -251,8 +252,8 @@ TEST_F(AofCommandTest, TransactionsAreRecordedWhole) {
   Run({"GET", "a"});
   Run({"DEL", "missing"});
   Run({"EXEC"});
-  EXPECT_EQ(Recorded(),
-            (std::vector<std::string>{"MULTI", "SET a 1", "RPUSH l x", "EXEC", "INCR n"}));
+  EXPECT_EQ(Recorded(), (std::vector<std::string>{"SELECT 0", "MULTI", "SET a 1", "RPUSH l x",
+                                                  "EXEC", "INCR n"}));
 }
 
 TEST_F(AofCommandTest, ServedBlockingCommandsAreRecordedAsWhatTheyDid) {
@@ -273,7 +274,7 @@ TEST_F(AofCommandTest, ServedBlockingCommandsAreRecordedAsWhatTheyDid) {
   Run({"RPUSH", "z", "c"});
   run_as(waiter, {"BRPOP", "z", "0"});  // served at once
   EXPECT_EQ(Recorded(),
-            (std::vector<std::string>{"RPUSH q a", "LPOP q", "RPUSH src b",
+            (std::vector<std::string>{"SELECT 0", "RPUSH q a", "LPOP q", "RPUSH src b",
                                       "LMOVE src dst RIGHT LEFT", "RPUSH z c", "RPOP z"}));
 }
 
@@ -298,6 +299,64 @@ TEST(AofFormatTest, AnUnfinishedTransactionIsABadTail) {
   Scan(dir, data, &result);
   EXPECT_TRUE(result.problem.empty()) << result.problem;
   EXPECT_EQ(result.valid_bytes, data.size());
+}
+
+// Writes in several databases: each record follows a SELECT of its
+// database when the one before ran elsewhere (inside a transaction too), and
+// a replay puts every key back in its database.
+TEST_F(AofCommandTest, DatabasesAreRecordedWithSelectAndReplayed) {
+  Run({"SELECT", "2"});
+  Run({"SET", "a", "1"});
+  Run({"SET", "a2", "x"});
+  Run({"SELECT", "0"});
+  Run({"SET", "b", "2"});
+  Run({"MULTI"});
+  Run({"SELECT", "3"});
+  Run({"SET", "c", "3"});
+  Run({"SELECT", "0"});
+  Run({"INCR", "n"});
+  Run({"EXEC"});
+  Run({"MOVE", "b", "4"});
+  Run({"SWAPDB", "2", "5"});
+  Run({"SELECT", "5"});
+  Run({"COPY", "a", "a", "DB", "6"});
+  EXPECT_EQ(Recorded(),
+            (std::vector<std::string>{"SELECT 2", "SET a 1", "SET a2 x", "SELECT 0", "SET b 2",
+                                      "SELECT 3", "MULTI", "SET c 3", "SELECT 0", "INCR n", "EXEC",
+                                      "MOVE b 4", "SWAPDB 2 5", "SELECT 5", "COPY a a DB 6"}));
+
+  Config config;
+  Server fresh(&config, 1, CommandTable::Get().size());
+  AofLoadReport report;
+  std::string error;
+  ASSERT_TRUE(LoadAppendOnlyFile(fresh, aof_.path(), false, &report, &error)) << error;
+  EXPECT_EQ(report.failed, 0u);
+  for (Server* s : {&server_, &fresh}) {
+    ClientSession session;
+    session.info = std::make_shared<ClientInfo>();
+    auto run = [&](std::vector<std::string> args) {
+      std::vector<std::string_view> views(args.begin(), args.end());
+      CommandContext ctx{*s, session, s->thread_stats(0), views, NowMs()};
+      std::string out;
+      AppendReply(Dispatch(ctx), &out);
+      return out;
+    };
+    // database: its keys, as KEYS * sorted
+    const std::vector<std::pair<int, std::string>> expected = {
+        {0, "n=1"}, {2, ""}, {3, "c=3"}, {4, "b=2"}, {5, "a=1 a2=x"}, {6, "a=1"}};
+    for (const auto& [db, contents] : expected) {
+      run({"SELECT", std::to_string(db)});
+      std::string seen;
+      for (const char* key : {"a", "a2", "b", "c", "n"}) {
+        std::string value = run({"GET", key});
+        if (value == kNil) continue;
+        if (!seen.empty()) seen += " ";
+        const size_t start = value.find("\r\n") + 2;
+        seen += std::string(key) + "=" + value.substr(start, value.size() - start - 2);
+      }
+      EXPECT_EQ(seen, contents) << "db " << db << (s == &fresh ? " (replayed)" : "");
+    }
+  }
 }
 
 TEST_F(AofCommandTest, ReplayAppliesAWholeTransactionOrNone) {

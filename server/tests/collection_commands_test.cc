@@ -105,7 +105,9 @@ TEST_F(CollectionCommands, RenameAndCopyMoveWholeCollections) {
   EXPECT_EQ(Run({"LLEN", "l2"}), Int(2));
   EXPECT_EQ(Run({"RENAME", "l2", "moved"}), kOk);
   EXPECT_EQ(Run({"LRANGE", "moved", "0", "-1"}), "*2\r\n" + Bulk("a") + Bulk("b"));
-  EXPECT_EQ(Run({"COPY", "l", "x", "DB", "1"}), Err("ERR DB index is out of range"));
+  EXPECT_EQ(Run({"COPY", "l", "x", "DB", "16"}), Err("ERR DB index is out of range"));
+  EXPECT_EQ(Run({"COPY", "l", "l", "DB", "1"}), Int(1)) << "the same name in another database";
+  EXPECT_EQ(Run({"EXISTS", "l"}), Int(1));
 }
 
 TEST_F(CollectionCommands, RepeatedRandomPicksAreBounded) {
@@ -123,7 +125,7 @@ TEST_F(CollectionCommands, MemoryReturnsToItsStartAfterDeletes) {
   // The keys' table is allocated once and kept; measure from after that.
   Run({"MSET", "l", "x", "h", "x", "s", "x"});
   Run({"DEL", "l", "h", "s"});
-  const uint64_t start = server_.keyspace().DatasetBytes();
+  const uint64_t start = server_.databases().DatasetBytes();
   std::vector<std::string> push = {"RPUSH", "l"}, hset = {"HSET", "h"}, sadd = {"SADD", "s"};
   for (int i = 0; i < 500; ++i) {
     push.push_back("element-" + std::to_string(i));
@@ -134,12 +136,12 @@ TEST_F(CollectionCommands, MemoryReturnsToItsStartAfterDeletes) {
   Run(push);
   Run(hset);
   Run(sadd);
-  const uint64_t full = server_.keyspace().DatasetBytes();
+  const uint64_t full = server_.databases().DatasetBytes();
   EXPECT_GT(full, start + 500 * 3 * 10);
   Run({"LPOP", "l", "250"});
-  EXPECT_LT(server_.keyspace().DatasetBytes(), full);
+  EXPECT_LT(server_.databases().DatasetBytes(), full);
   EXPECT_EQ(Run({"DEL", "l", "h", "s"}), Int(3));
-  EXPECT_EQ(server_.keyspace().DatasetBytes(), start);
+  EXPECT_EQ(server_.databases().DatasetBytes(), start);
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ PAIRS_REPLY = {"HGETALL"}
 # Random replies are checked against the key's contents read beforehand.
 RANDOM_REPLY = {"SPOP": "SMEMBERS", "SRANDMEMBER": "SMEMBERS", "HRANDFIELD": "HGETALL"}
 
-ALL_GROUPS = ["strings", "keys", "lists", "hashes", "sets", "zsets", "bitmaps", "transactions"]
+ALL_GROUPS = ["strings", "keys", "lists", "hashes", "sets", "zsets", "bitmaps", "databases",
+              "transactions"]
 # Commands a transaction does not queue: their replies are random or, for lex
 # ranges, depend on a state this test cannot look at before EXEC runs them.
 NOT_IN_TRANSACTIONS = set(RANDOM_REPLY) | {"ZRANDMEMBER", "ZRANGEBYLEX", "ZREVRANGEBYLEX",
@@ -420,6 +421,22 @@ class Gen:
         if c == "OBJECT":
             return [c, self.pick(["ENCODING"] * 9 + ["encoding"]), k]
         return ["KEYS", self.pick(GLOBS)]
+
+    def g_databases(self):
+        """SELECT among a few databases (so keys meet again), MOVE, COPY ... DB,
+        SWAPDB, DBSIZE, now and then FLUSHDB, and bad database numbers."""
+        kind = self.pick(list(KEYSPACE))
+        k = self.key(kind)
+        db = self.pick(["0", "1", "2", "3"] * 8 + ["16", "-1", "x", "1.5"])
+        c = self.pick(["SELECT"] * 4 + ["MOVE"] * 3 + ["COPY", "SWAPDB", "DBSIZE", "DBSIZE"]
+                      + ["FLUSHDB"] * (self.r.random() < 0.05))
+        if c in ("SELECT", "MOVE"):
+            return [c, db] if c == "SELECT" else [c, k, db]
+        if c == "COPY":
+            return [c, k, self.pick([k, self.key(kind)]), "DB", db] + self.options(["REPLACE"])
+        if c == "SWAPDB":
+            return [c, db, self.pick(["0", "1", "2", "3"])]
+        return [c]
 
     def g_lists(self):
         k, r = self.key("lists"), self.r

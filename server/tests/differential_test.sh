@@ -29,7 +29,7 @@ redis-cli -p "$REDIS_PORT" PING 2>/dev/null | grep -q PONG \
 # names a known command, and is empty for an unknown one); from then on every
 # command of the group must match Redis.
 groups=strings,keys
-for group_command in lists:lpush hashes:hset sets:sadd zsets:zadd bitmaps:setbit \
+for group_command in lists:lpush hashes:hset sets:sadd zsets:zadd bitmaps:setbit databases:swapdb \
     transactions:multi; do
   command=${group_command#*:}
   if [[ "$(redis-cli -p "$PORT" COMMAND INFO "$command" | head -1)" == "$command" ]]; then

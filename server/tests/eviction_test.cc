@@ -23,7 +23,7 @@ constexpr int64_t kT0 = 1'700'000'000'000;  // test clock, Unix ms
 // A keyspace the test fills with a controlled clock.
 class KeyspaceFixture {
  public:
-  explicit KeyspaceFixture(int shards) : keyspace_(shards) {}
+  explicit KeyspaceFixture(int shards) : dbs_(1, shards), keyspace_(dbs_.db(0)) {}
 
   Entry* Put(const std::string& key, int64_t now_ms, size_t value_bytes = 100) {
     uint64_t hash = Keyspace::Hash(key);
@@ -68,10 +68,11 @@ class KeyspaceFixture {
     params.policy = policy;
     params.samples = samples;
     params.now_ms = now_ms;
-    return evictor_.Evict(keyspace_, params, bytes, std::chrono::microseconds(0));
+    return evictor_.Evict(dbs_, params, bytes, std::chrono::microseconds(0));
   }
 
-  Keyspace keyspace_;
+  Databases dbs_;
+  Keyspace& keyspace_;
   Evictor evictor_;
 };
 
@@ -290,7 +291,7 @@ TEST(Evictor, StopsWhenTheListenerSaysUnderLimit) {
   struct StopAfter : EvictionListener {
     int left = 0;
     int seen = 0;
-    void OnEvicted(std::string_view) override { ++seen; }
+    void OnEvicted(int, std::string_view) override { ++seen; }
     bool StillOverLimit() override { return left-- > 0; }
   } listener;
   listener.left = 7;
@@ -298,8 +299,7 @@ TEST(Evictor, StopsWhenTheListenerSaysUnderLimit) {
   params.policy = EvictionPolicy::kAllKeysLru;
   params.now_ms = kT0;
   params.listener = &listener;
-  EvictionResult r = ks.evictor_.Evict(ks.keyspace_, params, ~uint64_t{0},
-                                       std::chrono::microseconds(0));
+  EvictionResult r = ks.evictor_.Evict(ks.dbs_, params, ~uint64_t{0}, std::chrono::microseconds(0));
   EXPECT_EQ(r.keys, 7u);
   EXPECT_FALSE(r.exhausted) << "stopped by the listener, keys are left";
   EXPECT_EQ(listener.seen, 7);

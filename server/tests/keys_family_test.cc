@@ -87,7 +87,7 @@ TEST_F(KeysFamily, ActiveExpiryRemovesKeysNobodyReads) {
   for (int i = 0; i < 200; ++i) Run({"SET", "v" + std::to_string(i), "x", "PX", "10"});
   for (int i = 0; i < 50; ++i) Run({"SET", "p" + std::to_string(i), "x"});
   EXPECT_EQ(Run({"DBSIZE"}), Int(250));
-  Keyspace& keyspace = server_.keyspace();
+  Keyspace& keyspace = server_.db(0);
   size_t expired = 0;
   for (int s = 0; s < keyspace.shard_count(); ++s) {
     lockgraph::MutexLock lock(keyspace.shard(s).mu());

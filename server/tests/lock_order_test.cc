@@ -87,7 +87,7 @@ TEST(LockOrderDeathTest, DescendingShardOrderIsCaught) {
       {
         Config config;
         Server server(&config, 1, CommandTable::Get().size());
-        Keyspace& keyspace = server.keyspace();
+        Keyspace& keyspace = server.db(0);
         // The inversion ShardSetLock exists to prevent.
         Shard& shard5 = keyspace.shard(5);
         Shard& shard2 = keyspace.shard(2);

@@ -31,7 +31,13 @@ expect "EXISTS" "1" "$(r EXISTS k)"
 expect "TYPE" "string" "$(r TYPE k)"
 expect "RENAME" "OK" "$(r RENAME k k2)"
 expect "RENAME missing" "ERR no such key" "$(r RENAME k k3)"
-expect "SELECT 1" "ERR DB index is out of range" "$(r SELECT 1)"
+expect "SELECT 16" "ERR DB index is out of range" "$(r SELECT 16)"
+# redis-cli -n selects a database on connect; its keys stay in it.
+expect "SET -n 3" "OK" "$(redis-cli -p "$PORT" -n 3 SET only3 x)"
+expect "GET -n 3" "x" "$(redis-cli -p "$PORT" -n 3 GET only3)"
+expect "GET db 0" "" "$(r GET only3)"
+expect "MOVE" "1" "$(redis-cli -p "$PORT" -n 3 MOVE only3 0)"
+expect "GET moved" "x" "$(r GET only3)"
 expect "HELLO 3" "NOPROTO unsupported protocol version" "$(r HELLO 3)"
 
 # Expiry in milliseconds: lazily on read and actively for keys nobody reads.

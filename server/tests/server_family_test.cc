@@ -95,7 +95,9 @@ TEST_F(ConnectionFamily, PingEchoSelectHello) {
   EXPECT_EQ(Run({"PING", "a", "b"}), Err("ERR wrong number of arguments for 'ping' command"));
   EXPECT_EQ(Run({"ECHO", "x y"}), Bulk("x y"));
   EXPECT_EQ(Run({"SELECT", "0"}), kOk);
-  EXPECT_EQ(Run({"SELECT", "1"}), Err("ERR DB index is out of range"));
+  EXPECT_EQ(Run({"SELECT", "15"}), kOk);
+  EXPECT_EQ(Run({"SELECT", "16"}), Err("ERR DB index is out of range"));
+  EXPECT_EQ(Run({"SELECT", "-1"}), Err("ERR DB index is out of range"));
   EXPECT_EQ(Run({"SELECT", "x"}), Err("ERR value is not an integer or out of range"));
   EXPECT_EQ(Run({"HELLO", "3"}), Err("NOPROTO unsupported protocol version"));
   EXPECT_EQ(Run({"HELLO", "x"}), Err("ERR Protocol version is not an integer or out of range"));

@@ -20,8 +20,8 @@ class TransactionTest : public CommandTest {
  protected:
   TransactionTest() { other_.info = std::make_shared<ClientInfo>(); }
   ~TransactionTest() override {
-    UnwatchAll(server_.keyspace(), session_.watch);
-    UnwatchAll(server_.keyspace(), other_.watch);
+    UnwatchAll(server_.databases(), session_.watch);
+    UnwatchAll(server_.databases(), other_.watch);
   }
 
   // Runs a command as a second client.
@@ -263,11 +263,19 @@ TEST_F(TransactionTest, ServerCommandsInsideExecRunAfterTheLocksAreReleased) {
 }
 
 TEST_F(TransactionTest, ExecLocksOnlyTheShardsOfItsKeys) {
-  const Keyspace& keyspace = server_.keyspace();
-  auto mask = [&](std::vector<std::string> args) {
-    const CommandEntry* entry = CommandTable::Get().Find(args[0]);
-    return QueuedShardMask(keyspace, QueuedCommand{entry, args});
+  Databases& dbs = server_.databases();
+  const Keyspace& keyspace = server_.db(0);
+  // The masks a queue of commands needs, starting in database 0.
+  auto masks_of = [&](std::vector<std::vector<std::string>> queue) {
+    std::vector<uint64_t> masks = dbs.NoShards();
+    int db = 0;
+    for (auto& args : queue) {
+      const CommandEntry* entry = CommandTable::Get().Find(args[0]);
+      AddQueuedShards(dbs, QueuedCommand{entry, args}, &db, &masks);
+    }
+    return masks;
   };
+  auto mask = [&](std::vector<std::string> args) { return masks_of({std::move(args)})[0]; };
   auto bit = [&](std::string_view key) {
     return uint64_t{1} << keyspace.ShardIndex(Keyspace::Hash(key));
   };
@@ -278,8 +286,25 @@ TEST_F(TransactionTest, ExecLocksOnlyTheShardsOfItsKeys) {
   EXPECT_EQ(mask({"ZUNIONSTORE", "d", "2", "z1", "z2", "WEIGHTS", "1", "2"}),
             bit("d") | bit("z1") | bit("z2"));
   EXPECT_EQ(mask({"LMPOP", "9", "l1", "LEFT"}), all);  // a bad count fails before any key
-  EXPECT_EQ(mask({"FLUSHALL"}), all);
   EXPECT_EQ(mask({"PING"}), all);
+  // Other databases: a queued SELECT moves what follows; MOVE, COPY ... DB
+  // and SWAPDB name theirs; FLUSHALL and INFO need every one.
+  std::vector<uint64_t> m = masks_of({{"INCR", "a"}, {"SELECT", "3"}, {"INCR", "b"}});
+  EXPECT_EQ(m[0], bit("a"));
+  EXPECT_EQ(m[3], bit("b"));
+  EXPECT_EQ(m[1], 0u);
+  m = masks_of({{"MOVE", "k", "5"}, {"COPY", "s", "d", "DB", "7"}});
+  EXPECT_EQ(m[0], bit("k") | bit("s") | bit("d"));
+  EXPECT_EQ(m[5], bit("k"));
+  EXPECT_EQ(m[7], bit("d"));
+  m = masks_of({{"SWAPDB", "2", "9"}});
+  EXPECT_EQ(m[2], all);
+  EXPECT_EQ(m[9], all);
+  EXPECT_EQ(m[0], 0u);
+  for (const char* name : {"FLUSHALL", "INFO"}) {
+    m = masks_of({{name}});
+    for (int d = 0; d < dbs.count(); ++d) EXPECT_EQ(m[static_cast<size_t>(d)], all) << name << d;
+  }
 }
 
 // A reader on another thread never sees half of a transaction that moves a
@@ -289,8 +314,8 @@ TEST(TransactionAtomicity, ReadersNeverSeeHalfATransaction) {
   Server server(&config, /*loops=*/2, CommandTable::Get().size());
   // Two keys in different shards.
   std::string a = "a", b = "b0";
-  for (int i = 0; server.keyspace().ShardIndex(Keyspace::Hash(a)) ==
-                  server.keyspace().ShardIndex(Keyspace::Hash(b));
+  for (int i = 0;
+       server.db(0).ShardIndex(Keyspace::Hash(a)) == server.db(0).ShardIndex(Keyspace::Hash(b));
        ++i) {
     b = "b" + std::to_string(i);
   }

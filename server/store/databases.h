@@ -1,0 +1,87 @@
+// server/store/databases.h
+// -----------------------------------------------------------------------------
+// The server's numbered databases (SELECT 0..databases-1), each a Keyspace of
+// the same shard count, and the locks that span several of them.
+//
+// Lock order: the shards of database d carry lockgraph ranks
+// [d * kShardRankStride, (d + 1) * kShardRankStride), so the one global order
+// is ascending database, then ascending shard. DbShardsLock takes any set of
+// shards of any databases in that order; MOVE, COPY ... DB, SWAPDB, FLUSHALL
+// and EXEC use it, everything else locks within one database (keyspace.h).
+//
+// Thread safety: the Databases object is immutable after construction; each
+// shard is guarded by its own lock.
+#ifndef CACHEFORGE_STORE_DATABASES_H_
+#define CACHEFORGE_STORE_DATABASES_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "store/keyspace.h"
+
+namespace cacheforge {
+
+class Databases {
+ public:
+  // Database numbers fit the ranks' int32 with room to spare.
+  static constexpr int kMaxDatabases = 1024;
+
+  // `count` databases (clamped to [1, kMaxDatabases]) of `shards` shards each.
+  Databases(int count, int shards);
+  Databases(const Databases&) = delete;
+  Databases& operator=(const Databases&) = delete;
+
+  int count() const { return static_cast<int>(dbs_.size()); }
+  Keyspace& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
+  const Keyspace& db(int index) const { return *dbs_[static_cast<size_t>(index)]; }
+  int shards_per_db() const { return dbs_.front()->shard_count(); }
+  // Unique per Databases object in the process (an address can be reused).
+  uint64_t instance_id() const { return instance_id_; }
+
+  // Heap bytes of every database (lock-free, as Keyspace::DatasetBytes).
+  uint64_t DatasetBytes() const;
+
+  // One empty mask per database: the argument DbShardsLock takes.
+  std::vector<uint64_t> NoShards() const { return std::vector<uint64_t>(dbs_.size(), 0); }
+
+ private:
+  std::vector<std::unique_ptr<Keyspace>> dbs_;
+  uint64_t instance_id_;
+};
+
+// Locks masks[d]'s shards of each database d — ascending database, then
+// shard — and unlocks them on destruction. Shards the thread holds for a
+// transaction are skipped, as ShardSetLock skips them.
+class DbShardsLock {
+ public:
+  DbShardsLock(Databases& dbs, const std::vector<uint64_t>& masks);
+  ~DbShardsLock();
+  DbShardsLock(const DbShardsLock&) = delete;
+  DbShardsLock& operator=(const DbShardsLock&) = delete;
+
+ private:
+  std::vector<std::unique_ptr<ShardSetLock>> locks_;
+};
+
+// EXEC: locks masks[d]'s shards of each database d (as DbShardsLock) for the
+// whole transaction and marks them held by this thread, so the commands it
+// runs — through KeyLock, KeysLock, ShardLock, ShardSetLock and DbShardsLock —
+// lock nothing more. The masks must cover every shard they touch: a shard
+// outside them would be locked while higher ones are held, which lockgraph
+// reports as a rank inversion. Not nestable.
+class TransactionShards {
+ public:
+  TransactionShards(Databases& dbs, std::vector<uint64_t> masks);
+  ~TransactionShards();
+  TransactionShards(const TransactionShards&) = delete;
+  TransactionShards& operator=(const TransactionShards&) = delete;
+
+ private:
+  std::vector<uint64_t> masks_;
+  DbShardsLock lock_;
+};
+
+}  // namespace cacheforge
+
+#endif  // CACHEFORGE_STORE_DATABASES_H_
