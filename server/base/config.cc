@@ -10,6 +10,7 @@
 #include <shared_mutex>
 #include <thread>
 
+#include "base/notify_classes.h"
 #include "net/resp_parser.h"
 #include "util/glob.h"
 #include "util/numbers.h"
@@ -17,7 +18,7 @@
 namespace cacheforge {
 namespace {
 
-enum class Kind { kInt, kMemory, kBool, kString, kEnum, kOutputLimit };
+enum class Kind { kInt, kMemory, kBool, kString, kEnum, kOutputLimit, kNotifyClasses };
 
 struct SettingSpec {
   const char* name;
@@ -63,6 +64,7 @@ constexpr SettingSpec kSettings[] = {
      "volatile-random volatile-ttl"},
     {"maxmemory-samples", Kind::kInt, true, "5", 1, 64, nullptr},
     {"metrics-port", Kind::kInt, false, "0", 0, 65535, nullptr},  // 0: no HTTP endpoint
+    {"notify-keyspace-events", Kind::kNotifyClasses, true, "", 0, 0, nullptr},
     {"port", Kind::kInt, false, "6379", 0, 65535, nullptr},
     {"protected-mode", Kind::kBool, true, "yes", 0, 0, nullptr},
     {"proto-max-bulk-len", Kind::kMemory, true, "512mb", 1024 * 1024, kMaxInt, nullptr},
@@ -226,6 +228,15 @@ bool Validate(const SettingSpec& spec, std::string_view value, std::string* cano
     case Kind::kString:
       *canonical = std::string(value);
       return true;
+    case Kind::kNotifyClasses: {
+      uint32_t flags = 0;
+      if (!ParseNotifyClasses(value, &flags)) {
+        *error = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+        return false;
+      }
+      *canonical = FormatNotifyClasses(flags);
+      return true;
+    }
     case Kind::kOutputLimit: {
       // Classes not named keep their values: Config::Set merges; here the
       // canonical form carries only what was given.
@@ -269,6 +280,10 @@ void Config::MirrorLocked(const std::string& name) {
     hz_.store(std::stoi(value), std::memory_order_relaxed);
   } else if (name == "requirepass") {
     requires_password_.store(!value.empty(), std::memory_order_relaxed);
+  } else if (name == "notify-keyspace-events") {
+    uint32_t flags = 0;
+    ParseNotifyClasses(value, &flags);
+    notify_keyspace_events_.store(flags, std::memory_order_relaxed);
   } else if (name == "maxmemory") {
     maxmemory_.store(std::stoll(value), std::memory_order_relaxed);
   } else if (name == "maxmemory-policy") {

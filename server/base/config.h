@@ -95,6 +95,10 @@ class Config {
   int64_t output_soft_seconds(OutputClass c = kNormalClients) const {
     return output_soft_seconds_[c].load(std::memory_order_relaxed);
   }
+  // notify-keyspace-events as NotifyClass bits (base/notify_classes.h).
+  uint32_t notify_keyspace_events() const {
+    return notify_keyspace_events_.load(std::memory_order_relaxed);
+  }
   int64_t maxclients() const { return maxclients_.load(std::memory_order_relaxed); }
   int64_t timeout_seconds() const { return timeout_.load(std::memory_order_relaxed); }
   int64_t tcp_keepalive() const { return tcp_keepalive_.load(std::memory_order_relaxed); }
@@ -134,6 +138,7 @@ class Config {
   std::atomic<int64_t> output_soft_limit_[3] = {};
   std::atomic<int64_t> output_soft_seconds_[3] = {};
   std::atomic<int64_t> maxclients_{0};
+  std::atomic<uint32_t> notify_keyspace_events_{0};
   std::atomic<int64_t> timeout_{0};
   std::atomic<int64_t> tcp_keepalive_{0};
   std::atomic<bool> protected_mode_{true};

@@ -24,7 +24,9 @@ Server::Server(Config* config, int loops, size_t command_count)
       databases_(static_cast<int>(config->GetInt("databases")),
                  static_cast<int>(config->GetInt("shards"))),
       clients_([this](int loop) { Wake(loop); }),
+      keyspace_events_(*config, pubsub_),
       start_ms_(NowMs()) {
+  databases_.SetEvents(&keyspace_events_);
   for (int i = 0; i < loops; ++i) {
     thread_stats_.push_back(std::make_unique<ThreadStats>(command_count));
   }

@@ -16,6 +16,7 @@
 
 #include "base/clients.h"
 #include "base/config.h"
+#include "base/keyspace_events.h"
 #include "base/pubsub.h"
 #include "base/stats.h"
 #include "store/databases.h"
@@ -49,6 +50,7 @@ class Server {
   Keyspace& db(int index) { return databases_.db(index); }
   ClientRegistry& clients() { return clients_; }
   PubSub& pubsub() { return pubsub_; }
+  KeyspaceEvents& keyspace_events() { return keyspace_events_; }
   // The append-only file; null only in unit tests. Set before the loops start.
   AppendOnlyFile* aof() { return aof_; }
   void set_aof(AppendOnlyFile* aof) { aof_ = aof; }
@@ -105,6 +107,7 @@ class Server {
   Databases databases_;
   ClientRegistry clients_;
   PubSub pubsub_;
+  KeyspaceEvents keyspace_events_;
   std::vector<std::unique_ptr<ThreadStats>> thread_stats_;
   std::function<void(int)> waker_;
   Poster poster_;

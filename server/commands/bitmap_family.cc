@@ -280,11 +280,17 @@ Reply BitFieldGeneric(CommandContext& ctx, bool read_only) {
     }
     return Reply::Array(std::move(out));
   }
+  // A change for the AOF: the string was created or grown, or a write changed
+  // its bits. Redis counts it as a change for WATCH and the keyspace event
+  // only when a write that was done (not refused by OVERFLOW FAIL) grew the
+  // string or changed its bits: creating or growing it alone is none.
+  key.SetQuietWatch(true);
   if (e == nullptr) e = key.Insert();
-  // A change: the string was created or grown, or a write changed its bits.
+  bool notify = false;
   key.Update(e, [&](std::string& v) {
-    bool changed = v.size() < (highest >> 3) + 1;
-    if (changed) v.resize((highest >> 3) + 1, '\0');
+    const bool grown = v.size() < (highest >> 3) + 1;
+    if (grown) v.resize((highest >> 3) + 1, '\0');
+    bool changed = grown;
     for (const FieldOp& op : ops) {
       const uint64_t raw = GetBits(v, op.offset, op.bits);
       if (op.kind == FieldOp::kGet) {
@@ -292,11 +298,18 @@ Reply BitFieldGeneric(CommandContext& ctx, bool read_only) {
             Reply::Integer(op.is_signed ? SignExtend(raw, op.bits) : static_cast<int64_t>(raw)));
       } else {
         out.push_back(ApplyFieldWrite(v, op));
-        changed = changed || GetBits(v, op.offset, op.bits) != raw;
+        const bool bits_changed = GetBits(v, op.offset, op.bits) != raw;
+        changed = changed || bits_changed;
+        notify = notify || (out.back().type() != Reply::Type::kNull && (grown || bits_changed));
       }
     }
     return changed;
   });
+  key.SetQuietWatch(false);
+  if (notify) {
+    key.SignalModified();
+    ctx.Notify(kNotifyString, "setbit", ctx.arg(1));
+  }
   return Reply::Array(std::move(out));
 }
 
@@ -314,13 +327,14 @@ Reply SetBitCommand(CommandContext& ctx) {
   if (e == nullptr) e = key.Insert();
   bool was = false;
   // Setting a bit to what it was, within the string, is no change (Redis 7).
-  key.Update(e, [&](std::string& v) {
+  const bool changed = key.Update(e, [&](std::string& v) {
     const bool grown = v.size() < (offset >> 3) + 1;
     if (grown) v.resize((offset >> 3) + 1, '\0');
     was = BitAt(v, offset);
     SetBits(v, offset, 1, static_cast<uint64_t>(on));
     return grown || was != (on != 0);
   });
+  if (changed) ctx.Notify(kNotifyString, "setbit", ctx.arg(1));
   return Reply::Integer(was ? 1 : 0);
 }
 
@@ -440,7 +454,10 @@ Reply BitOpCommand(CommandContext& ctx) {
     longest = std::max(longest, sources.back().size());
   }
   const std::string_view dst = keys[0];
-  if (Entry* old = lock.Find(dst); old != nullptr && longest == 0) lock.Erase(dst, old);
+  if (Entry* old = lock.Find(dst); old != nullptr && longest == 0) {
+    lock.Erase(dst, old);
+    ctx.Notify(kNotifyGeneric, "del", dst);
+  }
   if (longest == 0) return Reply::Integer(0);
   std::string result(longest, '\0');
   for (size_t i = 0; i < longest; ++i) {
@@ -453,6 +470,7 @@ Reply BitOpCommand(CommandContext& ctx) {
     result[i] = static_cast<char>(acc);
   }
   lock.Put(dst, result)->string_form = static_cast<uint32_t>(StringForm::kRaw);
+  ctx.Notify(kNotifyString, "set", dst);
   return Reply::Integer(static_cast<int64_t>(longest));
 }
 

@@ -62,14 +62,21 @@ Found<T> Create(KeysLock& lock, std::string_view key, Args&&... args) {
   return As<T>(e);
 }
 
-// Deletes the key if a command left its collection empty.
+// Deletes the key if a command left its collection empty, with Redis's "del"
+// keyspace event (which follows the command's own event: notify that first).
 template <typename T>
 void EraseIfEmpty(KeyLock& key, const Found<T>& found) {
-  if (found.entry != nullptr && found.value->Size() == 0) key.Erase(found.entry);
+  if (found.entry != nullptr && found.value->Size() == 0) {
+    key.Erase(found.entry);
+    key.ctx().Notify(kNotifyGeneric, "del", key.key());
+  }
 }
 template <typename T>
 void EraseIfEmpty(KeysLock& lock, std::string_view key, const Found<T>& found) {
-  if (found.entry != nullptr && found.value->Size() == 0) lock.Erase(key, found.entry);
+  if (found.entry != nullptr && found.value->Size() == 0) {
+    lock.Erase(key, found.entry);
+    lock.ctx().Notify(kNotifyGeneric, "del", key);
+  }
 }
 
 // LMPOP's and ZMPOP's arguments: numkeys key [key ...] <side> [COUNT count],

@@ -74,6 +74,12 @@ struct ClientSession {
   bool close_after_reply = false;  // QUIT, CLIENT KILL of itself
   bool replaying_aof = false;      // the loader: limits such as maxmemory do not apply
   int db = 0;                      // SELECT's database (mirrored in info->db)
+  // CLIENT REPLY: OFF sends no replies until ON; SKIP none for the next
+  // command (`skip_next_reply`, then `skipping_reply` while it runs).
+  // Pub/sub confirmations and messages are sent regardless, as in Redis.
+  bool replies_off = false;
+  bool skip_next_reply = false;
+  bool skipping_reply = false;
   MultiState multi;
   WatchState watch;
   ExecScope* exec = nullptr;  // set while EXEC runs the queue
@@ -116,6 +122,15 @@ struct CommandContext {
 
   // The client's selected database.
   Keyspace& db() const { return server.db(client.db); }
+
+  // A keyspace notification for `key` of the selected database (base/
+  // keyspace_events.h); call with the key's shard still locked. Costs one
+  // relaxed load when the class is off.
+  void Notify(uint32_t type, std::string_view event, std::string_view key) const {
+    if (server.keyspace_events().Enabled(type)) {
+      server.keyspace_events().Notify(type, event, key, client.db);
+    }
+  }
 
   size_t argc() const { return args.size(); }
   std::string_view arg(size_t i) const { return args[i]; }

@@ -64,6 +64,7 @@ constexpr CommandSpec kClientSubcommands[] = {
   {"info",     2, kConn, 0, 0, 0, ClientInfoCommand,    "connection", "Returns information about the connection.", {}},
   {"kill",    -3, kA,    0, 0, 0, ClientKillCommand,    "connection", "Terminates open connections.", {}},
   {"unblock", -3, kA,    0, 0, 0, ClientUnblockCommand, "connection", "Unblocks a client blocked by a blocking command from a different connection.", {}},
+  {"reply",    3, kConn, 0, 0, 0, ClientReplyCommand,   "connection", "Instructs the server whether to reply to commands.", {}},
   {"help",     2, kConn, 0, 0, 0, ClientHelpCommand,    "connection", "Returns helpful text about the different subcommands.", {}},
 };
 

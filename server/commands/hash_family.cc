@@ -41,6 +41,7 @@ std::optional<Reply> SetPairs(CommandContext& ctx, int64_t* added) {
     for (size_t i = 2; i < ctx.argc(); i += 2) n += h.Set(ctx.arg(i), ctx.arg(i + 1), limits);
     return n;
   });
+  ctx.Notify(kNotifyHash, "hset", ctx.arg(1));
   return std::nullopt;
 }
 
@@ -85,6 +86,7 @@ Reply HSetNxCommand(CommandContext& ctx) {
   const EncodingLimits limits = ctx.server.config().encoding_limits();
   key.MutateObject<HashObject>(hash.entry,
                                [&](HashObject& h) { h.Set(ctx.arg(2), ctx.arg(3), limits); });
+  ctx.Notify(kNotifyHash, "hset", ctx.arg(1));
   return Reply::Integer(1);
 }
 
@@ -123,6 +125,7 @@ Reply HDelCommand(CommandContext& ctx) {
     key.MutateObject<HashObject>(hash.entry, [&](HashObject& h) { h.Delete(ctx.arg(i)); });
     ++deleted;
   }
+  if (deleted > 0) ctx.Notify(kNotifyHash, "hdel", ctx.arg(1));
   EraseIfEmpty(key, hash);
   return Reply::Integer(deleted);
 }
@@ -179,6 +182,7 @@ Reply HIncrByCommand(CommandContext& ctx) {
   const EncodingLimits limits = ctx.server.config().encoding_limits();
   key.MutateObject<HashObject>(
       hash.entry, [&](HashObject& h) { h.Set(ctx.arg(2), std::to_string(result), limits); });
+  ctx.Notify(kNotifyHash, "hincrby", ctx.arg(1));
   return Reply::Integer(result);
 }
 
@@ -208,6 +212,7 @@ Reply HIncrByFloatCommand(CommandContext& ctx) {
   // The result, not the increment, as Redis does: a replayed float addition
   // could round differently.
   ctx.propagate_as = {"HSET", std::string(ctx.arg(1)), std::string(ctx.arg(2)), text};
+  ctx.Notify(kNotifyHash, "hincrbyfloat", ctx.arg(1));
   return Reply::Bulk(std::move(text));
 }
 

@@ -40,6 +40,9 @@ class KeyLock {
   KeyLock(const KeyLock&) = delete;
   KeyLock& operator=(const KeyLock&) = delete;
 
+  CommandContext& ctx() { return ctx_; }
+  std::string_view key() const { return key_; }
+
   // The live entry, or null; a found key counts as accessed.
   Entry* Find() {
     Entry* e = Peek();
@@ -60,6 +63,7 @@ class KeyLock {
   Entry* FindForRead() {
     Entry* e = Find();
     (e != nullptr ? ctx_.stats.keyspace_hits : ctx_.stats.keyspace_misses).Add();
+    if (e == nullptr) ctx_.Notify(kNotifyKeyMiss, "keymiss", key_);
     return e;
   }
   // Adds the key with an empty value; it must not be live.
@@ -119,6 +123,11 @@ class KeyLock {
     shard_.AssertHeld();
     shard_.SignalModifiedLocked(key_);
   }
+  // Shard::SetQuietWatchLocked for this key's shard.
+  void SetQuietWatch(bool quiet) {
+    shard_.AssertHeld();
+    shard_.SetQuietWatchLocked(quiet);
+  }
   // Replaces `e`'s value with a collection.
   void SetObject(Entry* e, std::unique_ptr<Object> object) {
     shard_.AssertHeld();
@@ -162,6 +171,8 @@ class KeysLock {
   KeysLock(const KeysLock&) = delete;
   KeysLock& operator=(const KeysLock&) = delete;
 
+  CommandContext& ctx() { return ctx_; }
+
   Entry* Find(std::string_view key) {
     uint64_t hash = Keyspace::Hash(key);
     uint64_t expired = 0;
@@ -176,6 +187,7 @@ class KeysLock {
   Entry* FindForRead(std::string_view key) {
     Entry* e = Find(key);
     (e != nullptr ? ctx_.stats.keyspace_hits : ctx_.stats.keyspace_misses).Add();
+    if (e == nullptr) ctx_.Notify(kNotifyKeyMiss, "keymiss", key);
     return e;
   }
   // A locked shard; callers of its *Locked methods first call AssertHeld().

@@ -29,6 +29,7 @@ Reply DelCommand(CommandContext& ctx) {
   for (std::string_view key : keys) {
     if (Entry* e = lock.Find(key)) {
       lock.Erase(key, e);
+      ctx.Notify(kNotifyGeneric, "del", key);
       ++deleted;
     }
   }
@@ -78,6 +79,8 @@ Reply Rename(CommandContext& ctx, bool only_if_new) {
   dst->lru = src->lru;
   dst->lfu = src->lfu;
   src_shard.EraseLocked(src);
+  ctx.Notify(kNotifyGeneric, "rename_from", names[0]);
+  ctx.Notify(kNotifyGeneric, "rename_to", names[1]);
   return only_if_new ? Reply::Integer(1) : Reply::Ok();
 }
 
@@ -144,6 +147,7 @@ Reply CopyCommand(CommandContext& ctx) {
     Entry* dst = lock.FindDst(names[1]);
     if (dst != nullptr && !replace) return Reply::Integer(0);
     CopyEntryLocked(ctx, lock.src_shard(), src, lock.dst_shard(), dst, names[1]);
+    ctx.server.keyspace_events().Notify(kNotifyGeneric, "copy_to", names[1], dst_db);
     return Reply::Integer(1);
   }
   KeysLock lock(ctx, names);
@@ -152,6 +156,7 @@ Reply CopyCommand(CommandContext& ctx) {
   Entry* dst = lock.Find(names[1]);
   if (dst != nullptr && !replace) return Reply::Integer(0);
   CopyEntryLocked(ctx, lock.ShardOf(names[0]), src, lock.ShardOf(names[1]), dst, names[1]);
+  ctx.Notify(kNotifyGeneric, "copy_to", names[1]);
   return Reply::Integer(1);
 }
 
@@ -183,6 +188,8 @@ Reply MoveCommand(CommandContext& ctx) {
   dst->lru = src->lru;
   dst->lfu = src->lfu;
   src_shard.EraseLocked(src);
+  ctx.Notify(kNotifyGeneric, "move_from", key);
+  ctx.server.keyspace_events().Notify(kNotifyGeneric, "move_to", key, dst_db);
   return Reply::Integer(1);
 }
 
@@ -270,8 +277,10 @@ Reply SetExpire(CommandContext& ctx, bool seconds, bool absolute) {
   if (lt && current != kNoExpiry && when >= current) return Reply::Integer(0);
   if (when <= ctx.now_ms) {
     key.Erase(e);
+    ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
   } else {
     key.SetExpire(e, when);
+    ctx.Notify(kNotifyGeneric, "expire", ctx.arg(1));
   }
   // Recorded as an absolute time so a replay does not restart the TTL.
   if (ctx.aof != nullptr) {
@@ -309,6 +318,7 @@ Reply PersistCommand(CommandContext& ctx) {
   Entry* e = key.Find();
   if (e == nullptr || !e->has_expire()) return Reply::Integer(0);
   key.SetExpire(e, kNoExpiry);
+  ctx.Notify(kNotifyGeneric, "persist", ctx.arg(1));
   return Reply::Integer(1);
 }
 

@@ -77,6 +77,7 @@ Reply PushGeneric(CommandContext& ctx, End end, bool only_existing) {
     for (size_t i = 2; i < ctx.argc(); ++i) Push(l.list(), end, ctx.arg(i));
     return l.list().size();
   });
+  ctx.Notify(kNotifyList, end == End::kLeft ? "lpush" : "rpush", ctx.arg(1));
   return Reply::Integer(static_cast<int64_t>(size));
 }
 
@@ -101,6 +102,7 @@ Reply PopGeneric(CommandContext& ctx, End end) {
       popped.push_back(Reply::Bulk(Pop(l.list(), end)));
     }
   });
+  ctx.Notify(kNotifyList, end == End::kLeft ? "lpop" : "rpop", ctx.arg(1));
   EraseIfEmpty(key, list);
   if (!has_count) return std::move(popped.front());
   return Reply::Array(std::move(popped));
@@ -117,15 +119,22 @@ Reply MoveLocked(CommandContext& ctx, KeysLock& lock, std::string_view src_key,
   if (dst.wrong_type) return WrongType();
   std::string value = lock.MutateObject<ListObject>(
       src_key, src.entry, [&](ListObject& l) { return Pop(l.list(), from); });
+  // Redis's events: the push to the destination, then the pop from the source.
+  const char* push_event = to == End::kLeft ? "lpush" : "rpush";
+  const char* pop_event = from == End::kLeft ? "lpop" : "rpop";
   // Same key: the pop above may have emptied it; push back before deciding.
   if (src_key == dst_key) {
     lock.MutateObject<ListObject>(src_key, src.entry,
                                   [&](ListObject& l) { Push(l.list(), to, value); });
+    ctx.Notify(kNotifyList, push_event, dst_key);
+    ctx.Notify(kNotifyList, pop_event, src_key);
     return Reply::Bulk(std::move(value));
   }
   if (dst.entry == nullptr) dst = Create<ListObject>(lock, dst_key, ListFill(ctx));
   lock.MutateObject<ListObject>(dst_key, dst.entry,
                                 [&](ListObject& l) { Push(l.list(), to, value); });
+  ctx.Notify(kNotifyList, push_event, dst_key);
+  ctx.Notify(kNotifyList, pop_event, src_key);
   EraseIfEmpty(lock, src_key, src);
   return Reply::Bulk(std::move(value));
 }
@@ -181,6 +190,7 @@ Reply LSetCommand(CommandContext& ctx) {
   if (index < 0 || index >= n) return Reply::Error("ERR index out of range");
   key.MutateObject<ListObject>(
       list.entry, [&](ListObject& l) { l.list().Set(static_cast<size_t>(index), ctx.arg(3)); });
+  ctx.Notify(kNotifyList, "lset", ctx.arg(1));
   return Reply::Ok();
 }
 
@@ -217,18 +227,23 @@ Reply LTrimCommand(CommandContext& ctx) {
   if (list.entry == nullptr) return Reply::Ok();
   size_t first = 0, last = 0;
   const size_t n = list.value->Size();
+  // Redis notifies "ltrim" for any LTRIM of a list, then "del" if it emptied it.
   if (!ClampRange(start, stop, n, &first, &last)) {
     key.Erase(list.entry);
+    ctx.Notify(kNotifyList, "ltrim", ctx.arg(1));
+    ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
     return Reply::Ok();
   }
   if (first == 0 && last == n - 1) {
     key.SignalModified();  // Redis counts any LTRIM of a list as touching it
+    ctx.Notify(kNotifyList, "ltrim", ctx.arg(1));
     return Reply::Ok();
   }
   key.MutateObject<ListObject>(list.entry, [&](ListObject& l) {
     l.list().Erase(last + 1, n - last - 1);
     l.list().Erase(0, first);
   });
+  ctx.Notify(kNotifyList, "ltrim", ctx.arg(1));
   return Reply::Ok();
 }
 
@@ -258,6 +273,7 @@ Reply LRemCommand(CommandContext& ctx) {
     if (!reverse) std::reverse(hits.begin(), hits.end());
     for (size_t index : hits) l.list().Erase(index, 1);
   });
+  ctx.Notify(kNotifyList, "lrem", ctx.arg(1));
   EraseIfEmpty(key, list);
   return Reply::Integer(static_cast<int64_t>(hits.size()));
 }
@@ -286,6 +302,7 @@ Reply LInsertCommand(CommandContext& ctx) {
     l.list().Insert(after ? pivot + 1 : pivot, ctx.arg(4));
     return l.list().size();
   });
+  ctx.Notify(kNotifyList, "linsert", ctx.arg(1));
   return Reply::Integer(static_cast<int64_t>(size));
 }
 
@@ -386,6 +403,7 @@ Popped PopFirstLocked(CommandContext& ctx, KeysLock& lock, std::span<const std::
         out.values.push_back(Pop(l.list(), end));
       }
     });
+    ctx.Notify(kNotifyList, end == End::kLeft ? "lpop" : "rpop", name);
     EraseIfEmpty(lock, name, list);
     // The file records what happened: a pop of this many from this key.
     ctx.propagate_as = {end == End::kLeft ? "LPOP" : "RPOP", std::string(name),

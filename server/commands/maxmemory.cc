@@ -32,6 +32,9 @@ class EvictionRecorder : public EvictionListener {
       : server_(server), stats_(stats), aof_(aof) {}
   void OnEvicted(int db, std::string_view key) override {
     if (aof_ != nullptr) aof_->Append(db, {"DEL", key});
+    if (server_.keyspace_events().Enabled(kNotifyEvicted)) {
+      server_.keyspace_events().Notify(kNotifyEvicted, "evicted", key, db);
+    }
     stats_.evicted_keys.Add();
   }
   // The limit is read again each time: CONFIG SET maxmemory 0 stops an

@@ -367,6 +367,24 @@ Reply ClientKillCommand(CommandContext& ctx) {
 }
 
 // CLIENT UNBLOCK client-id [TIMEOUT | ERROR]
+Reply ClientReplyCommand(CommandContext& ctx) {
+  ClientSession& client = ctx.client;
+  if (EqualsIgnoreCase(ctx.arg(2), "ON")) {
+    client.replies_off = false;
+    client.skip_next_reply = false;
+    return Reply::Ok();
+  }
+  if (EqualsIgnoreCase(ctx.arg(2), "OFF")) {
+    client.replies_off = true;
+    return Reply::None();
+  }
+  if (EqualsIgnoreCase(ctx.arg(2), "SKIP")) {
+    if (!client.replies_off) client.skip_next_reply = true;
+    return Reply::None();
+  }
+  return Reply::Error(errors::kSyntax);
+}
+
 Reply ClientUnblockCommand(CommandContext& ctx) {
   int64_t id = 0;
   if (!ParseInt64(ctx.arg(2), &id)) return Reply::Error(errors::kNotInteger);

@@ -30,6 +30,8 @@ Reply ClientListCommand(CommandContext& ctx);
 Reply ClientInfoCommand(CommandContext& ctx);
 Reply ClientKillCommand(CommandContext& ctx);
 Reply ClientUnblockCommand(CommandContext& ctx);
+// CLIENT REPLY ON|OFF|SKIP: OFF and SKIP answer nothing (see ClientSession).
+Reply ClientReplyCommand(CommandContext& ctx);
 Reply ClientHelpCommand(CommandContext& ctx);
 Reply TimeCommand(CommandContext& ctx);
 Reply DebugLockgraphCommand(CommandContext& ctx);

@@ -105,13 +105,18 @@ Reply AlgebraStoreCommand(CommandContext& ctx, Algebra op) {
   if (!LoadSets(lock, keys.subspan(1), &sets)) return WrongType();
   std::vector<std::string> result = Combine(op, sets);
   const std::string_view dst = ctx.arg(1);
-  if (Entry* old = lock.Find(dst)) lock.Erase(dst, old);
+  Entry* old = lock.Find(dst);
+  if (old != nullptr) lock.Erase(dst, old);
   if (!result.empty()) {
     const EncodingLimits limits = ctx.server.config().encoding_limits();
     Found<SetObject> set = Create<SetObject>(lock, dst);
     lock.MutateObject<SetObject>(dst, set.entry, [&](SetObject& s) {
       for (const std::string& m : result) s.Add(m, limits);
     });
+    static constexpr const char* kEvents[] = {"sinterstore", "sunionstore", "sdiffstore"};
+    ctx.Notify(kNotifySet, kEvents[static_cast<int>(op)], dst);
+  } else if (old != nullptr) {
+    ctx.Notify(kNotifyGeneric, "del", dst);
   }
   return Reply::Integer(static_cast<int64_t>(result.size()));
 }
@@ -130,6 +135,7 @@ Reply SAddCommand(CommandContext& ctx) {
     for (size_t i = 2; i < ctx.argc(); ++i) n += s.Add(ctx.arg(i), limits);
     return n;
   });
+  if (added > 0) ctx.Notify(kNotifySet, "sadd", ctx.arg(1));
   return Reply::Integer(added);
 }
 
@@ -145,6 +151,7 @@ Reply SRemCommand(CommandContext& ctx) {
     key.MutateObject<SetObject>(set.entry, [&](SetObject& s) { s.Remove(ctx.arg(i)); });
     ++removed;
   }
+  if (removed > 0) ctx.Notify(kNotifySet, "srem", ctx.arg(1));
   EraseIfEmpty(key, set);
   return Reply::Integer(removed);
 }
@@ -236,6 +243,7 @@ Reply SPopCommand(CommandContext& ctx) {
   key.MutateObject<SetObject>(set.entry, [&](SetObject& s) {
     for (const std::string& m : popped) s.Remove(m);
   });
+  ctx.Notify(kNotifySet, "spop", ctx.arg(1));
   EraseIfEmpty(key, set);
   // Random, so the file records which members went.
   ctx.propagate_as = {"SREM", std::string(ctx.arg(1))};
@@ -257,10 +265,13 @@ Reply SMoveCommand(CommandContext& ctx) {
   if (!src.value->Contains(member)) return Reply::Integer(0);
   if (keys[0] == keys[1]) return Reply::Integer(1);
   lock.MutateObject<SetObject>(keys[0], src.entry, [&](SetObject& s) { s.Remove(member); });
+  ctx.Notify(kNotifySet, "srem", keys[0]);
   EraseIfEmpty(lock, keys[0], src);
   if (dst.entry == nullptr) dst = Create<SetObject>(lock, keys[1]);
   const EncodingLimits limits = ctx.server.config().encoding_limits();
-  lock.MutateObject<SetObject>(keys[1], dst.entry, [&](SetObject& s) { s.Add(member, limits); });
+  const bool added = lock.MutateObject<SetObject>(
+      keys[1], dst.entry, [&](SetObject& s) { return s.Add(member, limits); });
+  if (added) ctx.Notify(kNotifySet, "sadd", keys[1]);
   return Reply::Integer(1);
 }
 

@@ -119,6 +119,7 @@ Reply IncrementBy(CommandContext& ctx, int64_t delta) {
   int64_t result = current + delta;
   if (e == nullptr) e = key.Insert();
   key.Assign(e, std::to_string(result), /*keep_ttl=*/true);
+  ctx.Notify(kNotifyString, "incrby", ctx.arg(1));
   return Reply::Integer(result);
 }
 
@@ -157,6 +158,8 @@ Reply SetCommand(CommandContext& ctx) {
   if (condition_met) {
     Store(key, e, ctx.arg(2), expire_at, keep_ttl, ctx.now_ms);
     PropagateSet(ctx, ctx.arg(1), ctx.arg(2), expire_at, keep_ttl);
+    ctx.Notify(kNotifyString, "set", ctx.arg(1));
+    if (expire_at != kNoExpiry) ctx.Notify(kNotifyGeneric, "expire", ctx.arg(1));
   }
   if (get) return old;
   return condition_met ? Reply::Ok() : Reply::Null();
@@ -177,6 +180,7 @@ Reply GetSetCommand(CommandContext& ctx) {
   if (e != nullptr && !e->is_string()) return Reply::Error(errors::kWrongType);
   Reply old = e != nullptr ? Reply::Bulk(e->value) : Reply::Null();
   Store(key, e, ctx.arg(2), kNoExpiry, false, ctx.now_ms);
+  ctx.Notify(kNotifyString, "set", ctx.arg(1));
   return old;
 }
 
@@ -188,6 +192,7 @@ Reply GetDelCommand(CommandContext& ctx) {
   if (e == nullptr) return Reply::Null();
   Reply value = Reply::Bulk(e->value);
   key.Erase(e);
+  ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
   return value;
 }
 
@@ -216,10 +221,13 @@ Reply GetExCommand(CommandContext& ctx) {
   Reply value = Reply::Bulk(e->value);
   if (has_expire && expire_at <= ctx.now_ms) {
     key.Erase(e);
+    ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
   } else if (has_expire) {
     key.SetExpire(e, expire_at);
-  } else if (persist) {
+    ctx.Notify(kNotifyGeneric, "expire", ctx.arg(1));
+  } else if (persist && e->has_expire()) {
     key.SetExpire(e, kNoExpiry);
+    ctx.Notify(kNotifyGeneric, "persist", ctx.arg(1));
   }
   if (ctx.aof != nullptr && has_expire) {
     ctx.propagate_as = {"PEXPIREAT", std::string(ctx.arg(1)), std::to_string(expire_at)};
@@ -234,6 +242,7 @@ Reply SetNxCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
   if (key.Find() != nullptr) return Reply::Integer(0);
   Store(key, nullptr, ctx.arg(2), kNoExpiry, false, ctx.now_ms);
+  ctx.Notify(kNotifyString, "set", ctx.arg(1));
   return Reply::Integer(1);
 }
 
@@ -247,6 +256,8 @@ Reply SetWithExpire(CommandContext& ctx, ExpireUnit unit) {
   KeyLock key(ctx, ctx.arg(1));
   Store(key, key.Find(), ctx.arg(3), expire_at, false, ctx.now_ms);
   PropagateSet(ctx, ctx.arg(1), ctx.arg(3), expire_at, false);
+  ctx.Notify(kNotifyString, "set", ctx.arg(1));
+  ctx.Notify(kNotifyGeneric, "expire", ctx.arg(1));
   return Reply::Ok();
 }
 
@@ -289,7 +300,10 @@ Reply MSetCommand(CommandContext& ctx) {
   if (ctx.argc() % 2 == 0) return Reply::Error(WrongArgs(ctx.arg(0)));
   std::vector<std::string_view> keys = PairKeys(ctx);
   KeysLock lock(ctx, keys);
-  for (size_t i = 1; i < ctx.argc(); i += 2) lock.Put(ctx.arg(i), ctx.arg(i + 1));
+  for (size_t i = 1; i < ctx.argc(); i += 2) {
+    lock.Put(ctx.arg(i), ctx.arg(i + 1));
+    ctx.Notify(kNotifyString, "set", ctx.arg(i));
+  }
   return Reply::Ok();
 }
 
@@ -301,7 +315,10 @@ Reply MSetNxCommand(CommandContext& ctx) {
   for (std::string_view key : keys) {
     if (lock.Find(key) != nullptr) return Reply::Integer(0);
   }
-  for (size_t i = 1; i < ctx.argc(); i += 2) lock.Put(ctx.arg(i), ctx.arg(i + 1));
+  for (size_t i = 1; i < ctx.argc(); i += 2) {
+    lock.Put(ctx.arg(i), ctx.arg(i + 1));
+    ctx.Notify(kNotifyString, "set", ctx.arg(i));
+  }
   return Reply::Integer(1);
 }
 
@@ -318,9 +335,11 @@ Reply AppendCommand(CommandContext& ctx) {
   if (e == nullptr) {
     // A new key is stored like SET's value (Redis encodes it as one).
     key.Assign(key.Insert(), tail);
+    ctx.Notify(kNotifyString, "append", ctx.arg(1));
     return Reply::Integer(static_cast<int64_t>(tail.size()));
   }
   key.Mutate(e, [&](std::string& v) { v.append(tail); });
+  ctx.Notify(kNotifyString, "append", ctx.arg(1));
   return Reply::Integer(static_cast<int64_t>(e->value.size()));
 }
 
@@ -372,6 +391,7 @@ Reply SetRangeCommand(CommandContext& ctx) {
     if (v.size() < needed) v.resize(needed, '\0');
     v.replace(static_cast<size_t>(offset), patch.size(), patch);
   });
+  ctx.Notify(kNotifyString, "setrange", ctx.arg(1));
   return Reply::Integer(static_cast<int64_t>(e->value.size()));
 }
 
@@ -413,6 +433,7 @@ Reply IncrByFloatCommand(CommandContext& ctx) {
   // The result, not the increment: replaying float additions could round
   // differently from what the client was told.
   PropagateSet(ctx, ctx.arg(1), text, kNoExpiry, /*keep_ttl=*/true);
+  ctx.Notify(kNotifyString, "incrbyfloat", ctx.arg(1));
   return Reply::Bulk(std::move(text));
 }
 

@@ -58,11 +58,16 @@ void Collect(const ZsetObject& zset, size_t first, size_t last, bool reverse,
 // Replaces `key` (locked by `lock`) with a sorted set of `elements`, or
 // deletes it when there are none. Its encoding is chosen as Redis chooses
 // it: from the count alone for ZRANGESTORE, from the whole result (count and
-// longest member) for the set algebra.
+// longest member) for the set algebra. `event`: the keyspace event of a store
+// ("del" when it deleted an existing key instead).
 void StoreElements(CommandContext& ctx, KeysLock& lock, std::string_view key,
-                   const std::vector<Element>& elements, bool whole_result) {
-  if (Entry* old = lock.Find(key)) lock.Erase(key, old);
-  if (elements.empty()) return;
+                   const std::vector<Element>& elements, bool whole_result, const char* event) {
+  Entry* old = lock.Find(key);
+  if (old != nullptr) lock.Erase(key, old);
+  if (elements.empty()) {
+    if (old != nullptr) ctx.Notify(kNotifyGeneric, "del", key);
+    return;
+  }
   const EncodingLimits limits = ctx.server.config().encoding_limits();
   size_t longest = 0;
   if (whole_result) {
@@ -73,6 +78,7 @@ void StoreElements(CommandContext& ctx, KeysLock& lock, std::string_view key,
     z.PrepareFor(elements.size(), longest, limits);
     for (const auto& [member, score] : elements) z.Set(member, score, limits);
   });
+  ctx.Notify(kNotifyZset, event, key);
 }
 
 enum class RangeType { kAuto, kRank, kScore, kLex };
@@ -182,7 +188,7 @@ Reply RangeGeneric(CommandContext& ctx, size_t key_at, bool store, RangeType typ
   std::string_view names[2] = {ctx.arg(1), ctx.arg(key_at)};
   KeysLock lock(ctx, names);
   if (!select(lock.FindForRead(names[1]), &elements)) return WrongType();
-  StoreElements(ctx, lock, names[0], elements, /*whole_result=*/false);
+  StoreElements(ctx, lock, names[0], elements, /*whole_result=*/false, "zrangestore");
   return Reply::Integer(static_cast<int64_t>(elements.size()));
 }
 
@@ -236,7 +242,9 @@ Reply AddGeneric(CommandContext& ctx, const AddFlags& f,
     }
     return added + updated;
   });
-  EraseIfEmpty(key, zset);
+  if (added + updated > 0) ctx.Notify(kNotifyZset, f.incr ? "zincr" : "zadd", ctx.arg(1));
+  // A set created above and left empty never existed for anyone: no "del".
+  if (zset.value->Size() == 0) key.Erase(zset.entry);
   if (nan) return Reply::Error("ERR resulting score is not a number (NaN)");
   if (f.incr) {
     if (!processed) return Reply::Null();
@@ -274,6 +282,7 @@ Reply PopGeneric(CommandContext& ctx, bool max) {
   if (zset.entry == nullptr || count == 0) return Reply::Array();
   std::vector<Element> popped = key.MutateObject<ZsetObject>(
       zset.entry, [&](ZsetObject& z) { return PopLocked(z, max, static_cast<size_t>(count)); });
+  if (!popped.empty()) ctx.Notify(kNotifyZset, max ? "zpopmax" : "zpopmin", ctx.arg(1));
   EraseIfEmpty(key, zset);
   return Flat(popped, true);
 }
@@ -447,7 +456,9 @@ Reply AlgebraGeneric(CommandContext& ctx, Algebra op, size_t numkeys_at, bool st
     return a.second < b.second || (a.second == b.second && a.first < b.first);
   });
   if (!store) return Flat(elements, with_scores);
-  StoreElements(ctx, lock, ctx.arg(1), elements, /*whole_result=*/true);
+  static constexpr const char* kStoreEvents[] = {"zunionstore", "zinterstore", "zdiffstore"};
+  StoreElements(ctx, lock, ctx.arg(1), elements, /*whole_result=*/true,
+                kStoreEvents[static_cast<int>(op)]);
   return Reply::Integer(static_cast<int64_t>(elements.size()));
 }
 
@@ -515,6 +526,7 @@ Reply ZRemCommand(CommandContext& ctx) {
     key.MutateObject<ZsetObject>(zset.entry, [&](ZsetObject& z) { z.Remove(ctx.arg(i)); });
     ++removed;
   }
+  if (removed > 0) ctx.Notify(kNotifyZset, "zrem", ctx.arg(1));
   EraseIfEmpty(key, zset);
   return Reply::Integer(removed);
 }
@@ -578,7 +590,7 @@ Reply CountGeneric(CommandContext& ctx, bool lex) {
 
 // ZREMRANGEBYRANK/BYSCORE/BYLEX: removes the ranks [begin, end).
 template <typename Parse>
-Reply RemoveRangeGeneric(CommandContext& ctx, Parse&& parse_span) {
+Reply RemoveRangeGeneric(CommandContext& ctx, const char* event, Parse&& parse_span) {
   KeyLock key(ctx, ctx.arg(1));
   Found<ZsetObject> zset = As<ZsetObject>(key.Find());
   if (zset.wrong_type) return WrongType();
@@ -590,6 +602,7 @@ Reply RemoveRangeGeneric(CommandContext& ctx, Parse&& parse_span) {
   key.MutateObject<ZsetObject>(zset.entry, [&](ZsetObject& z) {
     for (const auto& [member, score] : doomed) z.Remove(member);
   });
+  ctx.Notify(kNotifyZset, event, ctx.arg(1));
   EraseIfEmpty(key, zset);
   return Reply::Integer(static_cast<int64_t>(doomed.size()));
 }
@@ -628,37 +641,40 @@ Reply ZRemRangeByRankCommand(CommandContext& ctx) {
   if (!ParseInt64(ctx.arg(2), &start) || !ParseInt64(ctx.arg(3), &stop)) {
     return Reply::Error(errors::kNotInteger);
   }
-  return RemoveRangeGeneric(ctx, [&](const ZsetObject* z, RankSpan* span) -> std::optional<Reply> {
-    if (z == nullptr) return std::nullopt;
-    const int64_t n = static_cast<int64_t>(z->Size());
-    int64_t s = start < 0 ? start + n : start;
-    int64_t e = stop < 0 ? stop + n : stop;
-    if (s < 0) s = 0;
-    if (s > e || s >= n) return std::nullopt;
-    if (e >= n) e = n - 1;
-    *span = RankSpan{static_cast<size_t>(s), static_cast<size_t>(e) + 1};
-    return std::nullopt;
-  });
+  return RemoveRangeGeneric(ctx, "zremrangebyrank",
+                            [&](const ZsetObject* z, RankSpan* span) -> std::optional<Reply> {
+                              if (z == nullptr) return std::nullopt;
+                              const int64_t n = static_cast<int64_t>(z->Size());
+                              int64_t s = start < 0 ? start + n : start;
+                              int64_t e = stop < 0 ? stop + n : stop;
+                              if (s < 0) s = 0;
+                              if (s > e || s >= n) return std::nullopt;
+                              if (e >= n) e = n - 1;
+                              *span = RankSpan{static_cast<size_t>(s), static_cast<size_t>(e) + 1};
+                              return std::nullopt;
+                            });
 }
 
 // ZREMRANGEBYSCORE key min max
 Reply ZRemRangeByScoreCommand(CommandContext& ctx) {
   ScoreRange range;
   if (!ParseScoreRange(ctx.arg(2), ctx.arg(3), &range)) return Reply::Error(kNotFloatRange);
-  return RemoveRangeGeneric(ctx, [&](const ZsetObject* z, RankSpan* span) -> std::optional<Reply> {
-    if (z != nullptr) *span = RanksOf(*z, range);
-    return std::nullopt;
-  });
+  return RemoveRangeGeneric(ctx, "zremrangebyscore",
+                            [&](const ZsetObject* z, RankSpan* span) -> std::optional<Reply> {
+                              if (z != nullptr) *span = RanksOf(*z, range);
+                              return std::nullopt;
+                            });
 }
 
 // ZREMRANGEBYLEX key min max
 Reply ZRemRangeByLexCommand(CommandContext& ctx) {
   LexRange range;
   if (!ParseLexRange(ctx.arg(2), ctx.arg(3), &range)) return Reply::Error(kNotLexRange);
-  return RemoveRangeGeneric(ctx, [&](const ZsetObject* z, RankSpan* span) -> std::optional<Reply> {
-    if (z != nullptr) *span = RanksOf(*z, range);
-    return std::nullopt;
-  });
+  return RemoveRangeGeneric(ctx, "zremrangebylex",
+                            [&](const ZsetObject* z, RankSpan* span) -> std::optional<Reply> {
+                              if (z != nullptr) *span = RanksOf(*z, range);
+                              return std::nullopt;
+                            });
 }
 
 Reply ZPopMinCommand(CommandContext& ctx) { return PopGeneric(ctx, false); }
@@ -688,6 +704,7 @@ ZPopped ZPopFirstLocked(CommandContext& ctx, KeysLock& lock, std::span<const std
     out.members = lock.MutateObject<ZsetObject>(name, zset.entry, [&](ZsetObject& z) {
       return PopLocked(z, max, static_cast<size_t>(count));
     });
+    ctx.Notify(kNotifyZset, max ? "zpopmax" : "zpopmin", name);
     EraseIfEmpty(lock, name, zset);
     ctx.propagate_as = {max ? "ZPOPMAX" : "ZPOPMIN", std::string(name),
                         std::to_string(out.members.size())};

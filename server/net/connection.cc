@@ -147,7 +147,14 @@ bool Connection::ProcessInput() {
       // Messages published before this command go out before its reply.
       if (!TakeMail()) return false;
       CommandContext ctx{server_, session_, stats_, args_, NowMs()};
-      AppendReply(Dispatch(ctx), &out_);
+      Reply reply = Dispatch(ctx);
+      // CLIENT REPLY OFF/SKIP silence replies, but not the subscribe family's
+      // confirmations (Redis pushes those, like the messages).
+      const bool pushed = ctx.entry != nullptr && (ctx.entry->spec->flags & kCmdSubscribed) &&
+                          (ctx.entry->spec->flags & kCmdPubSub);
+      if (pushed || !(session_.replies_off || session_.skipping_reply)) AppendReply(reply, &out_);
+      session_.skipping_reply = session_.skip_next_reply;
+      session_.skip_next_reply = false;
       if (ctx.aof_offset > aof_offset_) aof_offset_ = ctx.aof_offset;
       if (session_.close_after_reply) closing_ = true;
       if (OutputOverLimit(ctx.now_ms)) {

@@ -17,6 +17,12 @@ Databases::Databases(int count, int shards) {
   for (int d = 0; d < count; ++d) dbs_.push_back(std::make_unique<Keyspace>(shards, d, this));
 }
 
+void Databases::SetEvents(ShardEvents* events) {
+  for (const auto& db : dbs_) {
+    for (int i = 0; i < db->shard_count(); ++i) db->shard(i).set_events(events);
+  }
+}
+
 uint64_t Databases::DatasetBytes() const {
   uint64_t total = 0;
   for (const auto& db : dbs_) total += db->DatasetBytes();

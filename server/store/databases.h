@@ -39,6 +39,10 @@ class Databases {
   // Unique per Databases object in the process (an address can be reused).
   uint64_t instance_id() const { return instance_id_; }
 
+  // Installs `events` in every shard (store/shard.h); before any thread uses
+  // the databases.
+  void SetEvents(ShardEvents* events);
+
   // Heap bytes of every database (lock-free, as Keyspace::DatasetBytes).
   uint64_t DatasetBytes() const;
 

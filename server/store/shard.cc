@@ -62,7 +62,7 @@ Entry* Shard::FindLocked(std::string_view key, uint64_t hash, int64_t now_ms, ui
   Entry* e = dict_.Find(key, hash);
   if (e == nullptr) return nullptr;
   if (IsExpiredLocked(e, now_ms)) {
-    EraseLocked(e);
+    ExpireEntryLocked(e);
     ++*expired;
     return nullptr;
   }
@@ -71,6 +71,7 @@ Entry* Shard::FindLocked(std::string_view key, uint64_t hash, int64_t now_ms, ui
 
 Entry* Shard::InsertLocked(std::string key, uint64_t hash, int64_t now_ms) {
   Entry* e = dict_.Insert(std::move(key), hash);
+  if (events_ != nullptr) events_->OnNew(db_, e->key);
   NoteChangeLocked(e->key);
   StampNew(e, now_ms);
   entry_bytes_ += EntryBytes(*e);
@@ -80,6 +81,13 @@ Entry* Shard::InsertLocked(std::string key, uint64_t hash, int64_t now_ms) {
 
 Entry* Shard::InsertLocked(std::string key, uint64_t hash) {
   return InsertLocked(std::move(key), hash, WallClockMs());
+}
+
+void Shard::ExpireEntryLocked(Entry* entry) {
+  // Told before the erase, while the key is still valid: no client can tell
+  // the difference, the shard being locked throughout.
+  if (events_ != nullptr) events_->OnExpired(db_, entry->key);
+  EraseLocked(entry);
 }
 
 void Shard::EraseLocked(Entry* entry) {
@@ -194,7 +202,7 @@ std::pair<size_t, size_t> Shard::ActiveExpireLocked(int64_t now_ms, size_t sampl
     const VolatileKey& v = volatile_[rng_() % volatile_.size()];
     ++sampled;
     if (v.expire_at_ms <= now_ms) {
-      EraseLocked(v.entry);
+      ExpireEntryLocked(v.entry);
       ++expired;
     }
   }
@@ -206,7 +214,7 @@ Entry* Shard::RandomEntryLocked(int64_t now_ms, uint64_t* expired) {
   for (int tries = 0; tries < 100 && dict_.size() > 0; ++tries) {
     Entry* e = dict_.RandomEntry([this]() LOCKGRAPH_REQUIRES(mu_) { return rng_(); });
     if (IsExpiredLocked(e, now_ms)) {
-      EraseLocked(e);
+      ExpireEntryLocked(e);
       ++*expired;
       continue;
     }

@@ -36,6 +36,15 @@
 
 namespace cacheforge {
 
+// Told, under the shard's lock, of keys a shard creates and of keys it
+// removes because their TTL passed (keyspace notifications: new, expired).
+class ShardEvents {
+ public:
+  virtual ~ShardEvents() = default;
+  virtual void OnNew(int db, std::string_view key) = 0;
+  virtual void OnExpired(int db, std::string_view key) = 0;
+};
+
 // Shards of database d have ranks [d * kShardRankStride, (d + 1) * kShardRankStride).
 inline constexpr int kShardRankStride = 64;
 
@@ -48,6 +57,9 @@ class Shard {
 
   int index() const { return index_; }
   int db() const { return db_; }
+  // Installs the listener for new and expired keys; before any thread uses
+  // the shard (it is read without synchronization).
+  void set_events(ShardEvents* events) { events_ = events; }
   lockgraph::Mutex& mu() LOCKGRAPH_RETURN_CAPABILITY(mu_) { return mu_; }
   // Claims this thread holds mu_: checked at run time by lockgraph (a report,
   // or an abort with mode=abort, when false), and tells clang's analysis so,
@@ -174,6 +186,10 @@ class Shard {
   void SignalModifiedLocked(std::string_view key) LOCKGRAPH_REQUIRES(mu_) {
     if (!watched_.empty()) watched_.Touch(key);
   }
+  // While set, changes do not touch watchers: for BITFIELD, which Redis
+  // counts as a change only if a write it was asked for was done; the caller
+  // then touches them with SignalModifiedLocked.
+  void SetQuietWatchLocked(bool quiet) LOCKGRAPH_REQUIRES(mu_) { quiet_watch_ = quiet; }
   // Replaces `entry`'s value with `object`.
   void SetObjectLocked(Entry* entry, std::unique_ptr<Object> object) LOCKGRAPH_REQUIRES(mu_);
   // Takes `entry`'s (non-string) value out, leaving an empty string.
@@ -214,7 +230,7 @@ class Shard {
   // Every change to a key goes through here: the change counter, and WATCH.
   void NoteChangeLocked(std::string_view key) LOCKGRAPH_REQUIRES(mu_) {
     ++mutations_;
-    if (!watched_.empty()) watched_.Touch(key);
+    if (!watched_.empty() && !quiet_watch_) watched_.Touch(key);
     if (!blocked_.empty() && blocked_.Has(key)) MarkReady(this, key);
   }
 
@@ -230,11 +246,14 @@ class Shard {
     }
   };
 
+  // Deletes `entry`, whose TTL has passed, telling the listener first.
+  void ExpireEntryLocked(Entry* entry) LOCKGRAPH_REQUIRES(mu_);
   // Every waited-on key that exists now is ready (after SwapDataLocked).
   void MarkExistingReadyLocked() LOCKGRAPH_REQUIRES(mu_);
 
   const int index_;
   const int db_;
+  ShardEvents* events_ = nullptr;
   lockgraph::Mutex mu_;
   // Written under mu_, read by anyone; next to the lock, whose cache line a
   // writer owns anyway.
@@ -245,6 +264,7 @@ class Shard {
   uint64_t mutations_ LOCKGRAPH_GUARDED_BY(mu_) = 0;
   size_t entry_bytes_ LOCKGRAPH_GUARDED_BY(mu_) = 0;  // EntryBytes of every entry
   WatchedKeys watched_ LOCKGRAPH_GUARDED_BY(mu_);
+  bool quiet_watch_ LOCKGRAPH_GUARDED_BY(mu_) = false;
   BlockedKeys blocked_ LOCKGRAPH_GUARDED_BY(mu_);
 };
 

@@ -68,6 +68,21 @@ class Conn:
         self.sock.sendall(encode(args))
         return self._reply(0)
 
+    def events(self):
+        """On a subscribed connection: the pmessages that arrived before the
+        reply to a PING sent now, as (channel, payload) pairs."""
+        self.sock.sendall(encode(["PING"]))
+        out = []
+        while True:
+            kind, value = self._reply(0)
+            if kind != "*" or not value:
+                raise ProtocolError(f"unexpected reply in subscribed mode: {show((kind, value))}")
+            if value[0][1] == b"pong":
+                return out
+            if value[0][1] != b"pmessage" or len(value) != 4:
+                raise ProtocolError(f"unexpected message: {show((kind, value))}")
+            out.append((value[2][1].decode("latin-1"), value[3][1].decode("latin-1")))
+
     def _fill(self):
         chunk = self.sock.recv(65536)
         if not chunk:
@@ -729,6 +744,18 @@ class Runner:
         self.sent = collections.Counter()
         self.mismatches = collections.Counter()
         self.skipped = 0
+        self.events = 0
+        self.subs = []
+        if opts.notifications:
+            # A subscriber per server to every database's __keyspace@ channels;
+            # the classes that do not depend on timing (no x, e, n or m).
+            for port, conn in ((opts.redis_port, self.redis), (opts.cacheforge_port, self.cf)):
+                reply = conn.call(["CONFIG", "SET", "notify-keyspace-events", "Kg$lshz"])
+                if reply != ("+", "OK"):
+                    raise SystemExit(f"CONFIG SET notify-keyspace-events failed: {show(reply)}")
+                sub = Conn(port)
+                sub.call(["PSUBSCRIBE", "__keyspace@*"])
+                self.subs.append(sub)
 
     def send(self, args):
         """Sends to both servers; a transport failure counts as a reply."""
@@ -747,7 +774,27 @@ class Runner:
         if broken:
             self.opts.keep_going = False  # a broken connection cannot be resynchronized
             self.fail(args, *replies, "connection failed")
+        if self.subs:
+            self.compare_events(args, replies)
         return replies
+
+    def compare_events(self, args, replies):
+        """The keyspace events each server published for this command, in
+        order, must be the same."""
+        seen = []
+        for sub in self.subs:
+            try:
+                seen.append(sub.events())
+            except (OSError, ProtocolError) as e:
+                self.opts.keep_going = False
+                self.fail(args, *replies, f"subscriber: {e}")
+        self.events += len(seen[0])
+        if seen[0] != seen[1]:
+            def fmt(evs):
+                return ", ".join(f"{c} {p}" for c, p in evs) or "(none)"
+            self.fail(args, *replies,
+                      f"keyspace events differ\n  redis events:      {fmt(seen[0])}"
+                      f"\n  cacheforge events: {fmt(seen[1])}")
 
     def fail(self, args, ra, rb, why=""):
         o = self.opts
@@ -758,6 +805,7 @@ class Runner:
         print(f"command:    {show_cmd(args)}\nredis:      {show(ra)}\ncacheforge: {show(rb)}")
         print(f"replay: {sys.argv[0]} --redis-port {o.redis_port} --cacheforge-port "
               f"{o.cacheforge_port} --seed {o.seed} --groups {','.join(o.groups)} "
+              f"{'--notifications ' if o.notifications else ''}"
               f"--max-commands {self.index} --seconds 3600", flush=True)
         raise Mismatch(args[0].upper())
 
@@ -843,6 +891,8 @@ class Runner:
             reply = conn.call(["FLUSHALL"])
             if reply != ("+", "OK"):
                 raise SystemExit(f"FLUSHALL failed: {show(reply)}")
+        for sub in self.subs:
+            sub.events()  # whatever a mismatched command left unread
 
     def run(self):
         o, rng = self.opts, random.Random(self.opts.seed)
@@ -867,7 +917,9 @@ class Runner:
         total = sum(self.mismatches.values())
         print(f"summary: seed {o.seed}, {self.index} commands in "
               f"{time.monotonic() - start:.1f} s ({per_group}; {self.skipped} lex ranges "
-              f"over unequal scores not sent), mismatches {total}"
+              f"over unequal scores not sent"
+              + (f"; {self.events} keyspace events compared" if self.subs else "")
+              + f"), mismatches {total}"
               + (f" {dict(self.mismatches)}" if total else ""), flush=True)
         return 1 if total else 0
 
@@ -883,6 +935,8 @@ def parse_args(argv):
                    help="comma-separated subset of " + ",".join(ALL_GROUPS))
     p.add_argument("--keep-going", action="store_true",
                    help="after a mismatch, FLUSHALL both servers and continue")
+    p.add_argument("--notifications", action="store_true",
+                   help="also compare the keyspace notifications each command publishes")
     p.add_argument("--verbose", action="store_true")
     o = p.parse_args(argv)
     o.groups = [g for g in o.groups.split(",") if g]

@@ -4,8 +4,9 @@
 # redis-server and compares every reply (differential_test.py); skipped when
 # redis-server is not installed. DIFF_SECONDS (whole seconds, default 20) and
 # DIFF_GROUPS (comma-separated; default: strings, keys and each data-type or
-# bitmaps group whose first command cacheforge-server knows) tune a run. A
-# failure prints the seed and the command line that replays it.
+# bitmaps group whose first command cacheforge-server knows) tune a run. The
+# keyspace notifications each command publishes are compared too. A failure
+# prints the seed and the command line that replays it.
 SERVER=$1 CLI=$2
 if ! command -v redis-server >/dev/null; then
   echo "SKIP: redis-server not installed"
@@ -40,7 +41,7 @@ done
 seconds=${DIFF_SECONDS:-20}
 timeout $((seconds + 60)) "$PY" "$(dirname "$0")/differential_test.py" \
   --redis-port "$REDIS_PORT" --cacheforge-port "$PORT" \
-  --seconds "$seconds" --groups "${DIFF_GROUPS:-$groups}" \
+  --seconds "$seconds" --groups "${DIFF_GROUPS:-$groups}" --notifications \
   || fail "replies differ from redis-server's (see above)"
 check_server_clean
 finish

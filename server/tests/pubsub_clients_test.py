@@ -8,6 +8,9 @@
   is never held up and the other subscribers keep receiving.
 - Subscribers connect, subscribe and drop while messages are published: the
   server keeps answering and PUBSUB NUMSUB returns to 0.
+- Keyspace notifications reach a subscriber on another I/O thread, with the
+  database in the channel, and CLIENT REPLY OFF/SKIP silence replies but not
+  what a subscriber is pushed.
 
 Usage: pubsub_clients_test.py PORT
 """
@@ -149,6 +152,56 @@ check(r.pubsub_numsub("churn", "inval.users", "big") ==
       [(b"churn", 0), (b"inval.users", 0), (b"big", 0)], "subscriptions left after clients closed")
 check(r.pubsub_numpat() == 0, "patterns left after clients closed")
 check(r.ping(), "server answers after the churn")
+
+
+def raw(sock, *args):
+    sock.sendall(b"".join([b"*%d\r\n" % len(args)] +
+                          [b"$%d\r\n%s\r\n" % (len(a), a.encode()) for a in args]))
+
+
+def read_all(sock, quiet=0.3):
+    """Every byte the server sends until it is quiet for `quiet` seconds."""
+    sock.settimeout(quiet)
+    data = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    except socket.timeout:
+        pass
+    return data
+
+
+r.config_set("notify-keyspace-events", "KEA")
+listeners = [socket.create_connection(("127.0.0.1", PORT), timeout=10) for _ in range(2)]
+watcher = listeners[1]  # the second connection: the other I/O thread
+raw(watcher, "CLIENT", "REPLY", "OFF")
+raw(watcher, "PSUBSCRIBE", "__key*@5__:*")
+raw(watcher, "PING")  # silenced in subscribed mode too
+check(read_all(watcher) == b"*3\r\n$10\r\npsubscribe\r\n$12\r\n__key*@5__:*\r\n:1\r\n",
+      "PSUBSCRIBE confirmed under CLIENT REPLY OFF, PING silenced")
+writer = redis.Redis(port=PORT, db=5)
+writer.rpush("jobs", "a")
+writer.lpop("jobs")
+got = read_all(watcher)
+expected = [b"__keyspace@5__:jobs", b"rpush", b"__keyevent@5__:rpush", b"__keyspace@5__:jobs",
+            b"lpop", b"__keyevent@5__:lpop", b"__keyspace@5__:jobs", b"del",
+            b"__keyevent@5__:del"]
+at = 0
+for e in expected:  # each after the one before
+    at = got.find(e, at) if at >= 0 else -1
+check(at >= 0, f"keyspace events in order across threads: {got!r}")
+r.config_set("notify-keyspace-events", "")
+quiet = listeners[0]
+raw(quiet, "CLIENT", "REPLY", "SKIP")
+raw(quiet, "SET", "skipped", "1")
+raw(quiet, "GET", "skipped")
+raw(quiet, "CLIENT", "REPLY", "ON")
+check(read_all(quiet) == b"$1\r\n1\r\n+OK\r\n", "CLIENT REPLY SKIP skips one reply")
+for sock in listeners:
+    sock.close()
 
 print("ok: pub/sub clients" if not failures else f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
