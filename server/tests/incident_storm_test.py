@@ -7,10 +7,13 @@ the multi-key commands where a sharded server deadlocks if two of them take
 the same shards in opposite orders), 2 clients moving units between
 counters of different shards in transactions (MULTI/EXEC, and WATCH with
 retries), and 2 clients blocked in BLMOVE/BZPOPMIN whom the movers' pushes
-wake (a served BLMOVE pushes in turn, waking the next), and a client that
-publishes while another subscribes and drops, while everyone else runs. The run must finish in time, the
-counters must still sum to zero (no transaction was seen or applied in
-half), and the server's lock-order graph must have no cycle.
+wake (a served BLMOVE pushes in turn, waking the next), a client that
+publishes while another subscribes and drops, and a client that works across
+databases (MOVE, COPY ... DB, SWAPDB, transactions that SELECT) while every
+write publishes keyspace notifications to a listener, while everyone else
+runs. The run must finish in time, the counters must still sum to zero (no
+transaction was seen or applied in half), the listener must hear events, and
+the server's lock-order graph must have no cycle.
 
 Usage: incident_storm_test.py PORT
 """
@@ -163,6 +166,45 @@ def publisher(n):
     done.append(n)
 
 
+def shifter(n):
+    """Keys of databases 1-3 move, copy and swap while the others write db 0."""
+    rng = random.Random(5000 + n)
+    c = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30, db=1)
+    for i in range(OPS // 5):
+        if time.monotonic() > DEADLINE:
+            errors.append(f"shifter {n} ran out of time at op {i}")
+            return
+        key = f"db_key_{rng.randrange(20)}"
+        op = i % 5
+        if op == 0:
+            c.rpush(key, i)
+        elif op == 1:
+            c.move(key, rng.choice([2, 3]))
+        elif op == 2:
+            c.execute_command("COPY", key, key, "DB", rng.choice([2, 3]), "REPLACE")
+        elif op == 3:
+            c.swapdb(rng.choice([1, 2]), 3)
+        else:
+            p = c.pipeline(transaction=True)
+            p.execute_command("SELECT", 2)
+            p.incr(key + "_n")
+            p.execute_command("SELECT", 1)
+            p.lpush(key, i)
+            p.execute()
+    done.append(n)
+
+
+def listener(stop):
+    """Reads keyspace notifications of every database until told to stop."""
+    p = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30).pubsub()
+    p.psubscribe("__key*__:*")
+    while not stop.is_set():
+        m = p.get_message(timeout=0.1)
+        if m and m["type"] == "pmessage":
+            heard.append(1)
+    p.close()
+
+
 def guarded(fn, n):
     try:
         fn(n)
@@ -174,30 +216,43 @@ MOVERS = 4
 BANKERS = 2
 WAITERS = 2
 PUBLISHERS = 1
-redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30).mset({a: 0 for a in ACCOUNTS})
+SHIFTERS = 1
+heard = []
+admin = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30)
+admin.mset({a: 0 for a in ACCOUNTS})
+admin.config_set("notify-keyspace-events", "KEA")
+listening = threading.Event()
+listen_thread = threading.Thread(target=listener, args=(listening,))
+listen_thread.start()
 threads = [threading.Thread(target=guarded, args=(setter if n % 2 == 0 else deleter, n))
            for n in range(CLIENTS)]
 threads += [threading.Thread(target=guarded, args=(mover, n)) for n in range(MOVERS)]
 threads += [threading.Thread(target=guarded, args=(banker, n)) for n in range(BANKERS)]
 threads += [threading.Thread(target=guarded, args=(waiter, n)) for n in range(WAITERS)]
 threads += [threading.Thread(target=guarded, args=(publisher, n)) for n in range(PUBLISHERS)]
+threads += [threading.Thread(target=guarded, args=(shifter, n)) for n in range(SHIFTERS)]
 start = time.monotonic()
 for t in threads:
     t.start()
 for t in threads:
     t.join(timeout=max(1, DEADLINE - time.monotonic()))
 elapsed = time.monotonic() - start
-hung = [t for t in threads if t.is_alive()]
+listening.set()
+listen_thread.join(timeout=30)
+hung = [t for t in threads + [listen_thread] if t.is_alive()]
 print(f"storm: {CLIENTS} clients x {OPS} ops, {MOVERS} movers and {BANKERS} transaction "
       f"clients x {OPS // 2}, {WAITERS} blocking clients x {OPS // 10} in {elapsed:.1f}s "
-      f"(WATCH retries: {sum(watch_retries)})")
+      f"(WATCH retries: {sum(watch_retries)}; keyspace events heard: {len(heard)})")
 ok = True
-if hung or errors or len(done) != CLIENTS + MOVERS + BANKERS + WAITERS + PUBLISHERS:
+if hung or errors or len(done) != CLIENTS + MOVERS + BANKERS + WAITERS + PUBLISHERS + SHIFTERS:
     print(f"FAIL: hung={len(hung)} finished={len(done)} errors={errors[:3]}")
     ok = False
 r = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=30)
 if not r.ping():
     print("FAIL: server does not answer after the storm")
+    ok = False
+if not heard:
+    print("FAIL: the listener heard no keyspace notification")
     ok = False
 total = sum(int(v or 0) for v in r.mget(ACCOUNTS))
 if total != 0:
