@@ -231,7 +231,8 @@ def expiry_survives_restart():
 
 def collections_survive_restart_and_rewrite():
     """Lists, hashes and sets come back from the log and from a rewritten file,
-    with their TTLs, and the rewritten file is one redis-server loads."""
+    with their TTLs and in their databases, and the rewritten file is one
+    redis-server loads."""
     name = "collections"
     d = os.path.join(WORK, "collections")
     server = Server(d, "--appendonly", "yes", "--appendfsync", "always")
@@ -250,9 +251,22 @@ def collections_survive_restart_and_rewrite():
     c.zadd("small", {"a": 1, "b": float("inf"), "c": -0.1})
     c.zincrby("board", 0.1, "player7")
     c.zpopmin("board", 2)
+    # Other databases: the same names, other values; one moved, one swapped.
+    c3 = redis.Redis(port=server.port, db=3, socket_timeout=30)
+    c3.rpush("list", "in", "three")
+    c3.set("moved", "x", px=500_000)
+    c3.move("moved", 7)
+    c3.hset("hash", "db", "3")
+    c3.swapdb(3, 9)
+
+    def other_dbs(client):
+        port = client.connection_pool.connection_kwargs["port"]
+        d7, d9 = (redis.Redis(port=port, db=n, socket_timeout=30) for n in (7, 9))
+        return (d7.get("moved"), d7.pttl("moved") > 400_000, d9.lrange("list", 0, -1),
+                d9.hgetall("hash"), d9.dbsize(), redis.Redis(port=port, db=3).dbsize())
 
     def snapshot(client):
-        return (client.lrange("list", 0, -1), client.lrange("list2", 0, -1),
+        return (other_dbs(client), client.lrange("list", 0, -1), client.lrange("list2", 0, -1),
                 client.hgetall("hash"), client.smembers("ints"), client.smembers("words"),
                 client.zrange("board", 0, -1, withscores=True),
                 client.zrange("small", 0, -1, withscores=True),
@@ -273,6 +287,8 @@ def collections_survive_restart_and_rewrite():
         text = f.read()
     check(f"{name}: the rewrite writes RPUSH, HSET, SADD, ZADD and PEXPIREAT",
           all(w in text for w in (b"RPUSH", b"HSET", b"SADD", b"ZADD", b"PEXPIREAT")))
+    check(f"{name}: the rewrite SELECTs each database with keys, once",
+          [text.count(b"SELECT\r\n$1\r\n%d\r\n" % n) for n in (0, 3, 7, 9)] == [1, 0, 1, 1])
     server = Server(d, "--appendonly", "yes")
     check(f"{name}: the rewritten file loads back the same", snapshot(server.client) == want)
     server.shutdown()
@@ -294,7 +310,7 @@ def collections_survive_restart_and_rewrite():
         try:
             r = redis.Redis(port=port)
             testlib.wait_until(lambda: _answers(r), timeout_s=30)
-            check(f"{name}: redis-server loads our file to the same data", snapshot(r)[:7] == want[:7])
+            check(f"{name}: redis-server loads our file to the same data", snapshot(r)[:8] == want[:8])
         finally:
             proc.kill()
             proc.wait()
