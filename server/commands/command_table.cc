@@ -20,6 +20,7 @@
 #include "commands/pubsub_family.h"
 #include "commands/server_family.h"
 #include "commands/set_family.h"
+#include "commands/sort_command.h"
 #include "commands/string_family.h"
 #include "commands/transaction_family.h"
 #include "commands/zset_family.h"
@@ -261,6 +262,8 @@ constexpr CommandSpec kCommands[] = {
   {"flushdb",   -1, kCmdWrite, 0, 0, 0, FlushDbCommand,   "server", "Remove all keys from the current database.", {}},
   {"flushall",  -1, kCmdWrite | kCmdAllDbs, 0, 0, 0, FlushAllCommand, "server", "Removes all keys from all databases.", {}},
   {"swapdb",     3, kCmdWrite | kF, 0, 0, 0, SwapDbCommand, "server", "Swaps two Redis databases.", {}},
+  {"sort",      -2, kW,      1, 1, 1, SortCommand,        "generic", "Sorts the elements in a list, a set, or a sorted set, optionally storing the result.", {}},
+  {"sort_ro",   -2, kR,      1, 1, 1, SortRoCommand,      "generic", "Returns the sorted elements of a list, a set, or a sorted set.", {}},
   {"object",    -2, 0,       0, 0, 0, nullptr,            "generic", "A container for object introspection commands.", kObjectSubcommands},
   // server
   {"info",      -1, kCmdLoading | kCmdStale | kCmdAllDbs, 0, 0, 0, InfoCommand, "server", "Returns information and statistics about the server.", {}},

@@ -108,6 +108,11 @@ void AddQueuedShards(Databases& dbs, const QueuedCommand& command, int* db,
     }
     return;
   }
+  // SORT's BY and GET patterns and its STORE key are not in the key spec.
+  if (name == "sort" || name == "sort_ro") {
+    all_of(*db);
+    return;
+  }
   if (name == "move" && argc > 2 && db_arg(2, &other)) add_key(other, args[1]);
   if (name == "copy" && argc > 2) {
     for (int i = 3; i + 1 < argc; ++i) {

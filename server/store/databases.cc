@@ -5,16 +5,21 @@
 
 #include <algorithm>
 #include <atomic>
-#include <utility>
 
 namespace cacheforge {
 
 Databases::Databases(int count, int shards) {
   static std::atomic<uint64_t> next_instance_id{1};
   instance_id_ = next_instance_id.fetch_add(1, std::memory_order_relaxed);
+  shards = Keyspace::ShardCountFor(shards);
+  std::vector<lockgraph::Mutex*> locks;
+  for (int i = 0; i < shards; ++i) {
+    locks_.push_back(Keyspace::NewShardLock(i));
+    locks.push_back(locks_.back().get());
+  }
   count = std::clamp(count, 1, kMaxDatabases);
   dbs_.reserve(static_cast<size_t>(count));
-  for (int d = 0; d < count; ++d) dbs_.push_back(std::make_unique<Keyspace>(shards, d, this));
+  for (int d = 0; d < count; ++d) dbs_.push_back(std::make_unique<Keyspace>(d, this, locks));
 }
 
 void Databases::SetEvents(ShardEvents* events) {
@@ -29,21 +34,19 @@ uint64_t Databases::DatasetBytes() const {
   return total;
 }
 
-DbShardsLock::DbShardsLock(Databases& dbs, const std::vector<uint64_t>& masks) {
-  const int count = std::min(dbs.count(), static_cast<int>(masks.size()));
-  for (int d = 0; d < count; ++d) {
-    if (masks[static_cast<size_t>(d)] == 0) continue;
-    locks_.push_back(std::make_unique<ShardSetLock>(dbs.db(d), masks[static_cast<size_t>(d)]));
-  }
+uint64_t DbShardsLock::Union(const std::vector<uint64_t>& masks) {
+  uint64_t all = 0;
+  for (uint64_t mask : masks) all |= mask;
+  return all;
 }
 
-DbShardsLock::~DbShardsLock() {
-  while (!locks_.empty()) locks_.pop_back();  // the reverse of the order taken
-}
+// Any database's keyspace names the shared locks; database 0 always exists.
+DbShardsLock::DbShardsLock(Databases& dbs, const std::vector<uint64_t>& masks)
+    : lock_(dbs.db(0), Union(masks)) {}
 
-TransactionShards::TransactionShards(Databases& dbs, std::vector<uint64_t> masks)
-    : masks_(std::move(masks)), lock_(dbs, masks_) {
-  internal::held_shards = {&dbs, masks_.data(), static_cast<int>(masks_.size())};
+TransactionShards::TransactionShards(Databases& dbs, const std::vector<uint64_t>& masks)
+    : lock_(dbs, masks) {
+  internal::held_shards = {&dbs, DbShardsLock::Union(masks)};
 }
 
 TransactionShards::~TransactionShards() { internal::held_shards = {}; }

@@ -3,16 +3,22 @@
 // The server's numbered databases (SELECT 0..databases-1), each a Keyspace of
 // the same shard count, and the locks that span several of them.
 //
-// Lock order: the shards of database d carry lockgraph ranks
-// [d * kShardRankStride, (d + 1) * kShardRankStride), so the one global order
-// is ascending database, then ascending shard. DbShardsLock takes any set of
-// shards of any databases in that order; MOVE, COPY ... DB, SWAPDB, FLUSHALL
-// and EXEC use it, everything else locks within one database (keyspace.h).
+// Locks: shard i of every database is guarded by one lock, "store.shard" of
+// rank i. A key hashes to the same index in every database, so MOVE takes one
+// lock, and locking "every shard of every database" (FLUSHALL, the AOF
+// rewrite, EXEC) is as many locks as one database has shards, whatever
+// `databases` is: no thread ever holds more than `shards` shard locks
+// (ThreadSanitizer's deadlock detector, for one, stops at 64 held locks).
+// DbShardsLock takes the shards of any databases at once, in ascending index
+// order, each lock once; everything else locks within one database
+// (keyspace.h).
 //
 // Thread safety: the Databases object is immutable after construction; each
-// shard is guarded by its own lock.
+// shard is guarded by its lock.
 #ifndef CACHEFORGE_STORE_DATABASES_H_
 #define CACHEFORGE_STORE_DATABASES_H_
+
+#include <lockgraph/mutex.h>
 
 #include <cstdint>
 #include <memory>
@@ -24,7 +30,6 @@ namespace cacheforge {
 
 class Databases {
  public:
-  // Database numbers fit the ranks' int32 with room to spare.
   static constexpr int kMaxDatabases = 1024;
 
   // `count` databases (clamped to [1, kMaxDatabases]) of `shards` shards each.
@@ -50,22 +55,26 @@ class Databases {
   std::vector<uint64_t> NoShards() const { return std::vector<uint64_t>(dbs_.size(), 0); }
 
  private:
+  std::vector<std::unique_ptr<lockgraph::Mutex>> locks_;  // shard i of every database
   std::vector<std::unique_ptr<Keyspace>> dbs_;
   uint64_t instance_id_;
 };
 
-// Locks masks[d]'s shards of each database d — ascending database, then
-// shard — and unlocks them on destruction. Shards the thread holds for a
-// transaction are skipped, as ShardSetLock skips them.
+// Locks masks[d]'s shards of each database d and unlocks them on
+// destruction. The databases share their shards' locks, so this is one
+// ShardSetLock over the union of the masks: ascending index, each lock once,
+// skipping what the thread holds for a transaction.
 class DbShardsLock {
  public:
   DbShardsLock(Databases& dbs, const std::vector<uint64_t>& masks);
-  ~DbShardsLock();
   DbShardsLock(const DbShardsLock&) = delete;
   DbShardsLock& operator=(const DbShardsLock&) = delete;
 
+  // The union of the masks: the shard indexes locked.
+  static uint64_t Union(const std::vector<uint64_t>& masks);
+
  private:
-  std::vector<std::unique_ptr<ShardSetLock>> locks_;
+  ShardSetLock lock_;
 };
 
 // EXEC: locks masks[d]'s shards of each database d (as DbShardsLock) for the
@@ -76,13 +85,12 @@ class DbShardsLock {
 // reports as a rank inversion. Not nestable.
 class TransactionShards {
  public:
-  TransactionShards(Databases& dbs, std::vector<uint64_t> masks);
+  TransactionShards(Databases& dbs, const std::vector<uint64_t>& masks);
   ~TransactionShards();
   TransactionShards(const TransactionShards&) = delete;
   TransactionShards& operator=(const TransactionShards&) = delete;
 
  private:
-  std::vector<uint64_t> masks_;
   DbShardsLock lock_;
 };
 

@@ -10,12 +10,30 @@
 
 namespace cacheforge {
 
-Keyspace::Keyspace(int shards, int id, const void* group) : id_(id), group_(group) {
+int Keyspace::ShardCountFor(int requested) {
   // A power of two, so the shard is a shift of the hash.
-  shards =
-      static_cast<int>(std::bit_ceil(static_cast<unsigned>(std::clamp(shards, 1, kMaxShards))));
-  shards_.reserve(static_cast<size_t>(shards));
-  for (int i = 0; i < shards; ++i) shards_.push_back(std::make_unique<Shard>(i, id));
+  return static_cast<int>(
+      std::bit_ceil(static_cast<unsigned>(std::clamp(requested, 1, kMaxShards))));
+}
+
+std::unique_ptr<lockgraph::Mutex> Keyspace::NewShardLock(int index) {
+  return std::make_unique<lockgraph::Mutex>("store.shard", lockgraph::LockOptions{.rank = index});
+}
+
+Keyspace::Keyspace(int shards) : id_(0), group_(nullptr) {
+  shards = ShardCountFor(shards);
+  for (int i = 0; i < shards; ++i) owned_locks_.push_back(NewShardLock(i));
+  for (int i = 0; i < shards; ++i)
+    shards_.push_back(std::make_unique<Shard>(i, 0, *owned_locks_[static_cast<size_t>(i)]));
+  shift_ = 64 - std::countr_zero(static_cast<unsigned>(shards));
+}
+
+Keyspace::Keyspace(int id, const void* group, std::span<lockgraph::Mutex* const> locks)
+    : id_(id), group_(group) {
+  const int shards = static_cast<int>(locks.size());
+  for (int i = 0; i < shards; ++i) {
+    shards_.push_back(std::make_unique<Shard>(i, id, *locks[static_cast<size_t>(i)]));
+  }
   shift_ = 64 - std::countr_zero(static_cast<unsigned>(shards));
 }
 

@@ -10,6 +10,8 @@
 #ifndef CACHEFORGE_STORE_KEYSPACE_H_
 #define CACHEFORGE_STORE_KEYSPACE_H_
 
+#include <lockgraph/mutex.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -25,10 +27,15 @@ class Keyspace {
  public:
   static constexpr int kMaxShards = 64;  // ShardSetLock uses a 64-bit mask
 
-  // `shards` is clamped to [1, kMaxShards] and rounded up to a power of two.
-  // `id` is the database number; `group` the Databases it belongs to (null
-  // for a lone keyspace).
-  explicit Keyspace(int shards, int id = 0, const void* group = nullptr);
+  // `shards` is clamped to [1, kMaxShards] and rounded up to a power of two
+  // (ShardCountFor). A lone keyspace owns its shards' locks; one of a
+  // Databases (`group`, database number `id`) is given them: `locks[i]`
+  // guards shard i of every database.
+  explicit Keyspace(int shards);
+  Keyspace(int id, const void* group, std::span<lockgraph::Mutex* const> locks);
+  static int ShardCountFor(int requested);
+  // The lock of shard i ("store.shard", rank i).
+  static std::unique_ptr<lockgraph::Mutex> NewShardLock(int index);
 
   int shard_count() const { return static_cast<int>(shards_.size()); }
   int id() const { return id_; }
@@ -54,6 +61,7 @@ class Keyspace {
   }
 
  private:
+  std::vector<std::unique_ptr<lockgraph::Mutex>> owned_locks_;  // a lone keyspace's
   std::vector<std::unique_ptr<Shard>> shards_;
   int shift_;
   int id_;
@@ -62,11 +70,11 @@ class Keyspace {
 
 namespace internal {
 // The shards the calling thread holds for a transaction (TransactionShards):
-// masks[d] for database d of `group` (a lone keyspace: its own address).
+// bit i is shard i's lock, shared by every database of `group` (a lone
+// keyspace: its own address).
 struct HeldShards {
   const void* group = nullptr;
-  const uint64_t* masks = nullptr;
-  int count = 0;
+  uint64_t mask = 0;
 };
 extern constinit thread_local HeldShards held_shards;
 
@@ -79,11 +87,7 @@ inline const void* GroupOf(const Keyspace& keyspace) {
 // transaction; 0 outside one.
 inline uint64_t TransactionHeldShards(const Keyspace& keyspace) {
   const internal::HeldShards& held = internal::held_shards;
-  if (held.masks == nullptr || held.group != internal::GroupOf(keyspace) ||
-      keyspace.id() >= held.count) {
-    return 0;
-  }
-  return held.masks[keyspace.id()];
+  return held.group == internal::GroupOf(keyspace) ? held.mask : 0;
 }
 
 // Locks every shard in `mask`, lowest index first, and unlocks them on

@@ -24,10 +24,10 @@ int64_t WallClockMs() {
 
 }  // namespace
 
-Shard::Shard(int index, int db)
+Shard::Shard(int index, int db, lockgraph::Mutex& mu)
     : index_(index),
       db_(db),
-      mu_("store.shard", lockgraph::LockOptions{.rank = db * kShardRankStride + index}),
+      mu_(mu),
       rng_{0x9e3779b97f4a7c15ULL ^ (static_cast<uint64_t>(db) << 32) ^
            static_cast<uint64_t>(index)} {}
 

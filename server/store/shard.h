@@ -3,10 +3,11 @@
 // One shard of the keyspace: a Dict of string values, the index of keys that
 // carry a TTL (with their expiry times), and the lock that guards both.
 //
-// Every shard's lock is a lockgraph::Mutex of the class "store.shard" whose
-// declared rank is (database, index) flattened: db * kShardRankStride + index.
-// Commands that touch several shards lock them in ascending database, then
-// index order (ShardSetLock in keyspace.h, DbShardsLock in databases.h); lockgraph checks
+// Every shard's lock is a lockgraph::Mutex of the class "store.shard" with the
+// shard's index as its declared rank; shard i of every database shares one
+// lock (databases.h), so a thread never holds more than one lock per index
+// whatever the number of databases. Commands that touch several shards lock
+// them in ascending index order (ShardSetLock in keyspace.h); lockgraph checks
 // that order on every acquisition and reports any inversion at once — the
 // bucket/table ABBA that hung the original cacheforge cannot come back silently.
 //
@@ -45,13 +46,11 @@ class ShardEvents {
   virtual void OnExpired(int db, std::string_view key) = 0;
 };
 
-// Shards of database d have ranks [d * kShardRankStride, (d + 1) * kShardRankStride).
-inline constexpr int kShardRankStride = 64;
-
 class Shard {
  public:
-  // Shard `index` of database `db`.
-  explicit Shard(int index, int db = 0);
+  // Shard `index` of database `db`, guarded by `mu` (which outlives it; shard
+  // `index` of every database shares it).
+  Shard(int index, int db, lockgraph::Mutex& mu);
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
 
@@ -254,7 +253,7 @@ class Shard {
   const int index_;
   const int db_;
   ShardEvents* events_ = nullptr;
-  lockgraph::Mutex mu_;
+  lockgraph::Mutex& mu_;
   // Written under mu_, read by anyone; next to the lock, whose cache line a
   // writer owns anyway.
   std::atomic<size_t> bytes_{0};

@@ -74,6 +74,15 @@ class ZsetObject final : public Object {
   // The position of `member` in packed_, or End().
   size_t PackedFind(std::string_view member) const;
   void ConvertToSkipList();
+
+ public:
+  // Converts a listpack to a skiplist for good (what Redis's SORT does to a
+  // sorted set it reads); a no-op for a skiplist.
+  void MakeSkipList() {
+    if (!list_) ConvertToSkipList();
+  }
+
+ private:
   size_t TableBytes() const;
 
   Packed packed_;                   // while list_ is null

@@ -169,8 +169,19 @@ def normalize(name, reply):
     return reply
 
 
+# Redis 7.0's SORT reads errno after strtod without clearing it first, so an
+# ERANGE some earlier command left behind fails a numeric sort of valid
+# numbers with this error; cacheforge sorts them. Accepted (and a STORE
+# destination resynchronized): the fault is the oracle's.
+SORT_STALE_ERRNO = ("-", "ERR One or more scores can't be converted into double")
+
+
+def sort_errno_quirk(name, a, b):
+    return name in ("SORT", "SORT_RO") and a == SORT_STALE_ERRNO and b[0] in "*:"
+
+
 def same(name, a, b):
-    if normalize(name, a) == normalize(name, b):
+    if normalize(name, a) == normalize(name, b) or sort_errno_quirk(name, a, b):
         return True
     return a[0] == b[0] == "-" and (a[1], b[1]) in ACCEPTED_ERRORS
 
@@ -422,7 +433,9 @@ class Gen:
         kind = self.pick(list(KEYSPACE))
         k = self.key(kind)
         c = self.pick(["TYPE", "DEL", "EXISTS", "RENAME", "RENAMENX", "COPY", "EXPIRE",
-                       "PERSIST", "TTL", "TTL", "OBJECT", "OBJECT", "KEYS"])
+                       "PERSIST", "TTL", "TTL", "OBJECT", "OBJECT", "KEYS", "SORT", "SORT"])
+        if c == "SORT":
+            return self.sort_args()
         if c in ("TYPE", "PERSIST", "TTL"):
             return [c, k]
         if c in ("DEL", "EXISTS"):
@@ -452,6 +465,34 @@ class Gen:
         if c == "SWAPDB":
             return [c, db, self.pick(["0", "1", "2", "3"])]
         return [c]
+
+    def sort_args(self):
+        """SORT and SORT_RO over lists, sorted sets and sets, with BY and GET
+        patterns into the string and hash keys. Left out is what Redis leaves
+        unspecified: a set's own order (BY nosort on a set) and the order of
+        equal ALPHA BY values (a sorted set's hash-table order, an unstable
+        partial sort under LIMIT), so BY goes only with a list or sorted set
+        key and ALPHA only with BY nosort."""
+        r = self.r
+        kind = self.pick(["lists", "lists", "zsets", "sets"])
+        by = None
+        if kind != "sets" and r.random() < 0.4:
+            by = self.pick(["str:*", "hash:*->f1", "nosort", "str:*->f1"])
+        key = self.pick(KEYSPACE[kind]) if by else self.key(kind)
+        args = [self.pick(["SORT", "SORT", "SORT_RO"]), key]
+        if by:
+            args += ["BY", by]
+        if (by is None or by == "nosort") and r.random() < 0.5:
+            args.append("ALPHA")
+        if r.random() < 0.3:
+            args.append(self.pick(["ASC", "DESC"]))
+        if r.random() < 0.3:
+            args += ["LIMIT", str(r.randint(-1, 5)), str(r.randint(-1, 5))]
+        for _ in range(r.choice([0, 0, 1, 2])):
+            args += ["GET", self.pick(["#", "str:*", "hash:*->f2", "nokey"])]
+        if args[0] == "SORT" and r.random() < 0.2:
+            args += ["STORE", self.key("lists")]
+        return args
 
     def g_lists(self):
         k, r = self.key("lists"), self.r
@@ -781,6 +822,11 @@ class Runner:
     def compare_events(self, args, replies):
         """The keyspace events each server published for this command, in
         order, must be the same."""
+        ra, rb = replies
+        name = args[0].upper()
+        quirk = sort_errno_quirk(name, ra, rb) or (
+            name == "EXEC" and ra[0] == rb[0] == "*" and ra[1] is not None and rb[1] is not None
+            and any(sort_errno_quirk("SORT", x, y) for x, y in zip(ra[1], rb[1])))
         seen = []
         for sub in self.subs:
             try:
@@ -789,7 +835,7 @@ class Runner:
                 self.opts.keep_going = False
                 self.fail(args, *replies, f"subscriber: {e}")
         self.events += len(seen[0])
-        if seen[0] != seen[1]:
+        if seen[0] != seen[1] and not quirk:
             def fmt(evs):
                 return ", ".join(f"{c} {p}" for c, p in evs) or "(none)"
             self.fail(args, *replies,
@@ -820,9 +866,19 @@ class Runner:
         kind, val = self.redis.call(["ZRANGE", args[1], "0", "-1", "WITHSCORES"])
         return kind == "*" and len(set(val[1::2])) > 1
 
+    def sort_unspecified(self, name, args):
+        """SORT ... BY <constant> returns a set's members in its hash-table
+        order (STORE aside, which sorts them): not sent when the key holds a
+        set, whatever its name says (RENAME and COPY move types around)."""
+        upper = [a.upper() for a in args]
+        if name not in ("SORT", "SORT_RO") or "BY" not in upper or "STORE" in upper:
+            return False
+        by = args[upper.index("BY") + 1] if upper.index("BY") + 1 < len(args) else "*"
+        return "*" not in by and self.redis.call(["TYPE", args[1]]) == ("+", "set")
+
     def step(self, args):
         name = args[0].upper()
-        if self.lex_unspecified(name, args):
+        if self.lex_unspecified(name, args) or self.sort_unspecified(name, args):
             self.skipped += 1
             return
         if name in RANDOM_REPLY and len(args) >= 2:
@@ -830,6 +886,8 @@ class Runner:
         ra, rb = self.send(args)
         if not same(name, ra, rb):
             self.fail(args, ra, rb)
+        if sort_errno_quirk(name, ra, rb) and "STORE" in (a.upper() for a in args):
+            self.send(["DEL", args[[a.upper() for a in args].index("STORE") + 1]])
 
     def random_step(self, name, args):
         # Only redis is asked for the contents: both hold the same data here.
@@ -857,7 +915,11 @@ class Runner:
                 args = gen.command(rng.choice(others))
                 name = args[0].upper()
                 bylex = name == "ZRANGE" and "BYLEX" in (a.upper() for a in args)
-                if name not in NOT_IN_TRANSACTIONS and not bylex:
+                # No BY nosort (a set's order), no STORE (Redis's stale-errno
+                # failure could leave the destination different).
+                nosort = name in ("SORT", "SORT_RO") and any(
+                    a.upper() in ("BY", "STORE") for a in args)
+                if name not in NOT_IN_TRANSACTIONS and not bylex and not nosort:
                     return args
             return ["PING"]
 
