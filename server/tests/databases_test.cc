@@ -19,21 +19,21 @@ class DatabasesTest : public CommandTest {
     int wakes = 0;
   };
 
-  std::unique_ptr<Client> NewClient() {
-    auto client = std::make_unique<Client>();
+  // A client the fixture owns, so it outlives the test body's last command.
+  Client* NewClient() {
+    clients_.push_back(std::make_unique<Client>());
+    Client* client = clients_.back().get();
     client->session.info = std::make_shared<ClientInfo>();
     client->session.info->id = server_.clients().NextId();
-    Client* raw = client.get();
-    client->session.wake = [raw] { ++raw->wakes; };
+    client->session.wake = [client] { ++client->wakes; };
     return client;
   }
   ~DatabasesTest() override {
-    for (Client* c : clients_) UnwatchAll(server_.databases(), c->session.watch);
+    for (auto& c : clients_) UnwatchAll(server_.databases(), c->session.watch);
     UnwatchAll(server_.databases(), session_.watch);
   }
 
   std::string RunAs(Client& client, std::vector<std::string> args) {
-    clients_.push_back(&client);
     std::vector<std::string_view> views(args.begin(), args.end());
     CommandContext ctx{server_, client.session, server_.thread_stats(0), views, now_ms_};
     std::string out;
@@ -51,7 +51,7 @@ class DatabasesTest : public CommandTest {
     return out;
   }
 
-  std::vector<Client*> clients_;
+  std::vector<std::unique_ptr<Client>> clients_;
 };
 
 // Shard i of every database is one lock: a thread that locks every shard of
