@@ -14,6 +14,7 @@
 #include <optional>
 #include <random>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -25,11 +26,12 @@
 namespace cacheforge {
 
 // A key's value seen as a T: `entry` and `value` are null when the key is
-// missing or holds another type (`wrong_type`).
+// missing or holds another type (`wrong_type`). `value` is a T*, or for a
+// handle type (dict.h: ValueOf) a handle with pointer syntax.
 template <typename T>
 struct Found {
   Entry* entry = nullptr;
-  T* value = nullptr;
+  std::conditional_t<kIsValueHandle<T>, T, T*> value{};
   bool wrong_type = false;
 };
 
@@ -42,23 +44,36 @@ Found<T> As(Entry* e) {
     return found;
   }
   found.entry = e;
-  found.value = static_cast<T*>(e->object);
+  if constexpr (kIsValueHandle<T>) {
+    found.value = T(e);
+  } else {
+    found.value = static_cast<T*>(e->object);
+  }
   return found;
 }
 
 inline Reply WrongType() { return Reply::Error(errors::kWrongType); }
 
 // Creates `key` (not live) holding a new T built from `args`.
+// A handle type starts as an empty inline value.
 template <typename T, typename... Args>
 Found<T> Create(KeyLock& key, Args&&... args) {
   Entry* e = key.Insert();
-  key.SetObject(e, std::make_unique<T>(std::forward<Args>(args)...));
+  if constexpr (kIsValueHandle<T>) {
+    key.SetInline(e, T::kType);
+  } else {
+    key.SetObject(e, std::make_unique<T>(std::forward<Args>(args)...));
+  }
   return As<T>(e);
 }
 template <typename T, typename... Args>
 Found<T> Create(KeysLock& lock, std::string_view key, Args&&... args) {
   Entry* e = lock.Insert(key);
-  lock.SetObject(key, e, std::make_unique<T>(std::forward<Args>(args)...));
+  if constexpr (kIsValueHandle<T>) {
+    lock.SetInline(key, e, T::kType);
+  } else {
+    lock.SetObject(key, e, std::make_unique<T>(std::forward<Args>(args)...));
+  }
   return As<T>(e);
 }
 

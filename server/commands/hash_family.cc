@@ -23,20 +23,20 @@ Reply WrongArgs(const CommandContext& ctx) {
 }
 
 // Finds or creates the hash at the locked key.
-Found<HashObject> FindOrCreate(KeyLock& key) {
-  Found<HashObject> hash = As<HashObject>(key.Find());
+Found<HashValue> FindOrCreate(KeyLock& key) {
+  Found<HashValue> hash = As<HashValue>(key.Find());
   if (hash.wrong_type || hash.entry != nullptr) return hash;
-  return Create<HashObject>(key);
+  return Create<HashValue>(key);
 }
 
 // HSET and HMSET: sets each field/value pair; the number of new fields.
 std::optional<Reply> SetPairs(CommandContext& ctx, int64_t* added) {
   if (ctx.argc() % 2 != 0) return WrongArgs(ctx);
   KeyLock key(ctx, ctx.arg(1));
-  Found<HashObject> hash = FindOrCreate(key);
+  Found<HashValue> hash = FindOrCreate(key);
   if (hash.wrong_type) return WrongType();
   const EncodingLimits limits = ctx.server.config().encoding_limits();
-  *added = key.MutateObject<HashObject>(hash.entry, [&](HashObject& h) {
+  *added = key.MutateObject<HashValue>(hash.entry, [&](HashValue& h) {
     int64_t n = 0;
     for (size_t i = 2; i < ctx.argc(); i += 2) n += h.Set(ctx.arg(i), ctx.arg(i + 1), limits);
     return n;
@@ -48,7 +48,7 @@ std::optional<Reply> SetPairs(CommandContext& ctx, int64_t* added) {
 // HKEYS, HVALS, HGETALL.
 Reply ListAll(CommandContext& ctx, bool fields, bool values) {
   KeyLock key(ctx, ctx.arg(1));
-  Found<HashObject> hash = As<HashObject>(key.FindForRead());
+  Found<HashValue> hash = As<HashValue>(key.FindForRead());
   if (hash.wrong_type) return WrongType();
   std::vector<Reply> out;
   if (hash.entry != nullptr) {
@@ -80,12 +80,12 @@ Reply HMSetCommand(CommandContext& ctx) {
 // HSETNX key field value
 Reply HSetNxCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
-  Found<HashObject> hash = FindOrCreate(key);
+  Found<HashValue> hash = FindOrCreate(key);
   if (hash.wrong_type) return WrongType();
   if (hash.value->Get(ctx.arg(2))) return Reply::Integer(0);
   const EncodingLimits limits = ctx.server.config().encoding_limits();
-  key.MutateObject<HashObject>(hash.entry,
-                               [&](HashObject& h) { h.Set(ctx.arg(2), ctx.arg(3), limits); });
+  key.MutateObject<HashValue>(hash.entry,
+                              [&](HashValue& h) { h.Set(ctx.arg(2), ctx.arg(3), limits); });
   ctx.Notify(kNotifyHash, "hset", ctx.arg(1));
   return Reply::Integer(1);
 }
@@ -93,7 +93,7 @@ Reply HSetNxCommand(CommandContext& ctx) {
 // HGET key field
 Reply HGetCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
-  Found<HashObject> hash = As<HashObject>(key.FindForRead());
+  Found<HashValue> hash = As<HashValue>(key.FindForRead());
   if (hash.wrong_type) return WrongType();
   if (hash.entry == nullptr) return Reply::Null();
   auto value = hash.value->Get(ctx.arg(2));
@@ -103,7 +103,7 @@ Reply HGetCommand(CommandContext& ctx) {
 // HMGET key field [field ...]
 Reply HMGetCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
-  Found<HashObject> hash = As<HashObject>(key.FindForRead());
+  Found<HashValue> hash = As<HashValue>(key.FindForRead());
   if (hash.wrong_type) return WrongType();
   std::vector<Reply> out;
   for (size_t i = 2; i < ctx.argc(); ++i) {
@@ -116,13 +116,13 @@ Reply HMGetCommand(CommandContext& ctx) {
 // HDEL key field [field ...]
 Reply HDelCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
-  Found<HashObject> hash = As<HashObject>(key.Find());
+  Found<HashValue> hash = As<HashValue>(key.Find());
   if (hash.wrong_type) return WrongType();
   if (hash.entry == nullptr) return Reply::Integer(0);
   int64_t deleted = 0;
   for (size_t i = 2; i < ctx.argc() && hash.value->Size() > 0; ++i) {
     if (!hash.value->Get(ctx.arg(i))) continue;
-    key.MutateObject<HashObject>(hash.entry, [&](HashObject& h) { h.Delete(ctx.arg(i)); });
+    key.MutateObject<HashValue>(hash.entry, [&](HashValue& h) { h.Delete(ctx.arg(i)); });
     ++deleted;
   }
   if (deleted > 0) ctx.Notify(kNotifyHash, "hdel", ctx.arg(1));
@@ -133,7 +133,7 @@ Reply HDelCommand(CommandContext& ctx) {
 // HLEN key
 Reply HLenCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
-  Found<HashObject> hash = As<HashObject>(key.FindForRead());
+  Found<HashValue> hash = As<HashValue>(key.FindForRead());
   if (hash.wrong_type) return WrongType();
   return Reply::Integer(hash.entry ? static_cast<int64_t>(hash.value->Size()) : 0);
 }
@@ -141,7 +141,7 @@ Reply HLenCommand(CommandContext& ctx) {
 // HSTRLEN key field
 Reply HStrLenCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
-  Found<HashObject> hash = As<HashObject>(key.FindForRead());
+  Found<HashValue> hash = As<HashValue>(key.FindForRead());
   if (hash.wrong_type) return WrongType();
   auto value = hash.entry ? hash.value->Get(ctx.arg(2)) : std::nullopt;
   return Reply::Integer(value ? static_cast<int64_t>(value->size()) : 0);
@@ -150,7 +150,7 @@ Reply HStrLenCommand(CommandContext& ctx) {
 // HEXISTS key field
 Reply HExistsCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
-  Found<HashObject> hash = As<HashObject>(key.FindForRead());
+  Found<HashValue> hash = As<HashValue>(key.FindForRead());
   if (hash.wrong_type) return WrongType();
   return Reply::Integer(hash.entry && hash.value->Get(ctx.arg(2)) ? 1 : 0);
 }
@@ -164,7 +164,7 @@ Reply HIncrByCommand(CommandContext& ctx) {
   int64_t delta = 0;
   if (!ParseInt64(ctx.arg(3), &delta)) return Reply::Error(errors::kNotInteger);
   KeyLock key(ctx, ctx.arg(1));
-  Found<HashObject> hash = As<HashObject>(key.Find());
+  Found<HashValue> hash = As<HashValue>(key.Find());
   if (hash.wrong_type) return WrongType();
   int64_t current = 0;
   if (hash.entry != nullptr) {
@@ -178,10 +178,10 @@ Reply HIncrByCommand(CommandContext& ctx) {
     return Reply::Error(errors::kOverflow);
   }
   const int64_t result = current + delta;
-  if (hash.entry == nullptr) hash = Create<HashObject>(key);
+  if (hash.entry == nullptr) hash = Create<HashValue>(key);
   const EncodingLimits limits = ctx.server.config().encoding_limits();
-  key.MutateObject<HashObject>(
-      hash.entry, [&](HashObject& h) { h.Set(ctx.arg(2), std::to_string(result), limits); });
+  key.MutateObject<HashValue>(
+      hash.entry, [&](HashValue& h) { h.Set(ctx.arg(2), std::to_string(result), limits); });
   ctx.Notify(kNotifyHash, "hincrby", ctx.arg(1));
   return Reply::Integer(result);
 }
@@ -192,7 +192,7 @@ Reply HIncrByFloatCommand(CommandContext& ctx) {
   if (!ParseLongDouble(ctx.arg(3), &delta)) return Reply::Error(errors::kNotFloat);
   if (std::isnan(delta) || std::isinf(delta)) return Reply::Error("ERR value is NaN or Infinity");
   KeyLock key(ctx, ctx.arg(1));
-  Found<HashObject> hash = As<HashObject>(key.Find());
+  Found<HashValue> hash = As<HashValue>(key.Find());
   if (hash.wrong_type) return WrongType();
   long double current = 0;
   if (hash.entry != nullptr) {
@@ -206,9 +206,9 @@ Reply HIncrByFloatCommand(CommandContext& ctx) {
     return Reply::Error("ERR increment would produce NaN or Infinity");
   }
   std::string text = FormatLongDouble(result);
-  if (hash.entry == nullptr) hash = Create<HashObject>(key);
+  if (hash.entry == nullptr) hash = Create<HashValue>(key);
   const EncodingLimits limits = ctx.server.config().encoding_limits();
-  key.MutateObject<HashObject>(hash.entry, [&](HashObject& h) { h.Set(ctx.arg(2), text, limits); });
+  key.MutateObject<HashValue>(hash.entry, [&](HashValue& h) { h.Set(ctx.arg(2), text, limits); });
   // The result, not the increment, as Redis does: a replayed float addition
   // could round differently.
   ctx.propagate_as = {"HSET", std::string(ctx.arg(1)), std::string(ctx.arg(2)), text};
@@ -223,7 +223,7 @@ Reply HRandFieldCommand(CommandContext& ctx) {
   const bool has_count = args.has_count, with_values = args.with_values;
   const int64_t count = args.count;
   KeyLock key(ctx, ctx.arg(1));
-  Found<HashObject> hash = As<HashObject>(key.FindForRead());
+  Found<HashValue> hash = As<HashValue>(key.FindForRead());
   if (hash.wrong_type) return WrongType();
   if (hash.entry == nullptr) return has_count ? Reply::Array() : Reply::Null();
   if (count < -kMaxRepeatedPicks) return TooManyPicks();
@@ -254,7 +254,7 @@ Reply HScanCommand(CommandContext& ctx) {
   ScanArgs args;
   if (auto error = ParseScanArgs(ctx, 2, /*allow_type=*/false, &args)) return std::move(*error);
   KeyLock key(ctx, ctx.arg(1));
-  Found<HashObject> hash = As<HashObject>(key.FindForRead());
+  Found<HashValue> hash = As<HashValue>(key.FindForRead());
   if (hash.wrong_type) return WrongType();
   std::vector<Reply> items;
   if (hash.entry != nullptr) {

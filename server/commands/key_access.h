@@ -133,6 +133,11 @@ class KeyLock {
     shard_.AssertHeld();
     shard_.SetObjectLocked(e, std::move(object));
   }
+  // Replaces `e`'s value with an empty inline collection of `type`.
+  void SetInline(Entry* e, ValueType type) {
+    shard_.AssertHeld();
+    shard_.SetInlineLocked(e, type);
+  }
   // Runs `change(T&)` on `e`'s collection (of type T), keeping the memory
   // count right; returns what `change` returns.
   template <typename T, typename F>
@@ -210,6 +215,12 @@ class KeysLock {
     Shard& shard = ShardOf(key);
     shard.AssertHeld();
     shard.SetObjectLocked(e, std::move(object));
+  }
+  // Replaces the value of `key`'s entry `e` with an empty inline collection.
+  void SetInline(std::string_view key, Entry* e, ValueType type) {
+    Shard& shard = ShardOf(key);
+    shard.AssertHeld();
+    shard.SetInlineLocked(e, type);
   }
   // Runs `change(T&)` on the collection of `key`'s entry `e`.
   template <typename T, typename F>

@@ -68,12 +68,7 @@ Reply Rename(CommandContext& ctx, bool only_if_new) {
   src_shard.AssertHeld();
   dst_shard.AssertHeld();
   if (dst == nullptr) dst = dst_shard.InsertLocked(std::string(names[1]), Keyspace::Hash(names[1]));
-  if (src->is_string()) {
-    dst_shard.MutateValueLocked(dst, [&](std::string& v) { v.assign(src->value); });
-    dst->string_form = src->string_form;
-  } else {
-    dst_shard.SetObjectLocked(dst, src_shard.TakeObjectLocked(src));
-  }
+  dst_shard.MoveValueLocked(dst, src_shard, src);
   dst_shard.SetExpireLocked(dst, src_shard.ExpireAtLocked(src));
   // The value keeps its access history under its new name, as in Redis.
   dst->lru = src->lru;
@@ -96,12 +91,7 @@ void CopyEntryLocked(CommandContext& ctx, Shard& src_shard, Entry* src, Shard& d
   dst_shard.AssertHeld();
   if (dst != nullptr) dst_shard.EraseLocked(dst);
   dst = dst_shard.InsertLocked(std::string(dst_name), Keyspace::Hash(dst_name), ctx.now_ms);
-  if (src->is_string()) {
-    dst_shard.MutateValueLocked(dst, [&](std::string& v) { v.assign(src->value); });
-    dst->string_form = src->string_form;
-  } else {
-    dst_shard.SetObjectLocked(dst, src->object->Clone());
-  }
+  dst_shard.CopyValueLocked(dst, *src);
   dst_shard.SetExpireLocked(dst, src_shard.ExpireAtLocked(src));
 }
 
@@ -178,12 +168,7 @@ Reply MoveCommand(CommandContext& ctx) {
   src_shard.AssertHeld();
   dst_shard.AssertHeld();
   Entry* dst = dst_shard.InsertLocked(std::string(key), Keyspace::Hash(key), ctx.now_ms);
-  if (src->is_string()) {
-    dst_shard.MutateValueLocked(dst, [&](std::string& v) { v.swap(src->value); });
-    dst->string_form = src->string_form;
-  } else {
-    dst_shard.SetObjectLocked(dst, src_shard.TakeObjectLocked(src));
-  }
+  dst_shard.MoveValueLocked(dst, src_shard, src);
   dst_shard.SetExpireLocked(dst, src_shard.ExpireAtLocked(src));
   dst->lru = src->lru;
   dst->lfu = src->lfu;

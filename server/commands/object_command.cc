@@ -18,6 +18,8 @@ Reply ObjectEncodingCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(2));
   Entry* e = key.Peek();
   if (e == nullptr) return Reply::Null();
+  // An inline value is a packed block (store/dict.h), Redis's listpack.
+  if (e->inline_value) return Reply::Bulk("listpack");
   if (!e->is_string()) return Reply::Bulk(e->object->Encoding());
   const auto form = static_cast<StringForm>(e->string_form);
   if (form == StringForm::kRaw) return Reply::Bulk("raw");

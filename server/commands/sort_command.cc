@@ -44,8 +44,7 @@ std::optional<std::string> LookUp(KeysLock& lock, std::string_view pattern,
   if (star == std::string_view::npos) return std::nullopt;
   std::string_view field;
   std::string_view rest = pattern.substr(star + 1);
-  if (size_t arrow = rest.find("->");
-      arrow != std::string_view::npos && arrow + 2 < rest.size()) {
+  if (size_t arrow = rest.find("->"); arrow != std::string_view::npos && arrow + 2 < rest.size()) {
     field = rest.substr(arrow + 2);
     rest = rest.substr(0, arrow);
   }
@@ -59,7 +58,7 @@ std::optional<std::string> LookUp(KeysLock& lock, std::string_view pattern,
     return e->value;
   }
   if (e->type() != ValueType::kHash) return std::nullopt;
-  auto value = static_cast<const HashObject*>(e->object)->Get(field);
+  auto value = HashValue(e).Get(field);
   if (!value) return std::nullopt;
   return std::string(*value);
 }
@@ -90,9 +89,8 @@ std::vector<std::string> Elements(const Entry* e) {
       break;
     }
     case ValueType::kSet:
-      static_cast<const SetObject*>(e->object)->ForEach([&](std::string_view m) {
-        out.emplace_back(m);
-      });
+      static_cast<const SetObject*>(e->object)->ForEach(
+          [&](std::string_view m) { out.emplace_back(m); });
       break;
     case ValueType::kZset: {
       const auto* zset = static_cast<const ZsetObject*>(e->object);

@@ -77,8 +77,8 @@ void AppendValueRecords(const Entry& entry, int64_t expire_at_ms, std::string* o
     }
     case ValueType::kHash: {
       Batcher batch("HSET", entry.key, out);
-      static_cast<const HashObject*>(entry.object)
-          ->ForEach([&](std::string_view f, std::string_view v) { batch.AddPair(f, v); });
+      HashValue::Reading(entry).ForEach(
+          [&](std::string_view f, std::string_view v) { batch.AddPair(f, v); });
       break;
     }
     case ValueType::kSet: {

@@ -17,6 +17,7 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -33,8 +34,12 @@ inline constexpr uint32_t kNotVolatile = UINT32_MAX;
 // index slot, so the entry has room for what eviction needs (see access.h).
 //
 // The value is a string held inline (`value`) or, for any other type, an
-// Object the entry owns (`object`); `value_type` says which. Code that reads
-// `value` first checks is_string(): commands answer WRONGTYPE otherwise.
+// Object the entry owns (`object`) — except a value whose compact encoding is
+// a byte string (`inline_value`: a small hash's packed fields), which lives in
+// `value` too, so a small collection costs one heap block, as a listpack in a
+// Redis object does. `value_type` says which type it is. Code that reads
+// `value` as a string first checks is_string(): commands answer WRONGTYPE
+// otherwise.
 // What OBJECT ENCODING says of a string, as Redis's object encodings go:
 // derived from the content (int, embstr or raw), "raw" for good once APPEND or
 // SETRANGE edited it in place, never "int" for an INCRBYFLOAT result.
@@ -52,41 +57,80 @@ struct Entry {
   uint32_t lru = 0;                       // last access, in LRU clock ticks
   uint32_t lfu : 24 = 0;                  // LFU: minutes of last decay << 8 | counter
   uint32_t value_type : 4 = 0;            // a ValueType
-  uint32_t string_form : 4 = 0;           // a StringForm, for a string value
+  uint32_t string_form : 3 = 0;           // a StringForm, for a string value
+  uint32_t inline_value : 1 = 0;          // a non-string value encoded in `value`
   std::string key;
   union {
-    std::string value;  // value_type == kString
-    Object* object;     // any other type; never null
+    std::string value;  // a string, or a non-string value's inline encoding
+    Object* object;     // any other value; never null
   };
 
   bool has_expire() const { return volatile_slot != kNotVolatile; }
   ValueType type() const { return static_cast<ValueType>(value_type); }
   bool is_string() const { return type() == ValueType::kString; }
+  // True when `value` holds the bytes (a string, or an inline encoding).
+  bool holds_bytes() const { return is_string() || inline_value; }
   // Replaces the value with `obj` (not null).
   void SetObject(std::unique_ptr<Object> obj) {
     DestroyValue();
     value_type = static_cast<uint32_t>(obj->type());
+    inline_value = 0;
     object = obj.release();
   }
   // Makes the value an empty string.
   void SetString() {
     string_form = 0;
     if (is_string()) return;
-    DestroyValue();
-    new (&value) std::string();
-    value_type = static_cast<uint32_t>(ValueType::kString);
+    SetBytes(ValueType::kString);
   }
-  // Gives up the (non-string) value, leaving an empty string.
-  std::unique_ptr<Object> TakeObject() {
-    std::unique_ptr<Object> obj(object);
-    new (&value) std::string();
-    value_type = static_cast<uint32_t>(ValueType::kString);
-    return obj;
+  // Makes the value an empty inline encoding of a `type` value.
+  void SetInline(ValueType type) {
+    SetBytes(type);
+    inline_value = 1;
+  }
+  // Takes `src`'s value, whatever it is, leaving `src` an empty string.
+  void MoveValueFrom(Entry& src) {
+    DestroyValue();
+    value_type = src.value_type;
+    string_form = src.string_form;
+    inline_value = src.inline_value;
+    if (src.holds_bytes()) {
+      new (&value) std::string(std::move(src.value));
+      src.value.~basic_string();
+    } else {
+      object = src.object;
+    }
+    new (&src.value) std::string();
+    src.value_type = static_cast<uint32_t>(ValueType::kString);
+    src.string_form = 0;
+    src.inline_value = 0;
+  }
+  // Makes this value a deep copy of `src`'s.
+  void CopyValueFrom(const Entry& src) {
+    if (src.holds_bytes()) {
+      SetBytes(src.type());
+      value = src.value;
+    } else {
+      SetObject(src.object->Clone());
+    }
+    string_form = src.string_form;
+    inline_value = src.inline_value;
   }
 
  private:
+  // Makes the value an empty byte string of `type`.
+  void SetBytes(ValueType type) {
+    if (holds_bytes()) {
+      std::string().swap(value);
+    } else {
+      delete object;
+      new (&value) std::string();
+    }
+    value_type = static_cast<uint32_t>(type);
+    inline_value = 0;
+  }
   void DestroyValue() {
-    if (is_string()) {
+    if (holds_bytes()) {
       value.~basic_string();
     } else {
       delete object;
@@ -94,6 +138,20 @@ struct Entry {
   }
 };
 static_assert(sizeof(Entry) <= 88, "keep an entry in a 96-byte malloc chunk");
+
+// How code reaches a non-string value of type T: as the Object the entry owns
+// (a T&), or, for a handle type (one built from an Entry*: a value that may
+// live inline in its entry, like a small hash), as a handle over the entry.
+template <typename T>
+inline constexpr bool kIsValueHandle = std::is_constructible_v<T, Entry*>;
+template <typename T>
+decltype(auto) ValueOf(Entry* e) {
+  if constexpr (kIsValueHandle<T>) {
+    return T(e);
+  } else {
+    return *static_cast<T*>(e->object);
+  }
+}
 
 class Dict {
  public:

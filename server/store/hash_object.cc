@@ -14,9 +14,6 @@ namespace {
 // std::string_view in every Abseil build.
 absl::string_view Key(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
-}  // namespace
-namespace {
-
 // A flat table's slots and control bytes, from its capacity.
 template <typename T>
 size_t TableBytes(const T& table) {
@@ -31,94 +28,97 @@ bool FitsPacked(std::string_view s, const EncodingLimits& limits) {
 
 }  // namespace
 
-size_t HashObject::Bytes() const {
-  size_t bytes = HeapBytes(this);
-  if (table_) return bytes + HeapBytes(table_.get()) + TableBytes(*table_) + table_string_bytes_;
-  return bytes + packed_.HeapBytes();
+size_t HashTableObject::Bytes() const {
+  return HeapBytes(this) + TableBytes(table_) + string_bytes_;
 }
 
-std::unique_ptr<Object> HashObject::Clone() const {
-  auto copy = std::make_unique<HashObject>();
-  copy->packed_ = packed_;
-  if (table_) {
-    copy->table_ = std::make_unique<Table>(*table_);
-    for (const auto& [field, value] : *copy->table_) {
-      copy->table_string_bytes_ += StringHeapBytes(field) + StringHeapBytes(value);
-    }
+std::unique_ptr<Object> HashTableObject::Clone() const {
+  auto copy = std::make_unique<HashTableObject>();
+  copy->table_ = table_;
+  for (const auto& [field, value] : copy->table_) {
+    copy->string_bytes_ += StringHeapBytes(field) + StringHeapBytes(value);
   }
   return copy;
 }
 
-std::optional<std::string_view> HashObject::Get(std::string_view field) const {
-  if (table_) {
-    auto it = table_->find(Key(field));
-    if (it == table_->end()) return std::nullopt;
-    return std::string_view(it->second);
-  }
-  size_t pos = packed_.Find(field, packed_.Begin(), 2);
-  if (pos == packed_.End()) return std::nullopt;
-  return packed_.At(packed_.Next(pos));
+std::optional<std::string_view> HashTableObject::Get(std::string_view field) const {
+  auto it = table_.find(Key(field));
+  if (it == table_.end()) return std::nullopt;
+  return std::string_view(it->second);
 }
 
-bool HashObject::Set(std::string_view field, std::string_view value, const EncodingLimits& limits) {
-  if (!table_) {
-    size_t pos = packed_.Find(field, packed_.Begin(), 2);
-    if (pos != packed_.End()) {
+bool HashTableObject::Set(std::string_view field, std::string_view value) {
+  auto [it, inserted] = table_.try_emplace(std::string(field));
+  if (inserted) {
+    string_bytes_ += StringHeapBytes(it->first);
+  } else {
+    string_bytes_ -= StringHeapBytes(it->second);
+  }
+  it->second.assign(value);
+  string_bytes_ += StringHeapBytes(it->second);
+  return inserted;
+}
+
+bool HashTableObject::Delete(std::string_view field) {
+  auto it = table_.find(Key(field));
+  if (it == table_.end()) return false;
+  string_bytes_ -= StringHeapBytes(it->first) + StringHeapBytes(it->second);
+  table_.erase(it);
+  return true;
+}
+
+std::optional<std::string_view> HashValue::Get(std::string_view field) const {
+  if (!packed()) return table().Get(field);
+  const PackedView fields = view();
+  const size_t pos = fields.Find(field, fields.Begin(), 2);
+  if (pos == fields.End()) return std::nullopt;
+  return fields.At(fields.Next(pos));
+}
+
+bool HashValue::Set(std::string_view field, std::string_view value, const EncodingLimits& limits) {
+  if (packed()) {
+    PackedEdit fields = edit();
+    const size_t pos = fields.Find(field, fields.Begin(), 2);
+    if (pos != fields.End()) {
       if (FitsPacked(value, limits)) {
-        packed_.Replace(packed_.Next(pos), value);
+        fields.Replace(fields.Next(pos), value);
         return false;
       }
     } else if (FitsPacked(field, limits) && FitsPacked(value, limits) &&
                static_cast<int64_t>(Size()) < limits.hash_max_listpack_entries) {
-      packed_.PushBack(field);
-      packed_.PushBack(value);
+      fields.PushBack(field);
+      fields.PushBack(value);
       return true;
     }
     ConvertToTable();
   }
-  auto [it, inserted] = table_->try_emplace(std::string(field));
-  if (inserted) {
-    table_string_bytes_ += StringHeapBytes(it->first);
-  } else {
-    table_string_bytes_ -= StringHeapBytes(it->second);
-  }
-  it->second.assign(value);
-  table_string_bytes_ += StringHeapBytes(it->second);
-  return inserted;
+  return table().Set(field, value);
 }
 
-bool HashObject::Delete(std::string_view field) {
-  if (table_) {
-    auto it = table_->find(Key(field));
-    if (it == table_->end()) return false;
-    table_string_bytes_ -= StringHeapBytes(it->first) + StringHeapBytes(it->second);
-    table_->erase(it);
-    return true;
-  }
-  size_t pos = packed_.Find(field, packed_.Begin(), 2);
-  if (pos == packed_.End()) return false;
-  packed_.Erase(pos, 2);
+bool HashValue::Delete(std::string_view field) {
+  if (!packed()) return table().Delete(field);
+  PackedEdit fields = edit();
+  const size_t pos = fields.Find(field, fields.Begin(), 2);
+  if (pos == fields.End()) return false;
+  fields.Erase(pos, 2);
   return true;
 }
 
-std::pair<std::string_view, std::string_view> HashObject::Nth(size_t i) const {
-  if (table_) {
-    auto it = std::next(table_->begin(), static_cast<std::ptrdiff_t>(i));
+std::pair<std::string_view, std::string_view> HashValue::Nth(size_t i) const {
+  if (!packed()) {
+    auto it = std::next(table().table().begin(), static_cast<std::ptrdiff_t>(i));
     return {it->first, it->second};
   }
-  size_t pos = packed_.Seek(2 * i);
-  return {packed_.At(pos), packed_.At(packed_.Next(pos))};
+  const PackedView fields = view();
+  const size_t pos = fields.Seek(2 * i);
+  return {fields.At(pos), fields.At(fields.Next(pos))};
 }
 
-void HashObject::ConvertToTable() {
-  auto table = std::make_unique<Table>();
-  table->reserve(Size() + 1);
-  ForEach([&](std::string_view field, std::string_view value) {
-    auto it = table->try_emplace(std::string(field), value).first;
-    table_string_bytes_ += StringHeapBytes(it->first) + StringHeapBytes(it->second);
-  });
-  table_ = std::move(table);
-  packed_.Clear();
+void HashValue::ConvertToTable() {
+  auto converted = std::make_unique<HashTableObject>();
+  converted->Reserve(Size() + 1);
+  ForEach([&](std::string_view field, std::string_view value) { converted->Set(field, value); });
+  entry_->SetObject(std::move(converted));
 }
 
 }  // namespace cacheforge

@@ -1,10 +1,13 @@
 // server/store/hash_object.h
 // -----------------------------------------------------------------------------
-// A hash value. Small hashes are one Packed block of field, value, field,
-// value... ("listpack"); a hash with more than hash-max-listpack-entries
-// fields, or a field or value longer than hash-max-listpack-value bytes, is
-// converted to a hash table ("hashtable") for good, as in Redis.
+// A hash value. A small hash is a packed block of field, value, field,
+// value... ("listpack") kept in its key's own entry (Entry::inline_value), so
+// it costs one heap block beside the entry, as a listpack inside a Redis
+// object does. A hash with more than hash-max-listpack-entries fields, or a
+// field or value longer than hash-max-listpack-value bytes, is converted to a
+// HashTableObject the entry owns ("hashtable"), for good, as in Redis.
 //
+// Commands reach either form through HashValue, a handle over the entry.
 // Views returned by Get/ForEach/Nth are valid until the next change.
 #ifndef CACHEFORGE_STORE_HASH_OBJECT_H_
 #define CACHEFORGE_STORE_HASH_OBJECT_H_
@@ -16,51 +19,90 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "store/dict.h"
 #include "store/object.h"
 #include "store/packed.h"
 
 namespace cacheforge {
 
-class HashObject final : public Object {
+// The hashtable encoding.
+class HashTableObject final : public Object {
  public:
-  static constexpr ValueType kType = ValueType::kHash;
-  HashObject() : Object(ValueType::kHash) {}
+  using Table = absl::flat_hash_map<std::string, std::string>;
+  HashTableObject() : Object(ValueType::kHash) {}
 
   size_t Bytes() const override;
-  const char* Encoding() const override { return table_ ? "hashtable" : "listpack"; }
-  size_t Size() const override { return table_ ? table_->size() : packed_.size() / 2; }
+  const char* Encoding() const override { return "hashtable"; }
+  size_t Size() const override { return table_.size(); }
   std::unique_ptr<Object> Clone() const override;
 
+  const Table& table() const { return table_; }
   std::optional<std::string_view> Get(std::string_view field) const;
   // Sets `field`; true if it was not there.
+  bool Set(std::string_view field, std::string_view value);
+  // True if it was there.
+  bool Delete(std::string_view field);
+  void Reserve(size_t n) { table_.reserve(n); }
+
+ private:
+  Table table_;
+  size_t string_bytes_ = 0;  // heap bytes of the table's strings
+};
+
+// A handle over a hash key's entry, in either encoding. Copyable and cheap;
+// valid while the entry is. `operator->` lets Found<HashValue>::value be used
+// as the pointer it is for other types.
+class HashValue {
+ public:
+  static constexpr ValueType kType = ValueType::kHash;
+  HashValue() = default;
+  explicit HashValue(Entry* entry) : entry_(entry) {}
+  // A handle for reading a hash through a const entry (the AOF rewrite).
+  static const HashValue Reading(const Entry& entry) {
+    return HashValue(const_cast<Entry*>(&entry));
+  }
+
+  HashValue* operator->() { return this; }
+  const HashValue* operator->() const { return this; }
+
+  const char* Encoding() const { return packed() ? "listpack" : table().Encoding(); }
+  size_t Size() const { return packed() ? view().size() / 2 : table().Size(); }
+
+  std::optional<std::string_view> Get(std::string_view field) const;
+  // Sets `field`; true if it was not there. Converts to a table when the
+  // limits say so (which replaces the entry's value: keep the handle, not
+  // views).
   bool Set(std::string_view field, std::string_view value, const EncodingLimits& limits);
   // True if it was there.
   bool Delete(std::string_view field);
-  // The i-th field and value in iteration order (i < Size()); O(i) for a table.
+  // The i-th field and value in iteration order (i < Size()); O(i).
   std::pair<std::string_view, std::string_view> Nth(size_t i) const;
 
   // Calls visit(field, value) for every field.
   template <typename F>
   void ForEach(F&& visit) const {
-    if (table_) {
-      for (const auto& [field, value] : *table_)
+    if (!packed()) {
+      for (const auto& [field, value] : table().table()) {
         visit(std::string_view(field), std::string_view(value));
+      }
       return;
     }
-    for (size_t pos = packed_.Begin(); pos < packed_.End();) {
-      size_t value_pos = packed_.Next(pos);
-      visit(packed_.At(pos), packed_.At(value_pos));
-      pos = packed_.Next(value_pos);
+    const PackedView fields = view();
+    for (size_t pos = fields.Begin(); pos < fields.End();) {
+      const size_t value_pos = fields.Next(pos);
+      visit(fields.At(pos), fields.At(value_pos));
+      pos = fields.Next(value_pos);
     }
   }
 
  private:
-  using Table = absl::flat_hash_map<std::string, std::string>;
+  bool packed() const { return entry_->inline_value; }
+  PackedView view() const { return PackedView(entry_->value); }
+  PackedEdit edit() const { return PackedEdit(entry_->value); }
+  HashTableObject& table() const { return *static_cast<HashTableObject*>(entry_->object); }
   void ConvertToTable();
 
-  Packed packed_;                  // while table_ is null
-  std::unique_ptr<Table> table_;   // once converted
-  size_t table_string_bytes_ = 0;  // heap bytes of the table's strings
+  Entry* entry_ = nullptr;
 };
 
 }  // namespace cacheforge

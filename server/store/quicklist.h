@@ -103,7 +103,7 @@ void QuickList::Walk(size_t first, size_t last, bool reverse, F&& visit) const {
       at.pos = node.Next(at.pos);
       if (at.pos == node.End()) {
         ++at.node;
-        at.pos = 0;
+        at.pos = nodes_[at.node].Begin();
       }
     }
   }

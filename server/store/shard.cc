@@ -33,7 +33,7 @@ Shard::Shard(int index, int db, lockgraph::Mutex& mu)
 
 size_t Shard::EntryBytes(const Entry& entry) {
   return HeapBytes(&entry) + StringHeapBytes(entry.key) +
-         (entry.is_string() ? StringHeapBytes(entry.value) : entry.object->Bytes());
+         (entry.holds_bytes() ? StringHeapBytes(entry.value) : entry.object->Bytes());
 }
 
 void Shard::SetObjectLocked(Entry* entry, std::unique_ptr<Object> object) {
@@ -44,13 +44,33 @@ void Shard::SetObjectLocked(Entry* entry, std::unique_ptr<Object> object) {
   PublishBytesLocked();
 }
 
-std::unique_ptr<Object> Shard::TakeObjectLocked(Entry* entry) {
+void Shard::SetInlineLocked(Entry* entry, ValueType type) {
   size_t before = EntryBytes(*entry);
-  std::unique_ptr<Object> object = entry->TakeObject();
+  entry->SetInline(type);
   NoteChangeLocked(entry->key);
   entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
   PublishBytesLocked();
-  return object;
+}
+
+void Shard::MoveValueLocked(Entry* dst, Shard& from, Entry* src) {
+  from.AssertHeld();
+  const size_t dst_before = EntryBytes(*dst);
+  const size_t src_before = EntryBytes(*src);
+  dst->MoveValueFrom(*src);
+  from.NoteChangeLocked(src->key);
+  from.entry_bytes_ = from.entry_bytes_ - src_before + EntryBytes(*src);
+  from.PublishBytesLocked();
+  NoteChangeLocked(dst->key);
+  entry_bytes_ = entry_bytes_ - dst_before + EntryBytes(*dst);
+  PublishBytesLocked();
+}
+
+void Shard::CopyValueLocked(Entry* dst, const Entry& src) {
+  const size_t before = EntryBytes(*dst);
+  dst->CopyValueFrom(src);
+  NoteChangeLocked(dst->key);
+  entry_bytes_ = entry_bytes_ - before + EntryBytes(*dst);
+  PublishBytesLocked();
 }
 
 void Shard::PublishBytesLocked() {

@@ -140,8 +140,9 @@ class Shard {
     entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
     PublishBytesLocked();
   }
-  // Runs `change(object)` on `entry`'s value, an Object of type T (the caller
-  // checked entry->type()), and keeps the memory count right.
+  // Runs `change(value)` on `entry`'s value of type T (the caller checked
+  // entry->type(); see ValueOf for how it is reached), and keeps the memory
+  // count right.
   template <typename T, typename F>
   auto MutateObjectLocked(Entry* entry, F&& change) LOCKGRAPH_REQUIRES(mu_) {
     struct Recount {
@@ -155,7 +156,8 @@ class Shard {
         shard->PublishBytesLocked();
       }
     } recount{this, entry, EntryBytes(*entry)};
-    return change(*static_cast<T*>(entry->object));
+    decltype(auto) value = ValueOf<T>(entry);
+    return change(value);
   }
   // MutateObjectLocked for a change that may turn out to be none (SADD of a
   // member already there): `change` returns how many things it changed, and
@@ -163,7 +165,8 @@ class Shard {
   template <typename T, typename F>
   auto UpdateObjectLocked(Entry* entry, F&& change) LOCKGRAPH_REQUIRES(mu_) {
     const size_t before = EntryBytes(*entry);
-    auto changed = change(*static_cast<T*>(entry->object));
+    decltype(auto) value = ValueOf<T>(entry);
+    auto changed = change(value);
     if (changed) NoteChangeLocked(entry->key);
     entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
     PublishBytesLocked();
@@ -191,8 +194,15 @@ class Shard {
   void SetQuietWatchLocked(bool quiet) LOCKGRAPH_REQUIRES(mu_) { quiet_watch_ = quiet; }
   // Replaces `entry`'s value with `object`.
   void SetObjectLocked(Entry* entry, std::unique_ptr<Object> object) LOCKGRAPH_REQUIRES(mu_);
-  // Takes `entry`'s (non-string) value out, leaving an empty string.
-  std::unique_ptr<Object> TakeObjectLocked(Entry* entry) LOCKGRAPH_REQUIRES(mu_);
+  // Replaces `entry`'s value with an empty inline value of `type` (a new
+  // small hash).
+  void SetInlineLocked(Entry* entry, ValueType type) LOCKGRAPH_REQUIRES(mu_);
+  // Moves the value of `src`, an entry of `from` (this shard or another, also
+  // locked by the caller), into `dst`, leaving `src` an empty string to be
+  // erased (RENAME, MOVE).
+  void MoveValueLocked(Entry* dst, Shard& from, Entry* src) LOCKGRAPH_REQUIRES(mu_);
+  // Makes `dst`'s value a deep copy of `src`'s, of any shard (COPY).
+  void CopyValueLocked(Entry* dst, const Entry& src) LOCKGRAPH_REQUIRES(mu_);
 
   // WATCH: `flag` is marked dirty by any later change to `key` (see
   // watched_keys.h). Unwatch before the flag's client goes away.

@@ -21,8 +21,7 @@ ZsetObject::~ZsetObject() = default;
 
 size_t ZsetObject::TableBytes() const {
   if (!scores_ || scores_->capacity() == 0) return 0;
-  return HeapBytes(scores_.get()) +
-         scores_->capacity() * (sizeof(std::pair<std::string_view, double>) + 1) + 16 +
+  return HeapBytes(scores_.get()) + scores_->capacity() * (sizeof(SkipList::Node*) + 1) + 16 +
          sizeof(size_t);
 }
 
@@ -56,7 +55,7 @@ std::optional<double> ZsetObject::Score(std::string_view member) const {
   if (list_) {
     auto it = scores_->find(member);
     if (it == scores_->end()) return std::nullopt;
-    return it->second;
+    return (*it)->score;
   }
   size_t pos = PackedFind(member);
   if (pos == packed_.End()) return std::nullopt;
@@ -67,7 +66,7 @@ std::optional<size_t> ZsetObject::Rank(std::string_view member) const {
   if (list_) {
     auto it = scores_->find(member);
     if (it == scores_->end()) return std::nullopt;
-    return list_->Rank(it->second, member);
+    return list_->Rank((*it)->score, member);
   }
   size_t rank = 0;
   for (size_t pos = packed_.Begin(); pos < packed_.End(); ++rank) {
@@ -105,13 +104,12 @@ bool ZsetObject::Set(std::string_view member, double score, const EncodingLimits
   auto it = scores_->find(member);
   const bool present = it != scores_->end();
   if (present) {
-    if (it->second == score) return false;
-    const double old = it->second;
-    scores_->erase(it);  // before the node whose string the key views
+    if ((*it)->score == score) return false;
+    const double old = (*it)->score;
+    scores_->erase(it);  // before the node it points to is freed
     list_->Erase(old, member);
   }
-  SkipList::Node* node = list_->Insert(score, member);
-  scores_->emplace(std::string_view(node->member), score);
+  scores_->insert(list_->Insert(score, member));
   return !present;
 }
 
@@ -119,8 +117,8 @@ bool ZsetObject::Remove(std::string_view member) {
   if (list_) {
     auto it = scores_->find(member);
     if (it == scores_->end()) return false;
-    const double score = it->second;
-    scores_->erase(it);  // before the node whose string the key views
+    const double score = (*it)->score;
+    scores_->erase(it);  // before the node it points to is freed
     list_->Erase(score, member);
     return true;
   }
@@ -140,13 +138,12 @@ void ZsetObject::PrepareFor(size_t count, size_t max_member, const EncodingLimit
 
 void ZsetObject::ConvertToSkipList() {
   auto list = std::make_unique<SkipList>();
-  auto scores = std::make_unique<absl::flat_hash_map<std::string_view, double>>();
+  auto scores = std::make_unique<MemberIndex>();
   scores->reserve(Size() + 1);
   for (size_t pos = packed_.Begin(); pos < packed_.End();) {
     const size_t score_pos = packed_.Next(pos);
     const double score = DecodeScore(packed_.At(score_pos));
-    SkipList::Node* node = list->Insert(score, packed_.At(pos));
-    scores->emplace(std::string_view(node->member), score);
+    scores->insert(list->Insert(score, packed_.At(pos)));
     pos = packed_.Next(score_pos);
   }
   list_ = std::move(list);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <string>
@@ -20,6 +21,7 @@
 #include "store/set_object.h"
 #include "store/skiplist.h"
 #include "store/zset_object.h"
+#include "util/heap_bytes.h"
 
 namespace cacheforge {
 namespace {
@@ -174,11 +176,19 @@ TEST(QuickList, BytesFollowTheContents) {
   EXPECT_EQ(list.Bytes(), empty);
 }
 
-TEST(HashObject, ConvertsToATableAtTheThresholds) {
+// A new hash key's entry: an empty inline (listpack) hash.
+std::unique_ptr<Entry> NewHashEntry() {
+  auto entry = std::make_unique<Entry>();
+  entry->SetInline(ValueType::kHash);
+  return entry;
+}
+
+TEST(HashValue, ConvertsToATableAtTheThresholds) {
   EncodingLimits limits;
   limits.hash_max_listpack_entries = 4;
   limits.hash_max_listpack_value = 8;
-  HashObject hash;
+  auto entry = NewHashEntry();
+  HashValue hash(entry.get());
   EXPECT_TRUE(hash.Set("a", "1", limits));
   EXPECT_FALSE(hash.Set("a", "2", limits));
   EXPECT_STREQ(hash.Encoding(), "listpack");
@@ -189,7 +199,8 @@ TEST(HashObject, ConvertsToATableAtTheThresholds) {
   EXPECT_EQ(hash.Size(), 5u);
   EXPECT_EQ(*hash.Get("a"), "2");
 
-  HashObject long_value;
+  auto long_entry = NewHashEntry();
+  HashValue long_value(long_entry.get());
   long_value.Set("f", "short", limits);
   long_value.Set("f", "longer than eight", limits);  // an update can convert too
   EXPECT_STREQ(long_value.Encoding(), "hashtable");
@@ -198,11 +209,12 @@ TEST(HashObject, ConvertsToATableAtTheThresholds) {
   EXPECT_FALSE(long_value.Get("f").has_value());
 }
 
-TEST(HashObject, RandomOperationsMatchAMapInBothEncodings) {
+TEST(HashValue, RandomOperationsMatchAMapInBothEncodings) {
   EncodingLimits limits;
   limits.hash_max_listpack_entries = 16;
   std::mt19937 rng(7);
-  HashObject hash;
+  auto entry = NewHashEntry();
+  HashValue hash(entry.get());
   std::map<std::string, std::string> model;
   for (int step = 0; step < 2000; ++step) {
     std::string field = "f" + std::to_string(rng() % 40);
@@ -218,8 +230,42 @@ TEST(HashObject, RandomOperationsMatchAMapInBothEncodings) {
   std::map<std::string, std::string> seen;
   hash.ForEach([&](std::string_view f, std::string_view v) { seen.emplace(f, v); });
   EXPECT_EQ(seen, model);
-  auto copy = hash.Clone();
-  EXPECT_EQ(copy->Size(), model.size());
+  Entry copy;
+  copy.CopyValueFrom(*entry);
+  EXPECT_EQ(HashValue(&copy).Size(), model.size());
+  EXPECT_STREQ(HashValue(&copy).Encoding(), hash.Encoding());
+}
+
+// A small hash lives in its entry's own bytes: no object, one heap block
+// sized to its fields (a million of them cost about what Redis's listpacks
+// do), and it moves, copies and empties with the entry.
+TEST(HashValue, SmallHashIsOneBlockInTheEntry) {
+  EncodingLimits limits;
+  auto entry = NewHashEntry();
+  HashValue hash(entry.get());
+  hash.Set("name", "user123456", limits);
+  hash.Set("visits", "123", limits);
+  EXPECT_TRUE(entry->inline_value);
+  EXPECT_EQ(entry->type(), ValueType::kHash);
+  // 4 count bytes + 4 elements of 4, 10, 6 and 3 bytes with 2 length bytes
+  // each, in one 48-byte malloc chunk rather than a doubled string's 80.
+  EXPECT_EQ(entry->value.size(), 4u + 6 + 12 + 8 + 5);
+  EXPECT_LE(StringHeapBytes(entry->value), 48u);
+
+  Entry moved;
+  moved.MoveValueFrom(*entry);
+  EXPECT_TRUE(entry->is_string());
+  EXPECT_TRUE(entry->value.empty());
+  HashValue at_new_home(&moved);
+  EXPECT_EQ(*at_new_home.Get("name"), "user123456");
+  EXPECT_EQ(at_new_home.Size(), 2u);
+
+  EXPECT_TRUE(at_new_home.Delete("name"));
+  EXPECT_TRUE(at_new_home.Delete("visits"));
+  EXPECT_EQ(at_new_home.Size(), 0u);
+  EXPECT_EQ(StringHeapBytes(moved.value), 0u) << "an emptied hash gives its block back";
+  moved.SetString();
+  EXPECT_FALSE(moved.inline_value);
 }
 
 TEST(SetObject, IntsetUntilANonIntegerOrTooManyMembers) {
