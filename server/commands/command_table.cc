@@ -47,6 +47,7 @@ constexpr CommandSpec kCommandSubcommands[] = {
   {"info",  -2, kCmdLoading | kCmdStale, 0, 0, 0, CommandInfoCommand,  "server", "Returns information about one, multiple or all commands.", {}},
   {"docs",  -2, kCmdLoading | kCmdStale, 0, 0, 0, CommandDocsCommand,  "server", "Returns documentary information about one, multiple or all commands.", {}},
   {"list",  -2, kCmdLoading | kCmdStale, 0, 0, 0, CommandListCommand,  "server", "Returns a list of command names.", {}},
+  {"getkeys", -4, kCmdLoading | kCmdStale, 0, 0, 0, CommandGetKeysCommand, "server", "Extracts the key names from an arbitrary command.", {}},
   {"help",   2, kCmdLoading | kCmdStale, 0, 0, 0, CommandHelpCommand,  "server", "Returns helpful text about the different subcommands.", {}},
 };
 

@@ -15,6 +15,7 @@
 
 #include "base/log.h"
 #include "commands/blocking.h"
+#include "commands/command_keys.h"
 #include "commands/command_table.h"
 #include "commands/key_access.h"
 #include "commands/maxmemory.h"
@@ -255,6 +256,33 @@ Reply CommandListCommand(CommandContext& ctx) {
   return Reply::Array(std::move(out));
 }
 
+// COMMAND GETKEYS command [arg ...]: the key arguments of a command line, as
+// EXEC finds them to lock their shards (command_keys.h), with Redis's errors
+// in Redis's order.
+Reply CommandGetKeysCommand(CommandContext& ctx) {
+  std::span<const std::string_view> line = ctx.args.subspan(2);
+  const CommandEntry* entry = CommandTable::Get().Find(line[0]);
+  if (entry != nullptr && !entry->subcommands.empty() && line.size() > 1) {
+    entry = CommandTable::FindSub(*entry, line[1]);
+  }
+  if (entry == nullptr) return Reply::Error("ERR Invalid command specified");
+  const CommandSpec& spec = *entry->spec;
+  const int argc = static_cast<int>(line.size());
+  std::vector<size_t> keys;
+  if (spec.first_key <= 0 && spec.numkeys_at == 0) {
+    return Reply::Error("ERR The command has no key arguments");
+  }
+  if ((spec.arity > 0 && spec.arity != argc) || argc < -spec.arity) {
+    return Reply::Error("ERR Invalid number of arguments specified for command");
+  }
+  if (CommandKeys(spec, line, &keys) != CommandKeysResult::kOk || keys.empty()) {
+    return Reply::Error("ERR Invalid arguments specified for command");
+  }
+  std::vector<Reply> out;
+  for (size_t i : keys) out.push_back(Reply::Bulk(std::string(line[i])));
+  return Reply::Array(std::move(out));
+}
+
 Reply CommandHelpCommand(CommandContext&) {
   return HelpLines(
       {"COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "(no subcommand)",
@@ -262,8 +290,8 @@ Reply CommandHelpCommand(CommandContext&) {
        "    Return the total number of commands in this server.", "LIST",
        "    Return a list of all commands in this server.", "INFO [<command-name> ...]",
        "    Return details about the given commands.", "DOCS [<command-name> ...]",
-       "    Return documentation details about the given commands.", "HELP",
-       "    Print this help."});
+       "    Return documentation details about the given commands.", "GETKEYS <full-command>",
+       "    Return the keys from a full Redis command.", "HELP", "    Print this help."});
 }
 
 // ------------------------------- CLIENT --------------------------------------

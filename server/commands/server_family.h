@@ -22,6 +22,7 @@ Reply CommandCountCommand(CommandContext& ctx);
 Reply CommandInfoCommand(CommandContext& ctx);
 Reply CommandDocsCommand(CommandContext& ctx);
 Reply CommandListCommand(CommandContext& ctx);
+Reply CommandGetKeysCommand(CommandContext& ctx);
 Reply CommandHelpCommand(CommandContext& ctx);
 Reply ClientIdCommand(CommandContext& ctx);
 Reply ClientSetNameCommand(CommandContext& ctx);

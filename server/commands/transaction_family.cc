@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "commands/command_keys.h"
 #include "commands/command_table.h"
 #include "commands/dispatcher.h"
 #include "commands/key_access.h"
@@ -122,31 +123,16 @@ void AddQueuedShards(Databases& dbs, const QueuedCommand& command, int* db,
     }
   }
   // A command that names no keys may read or change any of the selected
-  // database's (FLUSHDB, KEYS, DBSIZE, RANDOMKEY): it needs them all.
-  if (spec.first_key <= 0 && spec.numkeys_at == 0) {
+  // database's (FLUSHDB, KEYS, DBSIZE, RANDOMKEY): it needs them all. A bad
+  // count of keys makes the command fail before it touches one; locking the
+  // whole database keeps that case simple.
+  std::vector<std::string_view> views(args.begin(), args.end());
+  std::vector<size_t> keys;
+  if (CommandKeys(spec, views, &keys) != CommandKeysResult::kOk) {
     all_of(*db);
     return;
   }
-  if (spec.first_key > 0) {
-    const int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
-    for (int i = spec.first_key; i <= last && i < argc; i += std::max(spec.key_step, 1)) {
-      add_key(*db, args[static_cast<size_t>(i)]);
-    }
-  }
-  if (spec.numkeys_at > 0) {
-    int64_t numkeys = 0;
-    // A bad count makes the command fail before it touches a key; locking
-    // the whole database keeps that case simple.
-    if (spec.numkeys_at >= argc ||
-        !ParseInt64(args[static_cast<size_t>(spec.numkeys_at)], &numkeys) || numkeys <= 0 ||
-        numkeys > argc - spec.numkeys_at - 1) {
-      all_of(*db);
-      return;
-    }
-    for (int64_t i = 1; i <= numkeys; ++i) {
-      add_key(*db, args[static_cast<size_t>(spec.numkeys_at + i)]);
-    }
-  }
+  for (size_t i : keys) add_key(*db, args[i]);
 }
 
 Reply QueueCommand(CommandContext& ctx, const CommandEntry& entry) {

@@ -2,6 +2,7 @@
 // -----------------------------------------------------------------------------
 // The dispatcher (lookup, arity, auth), connection commands and administration.
 #include <cstdio>
+#include <initializer_list>
 
 #include "command_test_util.h"
 
@@ -183,6 +184,41 @@ TEST_F(ServerFamily, CommandIntrospection) {
   EXPECT_EQ(Run({"COMMAND", "LIST", "FILTERBY", "PATTERN", "getr*"}), "*1\r\n" + Bulk("getrange"));
   EXPECT_NE(Run({"COMMAND", "DOCS", "set"}).find(Bulk("summary")), std::string::npos);
   EXPECT_EQ(Run({"COMMAND"}).substr(0, 1), "*");
+}
+
+// COMMAND GETKEYS names the keys EXEC locks for a queued command; replies and
+// errors as redis-server 7.0 gives them.
+TEST_F(ServerFamily, CommandGetKeys) {
+  auto keys = [](std::initializer_list<const char*> names) {
+    std::string out = "*" + std::to_string(names.size()) + "\r\n";
+    for (const char* name : names) out += Bulk(name);
+    return out;
+  };
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2"}), keys({"a", "b"}));
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "zunionstore", "d", "2", "x", "y", "WEIGHTS", "1", "2"}),
+            keys({"d", "x", "y"}));
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "BLMPOP", "0", "2", "a", "b", "LEFT"}), keys({"a", "b"}));
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "BLPOP", "a", "b", "0"}), keys({"a", "b"}));
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "OBJECT", "ENCODING", "k"}), keys({"k"}));
+  // SORT's destination: the last STORE, options skipped with their arguments.
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "sort", "abc", "store", "invalid", "store", "stillbad",
+                 "store", "def"}),
+            keys({"abc", "def"}));
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "sort", "abc", "GET", "store", "LIMIT", "0", "1"}),
+            keys({"abc"}));
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "sort", "abc", "BY", "store", "STORE", "x"}),
+            keys({"abc", "x"}));
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "sort_ro", "abc", "STORE", "x"}), keys({"abc"}));
+
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "nosuch", "a"}), Err("ERR Invalid command specified"));
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "OBJECT", "nosuch"}), Err("ERR Invalid command specified"));
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "PING", "x"}), Err("ERR The command has no key arguments"));
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "GET", "a", "b"}),
+            Err("ERR Invalid number of arguments specified for command"));
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "LMPOP", "5", "l1", "LEFT"}),
+            Err("ERR Invalid arguments specified for command"));
+  EXPECT_EQ(Run({"COMMAND", "GETKEYS", "GET"}),
+            Err("ERR wrong number of arguments for 'command|getkeys' command"));
 }
 
 TEST_F(ServerFamily, ClientCommands) {
