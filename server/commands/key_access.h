@@ -229,6 +229,14 @@ class KeysLock {
     shard.AssertHeld();
     return shard.MutateObjectLocked<T>(e, std::forward<F>(change));
   }
+  // MutateObject() for a change that may be none: `change(T&)` returns how
+  // many things it changed; zero is not a write (AOF, WATCH).
+  template <typename T, typename F>
+  auto UpdateObject(std::string_view key, Entry* e, F&& change) {
+    Shard& shard = ShardOf(key);
+    shard.AssertHeld();
+    return shard.UpdateObjectLocked<T>(e, std::forward<F>(change));
+  }
   // Sets `key` to `value` with no TTL, creating it when missing; its entry.
   Entry* Put(std::string_view key, std::string_view value) {
     uint64_t hash = Keyspace::Hash(key);

@@ -269,7 +269,9 @@ Reply SMoveCommand(CommandContext& ctx) {
   EraseIfEmpty(lock, keys[0], src);
   if (dst.entry == nullptr) dst = Create<SetObject>(lock, keys[1]);
   const EncodingLimits limits = ctx.server.config().encoding_limits();
-  const bool added = lock.MutateObject<SetObject>(
+  // A member the destination has already leaves it untouched: its watchers
+  // keep their transaction, as in Redis.
+  const bool added = lock.UpdateObject<SetObject>(
       keys[1], dst.entry, [&](SetObject& s) { return s.Add(member, limits); });
   if (added) ctx.Notify(kNotifySet, "sadd", keys[1]);
   return Reply::Integer(1);

@@ -195,6 +195,22 @@ TEST_F(TransactionTest, WritesThatChangeNothingDoNotTouchAWatchedKey) {
   }
 }
 
+// SMOVE of a member the destination already holds changes only the source:
+// the destination's watchers keep their transaction (Redis's own test).
+TEST_F(TransactionTest, SMoveTouchesTheDestinationOnlyWhenItAdds) {
+  for (const bool dst_has_it : {true, false}) {
+    Run({"FLUSHALL"});
+    Run({"SADD", "src", "a", "b"});
+    Run({"SADD", "dst", dst_has_it ? "a" : "z"});
+    Run({"WATCH", "dst"});
+    Run({"MULTI"});
+    Run({"SADD", "dst", "c"});
+    EXPECT_EQ(RunOther({"SMOVE", "src", "dst", "a"}), ":1\r\n");
+    EXPECT_EQ(Run({"EXEC"}), dst_has_it ? "*1\r\n:1\r\n" : kNullArray);
+    EXPECT_EQ(Run({"SCARD", "dst"}), ":2\r\n");
+  }
+}
+
 TEST_F(TransactionTest, ExpiryTouchesAWatchedKeyButAStaleKeyDoesNot) {
   Run({"SET", "k", "v", "PX", "100"});
   Run({"WATCH", "k"});
