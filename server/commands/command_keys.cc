@@ -33,7 +33,7 @@ void SortStoreKey(std::span<const std::string_view> args, std::vector<size_t>* o
 
 CommandKeysResult CommandKeys(const CommandSpec& spec, std::span<const std::string_view> args,
                               std::vector<size_t>* out) {
-  if (spec.first_key <= 0 && spec.numkeys_at == 0) return CommandKeysResult::kNoKeys;
+  if (!HasKeyArguments(spec)) return CommandKeysResult::kNoKeys;
   const int argc = static_cast<int>(args.size());
   if (spec.first_key > 0) {
     const int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;

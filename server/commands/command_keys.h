@@ -24,6 +24,11 @@ enum class CommandKeysResult {
   kBadArgs,  // a count of keys that is not a positive number within the line
 };
 
+// Whether the command's spec names any key argument.
+inline bool HasKeyArguments(const CommandSpec& spec) {
+  return spec.first_key > 0 || spec.numkeys_at > 0;
+}
+
 // Appends the indexes into `args` (args[0] is the command's name, args[1] a
 // subcommand's) of the line's key arguments to `out`, in order. The caller
 // checked the arity. SORT's last STORE names its destination, as in Redis.

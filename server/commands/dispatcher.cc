@@ -17,10 +17,6 @@
 namespace cacheforge {
 namespace {
 
-bool ArityOk(int arity, size_t argc) {
-  return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
-}
-
 Reply WrongArity(const CommandEntry& entry) {
   return Reply::Error("ERR wrong number of arguments for '" + entry.full_name + "' command");
 }
@@ -93,6 +89,10 @@ Reply Call(CommandContext& ctx, const CommandEntry& entry) {
   if (reply.is_error()) counters.failed_calls.Add();
   ctx.stats.commands.Add();
   return reply;
+}
+
+bool ArityOk(int arity, size_t argc) {
+  return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
 }
 
 Reply Dispatch(CommandContext& ctx) {

@@ -1,9 +1,9 @@
 // server/commands/dispatcher.h
 // -----------------------------------------------------------------------------
 // Runs one request: looks the command (and subcommand) up in the command table,
-// checks arity — the only place arity is checked — and authentication, makes
-// room under maxmemory for commands flagged denyoom (commands/maxmemory.h),
-// calls the handler, and counts the call. Returns the handler's Reply, or the
+// checks arity (ArityOk, which COMMAND GETKEYS also applies to the line it is
+// given) and authentication, makes room under maxmemory for commands flagged
+// denyoom (commands/maxmemory.h), calls the handler, and counts the call. Returns the handler's Reply, or the
 // error Redis gives for an unknown command, a wrong argument count, NOAUTH or
 // OOM.
 #ifndef CACHEFORGE_COMMANDS_DISPATCHER_H_
@@ -13,6 +13,10 @@
 #include "commands/command_table.h"
 
 namespace cacheforge {
+
+// Whether `argc` arguments (the name included) fit a command of `arity`:
+// exactly N for N > 0, at least -N for N < 0.
+bool ArityOk(int arity, size_t argc);
 
 // `ctx.args` must not be empty. Inside MULTI a command that passes these
 // checks is queued (+QUEUED) instead of run; one that fails them makes EXEC

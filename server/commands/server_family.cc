@@ -17,6 +17,7 @@
 #include "commands/blocking.h"
 #include "commands/command_keys.h"
 #include "commands/command_table.h"
+#include "commands/dispatcher.h"
 #include "commands/key_access.h"
 #include "commands/maxmemory.h"
 #include "persist/persistence.h"
@@ -267,14 +268,11 @@ Reply CommandGetKeysCommand(CommandContext& ctx) {
   }
   if (entry == nullptr) return Reply::Error("ERR Invalid command specified");
   const CommandSpec& spec = *entry->spec;
-  const int argc = static_cast<int>(line.size());
-  std::vector<size_t> keys;
-  if (spec.first_key <= 0 && spec.numkeys_at == 0) {
-    return Reply::Error("ERR The command has no key arguments");
-  }
-  if ((spec.arity > 0 && spec.arity != argc) || argc < -spec.arity) {
+  if (!HasKeyArguments(spec)) return Reply::Error("ERR The command has no key arguments");
+  if (!ArityOk(spec.arity, line.size())) {
     return Reply::Error("ERR Invalid number of arguments specified for command");
   }
+  std::vector<size_t> keys;
   if (CommandKeys(spec, line, &keys) != CommandKeysResult::kOk || keys.empty()) {
     return Reply::Error("ERR Invalid arguments specified for command");
   }

@@ -96,11 +96,11 @@ struct Entry {
     inline_value = src.inline_value;
     if (src.holds_bytes()) {
       new (&value) std::string(std::move(src.value));
-      src.value.~basic_string();
+      std::string().swap(src.value);  // moved-from is only "valid": make it empty
     } else {
       object = src.object;
+      new (&src.value) std::string();
     }
-    new (&src.value) std::string();
     src.value_type = static_cast<uint32_t>(ValueType::kString);
     src.string_form = 0;
     src.inline_value = 0;

@@ -98,7 +98,7 @@ class HashValue {
  private:
   bool packed() const { return entry_->inline_value; }
   PackedView view() const { return PackedView(entry_->value); }
-  PackedEdit edit() const { return PackedEdit(entry_->value); }
+  PackedEdit edit() { return PackedEdit(entry_->value); }
   HashTableObject& table() const { return *static_cast<HashTableObject*>(entry_->object); }
   void ConvertToTable();
 

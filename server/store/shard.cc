@@ -37,19 +37,11 @@ size_t Shard::EntryBytes(const Entry& entry) {
 }
 
 void Shard::SetObjectLocked(Entry* entry, std::unique_ptr<Object> object) {
-  size_t before = EntryBytes(*entry);
-  entry->SetObject(std::move(object));
-  NoteChangeLocked(entry->key);
-  entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
-  PublishBytesLocked();
+  ChangeEntryLocked(entry, [&] { entry->SetObject(std::move(object)); });
 }
 
 void Shard::SetInlineLocked(Entry* entry, ValueType type) {
-  size_t before = EntryBytes(*entry);
-  entry->SetInline(type);
-  NoteChangeLocked(entry->key);
-  entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
-  PublishBytesLocked();
+  ChangeEntryLocked(entry, [&] { entry->SetInline(type); });
 }
 
 void Shard::MoveValueLocked(Entry* dst, Shard& from, Entry* src) {
@@ -66,11 +58,7 @@ void Shard::MoveValueLocked(Entry* dst, Shard& from, Entry* src) {
 }
 
 void Shard::CopyValueLocked(Entry* dst, const Entry& src) {
-  const size_t before = EntryBytes(*dst);
-  dst->CopyValueFrom(src);
-  NoteChangeLocked(dst->key);
-  entry_bytes_ = entry_bytes_ - before + EntryBytes(*dst);
-  PublishBytesLocked();
+  ChangeEntryLocked(dst, [&] { dst->CopyValueFrom(src); });
 }
 
 void Shard::PublishBytesLocked() {

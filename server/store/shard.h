@@ -133,12 +133,10 @@ class Shard {
   // string (SET, MSET and the like overwrite any type).
   template <typename F>
   void MutateValueLocked(Entry* entry, F&& change) LOCKGRAPH_REQUIRES(mu_) {
-    size_t before = EntryBytes(*entry);
-    entry->SetString();
-    change(entry->value);
-    NoteChangeLocked(entry->key);
-    entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
-    PublishBytesLocked();
+    ChangeEntryLocked(entry, [&] {
+      entry->SetString();
+      change(entry->value);
+    });
   }
   // Runs `change(value)` on `entry`'s value of type T (the caller checked
   // entry->type(); see ValueOf for how it is reached), and keeps the memory
@@ -229,6 +227,16 @@ class Shard {
   size_t BlockedKeyCountLocked() const LOCKGRAPH_REQUIRES(mu_) { return blocked_.key_count(); }
 
  private:
+  // Runs `change()`, which rewrites `entry`'s value, as a write: notes it
+  // (WATCH, blocked clients) and keeps the memory count right.
+  template <typename F>
+  void ChangeEntryLocked(Entry* entry, F&& change) LOCKGRAPH_REQUIRES(mu_) {
+    const size_t before = EntryBytes(*entry);
+    change();
+    NoteChangeLocked(entry->key);
+    entry_bytes_ = entry_bytes_ - before + EntryBytes(*entry);
+    PublishBytesLocked();
+  }
   struct VolatileKey {
     Entry* entry;
     int64_t expire_at_ms;
