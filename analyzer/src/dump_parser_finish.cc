@@ -17,7 +17,7 @@ using parser_internal::SameFrame;
 namespace {
 
 // How a message names a thread: `LWP 7`, `gdb thread 3`, or `a thread`.
-std::string ThreadName(const Thread& t) {
+std::string ThreadInMessage(const Thread& t) {
   if (t.lwp != 0) return "LWP " + std::to_string(t.lwp);
   if (t.number > 0) return "gdb thread " + std::to_string(t.number);
   return "a thread";
@@ -161,7 +161,8 @@ bool DumpParser::Finish(Dump* dump, std::string* error) {
   if (!any_frames && dump_.format != DumpFormat::kGdbExtension) {
     const Thread& first = dump_.threads.front();
     *error = src + ": line " + std::to_string(first.header_line) + ": thread header of " +
-             ThreadName(first) + " is not followed by any frame, nor is any other " + "thread's" +
+             ThreadInMessage(first) + " is not followed by any frame, nor is any other " +
+             "thread's" +
              (first.truncated ? " (gdb could not unwind them: `Backtrace stopped`)"
                               : " (the dump looks cut short)") +
              ": expected frame lines like `#0  0x00007f... in f () at x.c:1` after it";
@@ -173,12 +174,12 @@ bool DumpParser::Finish(Dump* dump, std::string* error) {
     dump_.warnings.push_back("line " + std::to_string(dump_.lines) +
                              " (the last) ends without a newline: the dump looks cut short "
                              "there; " +
-                             ThreadName(last) + " may be missing frames");
+                             ThreadInMessage(last) + " may be missing frames");
   } else if (state_ == State::kHeader && building_ == static_cast<int>(dump_.threads.size()) - 1 &&
              last.frames.empty() && last.stack == StackSource::kBacktrace &&
              dump_.format != DumpFormat::kGdbExtension) {
     dump_.warnings.push_back("line " + std::to_string(last.header_line) + ": the last thread (" +
-                             ThreadName(last) +
+                             ThreadInMessage(last) +
                              ") has no frames: the dump looks cut short after it");
   }
   if (binary_at_) {

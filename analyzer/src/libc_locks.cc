@@ -9,6 +9,7 @@
 
 #include "hex.h"
 #include "line_grammar.h"
+#include "text_scan.h"
 
 namespace lockgraph::analyzer {
 namespace {
@@ -17,12 +18,7 @@ namespace {
 // a way these rules know; deeper frames are the program's.
 constexpr int kMaxScanDepth = 64;
 
-bool IsOneOf(std::string_view s, std::initializer_list<std::string_view> names) {
-  for (std::string_view n : names) {
-    if (s == n) return true;
-  }
-  return false;
-}
+using scan::IsOneOf;
 
 bool IsLoaderFunction(std::string_view n) {
   return IsOneOf(n, {"dl_open", "dl_open_worker", "dl_open_worker_begin", "dl_addr", "dl_close",

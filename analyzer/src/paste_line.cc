@@ -1,10 +1,12 @@
 // Paste decoration; see paste_line.h.
 #include "paste_line.h"
 
+#include "text_scan.h"
+
 namespace lockgraph::analyzer {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t'; }
+using scan::IsSpace;
 
 // Skips spaces and tabs, counting columns (a tab to the next multiple of 8).
 std::string_view SkipIndent(std::string_view s, int* columns) {

@@ -14,18 +14,10 @@ using scan::ConsumePrefix;
 using scan::ConsumeWord;
 using scan::IsDigit;
 using scan::IsIdentChar;
+using scan::IsOneOf;
 using scan::IsSpace;
 using scan::Trim;
 using scan::TrimLeft;
-
-// gdb accepts any unambiguous prefix of a command; these are the spellings
-// people type (`bt`, `ba`, `backtrace`, `where`, ...).
-bool IsOneOf(std::string_view word, std::initializer_list<std::string_view> names) {
-  for (std::string_view n : names) {
-    if (word == n) return true;
-  }
-  return false;
-}
 
 // A small count argument (`up 2`, `thread 3`, `frame 12`); -1 when absent or not a number.
 int SmallNumber(std::string_view s) {

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string_view>
 
 namespace lockgraph::analyzer::scan {
@@ -17,6 +18,14 @@ inline bool IsHexDigit(char c) {
 }
 inline bool IsIdentChar(char c) {
   return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+// Whether `word` is exactly one of `names`.
+inline bool IsOneOf(std::string_view word, std::initializer_list<std::string_view> names) {
+  for (std::string_view n : names) {
+    if (word == n) return true;
+  }
+  return false;
 }
 
 inline std::string_view TrimLeft(std::string_view s) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "line_grammar.h"
+#include "text_scan.h"
 
 namespace lockgraph::analyzer {
 namespace {
@@ -49,12 +50,7 @@ constexpr std::array kCPatterns = {
     CPattern{"futex_lock_pi", WaitKind::kFutex},
 };
 
-bool IsOneOf(std::string_view s, std::initializer_list<std::string_view> names) {
-  for (std::string_view n : names) {
-    if (s == n) return true;
-  }
-  return false;
-}
+using scan::IsOneOf;
 
 // Splits `a::b::c` into components.
 std::vector<std::string_view> SplitScope(std::string_view name) {

@@ -8,14 +8,15 @@
 #include <string>
 
 #include "dump_compare.h"
-#include "dump_reader.h"
 #include "test_util.h"
 
 namespace lockgraph::analyzer {
 namespace {
 
+using testing::AnalyzeDumpFile;
 using testing::AnalyzeFixture;
 using testing::AnalyzeText;
+using testing::ThreadOf;
 
 std::set<int64_t> CycleLwps(const Analysis& a, size_t cycle) {
   std::set<int64_t> out;
@@ -27,13 +28,6 @@ std::set<int64_t> Lwps(const Analysis& a, const std::vector<int>& threads) {
   std::set<int64_t> out;
   for (int i : threads) out.insert(a.dump.threads[i].lwp);
   return out;
-}
-
-int ThreadOf(const Analysis& a, int64_t lwp) {
-  for (size_t i = 0; i < a.dump.threads.size(); ++i) {
-    if (a.dump.threads[i].lwp == lwp) return static_cast<int>(i);
-  }
-  return -1;
 }
 
 TEST(AnalysisTest, TwoCycleFromARealCapture) {
@@ -180,13 +174,6 @@ TEST(AnalysisTest, RegisterReadAddressesTheWaitWhenFramesHaveNoArguments) {
   EXPECT_EQ(a.waits[0].lock, 0x5000u);
   EXPECT_TRUE(a.waits[0].lock_from_register);
   EXPECT_EQ(a.owners[0].confidence, Confidence::kMedium);
-}
-
-Analysis AnalyzeDumpFile(const std::string& name) {
-  Dump dump;
-  std::string error;
-  EXPECT_TRUE(ReadDumpFile(testing::TestdataPath("dumps/" + name), name, &dump, &error)) << error;
-  return Analyze(std::move(dump));
 }
 
 std::set<std::string> ThreadNames(const Analysis& a, const std::vector<int>& threads) {

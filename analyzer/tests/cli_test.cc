@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_runner.h"
 #include "subprocess.h"
 
 namespace lockgraph::analyzer {
@@ -21,13 +22,7 @@ std::string Dump(const std::string& name) {
   return std::string(LOCKGRAPH_ANALYZER_TESTDATA) + "/dumps/" + name;
 }
 
-ProcessResult Cli(std::vector<std::string> args, std::string_view input = {}) {
-  args.insert(args.begin(), LOCKGRAPH_CLI);
-  ProcessResult r = RunProcess(args, input, 60);
-  EXPECT_TRUE(r.started) << r.error;
-  EXPECT_FALSE(r.timed_out);
-  return r;
-}
+using testing::Cli;
 
 std::string testing_ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_runner.h"
 #include "subprocess.h"
 
 namespace lockgraph::analyzer {
@@ -16,13 +17,7 @@ constexpr int kUsageError = 2;
 
 const char* const kSubcommands[] = {"analyze", "capture", "check", "dot", "profile", "preload"};
 
-ProcessResult Cli(std::vector<std::string> args) {
-  args.insert(args.begin(), LOCKGRAPH_CLI);
-  ProcessResult r = RunProcess(args, {}, 60);
-  EXPECT_TRUE(r.started) << r.error;
-  EXPECT_FALSE(r.timed_out);
-  return r;
-}
+using testing::Cli;
 
 // A usage error: exit 2, nothing on stdout, `message` on stderr's first line
 // after "lockgraph COMMAND: ", then the command's help.

@@ -15,13 +15,7 @@ namespace {
 
 using testing::AnalyzeFixture;
 using testing::AnalyzeText;
-
-int ThreadOf(const Analysis& a, int64_t lwp) {
-  for (size_t i = 0; i < a.dump.threads.size(); ++i) {
-    if (a.dump.threads[i].lwp == lwp) return static_cast<int>(i);
-  }
-  return -1;
-}
+using testing::ThreadOf;
 
 // The thread a real dump shows in `function`.
 int ThreadIn(const Analysis& a, std::string_view function) {

@@ -9,20 +9,14 @@
 #include <string>
 
 #include "analysis.h"
-#include "dump_reader.h"
 #include "test_util.h"
 
 namespace lockgraph::analyzer {
 namespace {
 
+using testing::AnalyzeDumpFile;
 using testing::AnalyzeText;
-
-int ThreadOf(const Analysis& a, int64_t lwp) {
-  for (size_t i = 0; i < a.dump.threads.size(); ++i) {
-    if (a.dump.threads[i].lwp == lwp) return static_cast<int>(i);
-  }
-  return -1;
-}
+using testing::ThreadOf;
 
 std::set<int64_t> OwnerLwps(const Analysis& a, int thread) {
   std::set<int64_t> out;
@@ -164,13 +158,6 @@ lockgraph-gdb: thread 10 waits 0x300 "stale" exclusive owner 99
 }
 
 // Real dumps of analyzer/tests/fixtures/lockgraph_named_abba.cc.
-Analysis AnalyzeDumpFile(const std::string& name) {
-  Dump dump;
-  std::string error;
-  EXPECT_TRUE(ReadDumpFile(testing::TestdataPath("dumps/" + name), name, &dump, &error)) << error;
-  return Analyze(std::move(dump));
-}
-
 TEST(RegistryFactsTest, RealCaptureOfNamedLockgraphLocks) {
   for (const char* name :
        {"gdb_capture_lockgraph_named_abba.txt", "gdb_ext_lockgraph_named_abba.txt"}) {

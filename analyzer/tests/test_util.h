@@ -10,6 +10,7 @@
 
 #include "analysis.h"
 #include "dump_parser.h"
+#include "dump_reader.h"
 
 namespace lockgraph::analyzer::testing {
 
@@ -33,6 +34,23 @@ inline Analysis AnalyzeText(const std::string& text, const std::string& source =
 
 inline Analysis AnalyzeFixture(const std::string& name) {
   return AnalyzeText(ReadFile(TestdataPath("dumps/" + name)), name);
+}
+
+// A real dump file of testdata/analyzer/dumps/ read as the CLI reads it
+// (plain or gzip-compressed), analyzed.
+inline Analysis AnalyzeDumpFile(const std::string& name) {
+  Dump dump;
+  std::string error;
+  EXPECT_TRUE(ReadDumpFile(TestdataPath("dumps/" + name), name, &dump, &error)) << error;
+  return Analyze(std::move(dump));
+}
+
+// The index of the thread with kernel id `lwp`, -1 when the dump has none.
+inline int ThreadOf(const Analysis& a, int64_t lwp) {
+  for (size_t i = 0; i < a.dump.threads.size(); ++i) {
+    if (a.dump.threads[i].lwp == lwp) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 // A synthetic gdb dump of `threads` idle pool workers in `kinds` distinct

@@ -13,7 +13,7 @@ using internal::JsonQuoted;
 
 namespace {
 
-std::string Mode(bool shared) { return shared ? "shared" : "exclusive"; }
+std::string ModeName(bool shared) { return shared ? "shared" : "exclusive"; }
 
 std::string FrameText(const StackFrame& f) {
   char pc[32];
@@ -190,8 +190,8 @@ std::string FormatText(const Report& r) {
     for (size_t i = 0; i < r.edges.size(); ++i) {
       const OrderEdge& e = r.edges[i];
       s += "    thread " + std::to_string(i + 1) + " holds " + labels[e.from] + " (" +
-           Mode(e.from_shared) + ") and waits for " + labels[e.to] + " (" + Mode(e.to_shared) +
-           ")\n";
+           ModeName(e.from_shared) + ") and waits for " + labels[e.to] + " (" +
+           ModeName(e.to_shared) + ")\n";
     }
     s += "    and no thread can go on. This run did not need to hang for it to be found.\n";
     // The one false positive users meet most (one thread taking both orders,
@@ -283,8 +283,8 @@ std::string FormatJson(const Report& r) {
     if (i) s += ",";
     s += "{\"from\":" + JsonQuoted(r.locks[e.from].name) +
          ",\"to\":" + JsonQuoted(r.locks[e.to].name) +
-         ",\"from_mode\":" + JsonQuoted(Mode(e.from_shared)) +
-         ",\"to_mode\":" + JsonQuoted(Mode(e.to_shared)) +
+         ",\"from_mode\":" + JsonQuoted(ModeName(e.from_shared)) +
+         ",\"to_mode\":" + JsonQuoted(ModeName(e.to_shared)) +
          ",\"thread\":{\"tid\":" + std::to_string(e.thread_id) +
          ",\"name\":" + JsonQuoted(e.thread_name) + "},\"stack\":[";
     for (size_t k = 0; k < e.stack.size(); ++k) {

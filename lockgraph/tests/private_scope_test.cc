@@ -46,8 +46,6 @@ void VisitAll(Registry& r, Connection& c) {
   ++c.state;
 }
 
-size_t Inversions(ReportCollector& c) { return c.reports(ReportKind::kLockOrderInversion).size(); }
-
 TEST(PrivateScopeTest, WithoutTheScopeInitializationReadsAsACycle) {
   ReportCollector collector;
   Registry registry{"private.without.registry"};

@@ -46,6 +46,11 @@ class ReportCollector {
   std::vector<Report> reports_;
 };
 
+// How many lock-order inversions `c` has collected so far.
+inline size_t Inversions(ReportCollector& c) {
+  return c.reports(ReportKind::kLockOrderInversion).size();
+}
+
 // Runs `f` on a new thread and waits for it: orders that run one after the
 // other, so a cycle is found without ever hanging.
 template <typename F>

@@ -1,6 +1,8 @@
 // suppressions= and baseline=: what they match is counted, not reported, and
 // never aborts; what hangs for sure is never hidden; bad files are refused
 // with their line.
+#include "internal/suppressions.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -8,7 +10,6 @@
 #include <mutex>
 #include <string>
 
-#include "internal/suppressions.h"
 #include "lockgraph/mutex.h"
 #include "report_collector.h"
 
@@ -79,8 +80,6 @@ void Use(const std::string& key, const std::string& path) {
   Configure(o);
 }
 
-size_t Inversions(ReportCollector& c) { return c.reports(ReportKind::kLockOrderInversion).size(); }
-
 TEST(SuppressionsTest, ByClassAndByFunctionCountedNotReported) {
   ReportCollector collector;
   Use("suppressions", WriteFile("supp_classes.txt",
@@ -105,9 +104,8 @@ TEST(SuppressionsTest, ByClassAndByFunctionCountedNotReported) {
 
 TEST(SuppressionsTest, TheCheckBaselineAcceptsCyclesAndBlessesOrders) {
   ReportCollector collector;
-  Use("baseline",
-      WriteFile("baseline.json",
-                R"({"version": 1,
+  Use("baseline", WriteFile("baseline.json",
+                            R"({"version": 1,
                     "accepted": [{"cycle": ["base.b", "base.a"], "reason": "looked at"}],
                     "blessed": [{"from": "base.log", "to": "base.x", "reason": "try_lock only"}]})"));
   Mutex a{"base.a"}, b{"base.b"};

@@ -36,8 +36,6 @@ class SpinLock {
   std::atomic<bool> held_{false};
 };
 
-size_t Inversions(ReportCollector& c) { return c.reports(ReportKind::kLockOrderInversion).size(); }
-
 // Debian's Abseil is built without ThreadSanitizer, which then cannot see the
 // ordering absl::Mutex provides and reports the data it protects as races
 // (sanitizers/README.md).

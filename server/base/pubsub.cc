@@ -2,17 +2,14 @@
 // -----------------------------------------------------------------------------
 #include "base/pubsub.h"
 
-#include <absl/strings/string_view.h>
-
 #include <algorithm>
 #include <charconv>
 
+#include "util/absl_key.h"
 #include "util/glob.h"
 
 namespace cacheforge {
 namespace {
-
-absl::string_view Key(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 void AppendBulk(std::string_view s, std::string* out) {
   char len[24];
@@ -68,7 +65,7 @@ bool Subscriber::TakeMail(std::string* out) {
 
 bool PubSub::Subscribe(const std::shared_ptr<Subscriber>& subscriber, std::string_view channel) {
   lockgraph::MutexLock lock(mu_);
-  auto& subscribers = channels_[Key(channel)];
+  auto& subscribers = channels_[AbslKey(channel)];
   if (Contains(subscribers, subscriber.get())) return false;
   subscribers.push_back(subscriber);
   return true;
@@ -76,7 +73,7 @@ bool PubSub::Subscribe(const std::shared_ptr<Subscriber>& subscriber, std::strin
 
 bool PubSub::Unsubscribe(const Subscriber* subscriber, std::string_view channel) {
   lockgraph::MutexLock lock(mu_);
-  auto it = channels_.find(Key(channel));
+  auto it = channels_.find(AbslKey(channel));
   if (it == channels_.end() || !Remove(&it->second, subscriber)) return false;
   if (it->second.empty()) channels_.erase(it);
   return true;
@@ -107,7 +104,7 @@ size_t PubSub::Publish(std::string_view channel, std::string_view message, int64
   size_t receivers = 0;
   {
     lockgraph::ReaderLock lock(mu_);
-    auto it = channels_.find(Key(channel));
+    auto it = channels_.find(AbslKey(channel));
     if (it != channels_.end()) {
       for (const auto& subscriber : it->second) {
         if (subscriber->Deliver(encoded, hard_limit)) to_wake.push_back(subscriber);
@@ -142,7 +139,7 @@ std::vector<std::string> PubSub::Channels(std::string_view pattern) const {
 
 size_t PubSub::NumSub(std::string_view channel) const {
   lockgraph::ReaderLock lock(mu_);
-  auto it = channels_.find(Key(channel));
+  auto it = channels_.find(AbslKey(channel));
   return it == channels_.end() ? 0 : it->second.size();
 }
 

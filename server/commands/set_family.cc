@@ -22,7 +22,7 @@
 namespace cacheforge {
 namespace {
 
-enum class Algebra { kInter, kUnion, kDiff };
+enum class SetAlgebra { kInter, kUnion, kDiff };
 
 constexpr char kOutOfLongRange[] =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
@@ -47,10 +47,10 @@ bool LoadSets(KeysLock& lock, std::span<const std::string_view> keys,
 
 // SINTER/SUNION/SDIFF of `sets`; stops an intersection at `limit` members
 // (0: no limit).
-std::vector<std::string> Combine(Algebra op, const std::vector<const SetObject*>& sets,
+std::vector<std::string> Combine(SetAlgebra op, const std::vector<const SetObject*>& sets,
                                  size_t limit = 0) {
   std::vector<std::string> out;
-  if (op == Algebra::kUnion) {
+  if (op == SetAlgebra::kUnion) {
     absl::flat_hash_set<std::string> seen;
     for (const SetObject* set : sets) {
       if (set == nullptr) continue;
@@ -61,7 +61,7 @@ std::vector<std::string> Combine(Algebra op, const std::vector<const SetObject*>
     return out;
   }
   if (sets.empty() || sets[0] == nullptr) return out;
-  if (op == Algebra::kInter) {
+  if (op == SetAlgebra::kInter) {
     for (const SetObject* set : sets) {
       if (set == nullptr) return out;  // a missing key: the intersection is empty
     }
@@ -89,7 +89,7 @@ std::vector<std::string> Combine(Algebra op, const std::vector<const SetObject*>
 }
 
 // SINTER key [key ...], SUNION, SDIFF.
-Reply AlgebraCommand(CommandContext& ctx, Algebra op) {
+Reply AlgebraCommand(CommandContext& ctx, SetAlgebra op) {
   auto keys = ctx.args.subspan(1);
   KeysLock lock(ctx, keys);
   std::vector<const SetObject*> sets;
@@ -98,7 +98,7 @@ Reply AlgebraCommand(CommandContext& ctx, Algebra op) {
 }
 
 // SINTERSTORE destination key [key ...], SUNIONSTORE, SDIFFSTORE.
-Reply AlgebraStoreCommand(CommandContext& ctx, Algebra op) {
+Reply AlgebraStoreCommand(CommandContext& ctx, SetAlgebra op) {
   auto keys = ctx.args.subspan(1);  // the destination is locked too
   KeysLock lock(ctx, keys);
   std::vector<const SetObject*> sets;
@@ -277,12 +277,16 @@ Reply SMoveCommand(CommandContext& ctx) {
   return Reply::Integer(1);
 }
 
-Reply SInterCommand(CommandContext& ctx) { return AlgebraCommand(ctx, Algebra::kInter); }
-Reply SUnionCommand(CommandContext& ctx) { return AlgebraCommand(ctx, Algebra::kUnion); }
-Reply SDiffCommand(CommandContext& ctx) { return AlgebraCommand(ctx, Algebra::kDiff); }
-Reply SInterStoreCommand(CommandContext& ctx) { return AlgebraStoreCommand(ctx, Algebra::kInter); }
-Reply SUnionStoreCommand(CommandContext& ctx) { return AlgebraStoreCommand(ctx, Algebra::kUnion); }
-Reply SDiffStoreCommand(CommandContext& ctx) { return AlgebraStoreCommand(ctx, Algebra::kDiff); }
+Reply SInterCommand(CommandContext& ctx) { return AlgebraCommand(ctx, SetAlgebra::kInter); }
+Reply SUnionCommand(CommandContext& ctx) { return AlgebraCommand(ctx, SetAlgebra::kUnion); }
+Reply SDiffCommand(CommandContext& ctx) { return AlgebraCommand(ctx, SetAlgebra::kDiff); }
+Reply SInterStoreCommand(CommandContext& ctx) {
+  return AlgebraStoreCommand(ctx, SetAlgebra::kInter);
+}
+Reply SUnionStoreCommand(CommandContext& ctx) {
+  return AlgebraStoreCommand(ctx, SetAlgebra::kUnion);
+}
+Reply SDiffStoreCommand(CommandContext& ctx) { return AlgebraStoreCommand(ctx, SetAlgebra::kDiff); }
 
 // SINTERCARD numkeys key [key ...] [LIMIT limit]
 Reply SInterCardCommand(CommandContext& ctx) {
@@ -307,7 +311,7 @@ Reply SInterCardCommand(CommandContext& ctx) {
   std::vector<const SetObject*> sets;
   if (!LoadSets(lock, keys, &sets)) return WrongType();
   return Reply::Integer(
-      static_cast<int64_t>(Combine(Algebra::kInter, sets, static_cast<size_t>(limit)).size()));
+      static_cast<int64_t>(Combine(SetAlgebra::kInter, sets, static_cast<size_t>(limit)).size()));
 }
 
 // SSCAN key cursor [MATCH pattern] [COUNT count]: the whole set at once with

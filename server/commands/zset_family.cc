@@ -287,7 +287,7 @@ Reply PopGeneric(CommandContext& ctx, bool max) {
   return Flat(popped, true);
 }
 
-enum class Algebra { kUnion, kInter, kDiff };
+enum class ZSetAlgebra { kUnion, kInter, kDiff };
 enum class Aggregate { kSum, kMin, kMax };
 
 void Combine(Aggregate agg, double value, double* target) {
@@ -336,7 +336,7 @@ double Weighted(double score, double weight) {
 }
 
 // ZUNION/ZINTER/ZDIFF [STORE], ZINTERCARD: numkeys at `numkeys_at`.
-Reply AlgebraGeneric(CommandContext& ctx, Algebra op, size_t numkeys_at, bool store,
+Reply AlgebraGeneric(CommandContext& ctx, ZSetAlgebra op, size_t numkeys_at, bool store,
                      bool cardinality_only = false) {
   int64_t numkeys = 0;
   if (!ParseInt64(ctx.arg(numkeys_at), &numkeys)) return Reply::Error(errors::kNotInteger);
@@ -386,13 +386,13 @@ Reply AlgebraGeneric(CommandContext& ctx, Algebra op, size_t numkeys_at, bool st
       }
       return Reply::Error(errors::kSyntax);
     }
-    if (op != Algebra::kDiff && EqualsIgnoreCase(opt, "WEIGHTS") && left >= keys.size()) {
+    if (op != ZSetAlgebra::kDiff && EqualsIgnoreCase(opt, "WEIGHTS") && left >= keys.size()) {
       for (size_t k = 0; k < keys.size(); ++k) {
         if (!ParseDouble(ctx.arg(++j), &weights[k])) {
           return Reply::Error("ERR weight value is not a float");
         }
       }
-    } else if (op != Algebra::kDiff && EqualsIgnoreCase(opt, "AGGREGATE") && left >= 1) {
+    } else if (op != ZSetAlgebra::kDiff && EqualsIgnoreCase(opt, "AGGREGATE") && left >= 1) {
       std::string_view how = ctx.arg(++j);
       if (EqualsIgnoreCase(how, "SUM")) {
         agg = Aggregate::kSum;
@@ -413,12 +413,12 @@ Reply AlgebraGeneric(CommandContext& ctx, Algebra op, size_t numkeys_at, bool st
   for (size_t k = 0; k < inputs.size(); ++k) inputs[k].weight = weights[k];
   // Union and intersection visit the inputs smallest first, as Redis does
   // (a float sum's rounding depends on the order).
-  if (op != Algebra::kDiff) {
+  if (op != ZSetAlgebra::kDiff) {
     std::stable_sort(inputs.begin(), inputs.end(),
                      [](const Input& a, const Input& b) { return a.size() < b.size(); });
   }
   absl::flat_hash_map<std::string, double> result;
-  if (op == Algebra::kUnion) {
+  if (op == ZSetAlgebra::kUnion) {
     for (const Input& in : inputs) {
       in.ForEach([&](std::string_view m, double s) {
         const double v = Weighted(s, in.weight);
@@ -426,7 +426,7 @@ Reply AlgebraGeneric(CommandContext& ctx, Algebra op, size_t numkeys_at, bool st
         if (!inserted) Combine(agg, v, &it->second);
       });
     }
-  } else if (op == Algebra::kInter) {
+  } else if (op == ZSetAlgebra::kInter) {
     // Walk the smallest input; a missing key empties the intersection.
     const size_t smallest = 0;
     inputs[smallest].ForEach([&](std::string_view m, double s) {
@@ -783,20 +783,26 @@ Reply BZMPopCommand(CommandContext& ctx) {
   return ZMPopReply(popped);
 }
 
-Reply ZUnionCommand(CommandContext& ctx) { return AlgebraGeneric(ctx, Algebra::kUnion, 1, false); }
-Reply ZInterCommand(CommandContext& ctx) { return AlgebraGeneric(ctx, Algebra::kInter, 1, false); }
-Reply ZDiffCommand(CommandContext& ctx) { return AlgebraGeneric(ctx, Algebra::kDiff, 1, false); }
+Reply ZUnionCommand(CommandContext& ctx) {
+  return AlgebraGeneric(ctx, ZSetAlgebra::kUnion, 1, false);
+}
+Reply ZInterCommand(CommandContext& ctx) {
+  return AlgebraGeneric(ctx, ZSetAlgebra::kInter, 1, false);
+}
+Reply ZDiffCommand(CommandContext& ctx) {
+  return AlgebraGeneric(ctx, ZSetAlgebra::kDiff, 1, false);
+}
 Reply ZUnionStoreCommand(CommandContext& ctx) {
-  return AlgebraGeneric(ctx, Algebra::kUnion, 2, true);
+  return AlgebraGeneric(ctx, ZSetAlgebra::kUnion, 2, true);
 }
 Reply ZInterStoreCommand(CommandContext& ctx) {
-  return AlgebraGeneric(ctx, Algebra::kInter, 2, true);
+  return AlgebraGeneric(ctx, ZSetAlgebra::kInter, 2, true);
 }
 Reply ZDiffStoreCommand(CommandContext& ctx) {
-  return AlgebraGeneric(ctx, Algebra::kDiff, 2, true);
+  return AlgebraGeneric(ctx, ZSetAlgebra::kDiff, 2, true);
 }
 Reply ZInterCardCommand(CommandContext& ctx) {
-  return AlgebraGeneric(ctx, Algebra::kInter, 1, false, /*cardinality_only=*/true);
+  return AlgebraGeneric(ctx, ZSetAlgebra::kInter, 1, false, /*cardinality_only=*/true);
 }
 
 // ZRANDMEMBER key [count [WITHSCORES]]

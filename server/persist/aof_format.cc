@@ -11,22 +11,13 @@
 #include <cstring>
 
 #include "net/resp_parser.h"
+#include "util/fd_io.h"
 #include "util/strings.h"
 
 namespace cacheforge {
 namespace {
 
 constexpr size_t kReadChunk = 1 << 20;
-
-bool WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
 
 void AppendHeader(char type, size_t n, std::string* out) {
   char buf[32];

@@ -19,23 +19,11 @@
 #include "base/server.h"
 #include "persist/aof_format.h"
 #include "persist/value_records.h"
+#include "util/fd_io.h"
 #include "util/strings.h"
 
 namespace cacheforge {
 namespace {
-
-// Writes all of `data`; false on an error (errno set).
-bool WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
 
 std::string DirectoryOf(const std::string& path) {
   size_t slash = path.rfind('/');

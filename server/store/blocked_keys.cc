@@ -2,26 +2,19 @@
 // -----------------------------------------------------------------------------
 #include "store/blocked_keys.h"
 
-#include <absl/strings/string_view.h>
-
 #include <algorithm>
 
+#include "util/absl_key.h"
+
 namespace cacheforge {
-namespace {
-
-// Debian's Abseil has its own string_view; lookups convert.
-absl::string_view Key(std::string_view key) { return absl::string_view(key.data(), key.size()); }
-
-}  // namespace
-
-bool BlockedKeys::Has(std::string_view key) const { return waiters_.contains(Key(key)); }
+bool BlockedKeys::Has(std::string_view key) const { return waiters_.contains(AbslKey(key)); }
 
 void BlockedKeys::Add(std::string_view key, std::shared_ptr<Waiter> waiter) {
-  waiters_[Key(key)].push_back(std::move(waiter));
+  waiters_[AbslKey(key)].push_back(std::move(waiter));
 }
 
 void BlockedKeys::Remove(std::string_view key, const Waiter* waiter) {
-  auto it = waiters_.find(Key(key));
+  auto it = waiters_.find(AbslKey(key));
   if (it == waiters_.end()) return;
   auto& queue = it->second;
   queue.erase(

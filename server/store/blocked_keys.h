@@ -29,6 +29,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/absl_key.h"
+
 namespace cacheforge {
 
 class Shard;
@@ -63,7 +65,7 @@ class BlockedKeys {
   // longest-waiting first.
   template <typename Visit>
   void ForEach(std::string_view key, Visit&& visit) const {
-    auto it = waiters_.find(absl::string_view(key.data(), key.size()));
+    auto it = waiters_.find(AbslKey(key));
     if (it == waiters_.end()) return;
     for (const auto& waiter : it->second) {
       if (waiter->state.load() == Waiter::kBlocked) visit(waiter);

@@ -5,14 +5,11 @@
 
 #include <iterator>
 
+#include "util/absl_key.h"
 #include "util/heap_bytes.h"
 
 namespace cacheforge {
 namespace {
-
-// The tables' heterogeneous lookup takes Abseil's string_view, which is not
-// std::string_view in every Abseil build.
-absl::string_view Key(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // A flat table's slots and control bytes, from its capacity.
 template <typename T>
@@ -42,7 +39,7 @@ std::unique_ptr<Object> HashTableObject::Clone() const {
 }
 
 std::optional<std::string_view> HashTableObject::Get(std::string_view field) const {
-  auto it = table_.find(Key(field));
+  auto it = table_.find(AbslKey(field));
   if (it == table_.end()) return std::nullopt;
   return std::string_view(it->second);
 }
@@ -60,7 +57,7 @@ bool HashTableObject::Set(std::string_view field, std::string_view value) {
 }
 
 bool HashTableObject::Delete(std::string_view field) {
-  auto it = table_.find(Key(field));
+  auto it = table_.find(AbslKey(field));
   if (it == table_.end()) return false;
   string_bytes_ -= StringHeapBytes(it->first) + StringHeapBytes(it->second);
   table_.erase(it);

@@ -6,18 +6,11 @@
 #include <algorithm>
 #include <iterator>
 
+#include "util/absl_key.h"
 #include "util/heap_bytes.h"
 #include "util/numbers.h"
 
 namespace cacheforge {
-namespace {
-
-// The tables' heterogeneous lookup takes Abseil's string_view, which is not
-// std::string_view in every Abseil build.
-absl::string_view Key(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-}  // namespace
-
 size_t SetObject::Bytes() const {
   size_t bytes = HeapBytes(this);
   if (table_) {
@@ -41,7 +34,7 @@ std::unique_ptr<Object> SetObject::Clone() const {
 }
 
 bool SetObject::Contains(std::string_view member) const {
-  if (table_) return table_->contains(Key(member));
+  if (table_) return table_->contains(AbslKey(member));
   int64_t v = 0;
   return ParseInt64(member, &v) && std::binary_search(ints_.begin(), ints_.end(), v);
 }
@@ -66,7 +59,7 @@ bool SetObject::Add(std::string_view member, const EncodingLimits& limits) {
 
 bool SetObject::Remove(std::string_view member) {
   if (table_) {
-    auto it = table_->find(Key(member));
+    auto it = table_->find(AbslKey(member));
     if (it == table_->end()) return false;
     table_string_bytes_ -= StringHeapBytes(*it);
     table_->erase(it);

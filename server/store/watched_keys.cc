@@ -2,24 +2,17 @@
 // -----------------------------------------------------------------------------
 #include "store/watched_keys.h"
 
-#include <absl/strings/string_view.h>
-
 #include <algorithm>
 
+#include "util/absl_key.h"
+
 namespace cacheforge {
-namespace {
-
-// Debian's Abseil has its own string_view; lookups convert.
-absl::string_view Key(std::string_view key) { return absl::string_view(key.data(), key.size()); }
-
-}  // namespace
-
 void WatchedKeys::Add(std::string_view key, std::shared_ptr<WatchFlag> flag) {
-  watchers_[Key(key)].push_back(std::move(flag));
+  watchers_[AbslKey(key)].push_back(std::move(flag));
 }
 
 void WatchedKeys::Remove(std::string_view key, const WatchFlag* flag) {
-  auto it = watchers_.find(Key(key));
+  auto it = watchers_.find(AbslKey(key));
   if (it == watchers_.end()) return;
   auto& flags = it->second;
   flags.erase(
@@ -30,7 +23,7 @@ void WatchedKeys::Remove(std::string_view key, const WatchFlag* flag) {
 }
 
 void WatchedKeys::Touch(std::string_view key) {
-  auto it = watchers_.find(Key(key));
+  auto it = watchers_.find(AbslKey(key));
   if (it == watchers_.end()) return;
   for (auto& flag : it->second) flag->dirty.store(true, std::memory_order_relaxed);
 }

@@ -33,11 +33,11 @@ namespace {
 using analyzer::Analysis;
 using analyzer::OutputFormat;
 
-constexpr char kSynopsis[] =
+constexpr char kAnalyzeSynopsis[] =
     "lockgraph analyze [--format text|json|dot|svg|html] [-o FILE] FILE...|-\n"
     "lockgraph analyze --pid PID [--format ...] [-o FILE]";
 
-constexpr char kText[] =
+constexpr char kAnalyzeText[] =
     "Reads thread dumps (gdb `thread apply all bt` or `bt full` of a live process or core,\n"
     "pstack, eu-stack, `lockgraph capture`, the `lockgraph-gdb:` lines of lockgraph's gdb\n"
     "extension; plain or gzip-compressed; `-` is stdin) and what people paste of a gdb\n"
@@ -47,7 +47,7 @@ constexpr char kText[] =
     "behind, the stack groups, and what a partial paste lacks.\n"
     "--pid captures the process with gdb first (see `lockgraph capture`).";
 
-constexpr char kFooter[] =
+constexpr char kAnalyzeFooter[] =
     "exit status: 0 no deadlock, 1 deadlock found (or likely), 2 input with no frame at all";
 
 struct AnalyzeArgs {
@@ -59,7 +59,7 @@ struct AnalyzeArgs {
 
 constexpr size_t kMaxHtmlGraphEdges = 500;
 
-int Fail(const std::string& message) {
+int FailAnalyze(const std::string& message) {
   std::fprintf(stderr, "lockgraph analyze: %s\n", message.c_str());
   return kExitBadInput;
 }
@@ -158,13 +158,13 @@ int RunAnalyze(const AnalyzeArgs& args) {
   analyzer::ParseOutputFormat(args.format, &format);  // one of them: checked when parsed
   std::vector<Analysis> analyses;
   std::string error;
-  if (args.pid > 0 && !AnalyzeProcess(args.pid, &analyses, &error)) return Fail(error);
+  if (args.pid > 0 && !AnalyzeProcess(args.pid, &analyses, &error)) return FailAnalyze(error);
   for (const std::string& path : args.inputs) {
-    if (!AnalyzeFile(path, &analyses, &error)) return Fail(error);
+    if (!AnalyzeFile(path, &analyses, &error)) return FailAnalyze(error);
   }
   std::ostringstream rendered;
-  if (!Render(analyses, format, rendered, &error)) return Fail(error);
-  if (!WriteOutput(args.output, rendered.str(), &error)) return Fail(error);
+  if (!Render(analyses, format, rendered, &error)) return FailAnalyze(error);
+  if (!WriteOutput(args.output, rendered.str(), &error)) return FailAnalyze(error);
   for (const Analysis& a : analyses) {
     if (a.deadlock()) return kExitFound;
   }
@@ -175,7 +175,7 @@ int RunAnalyze(const AnalyzeArgs& args) {
 
 CommandRun DefineAnalyze(CLI::App* app) {
   auto args = std::make_shared<AnalyzeArgs>();
-  DescribeCommand(app, kSynopsis, kText, kFooter);
+  DescribeCommand(app, kAnalyzeSynopsis, kAnalyzeText, kAnalyzeFooter);
   app->add_option("FILE", args->inputs, "thread dumps to read; `-` is stdin")->option_text("...");
   app->add_option("--format", args->format, "text (default), json, dot, svg or html")
       ->check(CLI::IsMember({"text", "json", "dot", "svg", "html"}))

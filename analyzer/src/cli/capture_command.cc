@@ -21,11 +21,11 @@
 namespace lockgraph::cli {
 namespace {
 
-constexpr char kSynopsis[] =
+constexpr char kCaptureSynopsis[] =
     "lockgraph capture --pid PID [-o FILE] [--timeout SECONDS]\n"
     "lockgraph capture --core CORE --exe EXE [-o FILE] [--timeout SECONDS]";
 
-constexpr char kText[] =
+constexpr char kCaptureText[] =
     "Runs gdb in batch mode (no function is called in the target; only memory and\n"
     "registers are read) and writes `thread apply all bt full` plus each waited-on\n"
     "lock's recorded owner, for `lockgraph analyze`. For a program built with lockgraph\n"
@@ -38,7 +38,7 @@ struct CaptureArgs {
   std::string output;
 };
 
-int Fail(const std::string& message) {
+int FailCapture(const std::string& message) {
   std::fprintf(stderr, "lockgraph capture: %s\n", message.c_str());
   return kExitBadInput;
 }
@@ -48,16 +48,16 @@ int RunCapture(const CaptureArgs& args) {
   const std::string& output = args.output;
   target.gdb_extension = analyzer::FindGdbExtension();
   std::string dump, error;
-  if (!analyzer::Capture(target, &dump, &error)) return Fail(error);
+  if (!analyzer::Capture(target, &dump, &error)) return FailCapture(error);
   if (output.empty()) {
     std::cout << dump;
     std::cout.flush();
-    return std::cout ? kExitOk : Fail("cannot write to stdout");
+    return std::cout ? kExitOk : FailCapture("cannot write to stdout");
   }
   std::ofstream file(output, std::ios::binary | std::ios::trunc);
   file << dump;
   file.close();
-  if (!file) return Fail("cannot write " + output + ": " + std::strerror(errno));
+  if (!file) return FailCapture("cannot write " + output + ": " + std::strerror(errno));
   return kExitOk;
 }
 
@@ -66,7 +66,7 @@ int RunCapture(const CaptureArgs& args) {
 CommandRun DefineCapture(CLI::App* app) {
   auto args = std::make_shared<CaptureArgs>();
   analyzer::CaptureTarget& target = args->target;
-  DescribeCommand(app, kSynopsis, kText, "");
+  DescribeCommand(app, kCaptureSynopsis, kCaptureText, "");
   app->add_option("--pid", target.pid, "the live process to capture")
       ->check(PositiveInteger("a process id"))
       ->option_text("PID");

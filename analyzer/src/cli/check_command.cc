@@ -28,19 +28,19 @@
 namespace lockgraph::cli {
 namespace {
 
-constexpr char kSynopsis[] =
+constexpr char kCheckSynopsis[] =
     "lockgraph check [--baseline FILE] [--update-baseline] [--order-file FILE]\n"
     "                [--format text|sarif|junit|json] [-o FILE]\n"
     "                [--same-class] [--prefer-writers] [--keep-going] GRAPH.json|DIR...";
 
-constexpr char kText[] =
+constexpr char kCheckText[] =
     "Merges the lock-order graphs written by many processes (LOCKGRAPH_OPTIONS=graph_out=PATH)\n"
     "by lock class and reports every cycle: inversions that no single run shows. A directory\n"
     "stands for the *.json files in it. A cycle\n"
     "accepted in the baseline (with its reason) does not fail; a blessed pair is ignored.\n"
     "With --order-file, every order taken against the declared orders fails too.";
 
-constexpr char kFooter[] =
+constexpr char kCheckFooter[] =
     "exit status: 0 nothing new, 1 a new cycle or an order violation, 2 unreadable input or\n"
     "usage error";
 
@@ -56,7 +56,7 @@ struct CheckArgs {
   bool keep_going = false;
 };
 
-int Fail(const std::string& message) { return FailCommand("check", message); }
+int FailCheck(const std::string& message) { return FailCommand("check", message); }
 
 int RunCheck(const CheckArgs& args) {
   const std::string& baseline_path = args.baseline_path;
@@ -70,16 +70,16 @@ int RunCheck(const CheckArgs& args) {
     FILE* exists = std::fopen(baseline_path.c_str(), "r");
     if (exists != nullptr) {
       std::fclose(exists);
-      if (!graphs::LoadBaseline(baseline_path, &baseline, &error)) return Fail(error);
+      if (!graphs::LoadBaseline(baseline_path, &baseline, &error)) return FailCheck(error);
     } else if (!update) {
-      return Fail("baseline " + baseline_path + ": cannot open the file");
+      return FailCheck("baseline " + baseline_path + ": cannot open the file");
     }
   }
 
   std::vector<graphs::GraphFile> files;
   graphs::CheckResult result;
   if (!LoadGraphs(args.paths, args.keep_going, &files, &result.skipped, &error)) {
-    return Fail(error);
+    return FailCheck(error);
   }
   for (const std::string& why : result.skipped) {
     std::fprintf(stderr, "lockgraph check: warning: skipped %s\n", why.c_str());
@@ -96,7 +96,7 @@ int RunCheck(const CheckArgs& args) {
     result.is_new.push_back(!baseline.Accepts(c.classes));
   if (!args.order_file.empty() &&
       !graphs::FindOrderViolations(graph, args.order_file, &result.violations, &error)) {
-    return Fail(error);
+    return FailCheck(error);
   }
 
   if (update) {
@@ -106,7 +106,7 @@ int RunCheck(const CheckArgs& args) {
       baseline.accepted.push_back({graphs::CanonicalCycle(result.cycles[i].classes), ""});
       ++added;
     }
-    if (!graphs::SaveBaseline(baseline_path, baseline, &error)) return Fail(error);
+    if (!graphs::SaveBaseline(baseline_path, baseline, &error)) return FailCheck(error);
     std::fprintf(stderr,
                  "lockgraph check: added %zu cycle(s) to %s; give each a reason before "
                  "committing it\n",
@@ -118,7 +118,7 @@ int RunCheck(const CheckArgs& args) {
                      : format == "junit" ? graphs::CheckJunit(result)
                      : format == "json"  ? graphs::CheckJson(result)
                                          : graphs::CheckText(result);
-  if (!WriteOutput(output, text, &error)) return Fail(error);
+  if (!WriteOutput(output, text, &error)) return FailCheck(error);
   if (!output.empty() && output != "-" && (result.new_count() > 0 || !result.violations.empty())) {
     // Whatever the format, a failing CI log says why.
     std::fprintf(stderr,
@@ -140,7 +140,7 @@ int RunCheck(const CheckArgs& args) {
 
 CommandRun DefineCheck(CLI::App* app) {
   auto args = std::make_shared<CheckArgs>();
-  DescribeCommand(app, kSynopsis, kText, kFooter);
+  DescribeCommand(app, kCheckSynopsis, kCheckText, kCheckFooter);
   app->add_option("--baseline", args->baseline_path,
                   "accepted cycles and blessed pairs (JSON, see the user guide)")
       ->option_text("FILE");

@@ -17,10 +17,10 @@
 namespace lockgraph::cli {
 namespace {
 
-constexpr char kSynopsis[] =
+constexpr char kDotSynopsis[] =
     "lockgraph dot [--format dot|svg] [-o FILE] [--keep-going] GRAPH.json...";
 
-constexpr char kText[] =
+constexpr char kDotText[] =
     "Draws the lock-order graph merged from the given graph files (Graphviz DOT, or SVG\n"
     "through Graphviz `dot`). Orders on a cycle are drawn red.";
 
@@ -31,14 +31,14 @@ struct DotArgs {
   bool keep_going = false;
 };
 
-int Fail(const std::string& message) { return FailCommand("dot", message); }
+int FailDot(const std::string& message) { return FailCommand("dot", message); }
 
 int RunDot(const DotArgs& args) {
   std::string error;
   std::vector<graphs::GraphFile> files;
   std::vector<std::string> skipped;
   if (!LoadGraphs(args.paths, args.keep_going, &files, &skipped, &error)) {
-    return Fail(error);
+    return FailDot(error);
   }
   graphs::MergedGraph graph;
   for (const graphs::GraphFile& f : files) graph.Add(f);
@@ -49,10 +49,10 @@ int RunDot(const DotArgs& args) {
   std::string text = graphs::MergedDot(graph, &result);
   if (args.format == "svg") {
     std::string svg;
-    if (!analyzer::DotToSvg(text, &svg, &error)) return Fail(error);
+    if (!analyzer::DotToSvg(text, &svg, &error)) return FailDot(error);
     text = std::move(svg);
   }
-  if (!WriteOutput(args.output, text, &error)) return Fail(error);
+  if (!WriteOutput(args.output, text, &error)) return FailDot(error);
   return kExitOk;
 }
 
@@ -60,7 +60,7 @@ int RunDot(const DotArgs& args) {
 
 CommandRun DefineDot(CLI::App* app) {
   auto args = std::make_shared<DotArgs>();
-  DescribeCommand(app, kSynopsis, kText, "");
+  DescribeCommand(app, kDotSynopsis, kDotText, "");
   app->add_option("--format", args->format, "dot (default) or svg")
       ->check(CLI::IsMember({"dot", "svg"}))
       ->option_text("F");

@@ -26,9 +26,9 @@
 namespace lockgraph::cli {
 namespace {
 
-constexpr char kSynopsis[] = "lockgraph preload [--lib PATH] [--] PROGRAM [ARGS...]";
+constexpr char kPreloadSynopsis[] = "lockgraph preload [--lib PATH] [--] PROGRAM [ARGS...]";
 
-constexpr char kText[] =
+constexpr char kPreloadText[] =
     "Runs PROGRAM with LD_PRELOAD=liblockgraph_preload.so, so an unmodified binary gets\n"
     "lockgraph's lock-order reports, deadlock watchdog and options (LOCKGRAPH_OPTIONS).\n"
     "A statically linked PROGRAM cannot be preloaded into: one line says so and it runs\n"
@@ -43,7 +43,7 @@ struct PreloadArgs {
 constexpr int kExitCannotRun = 126;
 constexpr int kExitNotFound = 127;
 
-int Fail(int status, const std::string& message) {
+int FailPreload(int status, const std::string& message) {
   std::fprintf(stderr, "lockgraph preload: %s\n", message.c_str());
   return status;
 }
@@ -69,7 +69,7 @@ int RunPreload(const PreloadArgs& args) {
   std::string lib = args.lib;
   const std::string& program = args.command.front();
   const std::string path = Resolve(program);
-  if (path.empty()) return Fail(kExitNotFound, program + ": not found in PATH");
+  if (path.empty()) return FailPreload(kExitNotFound, program + ": not found in PATH");
 
   analyzer::ElfLinkage linkage;
   std::string error;
@@ -97,11 +97,11 @@ int RunPreload(const PreloadArgs& args) {
     if (lib.empty()) {
       std::string where;
       for (const std::string& p : looked_at) where += (where.empty() ? "" : ", ") + p;
-      return Fail(kExitBadInput, "cannot find liblockgraph_preload.so (looked at " + where +
-                                     "); name it with --lib PATH or LOCKGRAPH_PRELOAD_LIB");
+      return FailPreload(kExitBadInput, "cannot find liblockgraph_preload.so (looked at " + where +
+                                            "); name it with --lib PATH or LOCKGRAPH_PRELOAD_LIB");
     }
     if (access(lib.c_str(), R_OK) != 0) {
-      return Fail(kExitBadInput, lib + ": " + std::strerror(errno));
+      return FailPreload(kExitBadInput, lib + ": " + std::strerror(errno));
     }
     const char* existing = getenv("LD_PRELOAD");
     std::string value = lib + (existing && *existing ? std::string(":") + existing : "");
@@ -112,15 +112,15 @@ int RunPreload(const PreloadArgs& args) {
   argv.push_back(nullptr);
   execv(path.c_str(), argv.data());
   const int err = errno;
-  return Fail(err == ENOENT ? kExitNotFound : kExitCannotRun,
-              "cannot run " + path + ": " + std::strerror(err));
+  return FailPreload(err == ENOENT ? kExitNotFound : kExitCannotRun,
+                     "cannot run " + path + ": " + std::strerror(err));
 }
 
 }  // namespace
 
 CommandRun DefinePreload(CLI::App* app) {
   auto args = std::make_shared<PreloadArgs>();
-  DescribeCommand(app, kSynopsis, kText, "");
+  DescribeCommand(app, kPreloadSynopsis, kPreloadText, "");
   app->add_option("--lib", args->lib, "the liblockgraph_preload.so to preload")
       ->check(NonEmpty("a file name"))
       ->option_text("PATH");

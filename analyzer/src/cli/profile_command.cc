@@ -18,9 +18,9 @@
 namespace lockgraph::cli {
 namespace {
 
-constexpr char kSynopsis[] = "lockgraph profile [--top N] [--keep-going] GRAPH.json...";
+constexpr char kProfileSynopsis[] = "lockgraph profile [--top N] [--keep-going] GRAPH.json...";
 
-constexpr char kText[] =
+constexpr char kProfileText[] =
     "Prints the contention profile of the given runs (recorded with LOCKGRAPH_OPTIONS\n"
     "profile=1 and graph_out=PATH): per lock class, acquisitions, contended acquisitions,\n"
     "total and maximum wait and hold, sorted by total wait.";
@@ -31,7 +31,7 @@ struct ProfileArgs {
   bool keep_going = false;
 };
 
-int Fail(const std::string& message) { return FailCommand("profile", message); }
+int FailProfile(const std::string& message) { return FailCommand("profile", message); }
 
 std::string Duration(uint64_t ns) {
   char buf[32];
@@ -52,7 +52,7 @@ int RunProfile(const ProfileArgs& args) {
   std::vector<graphs::GraphFile> files;
   std::vector<std::string> skipped;
   if (!LoadGraphs(args.paths, args.keep_going, &files, &skipped, &error)) {
-    return Fail(error);
+    return FailProfile(error);
   }
 
   std::map<std::string, graphs::ClassProfile> merged;
@@ -100,7 +100,7 @@ int RunProfile(const ProfileArgs& args) {
 
 CommandRun DefineProfile(CLI::App* app) {
   auto args = std::make_shared<ProfileArgs>();
-  DescribeCommand(app, kSynopsis, kText, "");
+  DescribeCommand(app, kProfileSynopsis, kProfileText, "");
   app->add_option("--top", args->top, "print only the N most waited-for lock classes")
       ->check(PositiveInteger("a positive number"))
       ->option_text("N");
