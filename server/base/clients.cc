@@ -68,7 +68,7 @@ std::string ClientRegistry::DescribeLocked(const ClientInfo& c, int64_t now_ms) 
       " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=" +
       std::to_string(c.output_buffer_bytes.load(std::memory_order_relaxed)) +
       " tot-mem=0 events=r cmd=" + c.last_command.load(std::memory_order_relaxed) +
-      " user=default redir=-1 resp=2";
+      " user=default redir=-1 resp=" + std::to_string(c.resp.load(std::memory_order_relaxed));
   return line;
 }
 

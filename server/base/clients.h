@@ -37,6 +37,7 @@ struct ClientInfo {
   std::atomic<uint64_t> output_buffer_bytes{0};
   std::atomic<bool> kill_requested{false};
   std::atomic<int> db{0};                        // the selected database
+  std::atomic<int> resp{2};                      // the RESP version HELLO chose
   std::atomic<int> multi_queued{-1};             // commands queued since MULTI; -1 outside MULTI
   std::atomic<bool> blocked{false};              // waiting in a blocking command
   std::atomic<int> subscriptions{0};             // channels (CLIENT LIST sub=)

@@ -40,7 +40,9 @@ bool Contains(const std::vector<std::shared_ptr<Subscriber>>& subscribers,
 bool Subscriber::Deliver(std::string_view data, int64_t hard_limit) {
   lockgraph::MutexLock lock(mu_);
   if (overflowed_) return false;
+  const size_t start = pending_.size();
   pending_.append(data);
+  if (resp3_.load(std::memory_order_relaxed) && !data.empty()) pending_[start] = '>';
   if (hard_limit > 0 && static_cast<int64_t>(pending_.size()) >= hard_limit) {
     overflowed_ = true;
     pending_.clear();

@@ -44,18 +44,23 @@ class Subscriber {
   // `wake` asks the subscriber's I/O thread to call TakeMail.
   explicit Subscriber(std::function<void()> wake) : wake_(std::move(wake)) {}
 
-  // Appends `data` unless overflowed; past `hard_limit` bytes (0: none) the
-  // subscriber is overflowed. Returns whether the caller must call Wake().
+  // Appends `data`, one message encoded as a RESP2 array, unless overflowed;
+  // past `hard_limit` bytes (0: none) the subscriber is overflowed. Returns whether the caller must
+  // call Wake().
   bool Deliver(std::string_view data, int64_t hard_limit);
   void Wake() { wake_(); }
   // The I/O thread: moves pending messages to `out`. False when the mailbox
   // overflowed (the connection must close).
   bool TakeMail(std::string* out);
   bool has_mail() const { return has_mail_.load(std::memory_order_acquire); }
+  // A RESP3 client gets messages as push replies ('>') rather than arrays:
+  // messages are encoded once for all subscribers, and Deliver retypes them.
+  void set_resp3(bool on) { resp3_.store(on, std::memory_order_relaxed); }
 
  private:
   std::function<void()> wake_;
   std::atomic<bool> has_mail_{false};
+  std::atomic<bool> resp3_{false};
   lockgraph::Mutex mu_{"pubsub.mailbox"};
   std::string pending_ LOCKGRAPH_GUARDED_BY(mu_);
   bool wake_scheduled_ LOCKGRAPH_GUARDED_BY(mu_) = false;

@@ -41,6 +41,7 @@ struct Options {
   std::string port = "6379";
   std::string password;  // AUTH first when not empty
   bool raw = false;
+  bool resp3 = false;                // HELLO 3 first, as redis-cli -3
   std::vector<std::string> command;  // empty: read commands from standard input
 };
 
@@ -55,6 +56,7 @@ std::optional<int> ParseCommandLine(int argc, char** argv, Options* options) {
   app.add_option("-p", options->port, "server port (default 6379)")->option_text("PORT");
   app.add_option("-a", options->password, "send AUTH first")->option_text("PASSWORD");
   app.add_flag("--raw", options->raw, "print bare replies instead of redis-cli's formatted ones");
+  app.add_flag("-3", options->resp3, "talk RESP3 (send HELLO 3 first)");
   app.set_version_flag("-v,--version", std::string("cacheforge-cli ") + kCliVersion,
                        "print the version and exit");
   app.add_option("COMMAND", options->command, "a command to send, and its arguments")
@@ -153,6 +155,16 @@ int main(int argc, char** argv) {
       return 1;
     }
     if (reply.is_error()) std::fprintf(stderr, "AUTH failed: %s\n", reply.text().c_str());
+  }
+  if (options.resp3) {
+    if (!RoundTrip(fd, reader, {"HELLO", "3"}, &reply, &error)) {
+      std::fprintf(stderr, "Error: %s\n", error.c_str());
+      return 1;
+    }
+    if (reply.is_error()) {
+      std::fprintf(stderr, "HELLO 3 failed: %s\n", reply.text().c_str());
+      return 1;
+    }
   }
 
   if (!options.command.empty()) {  // one-shot

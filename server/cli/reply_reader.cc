@@ -1,16 +1,23 @@
 // server/cli/reply_reader.cc
 // -----------------------------------------------------------------------------
-// A blocking RESP2 reply reader.
+// A blocking RESP2/RESP3 reply reader.
 #include "cli/reply_reader.h"
 
 #include <errno.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "util/numbers.h"
 
 namespace cacheforge {
+namespace {
+
+// More elements than any reply can hold in memory: a corrupt length.
+constexpr int64_t kMaxElements = int64_t{1} << 40;
+
+}  // namespace
 
 bool ReplyReader::Fill(std::string* error) {
   if (pos_ > 0) {
@@ -89,18 +96,66 @@ bool ReplyReader::ReadValue(Reply* reply, int depth, std::string* error) {
       *reply = Reply::Bulk(std::move(data));
       return true;
     }
-    case '*': {
-      if (!ParseInt64(body, &n) || n < -1) break;
+    case '*':
+    case '~':
+    case '>':
+    case '%': {
+      if (!ParseInt64(body, &n) || n < -1 || n > kMaxElements) break;
       if (n == -1) {
         *reply = Reply::NullArray();
         return true;
       }
-      std::vector<Reply> elements(static_cast<size_t>(n), Reply::Null());
-      for (Reply& element : elements) {
+      // Grown as elements arrive: a bogus count fails on the data, not on
+      // one huge allocation.
+      const size_t count = static_cast<size_t>(line[0] == '%' ? 2 * n : n);
+      std::vector<Reply> elements;
+      elements.reserve(std::min<size_t>(count, 4096));
+      for (size_t i = 0; i < count; ++i) {
+        Reply element = Reply::Null();
         if (!ReadValue(&element, depth + 1, error)) return false;
+        elements.push_back(std::move(element));
       }
-      *reply = Reply::Array(std::move(elements));
+      *reply = line[0] == '*'   ? Reply::Array(std::move(elements))
+               : line[0] == '~' ? Reply::Set(std::move(elements))
+               : line[0] == '>' ? Reply::Push(std::move(elements))
+                                : Reply::Map(std::move(elements));
       return true;
+    }
+    // RESP3 (after HELLO 3).
+    case '_':
+      *reply = Reply::Null();
+      return true;
+    case ',':
+      *reply = Reply::DoubleText(body);
+      return true;
+    case '#':
+      if (body != "t" && body != "f") break;
+      *reply = Reply::Boolean(body == "t");
+      return true;
+    case '(':  // a big number: shown as its digits
+      *reply = Reply::Status(body);
+      return true;
+    case '=':
+    case '!': {
+      if (!ParseInt64(body, &n) || n < 0) break;
+      std::string data;
+      if (!ReadExact(static_cast<size_t>(n) + 2, &data, error)) return false;
+      data.resize(static_cast<size_t>(n));
+      if (line[0] == '!') {
+        *reply = Reply::Error(std::move(data));
+      } else {
+        // "txt:" (or another three-letter format) before the text.
+        *reply = Reply::Verbatim(data.size() >= 4 && data[3] == ':' ? data.substr(4) : data);
+      }
+      return true;
+    }
+    case '|': {  // attributes describe the reply that follows: skipped
+      Reply attributes = Reply::Null();
+      if (!ParseInt64(body, &n) || n < 0 || n > kMaxElements) break;
+      for (int64_t i = 0; i < 2 * n; ++i) {
+        if (!ReadValue(&attributes, depth + 1, error)) return false;
+      }
+      return ReadValue(reply, depth, error);
     }
     default:
       break;

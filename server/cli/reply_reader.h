@@ -1,6 +1,6 @@
 // server/cli/reply_reader.h
 // -----------------------------------------------------------------------------
-// Reads RESP2 replies from a blocking socket for cacheforge-cli.
+// Reads RESP2 and RESP3 replies from a blocking socket for cacheforge-cli.
 #ifndef CACHEFORGE_CLI_REPLY_READER_H_
 #define CACHEFORGE_CLI_REPLY_READER_H_
 
@@ -15,7 +15,7 @@ class ReplyReader {
   explicit ReplyReader(int fd) : fd_(fd) {}
 
   // Reads one whole reply. False when the connection closed or sent something
-  // that is not RESP2; `*error` says which.
+  // that is not RESP; `*error` says which. RESP3 attributes are skipped.
   bool Read(Reply* reply, std::string* error);
 
  private:

@@ -74,6 +74,7 @@ struct ClientSession {
   bool close_after_reply = false;  // QUIT, CLIENT KILL of itself
   bool replaying_aof = false;      // the loader: limits such as maxmemory do not apply
   int db = 0;                      // SELECT's database (mirrored in info->db)
+  int protocol = 2;                // HELLO's RESP version, 2 or 3 (mirrored in info->resp)
   // CLIENT REPLY: OFF sends no replies until ON; SKIP none for the next
   // command (`skip_next_reply`, then `skipping_reply` while it runs).
   // Pub/sub confirmations and messages are sent regardless, as in Redis.
@@ -97,8 +98,11 @@ struct ClientSession {
   std::shared_ptr<Subscriber> subscriber;
   std::vector<std::string> channels;
   std::vector<std::string> patterns;
-  // Subscribed to anything: only the pub/sub commands, PING and QUIT run.
+  // Subscribed to anything. In RESP2 only the pub/sub commands, PING, QUIT
+  // and RESET run then; RESP3 tells messages from replies by their type, so
+  // every command does (as in Redis).
   bool subscribed() const { return !channels.empty() || !patterns.empty(); }
+  bool subscribed_resp2() const { return protocol == 2 && subscribed(); }
 };
 
 struct CommandContext {

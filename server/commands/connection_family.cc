@@ -1,6 +1,6 @@
 // server/commands/connection_family.cc
 // -----------------------------------------------------------------------------
-// Connection commands. The server speaks RESP2 only.
+// Connection commands. HELLO picks the protocol, RESP2 (the default) or RESP3.
 #include "commands/connection_family.h"
 
 #include <algorithm>
@@ -54,7 +54,7 @@ Reply Authenticate(CommandContext& ctx, std::string_view user, std::string_view 
 // PING [message]
 Reply PingCommand(CommandContext& ctx) {
   if (ctx.argc() > 2) return Reply::Error("ERR wrong number of arguments for 'ping' command");
-  if (ctx.client.subscribed()) {  // in subscribed mode PING answers like a message
+  if (ctx.client.subscribed_resp2()) {  // in subscribed mode PING answers like a message
     std::vector<Reply> out;
     out.push_back(Reply::Bulk("pong"));
     out.push_back(Reply::Bulk(ctx.argc() == 2 ? std::string(ctx.arg(1)) : std::string()));
@@ -81,12 +81,14 @@ Reply AuthCommand(CommandContext& ctx) {
 
 // HELLO [protover [AUTH username password] [SETNAME clientname]]
 Reply HelloCommand(CommandContext& ctx) {
+  int protocol = ctx.client.protocol;
   if (ctx.argc() >= 2) {
     int64_t version = 0;
     if (!ParseInt64(ctx.arg(1), &version)) {
       return Reply::Error("ERR Protocol version is not an integer or out of range");
     }
-    if (version != 2) return Reply::Error("NOPROTO unsupported protocol version");
+    if (version < 2 || version > 3) return Reply::Error("NOPROTO unsupported protocol version");
+    protocol = static_cast<int>(version);
   }
   std::string name;
   bool set_name = false;
@@ -118,6 +120,10 @@ Reply HelloCommand(CommandContext& ctx) {
     }
     ctx.server.clients().SetName(ctx.client.info->id, name);
   }
+  // The new protocol applies from this reply on, as in Redis.
+  ctx.client.protocol = protocol;
+  ctx.client.info->resp.store(protocol, std::memory_order_relaxed);
+  if (ctx.client.subscriber != nullptr) ctx.client.subscriber->set_resp3(protocol == 3);
   std::vector<Reply> fields;
   auto add = [&](const char* key, Reply value) {
     fields.push_back(Reply::Bulk(key));
@@ -125,12 +131,12 @@ Reply HelloCommand(CommandContext& ctx) {
   };
   add("server", Reply::Bulk("cacheforge"));
   add("version", Reply::Bulk(kVersion));
-  add("proto", Reply::Integer(2));
+  add("proto", Reply::Integer(protocol));
   add("id", Reply::Integer(static_cast<int64_t>(ctx.client.info->id)));
   add("mode", Reply::Bulk("standalone"));
   add("role", Reply::Bulk("master"));
   add("modules", Reply::Array());
-  return Reply::Array(std::move(fields));
+  return Reply::Map(std::move(fields));
 }
 
 // SELECT index (only database 0 exists)

@@ -129,7 +129,7 @@ Reply Dispatch(CommandContext& ctx) {
     counters.rejected_calls.Add();
     return Refuse(ctx, Reply::Error(errors::kOom));
   }
-  if (ctx.client.subscribed() && !(spec.flags & kCmdSubscribed)) {
+  if (ctx.client.subscribed_resp2() && !(spec.flags & kCmdSubscribed)) {
     counters.rejected_calls.Add();
     return Reply::Error("ERR Can't execute '" + entry->full_name +
                         "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "

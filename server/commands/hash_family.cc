@@ -45,7 +45,7 @@ std::optional<Reply> SetPairs(CommandContext& ctx, int64_t* added) {
   return std::nullopt;
 }
 
-// HKEYS, HVALS, HGETALL.
+// HKEYS, HVALS, HGETALL (a map in RESP3).
 Reply ListAll(CommandContext& ctx, bool fields, bool values) {
   KeyLock key(ctx, ctx.arg(1));
   Found<HashValue> hash = As<HashValue>(key.FindForRead());
@@ -58,7 +58,7 @@ Reply ListAll(CommandContext& ctx, bool fields, bool values) {
       if (values) out.push_back(Reply::Bulk(std::string(v)));
     });
   }
-  return Reply::Array(std::move(out));
+  return fields && values ? Reply::Map(std::move(out)) : Reply::Array(std::move(out));
 }
 
 }  // namespace
@@ -243,7 +243,8 @@ Reply HRandFieldCommand(CommandContext& ctx) {
   } else {
     for (size_t i : DistinctRandomIndexes(size, static_cast<size_t>(count))) emit(i);
   }
-  return Reply::Array(std::move(out));
+  // RESP3: [field, value] pairs, as Redis.
+  return with_values ? Reply::PairArray(std::move(out)) : Reply::Array(std::move(out));
 }
 
 // HSCAN key cursor [MATCH pattern] [COUNT count]

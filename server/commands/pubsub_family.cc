@@ -18,6 +18,7 @@ const std::shared_ptr<Subscriber>& MailboxOf(ClientSession& session) {
   if (session.subscriber == nullptr) {
     std::function<void()> wake = session.wake ? session.wake : [] {};
     session.subscriber = std::make_shared<Subscriber>(std::move(wake));
+    session.subscriber->set_resp3(session.protocol == 3);
   }
   return session.subscriber;
 }
@@ -29,7 +30,7 @@ Reply Confirmation(const char* kind, const std::string* name, const ClientSessio
   out.push_back(name != nullptr ? Reply::Bulk(*name) : Reply::Null());
   out.push_back(
       Reply::Integer(static_cast<int64_t>(session.channels.size() + session.patterns.size())));
-  return Reply::Array(std::move(out));
+  return Reply::Push(std::move(out));
 }
 
 void Publish(ClientInfo& info, ClientSession& session) {

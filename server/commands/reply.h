@@ -1,9 +1,15 @@
 // server/commands/reply.h
 // -----------------------------------------------------------------------------
 // The result value of every command handler. Handlers build a Reply; only the
-// protocol layer (net/resp_writer.h) turns it into bytes. Errors are values:
-// an error reply carries Redis's full text including its code ("ERR ...",
-// "WRONGTYPE ...").
+// protocol layer (net/resp_writer.h) turns it into bytes, in the protocol the
+// client chose with HELLO. Errors are values: an error reply carries Redis's
+// full text including its code ("ERR ...", "WRONGTYPE ...").
+//
+// The types beyond RESP2's say what a reply means, so that RESP3 clients get
+// Redis's RESP3 shape and RESP2 clients the same bytes as before: a map is a
+// flat array of 2N in RESP2, a set an array, a double a bulk string, a push
+// (pub/sub) an array, a pair array a flat array of 2N (WITHSCORES), a
+// verbatim string a bulk string.
 #ifndef CACHEFORGE_COMMANDS_REPLY_H_
 #define CACHEFORGE_COMMANDS_REPLY_H_
 
@@ -11,6 +17,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "util/numbers.h"
 
 namespace cacheforge {
 
@@ -26,6 +34,13 @@ class Reply {
     kArray,
     kNoReply,
     kSequence,
+    kDouble,     // text(): the number as Redis prints it ("%.17g", "inf", "-inf")
+    kMap,        // elements(): key, value, key, value, ...
+    kSet,        // elements(): the members
+    kPairArray,  // elements(): a, b, a, b, ...: an array of [a, b] pairs in RESP3
+    kPush,       // elements(): an out-of-band message (pub/sub)
+    kVerbatim,   // text(): plain text meant for people (CLIENT LIST)
+    kBoolean,    // integer(): 0 or 1 (RESP2: an integer)
   };
 
   static Reply Ok() { return Status("OK"); }
@@ -54,6 +69,24 @@ class Reply {
     return r;
   }
 
+  // A double as Redis replies with a score: RESP3's double type, or a bulk
+  // string in RESP2.
+  static Reply Double(double value) { return Reply(Type::kDouble, FormatDouble(value)); }
+  // A double as a client received it, digits untouched.
+  static Reply DoubleText(std::string text) { return Reply(Type::kDouble, std::move(text)); }
+  // `key_values`: key, value, key, value, ...
+  static Reply Map(std::vector<Reply> key_values) { return Aggregate(Type::kMap, key_values); }
+  static Reply Set(std::vector<Reply> members) { return Aggregate(Type::kSet, members); }
+  // `flat`: a, b, a, b, ...: RESP2 sends it as it is, RESP3 as [[a, b], ...].
+  static Reply PairArray(std::vector<Reply> flat) { return Aggregate(Type::kPairArray, flat); }
+  static Reply Push(std::vector<Reply> elements) { return Aggregate(Type::kPush, elements); }
+  static Reply Verbatim(std::string text) { return Reply(Type::kVerbatim, std::move(text)); }
+  static Reply Boolean(bool value) {
+    Reply r(Type::kBoolean, {});
+    r.integer_ = value ? 1 : 0;
+    return r;
+  }
+
   Type type() const { return type_; }
   bool is_error() const { return type_ == Type::kError; }
   const std::string& text() const { return text_; }
@@ -63,6 +96,11 @@ class Reply {
 
  private:
   Reply(Type type, std::string text) : type_(type), text_(std::move(text)) {}
+  static Reply Aggregate(Type type, std::vector<Reply>& elements) {
+    Reply r(type, {});
+    r.elements_ = std::move(elements);
+    return r;
+  }
 
   Type type_;
   std::string text_;

@@ -53,7 +53,7 @@ Reply ConfigGetCommand(CommandContext& ctx) {
       out.push_back(Reply::Bulk(value));
     }
   }
-  return Reply::Array(std::move(out));
+  return Reply::Map(std::move(out));
 }
 
 // CONFIG SET parameter value [parameter value ...] (all or nothing)
@@ -165,14 +165,15 @@ Reply DescribeCommand(const CommandEntry& entry) {
   std::vector<Reply> info;
   info.push_back(Reply::Bulk(entry.full_name));
   info.push_back(Reply::Integer(spec.arity));
-  info.push_back(Reply::Array(std::move(flags)));
+  // RESP3 shapes as Redis 7.0's: sets, and an empty set for no subcommands.
+  info.push_back(Reply::Set(std::move(flags)));
   info.push_back(Reply::Integer(spec.first_key));
   info.push_back(Reply::Integer(spec.last_key));
   info.push_back(Reply::Integer(spec.key_step));
-  info.push_back(Reply::Array(std::move(categories)));
-  info.push_back(Reply::Array());  // tips
-  info.push_back(Reply::Array());  // key specifications
-  info.push_back(Reply::Array(std::move(subcommands)));
+  info.push_back(Reply::Set(std::move(categories)));
+  info.push_back(Reply::Set({}));  // tips
+  info.push_back(Reply::Set({}));  // key specifications
+  info.push_back(subcommands.empty() ? Reply::Set({}) : Reply::Array(std::move(subcommands)));
   return Reply::Array(std::move(info));
 }
 
@@ -191,9 +192,9 @@ Reply DocsFor(const CommandEntry& entry) {
       subs.push_back(DocsFor(*sub));
     }
     doc.push_back(Reply::Bulk("subcommands"));
-    doc.push_back(Reply::Array(std::move(subs)));
+    doc.push_back(Reply::Map(std::move(subs)));
   }
-  return Reply::Array(std::move(doc));
+  return Reply::Map(std::move(doc));
 }
 
 }  // namespace
@@ -237,7 +238,7 @@ Reply CommandDocsCommand(CommandContext& ctx) {
       if (const CommandEntry* entry = CommandTable::Get().Find(ctx.arg(i))) add(*entry);
     }
   }
-  return Reply::Array(std::move(out));
+  return Reply::Map(std::move(out));
 }
 
 // COMMAND LIST [FILTERBY PATTERN pattern]
@@ -337,15 +338,15 @@ Reply ClientListCommand(CommandContext& ctx) {
       return Reply::Error(errors::kSyntax);
     }
   }
-  if (ids.empty()) return Reply::Bulk(ctx.server.clients().Describe(0, ctx.now_ms));
+  if (ids.empty()) return Reply::Verbatim(ctx.server.clients().Describe(0, ctx.now_ms));
   std::string out;
   for (uint64_t id : ids) out += ctx.server.clients().Describe(id, ctx.now_ms);
-  return Reply::Bulk(std::move(out));
+  return Reply::Verbatim(std::move(out));
 }
 
 // CLIENT INFO
 Reply ClientInfoCommand(CommandContext& ctx) {
-  return Reply::Bulk(ctx.server.clients().Describe(ctx.client.info->id, ctx.now_ms));
+  return Reply::Verbatim(ctx.server.clients().Describe(ctx.client.info->id, ctx.now_ms));
 }
 
 // CLIENT KILL ip:port | CLIENT KILL [ID id] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]
@@ -480,7 +481,7 @@ Reply DebugLockgraphCommand(CommandContext& ctx) {
     field("hold_max_us", p.hold_max_ns / 1000);
     field("long_waits", p.long_waits);
     field("long_holds", p.long_holds);
-    rows.push_back(Reply::Array(std::move(row)));
+    rows.push_back(Reply::Map(std::move(row)));
   }
   const lockgraph::Stats s = lockgraph::GetStats();
   std::vector<Reply> detector;
@@ -497,8 +498,8 @@ Reply DebugLockgraphCommand(CommandContext& ctx) {
   out.push_back(Reply::Bulk("profile"));
   out.push_back(Reply::Array(std::move(rows)));
   out.push_back(Reply::Bulk("detector"));
-  out.push_back(Reply::Array(std::move(detector)));
-  return Reply::Array(std::move(out));
+  out.push_back(Reply::Map(std::move(detector)));
+  return Reply::Map(std::move(out));
 }
 
 // DEBUG POPULATE count [prefix] [size]: creates keys prefix:0 .. prefix:count-1

@@ -94,7 +94,7 @@ Reply AlgebraCommand(CommandContext& ctx, SetAlgebra op) {
   KeysLock lock(ctx, keys);
   std::vector<const SetObject*> sets;
   if (!LoadSets(lock, keys, &sets)) return WrongType();
-  return Reply::Array(Bulks(Combine(op, sets)));
+  return Reply::Set(Bulks(Combine(op, sets)));
 }
 
 // SINTERSTORE destination key [key ...], SUNIONSTORE, SDIFFSTORE.
@@ -194,7 +194,7 @@ Reply SMembersCommand(CommandContext& ctx) {
     out.reserve(set.value->Size());
     set.value->ForEach([&](std::string_view m) { out.push_back(Reply::Bulk(std::string(m))); });
   }
-  return Reply::Array(std::move(out));
+  return Reply::Set(std::move(out));
 }
 
 // SRANDMEMBER key [count]
@@ -234,8 +234,8 @@ Reply SPopCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
   Found<SetObject> set = As<SetObject>(key.Find());
   if (set.wrong_type) return WrongType();
-  if (set.entry == nullptr) return has_count ? Reply::Array() : Reply::Null();
-  if (count == 0) return Reply::Array();
+  if (set.entry == nullptr) return has_count ? Reply::Set({}) : Reply::Null();
+  if (count == 0) return Reply::Set({});
   std::vector<std::string> popped;
   for (size_t i : DistinctRandomIndexes(set.value->Size(), static_cast<size_t>(count))) {
     popped.push_back(set.value->Nth(i));
@@ -249,7 +249,7 @@ Reply SPopCommand(CommandContext& ctx) {
   ctx.propagate_as = {"SREM", std::string(ctx.arg(1))};
   ctx.propagate_as.insert(ctx.propagate_as.end(), popped.begin(), popped.end());
   if (!has_count) return Reply::Bulk(std::move(popped.front()));
-  return Reply::Array(Bulks(popped));
+  return Reply::Set(Bulks(popped));
 }
 
 // SMOVE source destination member

@@ -541,7 +541,7 @@ Reply LcsCommand(CommandContext& ctx) {
   out.push_back(Reply::Array(std::move(matches)));
   out.push_back(Reply::Bulk("len"));
   out.push_back(Reply::Integer(length));
-  return Reply::Array(std::move(out));
+  return Reply::Map(std::move(out));
 }
 
 }  // namespace cacheforge

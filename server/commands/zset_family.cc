@@ -33,9 +33,11 @@ constexpr char kNotFloatRange[] = "ERR min or max is not a float";
 constexpr char kNotLexRange[] = "ERR min or max not valid string range item";
 constexpr char kMustBePositive[] = "ERR value is out of range, must be positive";
 
-Reply Score(double score) { return Reply::Bulk(FormatDouble(score)); }
+// A score: a double in RESP3, a bulk string in RESP2.
+Reply Score(double score) { return Reply::Double(score); }
 
-// Elements as a flat reply: member [score] member [score] ...
+// member [score] member [score] ...: with scores a flat array in RESP2 and
+// an array of [member, score] pairs in RESP3, as Redis replies WITHSCORES.
 Reply Flat(const std::vector<Element>& elements, bool with_scores) {
   std::vector<Reply> out;
   out.reserve(elements.size() * (with_scores ? 2 : 1));
@@ -43,7 +45,7 @@ Reply Flat(const std::vector<Element>& elements, bool with_scores) {
     out.push_back(Reply::Bulk(member));
     if (with_scores) out.push_back(Score(score));
   }
-  return Reply::Array(std::move(out));
+  return with_scores ? Reply::PairArray(std::move(out)) : Reply::Array(std::move(out));
 }
 
 // Copies ranks first..last (inclusive) of `zset`, descending with `reverse`.
@@ -284,7 +286,14 @@ Reply PopGeneric(CommandContext& ctx, bool max) {
       zset.entry, [&](ZsetObject& z) { return PopLocked(z, max, static_cast<size_t>(count)); });
   if (!popped.empty()) ctx.Notify(kNotifyZset, max ? "zpopmax" : "zpopmin", ctx.arg(1));
   EraseIfEmpty(key, zset);
-  return Flat(popped, true);
+  // With a COUNT, RESP3 gets [member, score] pairs; without, one flat pair.
+  if (ctx.argc() == 3) return Flat(popped, true);
+  std::vector<Reply> out;
+  for (const auto& [member, score] : popped) {
+    out.push_back(Reply::Bulk(member));
+    out.push_back(Score(score));
+  }
+  return Reply::Array(std::move(out));
 }
 
 enum class ZSetAlgebra { kUnion, kInter, kDiff };
@@ -846,9 +855,16 @@ Reply ZScanCommand(CommandContext& ctx) {
       return true;
     });
   }
+  // A scan's scores are strings in either protocol, as in Redis.
+  std::vector<Reply> flat;
+  flat.reserve(elements.size() * 2);
+  for (const auto& [member, score] : elements) {
+    flat.push_back(Reply::Bulk(member));
+    flat.push_back(Reply::Bulk(FormatDouble(score)));
+  }
   std::vector<Reply> reply;
   reply.push_back(Reply::Bulk("0"));
-  reply.push_back(Flat(elements, true));
+  reply.push_back(Reply::Array(std::move(flat)));
   return Reply::Array(std::move(reply));
 }
 

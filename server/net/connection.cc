@@ -152,7 +152,8 @@ bool Connection::ProcessInput() {
       // confirmations (Redis pushes those, like the messages).
       const bool pushed = ctx.entry != nullptr && (ctx.entry->spec->flags & kCmdSubscribed) &&
                           (ctx.entry->spec->flags & kCmdPubSub);
-      if (pushed || !(session_.replies_off || session_.skipping_reply)) AppendReply(reply, &out_);
+      if (pushed || !(session_.replies_off || session_.skipping_reply))
+        AppendReply(reply, session_.protocol, &out_);
       session_.skipping_reply = session_.skip_next_reply;
       session_.skip_next_reply = false;
       if (ctx.aof_offset > aof_offset_) aof_offset_ = ctx.aof_offset;
@@ -184,7 +185,7 @@ int64_t Connection::block_deadline_ms() const {
 
 bool Connection::FinishWait(const Reply& reply, uint64_t aof_offset) {
   session_.blocked.reset();
-  AppendReply(reply, &out_);
+  AppendReply(reply, session_.protocol, &out_);
   if (aof_offset > aof_offset_) aof_offset_ = aof_offset;
   return ProcessInput();
 }

@@ -31,6 +31,17 @@ expect "-h as an argument" '"-h"' "$(c ECHO -h)"
 out=$(printf 'SET x "two words"\nGET x\n\nPING\nbad "quote\nDBSIZE\nquit\nPING\n' | "$CLI" -p "$PORT")
 expect "stdin mode" $'OK\n"two words"\nPONG\nInvalid argument(s)\n(integer) 5' "$out"
 
+# -3: RESP3, printed as redis-cli -3 prints it.
+c3() { "$CLI" -3 -p "$PORT" "$@" 2>&1; }
+c ZADD z 1 a 2.5 b >/dev/null
+c HSET h f v g w >/dev/null
+expect "RESP3 double" "(double) 2.5" "$(c3 ZSCORE z b)"
+expect "RESP3 pairs" $'1) 1) "a"\n   2) (double) 1\n2) 1) "b"\n   2) (double) 2.5' \
+  "$(c3 ZRANGE z 0 -1 WITHSCORES)"
+expect "RESP3 map" $'1# "f" => "v"\n2# "g" => "w"' "$(c3 HGETALL h)"
+expect "RESP3 empty set" "(empty set)" "$(c3 SMEMBERS nothing)"
+expect "RESP3 map, raw" $'f v\ng w' "$("$CLI" -3 --raw -p "$PORT" HGETALL h)"
+
 expect "--version" "cacheforge-cli 0.1.0" "$("$CLI" --version)"
 
 # Nothing listening: a message and exit 1.

@@ -144,5 +144,33 @@ TEST_F(CollectionCommands, MemoryReturnsToItsStartAfterDeletes) {
   EXPECT_EQ(server_.databases().DatasetBytes(), start);
 }
 
+// After HELLO 3 each family answers in Redis 7.0's RESP3 shapes: scores are
+// doubles, WITHSCORES/WITHVALUES give pairs, whole hashes are maps and whole
+// sets are sets; scans keep RESP2's flat strings.
+TEST_F(CollectionCommands, Resp3Shapes) {
+  Run({"ZADD", "z", "1", "a", "2.5", "b"});
+  Run({"HSET", "h", "f", "v"});
+  Run({"SADD", "s", "m"});
+  ASSERT_EQ(Run({"HELLO", "3"}).substr(0, 4), "%7\r\n");
+  EXPECT_EQ(Run({"ZSCORE", "z", "b"}), ",2.5\r\n");
+  EXPECT_EQ(Run({"ZRANGE", "z", "0", "-1", "WITHSCORES"}),
+            "*2\r\n*2\r\n" + Bulk("a") + ",1\r\n*2\r\n" + Bulk("b") + ",2.5\r\n");
+  EXPECT_EQ(Run({"ZRANGE", "z", "0", "0"}), "*1\r\n" + Bulk("a"));
+  EXPECT_EQ(Run({"ZSCAN", "z", "0"}),
+            "*2\r\n" + Bulk("0") + "*4\r\n" + Bulk("a") + Bulk("1") + Bulk("b") + Bulk("2.5"));
+  EXPECT_EQ(Run({"ZINCRBY", "z", "1", "a"}), ",2\r\n");
+  EXPECT_EQ(Run({"ZPOPMIN", "z"}), "*2\r\n" + Bulk("a") + ",2\r\n");
+  EXPECT_EQ(Run({"ZPOPMAX", "z", "1"}), "*1\r\n*2\r\n" + Bulk("b") + ",2.5\r\n");
+  EXPECT_EQ(Run({"HGETALL", "h"}), "%1\r\n" + Bulk("f") + Bulk("v"));
+  EXPECT_EQ(Run({"HRANDFIELD", "h", "1", "WITHVALUES"}), "*1\r\n*2\r\n" + Bulk("f") + Bulk("v"));
+  EXPECT_EQ(Run({"SMEMBERS", "s"}), "~1\r\n" + Bulk("m"));
+  EXPECT_EQ(Run({"SINTER", "s", "nothing"}), "~0\r\n");
+  EXPECT_EQ(Run({"SPOP", "nothing", "3"}), "~0\r\n");
+  EXPECT_EQ(Run({"GET", "nothing"}), "_\r\n");
+  EXPECT_EQ(Run({"LPOP", "nothing", "2"}), "_\r\n");
+  EXPECT_EQ(Run({"HELLO", "2"}).substr(0, 5), "*14\r\n");
+  EXPECT_EQ(Run({"HGETALL", "h"}), "*2\r\n" + Bulk("f") + Bulk("v"));
+}
+
 }  // namespace
 }  // namespace cacheforge

@@ -31,12 +31,13 @@ class CommandTest : public testing::Test {
     server_.clients().Add(session_.info);
   }
 
-  // Runs one command; the reply as RESP2 text.
+  // Runs one command; the reply as the client sees it (RESP2 until HELLO 3).
   std::string Run(std::vector<std::string> args) {
     std::vector<std::string_view> views(args.begin(), args.end());
     CommandContext ctx{server_, session_, server_.thread_stats(0), views, now_ms_};
     std::string out;
-    AppendReply(Dispatch(ctx), &out);
+    Reply reply = Dispatch(ctx);  // HELLO changes the protocol of its own reply
+    AppendReply(reply, session_.protocol, &out);
     return out;
   }
 

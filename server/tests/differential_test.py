@@ -3,12 +3,13 @@ redis-server and to cacheforge-server and compares every reply exactly.
 
 Usage: differential_test.py --redis-port P --cacheforge-port Q [--seconds N]
            [--seed S] [--groups strings,lists,hashes,sets,zsets,keys,bitmaps,transactions]
-           [--max-commands N] [--keep-going] [--verbose]
+           [--max-commands N] [--keep-going] [--resp3] [--verbose]
 
 The commands depend only on the seed, never on the replies, so a failure is
 replayed with the printed seed (and --max-commands to stop right after it).
-Raw sockets and a small RESP2 codec keep every reply type distinguishable
-(status vs bulk, null bulk vs null array), which a client library would blur.
+Raw sockets and a small RESP codec keep every reply type distinguishable
+(status vs bulk, null bulk vs null array, RESP3's maps, sets, doubles and
+pushes after HELLO 3 with --resp3), which a client library would blur.
 Standard library only.
 """
 import argparse
@@ -41,9 +42,12 @@ class ProtocolError(Exception):
     pass
 
 
-# --- RESP2 ------------------------------------------------------------------
+# --- RESP2 and RESP3 -----------------------------------------------------------
 # A reply is a tuple: ("+", str) status, ("-", str) error, (":", int),
-# ("$", bytes or None) bulk / null bulk, ("*", tuple or None) array / null array.
+# ("$", bytes or None) bulk / null bulk, ("*", tuple or None) array / null array;
+# RESP3 adds ("_", None) null, (",", str) double, ("#", bool), ("=", bytes)
+# verbatim (format prefix kept), and ("%", tuple) map (keys and values
+# flattened), ("~", tuple) set, (">", tuple) push.
 
 # No reply in this test comes near this; a bigger length means a corrupt stream.
 MAX_REPLY_LEN = 1 << 26
@@ -60,9 +64,13 @@ def encode(args):
 class Conn:
     """One RESP2 connection; every read is bounded by the socket timeout."""
 
-    def __init__(self, port, timeout=10.0):
+    def __init__(self, port, timeout=10.0, resp3=False):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
         self.buf = bytearray()
+        if resp3:
+            kind, hello = self.call(["HELLO", "3"])
+            if kind != "%":
+                raise ProtocolError(f"HELLO 3 answered {show((kind, hello))}")
 
     def call(self, args):
         self.sock.sendall(encode(args))
@@ -75,7 +83,9 @@ class Conn:
         out = []
         while True:
             kind, value = self._reply(0)
-            if kind != "*" or not value:
+            if (kind, value) == ("+", "PONG"):  # RESP3: PING answers as usual
+                return out
+            if kind not in "*>" or not value:
                 raise ProtocolError(f"unexpected reply in subscribed mode: {show((kind, value))}")
             if value[0][1] == b"pong":
                 return out
@@ -114,20 +124,25 @@ class Conn:
             raise ProtocolError("arrays nested deeper than 8")
         line = self._line()
         kind, rest = line[:1].decode("latin-1"), line[1:]
-        if kind and kind in "+-":
+        if kind and kind in "+-,":
             return (kind, rest.decode("latin-1"))
+        if kind == "_" and not rest:
+            return (kind, None)
+        if kind == "#" and rest in (b"t", b"f"):
+            return (kind, rest == b"t")
         try:
             if kind == ":":
                 return (kind, int(rest))
-            n = int(rest) if kind in "$*" else None
+            n = int(rest) if kind and kind in "$*=%~>" else None
         except ValueError:
             n = None
-        if n == -1:
+        if n == -1 and kind in "$*":
             return (kind, None)
         if n is not None and 0 <= n <= MAX_REPLY_LEN:
-            if kind == "$":
+            if kind in "$=":
                 return (kind, self._bulk(n))
-            return (kind, tuple(self._reply(depth + 1) for _ in range(n)))
+            count = 2 * n if kind == "%" else n
+            return (kind, tuple(self._reply(depth + 1) for _ in range(count)))
         raise ProtocolError(f"malformed reply line {line!r}")
 
 
@@ -140,11 +155,18 @@ def show(reply):
         return f"(error) {val}"
     if kind == ":":
         return f"(integer) {val}"
+    if kind == ",":
+        return f"(double) {val}"
+    if kind == "#":
+        return "(true)" if val else "(false)"
     if val is None:
-        return "(nil)" if kind == "$" else "(nil array)"
-    if kind == "$":
+        return {"$": "(nil)", "*": "(nil array)"}.get(kind, "(null)")
+    if kind in "$=":
         return repr(val)[1:]
-    return "[" + ", ".join(show(e) for e in val) + "]"
+    if kind == "%":
+        return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in zip(val[0::2], val[1::2])) + "}"
+    opening, closing = {"~": ("~{", "}"), ">": (">[", "]")}.get(kind, ("[", "]"))
+    return opening + ", ".join(show(e) for e in val) + closing
 
 
 def show_cmd(args):
@@ -156,6 +178,11 @@ def show_cmd(args):
 def normalize(name, reply):
     """Makes replies of unordered or time-dependent commands comparable."""
     kind, val = reply
+    if kind == "~":  # a set's order is never specified
+        return (kind, tuple(sorted(val, key=repr)))
+    if kind == "%":  # nor a map's
+        pairs = [val[i:i + 2] for i in range(0, len(val), 2)]
+        return (kind, tuple(sorted(pairs, key=repr)))
     if kind == "*" and val is not None:
         if name in SORTED_REPLY:
             return (kind, tuple(sorted(val, key=repr)))
@@ -193,6 +220,14 @@ def random_reply_problem(args, snapshot, reply):
     name = args[0].upper()
     kind, val = reply
     items = snapshot[1] or ()
+    # RESP3: a set for SPOP with a count, [field, value] pairs for
+    # HRANDFIELD WITHVALUES; the checks below read RESP2's flat array.
+    if kind == "~":
+        kind = "*"
+    if kind == "*" and val and all(e[0] == "*" and e[1] and len(e[1]) == 2 for e in val):
+        val = tuple(x for pair in val for x in pair[1])
+    if reply == ("_", None):
+        reply = ("$", None)
     if name == "HRANDFIELD":
         contents = {items[i][1]: items[i + 1][1] for i in range(0, len(items), 2)}
     else:
@@ -778,8 +813,8 @@ class Mismatch(Exception):
 class Runner:
     def __init__(self, opts):
         self.opts = opts
-        self.redis = Conn(opts.redis_port)
-        self.cf = Conn(opts.cacheforge_port)
+        self.redis = Conn(opts.redis_port, resp3=opts.resp3)
+        self.cf = Conn(opts.cacheforge_port, resp3=opts.resp3)
         self.history = collections.deque(maxlen=20)
         self.index = 0
         self.sent = collections.Counter()
@@ -794,7 +829,7 @@ class Runner:
                 reply = conn.call(["CONFIG", "SET", "notify-keyspace-events", "Kg$lshz"])
                 if reply != ("+", "OK"):
                     raise SystemExit(f"CONFIG SET notify-keyspace-events failed: {show(reply)}")
-                sub = Conn(port)
+                sub = Conn(port, resp3=opts.resp3)
                 sub.call(["PSUBSCRIBE", "__keyspace@*"])
                 self.subs.append(sub)
 
@@ -852,6 +887,7 @@ class Runner:
         print(f"replay: {sys.argv[0]} --redis-port {o.redis_port} --cacheforge-port "
               f"{o.cacheforge_port} --seed {o.seed} --groups {','.join(o.groups)} "
               f"{'--notifications ' if o.notifications else ''}"
+              f"{'--resp3 ' if o.resp3 else ''}"
               f"--max-commands {self.index} --seconds 3600", flush=True)
         raise Mismatch(args[0].upper())
 
@@ -864,7 +900,11 @@ class Runner:
         if not lex or len(args) < 2:
             return False
         kind, val = self.redis.call(["ZRANGE", args[1], "0", "-1", "WITHSCORES"])
-        return kind == "*" and len(set(val[1::2])) > 1
+        if kind != "*":
+            return False
+        if val and val[0][0] == "*":  # RESP3: [member, score] pairs
+            return len({pair[1][1] for pair in val}) > 1
+        return len(set(val[1::2])) > 1
 
     def sort_unspecified(self, name, args):
         """SORT ... BY <constant> returns a set's members in its hash-table
@@ -999,6 +1039,8 @@ def parse_args(argv):
                    help="after a mismatch, FLUSHALL both servers and continue")
     p.add_argument("--notifications", action="store_true",
                    help="also compare the keyspace notifications each command publishes")
+    p.add_argument("--resp3", action="store_true",
+                   help="talk RESP3 (HELLO 3) on every connection, subscribers included")
     p.add_argument("--verbose", action="store_true")
     o = p.parse_args(argv)
     o.groups = [g for g in o.groups.split(",") if g]
@@ -1012,8 +1054,8 @@ def parse_args(argv):
 
 def main(argv):
     opts = parse_args(argv)
-    print(f"seed: {opts.seed}  groups: {','.join(opts.groups)}  seconds: {opts.seconds}",
-          flush=True)
+    print(f"seed: {opts.seed}  groups: {','.join(opts.groups)}  seconds: {opts.seconds}"
+          f"  protocol: RESP{3 if opts.resp3 else 2}", flush=True)
     try:
         return Runner(opts).run()
     except (OSError, ProtocolError) as e:

@@ -5,8 +5,9 @@
 # redis-server is not installed. DIFF_SECONDS (whole seconds, default 20) and
 # DIFF_GROUPS (comma-separated; default: strings, keys and each data-type or
 # bitmaps group whose first command cacheforge-server knows) tune a run. The
-# keyspace notifications each command publishes are compared too. A failure
-# prints the seed and the command line that replays it.
+# keyspace notifications each command publishes are compared too, in RESP2
+# and then in RESP3. A failure prints the seed and the command line that
+# replays it.
 SERVER=$1 CLI=$2
 if ! command -v redis-server >/dev/null; then
   echo "SKIP: redis-server not installed"
@@ -38,10 +39,18 @@ for group_command in lists:lpush hashes:hset sets:sadd zsets:zadd bitmaps:setbit
   fi
 done
 
+# Three fifths of the time in RESP2, the rest in RESP3 (HELLO 3 on every
+# connection, the keyspace subscribers' included).
 seconds=${DIFF_SECONDS:-20}
-timeout $((seconds + 60)) "$PY" "$(dirname "$0")/differential_test.py" \
-  --redis-port "$REDIS_PORT" --cacheforge-port "$PORT" \
-  --seconds "$seconds" --groups "${DIFF_GROUPS:-$groups}" --notifications \
-  || fail "replies differ from redis-server's (see above)"
+resp2_seconds=$((seconds * 3 / 5))
+resp3_seconds=$((seconds - resp2_seconds))
+for protocol in resp2 resp3; do
+  [[ $protocol == resp2 ]] && part=$resp2_seconds flag="" || part=$resp3_seconds flag=--resp3
+  ((part > 0)) || continue
+  timeout $((part + 60)) "$PY" "$(dirname "$0")/differential_test.py" \
+    --redis-port "$REDIS_PORT" --cacheforge-port "$PORT" \
+    --seconds "$part" --groups "${DIFF_GROUPS:-$groups}" --notifications $flag \
+    || fail "replies differ from redis-server's in ${protocol^^} (see above)"
+done
 check_server_clean
 finish

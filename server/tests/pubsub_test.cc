@@ -25,7 +25,8 @@ class PubSubTest : public CommandTest {
     std::vector<std::string_view> views(args.begin(), args.end());
     CommandContext ctx{server_, subscriber_, server_.thread_stats(0), views, now_ms_};
     std::string out;
-    AppendReply(Dispatch(ctx), &out);
+    Reply reply = Dispatch(ctx);  // HELLO changes the protocol of its own reply
+    AppendReply(reply, subscriber_.protocol, &out);
     return out;
   }
   // What the subscriber's connection would send now.
@@ -87,6 +88,36 @@ TEST_F(PubSubTest, SubscribedModeAllowsOnlyPubSubPingAndQuit) {
   EXPECT_EQ(Sub({"PING"}), "*2\r\n" + Bulk("pong") + Bulk(""));
   EXPECT_EQ(Sub({"PING", "hey"}), "*2\r\n" + Bulk("pong") + Bulk("hey"));
   EXPECT_NE(Run({"CLIENT", "LIST"}).find("flags=N"), std::string::npos);
+}
+
+// RESP3 tells pushes from replies by type, so a subscriber gets '>' messages
+// and confirmations and may run any command, as in Redis; HELLO 2 switches
+// the messages back.
+TEST_F(PubSubTest, Resp3SubscriberGetsPushesAndRunsAnyCommand) {
+  EXPECT_EQ(Sub({"HELLO", "3"}).substr(0, 4), "%7\r\n");
+  EXPECT_EQ(Sub({"SUBSCRIBE", "a"}), ">3\r\n" + Bulk("subscribe") + Bulk("a") + Int(1));
+  EXPECT_EQ(Run({"PUBLISH", "a", "one"}), Int(1));
+  EXPECT_EQ(Mail(), ">3\r\n" + Bulk("message") + Bulk("a") + Bulk("one"));
+  EXPECT_EQ(Sub({"GET", "k"}), "_\r\n");
+  EXPECT_EQ(Sub({"PING"}), "+PONG\r\n");
+  EXPECT_EQ(Sub({"PSUBSCRIBE", "a*"}), ">3\r\n" + Bulk("psubscribe") + Bulk("a*") + Int(2));
+  EXPECT_EQ(Run({"PUBLISH", "a", "two"}), Int(2));
+  EXPECT_EQ(Mail(), ">3\r\n" + Bulk("message") + Bulk("a") + Bulk("two") + ">4\r\n" +
+                        Bulk("pmessage") + Bulk("a*") + Bulk("a") + Bulk("two"));
+  EXPECT_EQ(Sub({"HELLO", "2"}).substr(0, 5), "*14\r\n");
+  EXPECT_EQ(Run({"PUBLISH", "a", "three"}), Int(2));
+  EXPECT_EQ(Mail().substr(0, 4), "*3\r\n");
+  EXPECT_EQ(Sub({"GET", "k"})[0], '-');  // RESP2 subscribed mode again
+  EXPECT_NE(Run({"CLIENT", "LIST"}).find("resp=2"), std::string::npos);
+}
+
+// A RESP2 subscriber cannot switch: HELLO is not a subscribed-mode command
+// (Redis answers the same).
+TEST_F(PubSubTest, HelloIsRefusedToARespTwoSubscriber) {
+  Sub({"SUBSCRIBE", "a"});
+  EXPECT_EQ(Sub({"HELLO", "3"})[0], '-');
+  EXPECT_EQ(Run({"PUBLISH", "a", "x"}), Int(1));
+  EXPECT_EQ(Mail(), Message("a", "x"));
 }
 
 TEST_F(PubSubTest, SubscribeIsRefusedInsideMulti) {

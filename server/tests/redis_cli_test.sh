@@ -38,7 +38,20 @@ expect "GET -n 3" "x" "$(redis-cli -p "$PORT" -n 3 GET only3)"
 expect "GET db 0" "" "$(r GET only3)"
 expect "MOVE" "1" "$(redis-cli -p "$PORT" -n 3 MOVE only3 0)"
 expect "GET moved" "x" "$(r GET only3)"
-expect "HELLO 3" "NOPROTO unsupported protocol version" "$(r HELLO 3)"
+expect "HELLO 4" "NOPROTO unsupported protocol version" "$(r HELLO 4)"
+# RESP3 (redis-cli -3 says HELLO 3 first); --no-raw shows the reply types.
+r3() { redis-cli -3 --no-raw -p "$PORT" "$@" 2>&1; }
+r ZADD z3 1 a 2.5 b >/dev/null
+r HSET h3 f v >/dev/null
+r SADD s3 m >/dev/null
+expect "RESP3 HELLO" "3" "$(redis-cli -3 -p "$PORT" HELLO 3 | sed -n 's/^proto //p')"
+expect "RESP3 double" "(double) 2.5" "$(r3 ZSCORE z3 b)"
+expect "RESP3 pairs" $'1) 1) "a"\n   2) (double) 1\n2) 1) "b"\n   2) (double) 2.5' \
+  "$(r3 ZRANGE z3 0 -1 WITHSCORES)"
+expect "RESP3 map" '1# "f" => "v"' "$(r3 HGETALL h3)"
+expect "RESP3 set" '1~ "m"' "$(r3 SMEMBERS s3)"
+expect "RESP3 null" "(nil)" "$(r3 GET nope)"
+expect "RESP2 after RESP3" $'a\n1\nb\n2.5' "$(r ZRANGE z3 0 -1 WITHSCORES)"
 
 # Expiry in milliseconds: lazily on read and actively for keys nobody reads.
 # SET and PTTL in one redis-cli process, so a slow machine cannot eat the TTL.

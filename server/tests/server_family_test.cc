@@ -100,7 +100,14 @@ TEST_F(ConnectionFamily, PingEchoSelectHello) {
   EXPECT_EQ(Run({"SELECT", "16"}), Err("ERR DB index is out of range"));
   EXPECT_EQ(Run({"SELECT", "-1"}), Err("ERR DB index is out of range"));
   EXPECT_EQ(Run({"SELECT", "x"}), Err("ERR value is not an integer or out of range"));
-  EXPECT_EQ(Run({"HELLO", "3"}), Err("NOPROTO unsupported protocol version"));
+  EXPECT_EQ(Run({"HELLO", "4"}), Err("NOPROTO unsupported protocol version"));
+  EXPECT_EQ(Run({"HELLO", "1"}), Err("NOPROTO unsupported protocol version"));
+  // The new protocol answers HELLO itself: a map in RESP3.
+  std::string hello3 = Run({"HELLO", "3"});
+  EXPECT_EQ(hello3.substr(0, 4), "%7\r\n");
+  EXPECT_NE(hello3.find(Bulk("proto") + Int(3)), std::string::npos);
+  EXPECT_NE(Run({"CLIENT", "INFO"}).find("resp=3"), std::string::npos);
+  EXPECT_EQ(Run({"HELLO"}).substr(0, 4), "%7\r\n");  // no version: the protocol stays
   EXPECT_EQ(Run({"HELLO", "x"}), Err("ERR Protocol version is not an integer or out of range"));
   std::string hello = Run({"HELLO", "2", "SETNAME", "me"});
   EXPECT_EQ(hello.substr(0, 4), "*14\r");
