@@ -12,6 +12,7 @@
 
 #include "commands/bitmap_family.h"
 #include "commands/connection_family.h"
+#include "commands/dump_command.h"
 #include "commands/hash_family.h"
 #include "commands/keys_family.h"
 #include "commands/list_family.h"
@@ -246,6 +247,8 @@ constexpr CommandSpec kCommands[] = {
   {"rename",     3, kCmdWrite, 1, 2, 1, RenameCommand,    "generic", "Renames a key and overwrites the destination.", {}},
   {"copy",      -3, kW,      1, 2, 1, CopyCommand,        "generic", "Copies the value of a key to a new key.", {}},
   {"move",       3, kCmdWrite | kF, 1, 1, 1, MoveCommand,  "generic", "Moves a key to another database.", {}},
+  {"dump",       2, kR,      1, 1, 1, DumpCommand,        "generic", "Returns a serialized representation of the value stored at a key.", {}},
+  {"restore",   -4, kW,      1, 1, 1, RestoreCommand,     "generic", "Creates a key from the serialized representation of a value.", {}},
   {"renamenx",   3, kCmdWrite | kF, 1, 2, 1, RenameNxCommand, "generic", "Renames a key only when the target key name doesn't exist.", {}},
   {"expire",    -3, kCmdWrite | kF, 1, 1, 1, ExpireCommand, "generic", "Sets the expiration time of a key in seconds.", {}},
   {"pexpire",   -3, kCmdWrite | kF, 1, 1, 1, PExpireCommand, "generic", "Sets the expiration time of a key in milliseconds.", {}},

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -209,6 +210,12 @@ Reply SortGeneric(CommandContext& ctx, bool read_only) {
       }
     }
     if (bad_score) return Reply::Error("ERR One or more scores can't be converted into double");
+    // ALPHA compares as Redis does: with STORE byte by byte, otherwise as C
+    // strings (Redis's strcoll in the C locale), so values that differ only
+    // after a NUL byte tie and keep their order.
+    auto alpha_compare = [&](const std::string& a, const std::string& b) {
+      return o.store ? a.compare(b) : std::strcmp(a.c_str(), b.c_str());
+    };
     auto compare = [&](const Item& a, const Item& b) {
       int cmp = 0;
       if (!o.alpha) {
@@ -217,10 +224,10 @@ Reply SortGeneric(CommandContext& ctx, bool read_only) {
         if (!a.by || !b.by) {
           cmp = a.by == b.by ? 0 : !a.by ? -1 : 1;
         } else {
-          cmp = a.by->compare(*b.by);
+          cmp = alpha_compare(*a.by, *b.by);
         }
       } else {
-        cmp = a.element.compare(b.element);
+        cmp = alpha_compare(a.element, b.element);
       }
       return o.desc ? cmp > 0 : cmp < 0;
     };

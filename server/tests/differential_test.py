@@ -34,8 +34,10 @@ ALL_GROUPS = ["strings", "keys", "lists", "hashes", "sets", "zsets", "bitmaps", 
               "transactions"]
 # Commands a transaction does not queue: their replies are random or, for lex
 # ranges, depend on a state this test cannot look at before EXEC runs them.
+# RESTORE's payload is a DUMP the oracle answers on the same connection,
+# which MULTI would queue instead.
 NOT_IN_TRANSACTIONS = set(RANDOM_REPLY) | {"ZRANDMEMBER", "ZRANGEBYLEX", "ZREVRANGEBYLEX",
-                                           "ZLEXCOUNT"}
+                                           "ZLEXCOUNT", "RESTORE"}
 
 
 class ProtocolError(Exception):
@@ -271,6 +273,10 @@ KEYSPACE = {
     # meet values SET, APPEND and INCR wrote (int, embstr and raw encodings).
     "bitmaps": [f"bit:{i}" for i in range(4)] + ["str:0", "str:1"],
 }
+# An argument standing for redis-server's DUMP of the named key, fetched
+# when the command is sent (a missing key gives a payload both must refuse).
+DUMP_OF = "<dump of>"
+
 # Written by every group, so each type's commands meet the other types.
 SHARED_KEYS = ["any:0", "any:1", "any:[x]"]
 ALL_KEYS = list(dict.fromkeys([k for ks in KEYSPACE.values() for k in ks] + SHARED_KEYS))
@@ -468,7 +474,8 @@ class Gen:
         kind = self.pick(list(KEYSPACE))
         k = self.key(kind)
         c = self.pick(["TYPE", "DEL", "EXISTS", "RENAME", "RENAMENX", "COPY", "EXPIRE",
-                       "PERSIST", "TTL", "TTL", "OBJECT", "OBJECT", "KEYS", "SORT", "SORT"])
+                       "PERSIST", "TTL", "TTL", "OBJECT", "OBJECT", "KEYS", "SORT", "SORT",
+                       "RESTORE"])
         if c == "SORT":
             return self.sort_args()
         if c in ("TYPE", "PERSIST", "TTL"):
@@ -483,6 +490,11 @@ class Gen:
             return [c, k, self.ttl()] + self.options(["NX", "XX"], ["GT", "LT"])
         if c == "OBJECT":
             return [c, self.pick(["ENCODING"] * 9 + ["encoding"]), k]
+        if c == "RESTORE":
+            # Redis's own DUMP of a key (its compact encodings), restored into
+            # both: the payload reader is checked against the oracle's.
+            return [c, self.key(kind), self.pick(["0", "0", "100000000", "-1"]),
+                    DUMP_OF + self.key(kind)] + self.options(["REPLACE"])
         return ["KEYS", self.pick(GLOBS)]
 
     def g_databases(self):
@@ -837,10 +849,11 @@ class Runner:
         """Sends to both servers; a transport failure counts as a reply."""
         self.index += 1
         self.history.append((self.index, args))
+        wire = [self.dump_of(a[len(DUMP_OF):]) if a.startswith(DUMP_OF) else a for a in args]
         replies, broken = [], False
         for conn in (self.redis, self.cf):
             try:
-                replies.append(conn.call(args))
+                replies.append(conn.call(wire))
             except (OSError, ProtocolError) as e:
                 replies.append(("-", f"<no reply: {e}>"))
                 broken = True
@@ -853,6 +866,10 @@ class Runner:
         if self.subs:
             self.compare_events(args, replies)
         return replies
+
+    def dump_of(self, key):
+        kind, payload = self.redis.call(["DUMP", key])
+        return payload if kind == "$" and payload else b"no such key to dump"
 
     def compare_events(self, args, replies):
         """The keyspace events each server published for this command, in

@@ -28,8 +28,7 @@ TEST_F(SortTest, NumbersAlphaDescAndLimit) {
   EXPECT_EQ(Run({"SORT", "l", "LIMIT", "9", "1"}), Array({}));
   EXPECT_EQ(Run({"SORT", "missing"}), Array({}));
   Run({"RPUSH", "words", "b", "a"});
-  EXPECT_EQ(Run({"SORT", "words"}),
-            Err("ERR One or more scores can't be converted into double"));
+  EXPECT_EQ(Run({"SORT", "words"}), Err("ERR One or more scores can't be converted into double"));
   // Equal numbers fall back to the elements' bytes: a deterministic order.
   Run({"RPUSH", "ties", "01", "1", "1.0"});
   EXPECT_EQ(Run({"SORT", "ties"}), Array({"01", "1", "1.0"}));
@@ -44,8 +43,7 @@ TEST_F(SortTest, ByAndGetPatterns) {
   EXPECT_EQ(Run({"SORT", "ids", "BY", "w_*", "GET", "#", "GET", "name_*"}),
             Array({"2", "<nil>", "3", "three", "1", "one"}));
   // A missing weight counts as 0; a hash field is named with ->.
-  EXPECT_EQ(Run({"SORT", "ids", "BY", "u_*->age", "GET", "u_*->age"}),
-            Array({"<nil>", "7", "9"}));
+  EXPECT_EQ(Run({"SORT", "ids", "BY", "u_*->age", "GET", "u_*->age"}), Array({"<nil>", "7", "9"}));
   // BY without '*' sorts nothing: the list keeps its order (reversed by DESC).
   EXPECT_EQ(Run({"SORT", "ids", "BY", "nosort", "DESC"}), Array({"3", "2", "1"}));
   EXPECT_EQ(Run({"SORT", "ids", "BY", "nosort", "LIMIT", "1", "1"}), Array({"2"}));
@@ -73,6 +71,18 @@ TEST_F(SortTest, StoreAndErrors) {
   EXPECT_EQ(Run({"SORT", "s", "BY"}), Err("ERR syntax error"));
   Run({"SET", "str", "v"});
   EXPECT_EQ(Run({"SORT", "str"}), Err(errors::kWrongType));
+}
+
+// ALPHA without STORE compares as C strings, as Redis's strcoll does: values
+// that differ only after a NUL byte tie and keep the list's order; STORE
+// compares every byte.
+TEST_F(SortTest, AlphaStopsAtNulBytesUnlessStoring) {
+  Run({"RPUSH", "l", std::string("\0b", 2), "", std::string("\0a", 2)});
+  EXPECT_EQ(Run({"SORT", "l", "ALPHA"}),
+            "*3\r\n" + Bulk(std::string("\0b", 2)) + Bulk("") + Bulk(std::string("\0a", 2)));
+  EXPECT_EQ(Run({"SORT", "l", "ALPHA", "STORE", "out"}), Int(3));
+  EXPECT_EQ(Run({"LRANGE", "out", "0", "-1"}),
+            "*3\r\n" + Bulk("") + Bulk(std::string("\0a", 2)) + Bulk(std::string("\0b", 2)));
 }
 
 }  // namespace
