@@ -229,6 +229,33 @@ def expiry_survives_restart():
     server.shutdown()
 
 
+def restore_survives_restart():
+    """RESTORE with a relative TTL is logged with the absolute time (ABSTTL),
+    so a restart neither loses the key nor restarts its clock; the file is
+    one redis-check-aof accepts."""
+    name = "restore"
+    d = os.path.join(WORK, "restore")
+    server = Server(d, "--appendonly", "yes", "--appendfsync", "always")
+    c = server.client
+    c.rpush("src", *[f"e{i}" for i in range(50)])
+    payload = c.dump("src")
+    c.restore("copy", 100_000, payload)
+    c.restore("forever", 0, payload)
+    time.sleep(1.2)
+    server.kill9()
+    server = Server(d, "--appendonly", "yes")
+    c = server.client
+    check(f"{name}: restored list is back", c.lrange("copy", 0, -1) == c.lrange("src", 0, -1))
+    pttl = c.pttl("copy")
+    check(f"{name}: TTL kept as an absolute time", 0 < pttl <= 99_000, str(pttl))
+    check(f"{name}: no TTL stays none", c.ttl("forever") == -1)
+    server.shutdown()
+    if shutil.which("redis-check-aof"):
+        r = subprocess.run(["redis-check-aof", aof_path(d)], capture_output=True, text=True,
+                           timeout=60)
+        check(f"{name}: redis-check-aof accepts the file", r.returncode == 0, r.stdout + r.stderr)
+
+
 def collections_survive_restart_and_rewrite():
     """Lists, hashes and sets come back from the log and from a rewritten file,
     with their TTLs and in their databases, and the rewritten file is one
@@ -462,6 +489,7 @@ sigterm_under_write_load()
 rewrite_under_load()
 damaged_tails()
 expiry_survives_restart()
+restore_survives_restart()
 collections_survive_restart_and_rewrite()
 enable_at_runtime()
 restore_over_maxmemory()
