@@ -66,6 +66,10 @@ struct alignas(64) ThreadStats {
   Counter evicted_keys;
   Counter client_query_buffer_limit_disconnections;
   Counter client_output_buffer_limit_disconnections;
+  // Commands that changed data (Redis's dirty counter, INFO's
+  // rdb_changes_since_last_save): there is no RDB save, so it counts from
+  // the start, and CONFIG RESETSTAT leaves it alone, as Redis does.
+  Counter data_changes;
   // A gauge, not reset by CONFIG RESETSTAT: heap bytes of this thread's
   // clients' query and output buffers, part of used_memory.
   std::atomic<int64_t> client_buffer_bytes{0};

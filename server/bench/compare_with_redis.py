@@ -52,9 +52,11 @@ def rss_bytes(pid):
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def bench(port, pipeline, n, clients, tests):
+def bench(port, pipeline, n, clients, tests, resp3=False):
     cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-t", tests,
            "-n", str(n), "-c", str(clients), "-P", str(pipeline), "--csv"]
+    if resp3:
+        cmd.append("-3")
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600).stdout
     rows = {}
     for row in csv.reader(io.StringIO(out)):
@@ -71,6 +73,8 @@ def main():
     ap.add_argument("-n", type=int, default=200000)
     ap.add_argument("-c", type=int, default=50)
     ap.add_argument("-t", default="set,get,incr,mset", help="redis-benchmark -t list")
+    ap.add_argument("--resp3", action="store_true",
+                    help="every benchmark connection says HELLO 3 first (redis-benchmark -3)")
     ap.add_argument("--keys", type=int, default=1000000,
                     help="keys for the memory comparison (0: skip it)")
     ap.add_argument("--collections", type=int, default=0,
@@ -100,7 +104,8 @@ def main():
         results = {}
         for pipeline in (1, 16):
             for (name, _), port in zip(targets, ports):
-                results[(name, pipeline)] = bench(port, pipeline, args.n, args.c, args.t)
+                results[(name, pipeline)] = bench(port, pipeline, args.n, args.c, args.t,
+                                                  args.resp3)
                 subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], capture_output=True)
         memory = {}
         for (name, _), port, proc in zip(targets, ports, procs):
@@ -136,7 +141,7 @@ def main():
     print(f"Machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} "
           f"{platform.release()}; load average at the end {os.getloadavg()[0]:.2f}  ")
     print(f"Each workload: `redis-benchmark -t {args.t} -n {args.n} -c {args.c} "
-          f"-P <P> --csv`\n")
+          f"-P <P> --csv{' -3' if args.resp3 else ''}`\n")
     for pipeline in (1, 16):
         print(f"### -P {pipeline}\n")
         # One column per redis-benchmark test, in the order it ran them; each

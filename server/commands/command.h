@@ -143,6 +143,14 @@ struct CommandContext {
   // shard locks of every key it changed. Inside EXEC the record goes to the
   // transaction's, which EXEC appends whole.
   void Propagate();
+  // A command changed data: counted once (INFO's rdb_changes_since_last_save)
+  // and propagated. Called by the key locks when their shards' change
+  // counters moved, and by commands that change data without them.
+  void NoteChange() {
+    changed = true;
+    Propagate();
+  }
+  bool changed = false;
 
   // Runs `work` now or, inside EXEC (which holds shard locks for the whole
   // queue), once EXEC has released them: for work that takes locks ordered

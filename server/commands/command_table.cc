@@ -99,6 +99,7 @@ constexpr CommandSpec kCommands[] = {
   {"ping",      -1, kConn | kCmdSubscribed, 0, 0, 0, PingCommand,   "connection", "Returns the server's liveliness response.", {}},
   {"echo",       2, kConn,            0, 0, 0, EchoCommand,   "connection", "Returns the given string.", {}},
   {"quit",      -1, kConn | kCmdNoAuth | kCmdNoQueue | kCmdSubscribed, 0, 0, 0, QuitCommand, "connection", "Closes the connection.", {}},
+  {"reset",      1, kConn | kCmdNoAuth | kCmdNoQueue | kCmdSubscribed, 0, 0, 0, ResetCommand, "connection", "Resets the connection.", {}},
   {"hello",     -1, kConn | kCmdNoAuth, 0, 0, 0, HelloCommand, "connection", "Handshakes with the server and picks RESP2 or RESP3.", {}},
   {"auth",      -2, kConn | kCmdNoAuth, 0, 0, 0, AuthCommand, "connection", "Authenticates the connection.", {}},
   // pub/sub (SUBSCRIBE's replies, one per channel, cannot sit inside EXEC's array)

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "commands/keys_family.h"
+#include "commands/pubsub_family.h"
+#include "commands/transaction_family.h"
 #include "util/numbers.h"
 #include "util/strings.h"
 
@@ -70,6 +72,31 @@ Reply EchoCommand(CommandContext& ctx) { return Reply::Bulk(std::string(ctx.arg(
 Reply QuitCommand(CommandContext& ctx) {
   ctx.client.close_after_reply = true;
   return Reply::Ok();
+}
+
+// RESET, as Redis 7.0's: leaves MULTI (queue dropped) and every WATCH and
+// subscription, clears the name, CLIENT REPLY OFF/SKIP and the protocol
+// (back to RESP2), selects database 0, and logs out when a password is set.
+// Allowed while subscribed; always answers +RESET.
+Reply ResetCommand(CommandContext& ctx) {
+  ClientSession& client = ctx.client;
+  client.multi = {};
+  client.info->multi_queued.store(-1, std::memory_order_relaxed);
+  UnwatchAll(ctx.server.databases(), client.watch);
+  LeaveAllSubscriptions(ctx.server, client);
+  client.info->subscriptions.store(0, std::memory_order_relaxed);
+  client.info->pattern_subscriptions.store(0, std::memory_order_relaxed);
+  client.db = 0;
+  client.info->db.store(0, std::memory_order_relaxed);
+  client.protocol = 2;
+  client.info->resp.store(2, std::memory_order_relaxed);
+  if (client.subscriber != nullptr) client.subscriber->set_resp3(false);
+  client.replies_off = false;
+  client.skip_next_reply = false;
+  client.skipping_reply = false;
+  client.authenticated = !ctx.server.config().requires_password();
+  ctx.server.clients().SetName(client.info->id, "");
+  return Reply::Status("RESET");
 }
 
 // AUTH [username] password

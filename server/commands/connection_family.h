@@ -11,6 +11,8 @@ namespace cacheforge {
 Reply PingCommand(CommandContext& ctx);
 Reply EchoCommand(CommandContext& ctx);
 Reply QuitCommand(CommandContext& ctx);
+// RESET: the connection as it was when it opened (see the definition).
+Reply ResetCommand(CommandContext& ctx);
 Reply HelloCommand(CommandContext& ctx);
 Reply AuthCommand(CommandContext& ctx);
 Reply SelectCommand(CommandContext& ctx);

@@ -87,6 +87,7 @@ Reply Call(CommandContext& ctx, const CommandEntry& entry) {
   counters.latency.Record(static_cast<uint64_t>(std::max<int64_t>(end_ns - start_ns, 0)));
   counters.calls.Add();
   if (reply.is_error()) counters.failed_calls.Add();
+  if (ctx.changed && (spec.flags & kCmdWrite)) ctx.stats.data_changes.Add();
   ctx.stats.commands.Add();
   return reply;
 }

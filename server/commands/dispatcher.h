@@ -3,9 +3,8 @@
 // Runs one request: looks the command (and subcommand) up in the command table,
 // checks arity (ArityOk, which COMMAND GETKEYS also applies to the line it is
 // given) and authentication, makes room under maxmemory for commands flagged
-// denyoom (commands/maxmemory.h), calls the handler, and counts the call. Returns the handler's Reply, or the
-// error Redis gives for an unknown command, a wrong argument count, NOAUTH or
-// OOM.
+// denyoom (commands/maxmemory.h), calls the handler, and counts the call. Returns the handler's
+// Reply, or the error Redis gives for an unknown command, a wrong argument count, NOAUTH or OOM.
 #ifndef CACHEFORGE_COMMANDS_DISPATCHER_H_
 #define CACHEFORGE_COMMANDS_DISPATCHER_H_
 

@@ -147,7 +147,7 @@ void PersistenceSection(CommandContext& ctx, InfoWriter& w) {
   w.Section("Persistence");
   w.Field("loading", uint64_t{0});
   w.Field("async_loading", uint64_t{0});
-  w.Field("rdb_changes_since_last_save", uint64_t{0});
+  w.Field("rdb_changes_since_last_save", SumOverThreads(ctx.server, &ThreadStats::data_changes));
   w.Field("rdb_bgsave_in_progress", uint64_t{0});
   w.Field("rdb_last_save_time", ctx.server.start_ms() / 1000);
   w.Field("rdb_last_bgsave_status", std::string("ok"));

@@ -35,7 +35,7 @@ class KeyLock {
   // Records a write in the append-only file before the shard is unlocked.
   ~KeyLock() {
     shard_.AssertHeld();
-    if (ctx_.aof != nullptr && shard_.MutationsLocked() != mutations_) ctx_.Propagate();
+    if (shard_.MutationsLocked() != mutations_) ctx_.NoteChange();
   }
   KeyLock(const KeyLock&) = delete;
   KeyLock& operator=(const KeyLock&) = delete;
@@ -171,7 +171,7 @@ class KeysLock {
       : ctx_(ctx), mask_(mask), lock_(ctx.db(), mask), mutations_(Mutations()) {}
   // Records a write in the append-only file before the shards are unlocked.
   ~KeysLock() {
-    if (ctx_.aof != nullptr && Mutations() != mutations_) ctx_.Propagate();
+    if (Mutations() != mutations_) ctx_.NoteChange();
   }
   KeysLock(const KeysLock&) = delete;
   KeysLock& operator=(const KeysLock&) = delete;
@@ -280,7 +280,7 @@ class DbKeysLock {
         lock_(ctx.server.databases(), Masks(ctx, src_, dst_)),
         mutations_(Mutations()) {}
   ~DbKeysLock() {
-    if (ctx_.aof != nullptr && Mutations() != mutations_) ctx_.Propagate();
+    if (Mutations() != mutations_) ctx_.NoteChange();
   }
   DbKeysLock(const DbKeysLock&) = delete;
   DbKeysLock& operator=(const DbKeysLock&) = delete;

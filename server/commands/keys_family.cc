@@ -206,9 +206,9 @@ Reply SwapDbCommand(CommandContext& ctx) {
       b.AssertHeld();
       a.SwapDataLocked(b);
     }
-    ctx.Propagate();
+    ctx.NoteChange();
   } else {
-    ctx.Propagate();  // Redis records it all the same
+    ctx.NoteChange();  // Redis records it all the same
   }
   return Reply::Ok();
 }
@@ -439,7 +439,7 @@ Reply FlushAllCommand(CommandContext& ctx) {
     }
   }
   // Recorded even when there was nothing to delete, as Redis does.
-  ctx.Propagate();
+  ctx.NoteChange();
   return Reply::Ok();
 }
 

@@ -120,6 +120,27 @@ TEST_F(PubSubTest, HelloIsRefusedToARespTwoSubscriber) {
   EXPECT_EQ(Mail(), Message("a", "x"));
 }
 
+// RESET works in subscribed mode and leaves the connection as new: no
+// subscriptions (and no unsubscribe confirmations), RESP2, database 0, no
+// transaction, no watch, replies on.
+TEST_F(PubSubTest, ResetLeavesEverythingAsNew) {
+  Sub({"HELLO", "3"});
+  Sub({"SELECT", "4"});
+  Sub({"WATCH", "w"});
+  Sub({"SUBSCRIBE", "a"});
+  Sub({"CLIENT", "REPLY", "OFF"});
+  Sub({"MULTI"});
+  EXPECT_EQ(Sub({"RESET"}), "+RESET\r\n");
+  EXPECT_FALSE(subscriber_.subscribed());
+  EXPECT_FALSE(subscriber_.multi.active);
+  EXPECT_EQ(subscriber_.db, 0);
+  EXPECT_EQ(subscriber_.protocol, 2);
+  EXPECT_TRUE(subscriber_.watch.keys.empty());
+  EXPECT_EQ(Run({"PUBLISH", "a", "x"}), Int(0));
+  EXPECT_EQ(Mail(), "");
+  EXPECT_EQ(Sub({"GET", "k"}), kNil);  // replies on, RESP2, not subscribed
+}
+
 TEST_F(PubSubTest, SubscribeIsRefusedInsideMulti) {
   Sub({"MULTI"});
   EXPECT_EQ(Sub({"SUBSCRIBE", "c"}), Err("ERR Command not allowed inside a transaction"));

@@ -53,6 +53,36 @@ TEST_F(Dispatcher, CountsCallsAndFailures) {
   EXPECT_EQ(Run({"INFO", "commandstats"}).find("cmdstat_set"), std::string::npos);
 }
 
+// INFO's rdb_changes_since_last_save counts the write commands that changed
+// data, once each (Redis's dirty counter): not reads, not writes that found
+// nothing to change; FLUSHALL counts even on an empty keyspace, and CONFIG
+// RESETSTAT leaves the count alone, as in Redis.
+TEST_F(Dispatcher, ChangesSinceLastSaveCountChangingWrites) {
+  auto changes = [&] {
+    const std::string info = Run({"INFO", "persistence"});
+    const std::string field = "rdb_changes_since_last_save:";
+    const size_t at = info.find(field);
+    EXPECT_NE(at, std::string::npos);
+    return std::stoll(info.substr(at + field.size()));
+  };
+  const int64_t start = changes();
+  Run({"SET", "k", "v"});
+  Run({"MSET", "a", "1", "b", "2"});
+  Run({"GET", "k"});
+  Run({"SETBIT", "bits", "0", "0"});  // creates the key: a change
+  EXPECT_EQ(changes(), start + 3);
+  Run({"SETBIT", "bits", "0", "0"});  // the same bit: none
+  Run({"DEL", "nothing"});
+  Run({"SREM", "nothing", "x"});
+  EXPECT_EQ(changes(), start + 3);
+  Run({"SETBIT", "bits", "0", "1"});
+  EXPECT_EQ(Run({"CONFIG", "RESETSTAT"}), kOk);
+  EXPECT_EQ(changes(), start + 4);
+  Run({"FLUSHALL"});
+  Run({"FLUSHALL"});
+  EXPECT_EQ(changes(), start + 6);
+}
+
 TEST_F(Dispatcher, RequirePassGatesCommands) {
   EXPECT_EQ(Run({"AUTH", "x"}),
             Err("ERR AUTH <password> called without any password configured for the default "
