@@ -21,14 +21,17 @@ __attribute__((noinline)) static void handle_request(void) {
 
 __attribute__((noinline)) static void wait_for_work(void) {
   struct timespec deadline;
+  pthread_mutex_lock(&outer);
+  pthread_mutex_lock(&queue);
+  /* The deadline once both locks are held: on a loaded machine taking them
+   * (and recording their stacks) can outlast a deadline set before, and the
+   * wait would then not block at all. */
   clock_gettime(CLOCK_REALTIME, &deadline);
   deadline.tv_nsec += 150 * 1000 * 1000;
   if (deadline.tv_nsec >= 1000000000) {
     deadline.tv_sec += 1;
     deadline.tv_nsec -= 1000000000;
   }
-  pthread_mutex_lock(&outer);
-  pthread_mutex_lock(&queue);
   pthread_cond_timedwait(&ready, &queue, &deadline); /* nobody signals: times out */
   pthread_mutex_unlock(&queue);
   pthread_mutex_unlock(&outer);
