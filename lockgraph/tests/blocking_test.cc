@@ -11,6 +11,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -237,6 +239,39 @@ TEST(BlockWarnTest, TheWatchdogReportsACallThatHasNotReturned) {
   EXPECT_TRUE(r.threads[0].sampled);
   EXPECT_TRUE(StackMentions(r.threads[0].stack, "WaitForeverUnderLock"));
 #endif
+}
+
+// A program that exits right after the call the watchdog is reporting (the
+// hang ended, the program finished) still gets the report: exit() waits for
+// it. The slow callback stands in for symbolizing on a loaded machine.
+TEST(BlockWarnDeathTest, AReportInProgressAtExitIsWritten) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        static std::atomic<bool> reporting{false};
+        Options o = CurrentOptions();
+        o.mode = Mode::kCallback;
+        o.callback = [](const Report& r) {
+          reporting.store(true);
+          std::this_thread::sleep_for(300ms);
+          std::fprintf(stderr, "report written: %s\n", r.title.c_str());
+        };
+        o.block_warn_ms = 50;
+        o.watchdog = true;
+        o.watchdog_ms = 20;
+        Configure(o);
+        int fds[2];
+        if (pipe(fds) != 0) std::abort();
+        Mutex m{"blocking.at_exit"};
+        std::atomic<bool> entered{false};
+        std::thread stuck([&] { WaitForeverUnderLock(m, fds[0], &entered); });
+        while (!reporting.load()) std::this_thread::sleep_for(1ms);
+        if (write(fds[1], "x", 1) != 1) std::abort();
+        stuck.join();
+        std::exit(0);
+      },
+      ::testing::ExitedWithCode(0),
+      "report written: blocked while holding: .*has been in read\\(\\)");
 }
 
 TEST(BlockWarnDeathTest, AbortModeAborts) {

@@ -38,6 +38,8 @@ void AtExit() {
   // Everything from here on is lockgraph's own work: in preload mode the
   // symbolizer's and stdio's locks must not come back into the detector.
   InternalScope internal;
+  // A report the watchdog is writing belongs before the exit summary.
+  Watchdog::FinishForExit(/*max_wait_ms=*/5000);
   Detector::Get().SaySuppressed();
   Detector::Get().WriteGraphOut();
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -24,6 +25,14 @@ namespace {
 
 // How long a sampled thread gets to answer the signal.
 constexpr int kSampleTimeoutMs = 200;
+
+// FinishForExit's handshake with the loop (sequentially consistent: each side
+// stores its own flag, then reads the other's, so they cannot both miss).
+std::atomic<bool> g_exiting{false};
+std::atomic<bool> g_scanning{false};
+// Set on the watchdog thread: a report callback there that calls exit() must
+// not wait for its own scan.
+thread_local bool tls_is_watchdog = false;
 
 struct Waiter {
   int tid;
@@ -100,12 +109,15 @@ class Loop {
  public:
   void Run() {
     prctl(PR_SET_NAME, "lockgraph-watch", 0, 0, 0);
+    tls_is_watchdog = true;
     for (;;) {
       Options o = Detector::Get().CurrentOptions();
       timespec pause = {o.watchdog_ms / 1000, (o.watchdog_ms % 1000) * 1000000L};
       nanosleep(&pause, nullptr);
       if (o.mode == Mode::kOff || !o.watchdog) continue;
-      Scan(o);
+      g_scanning.store(true);
+      if (!g_exiting.load()) Scan(o);
+      g_scanning.store(false);
     }
   }
 
@@ -351,6 +363,16 @@ void Watchdog::Start() {
         stderr);
   }
   pthread_attr_destroy(&attr);
+}
+
+void Watchdog::FinishForExit(int max_wait_ms) {
+  g_exiting.store(true);
+  if (tls_is_watchdog) return;
+  const int64_t deadline = MonotonicNanos() + int64_t{max_wait_ms} * 1000000;
+  while (g_scanning.load() && MonotonicNanos() < deadline) {
+    timespec pause = {0, 1000000};
+    nanosleep(&pause, nullptr);
+  }
 }
 
 }  // namespace lockgraph::internal

@@ -14,6 +14,14 @@ class Watchdog {
  public:
   // Starts the thread (once). It runs until the process exits.
   static void Start();
+
+  // Called once by exit(): stops further scans and waits (at most
+  // `max_wait_ms`) for the scan in progress. A scan that found something is
+  // sampling, symbolizing and writing its report; a program that exits right
+  // after the call the report is about (a wait that outlasted block_warn_ms,
+  // then returned) must not lose it. A scan that found nothing ends within
+  // microseconds, so exit is not slowed otherwise.
+  static void FinishForExit(int max_wait_ms);
 };
 
 }  // namespace lockgraph::internal
