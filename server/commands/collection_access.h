@@ -54,6 +54,11 @@ Found<T> As(Entry* e) {
 
 inline Reply WrongType() { return Reply::Error(errors::kWrongType); }
 
+// The fill of a new list's quicklist nodes (list-max-listpack-size).
+inline int ListFill(const CommandContext& ctx) {
+  return static_cast<int>(ctx.server.config().encoding_limits().list_max_listpack_size);
+}
+
 // Creates `key` (not live) holding a new T built from `args`.
 // A handle type starts as an empty inline value.
 template <typename T, typename... Args>

@@ -51,6 +51,14 @@ Reply Authenticate(CommandContext& ctx, std::string_view user, std::string_view 
   return Reply::Ok();
 }
 
+// Switches the connection's replies, CLIENT LIST's resp= and its pub/sub
+// messages to RESP `protocol` (2 or 3).
+void SetProtocol(ClientSession& client, int protocol) {
+  client.protocol = protocol;
+  client.info->resp.store(protocol, std::memory_order_relaxed);
+  if (client.subscriber != nullptr) client.subscriber->set_resp3(protocol == 3);
+}
+
 }  // namespace
 
 // PING [message]
@@ -80,17 +88,11 @@ Reply QuitCommand(CommandContext& ctx) {
 // Allowed while subscribed; always answers +RESET.
 Reply ResetCommand(CommandContext& ctx) {
   ClientSession& client = ctx.client;
-  client.multi = {};
-  client.info->multi_queued.store(-1, std::memory_order_relaxed);
-  UnwatchAll(ctx.server.databases(), client.watch);
+  LeaveTransaction(ctx.server.databases(), client);
   LeaveAllSubscriptions(ctx.server, client);
-  client.info->subscriptions.store(0, std::memory_order_relaxed);
-  client.info->pattern_subscriptions.store(0, std::memory_order_relaxed);
   client.db = 0;
   client.info->db.store(0, std::memory_order_relaxed);
-  client.protocol = 2;
-  client.info->resp.store(2, std::memory_order_relaxed);
-  if (client.subscriber != nullptr) client.subscriber->set_resp3(false);
+  SetProtocol(client, 2);
   client.replies_off = false;
   client.skip_next_reply = false;
   client.skipping_reply = false;
@@ -148,9 +150,7 @@ Reply HelloCommand(CommandContext& ctx) {
     ctx.server.clients().SetName(ctx.client.info->id, name);
   }
   // The new protocol applies from this reply on, as in Redis.
-  ctx.client.protocol = protocol;
-  ctx.client.info->resp.store(protocol, std::memory_order_relaxed);
-  if (ctx.client.subscriber != nullptr) ctx.client.subscriber->set_resp3(protocol == 3);
+  SetProtocol(ctx.client, protocol);
   std::vector<Reply> fields;
   auto add = [&](const char* key, Reply value) {
     fields.push_back(Reply::Bulk(key));

@@ -62,8 +62,7 @@ Entry* CreateFrom(CommandContext& ctx, KeyLock& key, RdbValue& value) {
       return e;
     }
     case ValueType::kList: {
-      Found<ListObject> list =
-          Create<ListObject>(key, static_cast<int>(limits.list_max_listpack_size));
+      Found<ListObject> list = Create<ListObject>(key, ListFill(ctx));
       key.MutateObject<ListObject>(list.entry, [&](ListObject& l) {
         for (const std::string& element : value.elements) l.list().PushBack(element);
       });

@@ -34,10 +34,6 @@ bool ParseEnd(std::string_view text, End* end) {
   return true;
 }
 
-int ListFill(CommandContext& ctx) {
-  return static_cast<int>(ctx.server.config().encoding_limits().list_max_listpack_size);
-}
-
 // Turns Redis's [start, stop] (negative counts from the end) into a clamped
 // 0-based range; false when it is empty.
 bool ClampRange(int64_t start, int64_t stop, size_t size, size_t* first, size_t* last) {

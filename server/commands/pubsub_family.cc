@@ -146,6 +146,7 @@ void LeaveAllSubscriptions(Server& server, ClientSession& session) {
   }
   session.channels.clear();
   session.patterns.clear();
+  if (session.info != nullptr) Publish(*session.info, session);
 }
 
 }  // namespace cacheforge

@@ -20,7 +20,8 @@ Reply PubSubNumSubCommand(CommandContext& ctx);
 Reply PubSubNumPatCommand(CommandContext& ctx);
 Reply PubSubHelpCommand(CommandContext& ctx);
 
-// A closing connection leaves every channel and pattern.
+// Leaves every channel and pattern (a closing connection, RESET); CLIENT
+// LIST then counts none.
 void LeaveAllSubscriptions(Server& server, ClientSession& session);
 
 }  // namespace cacheforge

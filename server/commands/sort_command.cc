@@ -255,8 +255,7 @@ Reply SortGeneric(CommandContext& ctx, bool read_only) {
     if (old != nullptr) ctx.Notify(kNotifyGeneric, "del", dst);
     return Reply::Integer(0);
   }
-  const int fill = static_cast<int>(ctx.server.config().encoding_limits().list_max_listpack_size);
-  Found<ListObject> list = Create<ListObject>(lock, dst, fill);
+  Found<ListObject> list = Create<ListObject>(lock, dst, ListFill(ctx));
   lock.MutateObject<ListObject>(dst, list.entry, [&](ListObject& l) {
     for (const auto& value : out) l.list().PushBack(value ? *value : std::string());
   });

@@ -165,12 +165,16 @@ Reply MultiCommand(CommandContext& ctx) {
   return Reply::Ok();
 }
 
+void LeaveTransaction(Databases& dbs, ClientSession& client) {
+  client.multi = {};
+  client.info->multi_queued.store(-1, std::memory_order_relaxed);
+  UnwatchAll(dbs, client.watch);
+}
+
 // DISCARD
 Reply DiscardCommand(CommandContext& ctx) {
   if (!ctx.client.multi.active) return Reply::Error("ERR DISCARD without MULTI");
-  ctx.client.multi = {};
-  ctx.client.info->multi_queued.store(-1, std::memory_order_relaxed);
-  UnwatchAll(ctx.server.databases(), ctx.client.watch);
+  LeaveTransaction(ctx.server.databases(), ctx.client);
   return Reply::Ok();
 }
 

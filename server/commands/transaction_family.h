@@ -37,6 +37,9 @@ Reply QueueCommand(CommandContext& ctx, const CommandEntry& entry);
 // shard lock held.
 void UnwatchAll(Databases& dbs, WatchState& watch);
 
+// Leaves MULTI, dropping the queue, and every WATCH (DISCARD, RESET).
+void LeaveTransaction(Databases& dbs, ClientSession& client);
+
 // Adds the shards a queued command may touch to `masks` (bit i of masks[d]:
 // shard i of database d). `*db` is the database it runs in; a queued SELECT
 // changes it for the commands after it, as it will when EXEC runs them.

@@ -36,16 +36,29 @@ constexpr char kMustBePositive[] = "ERR value is out of range, must be positive"
 // A score: a double in RESP3, a bulk string in RESP2.
 Reply Score(double score) { return Reply::Double(score); }
 
-// member [score] member [score] ...: with scores a flat array in RESP2 and
-// an array of [member, score] pairs in RESP3, as Redis replies WITHSCORES.
-Reply Flat(const std::vector<Element>& elements, bool with_scores) {
+// How a reply of members carries their scores, as Redis's replies do.
+enum class Scores {
+  kNone,      // members only
+  kPairs,     // WITHSCORES: member, score, ... in RESP2; [member, score] pairs in RESP3
+  kFlat,      // member, score, ... in both protocols (ZPOPMIN/ZPOPMAX without a count)
+  kFlatText,  // as kFlat, with each score a string in RESP3 too (ZSCAN)
+};
+
+Reply Flat(const std::vector<Element>& elements, Scores scores) {
   std::vector<Reply> out;
-  out.reserve(elements.size() * (with_scores ? 2 : 1));
+  out.reserve(elements.size() * (scores == Scores::kNone ? 1 : 2));
   for (const auto& [member, score] : elements) {
     out.push_back(Reply::Bulk(member));
-    if (with_scores) out.push_back(Score(score));
+    if (scores == Scores::kFlatText) {
+      out.push_back(Reply::Bulk(FormatDouble(score)));
+    } else if (scores != Scores::kNone) {
+      out.push_back(Score(score));
+    }
   }
-  return with_scores ? Reply::PairArray(std::move(out)) : Reply::Array(std::move(out));
+  return scores == Scores::kPairs ? Reply::PairArray(std::move(out)) : Reply::Array(std::move(out));
+}
+Reply Flat(const std::vector<Element>& elements, bool with_scores) {
+  return Flat(elements, with_scores ? Scores::kPairs : Scores::kNone);
 }
 
 // Copies ranks first..last (inclusive) of `zset`, descending with `reverse`.
@@ -287,13 +300,7 @@ Reply PopGeneric(CommandContext& ctx, bool max) {
   if (!popped.empty()) ctx.Notify(kNotifyZset, max ? "zpopmax" : "zpopmin", ctx.arg(1));
   EraseIfEmpty(key, zset);
   // With a COUNT, RESP3 gets [member, score] pairs; without, one flat pair.
-  if (ctx.argc() == 3) return Flat(popped, true);
-  std::vector<Reply> out;
-  for (const auto& [member, score] : popped) {
-    out.push_back(Reply::Bulk(member));
-    out.push_back(Score(score));
-  }
-  return Reply::Array(std::move(out));
+  return Flat(popped, ctx.argc() == 3 ? Scores::kPairs : Scores::kFlat);
 }
 
 enum class ZSetAlgebra { kUnion, kInter, kDiff };
@@ -855,16 +862,9 @@ Reply ZScanCommand(CommandContext& ctx) {
       return true;
     });
   }
-  // A scan's scores are strings in either protocol, as in Redis.
-  std::vector<Reply> flat;
-  flat.reserve(elements.size() * 2);
-  for (const auto& [member, score] : elements) {
-    flat.push_back(Reply::Bulk(member));
-    flat.push_back(Reply::Bulk(FormatDouble(score)));
-  }
   std::vector<Reply> reply;
   reply.push_back(Reply::Bulk("0"));
-  reply.push_back(Reply::Array(std::move(flat)));
+  reply.push_back(Flat(elements, Scores::kFlatText));
   return Reply::Array(std::move(reply));
 }
 

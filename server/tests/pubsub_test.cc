@@ -128,6 +128,7 @@ TEST_F(PubSubTest, ResetLeavesEverythingAsNew) {
   Sub({"SELECT", "4"});
   Sub({"WATCH", "w"});
   Sub({"SUBSCRIBE", "a"});
+  Sub({"PSUBSCRIBE", "p*"});
   Sub({"CLIENT", "REPLY", "OFF"});
   Sub({"MULTI"});
   EXPECT_EQ(Sub({"RESET"}), "+RESET\r\n");
@@ -136,6 +137,11 @@ TEST_F(PubSubTest, ResetLeavesEverythingAsNew) {
   EXPECT_EQ(subscriber_.db, 0);
   EXPECT_EQ(subscriber_.protocol, 2);
   EXPECT_TRUE(subscriber_.watch.keys.empty());
+  // CLIENT LIST sees the same: no subscriptions, no transaction, RESP2.
+  EXPECT_EQ(subscriber_.info->subscriptions.load(), 0);
+  EXPECT_EQ(subscriber_.info->pattern_subscriptions.load(), 0);
+  EXPECT_EQ(subscriber_.info->multi_queued.load(), -1);
+  EXPECT_EQ(subscriber_.info->resp.load(), 2);
   EXPECT_EQ(Run({"PUBLISH", "a", "x"}), Int(0));
   EXPECT_EQ(Mail(), "");
   EXPECT_EQ(Sub({"GET", "k"}), kNil);  // replies on, RESP2, not subscribed
