@@ -3,16 +3,20 @@
 // RESTORE follows Redis 7.0's order of checks (options, an existing key, the
 // TTL, the payload's footer, its contents) and error texts. A restored
 // collection takes the encoding its size calls for under this server's
-// thresholds, whatever encoding the payload carried. IDLETIME and FREQ are
-// checked as Redis checks them; the restored key's access history starts
-// fresh, as for any new key.
+// thresholds, whatever encoding the payload carried. IDLETIME and FREQ set
+// the restored key's access history (the LRU clock is kept under every
+// policy here, so IDLETIME applies under an LFU policy too, where Redis
+// ignores it).
 #include "commands/dump_command.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "commands/collection_access.h"
 #include "commands/key_access.h"
 #include "persist/rdb_payload.h"
+#include "store/access.h"
 #include "store/hash_object.h"
 #include "store/list_object.h"
 #include "store/set_object.h"
@@ -22,6 +26,9 @@
 
 namespace cacheforge {
 namespace {
+
+// The longest idle time the LRU clock represents (about 248 days).
+constexpr int64_t kMaxIdleSeconds = int64_t{INT32_MAX} * kLruTickMs / 1000;
 
 struct RestoreArgs {
   bool replace = false;
@@ -143,7 +150,20 @@ Reply RestoreCommand(CommandContext& ctx) {
       ctx.propagate_as = {"RESTORE", std::string(ctx.arg(1)), std::to_string(expire_at),
                           std::string(ctx.arg(3)), "ABSTTL"};
       if (args.replace) ctx.propagate_as.push_back("REPLACE");
+      if (args.idle_seconds >= 0) {
+        ctx.propagate_as.insert(ctx.propagate_as.end(),
+                                {"IDLETIME", std::to_string(args.idle_seconds)});
+      }
+      if (args.frequency >= 0) {
+        ctx.propagate_as.insert(ctx.propagate_as.end(), {"FREQ", std::to_string(args.frequency)});
+      }
     }
+  }
+  if (args.idle_seconds >= 0) {
+    e->lru = LruClock(ctx.now_ms - std::min(args.idle_seconds, kMaxIdleSeconds) * 1000);
+  }
+  if (args.frequency >= 0) {
+    e->lfu = LfuPack(LfuMinutes(ctx.now_ms), static_cast<uint32_t>(args.frequency));
   }
   ctx.Notify(kNotifyGeneric, "restore", ctx.arg(1));
   return Reply::Ok();

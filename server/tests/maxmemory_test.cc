@@ -120,6 +120,31 @@ TEST_F(MaxmemoryTest, InfoMemoryFields) {
   EXPECT_EQ(InfoField("memory", "used_memory_dataset"), "0");
 }
 
+// RESTORE's IDLETIME and FREQ carry a key's access history across servers
+// (what MIGRATE and redis-cli --cluster send), so eviction ranks it as before.
+TEST_F(MaxmemoryTest, RestoreSetsIdleTimeAndFreq) {
+  ASSERT_EQ(Run({"SET", "k", "v"}), kOk);
+  const std::string dump = Run({"DUMP", "k"});
+  const std::string payload =
+      dump.substr(dump.find("\r\n") + 2, dump.size() - dump.find("\r\n") - 4);
+  ASSERT_EQ(Run({"RESTORE", "idle", "0", payload, "IDLETIME", "3600"}), kOk);
+  EXPECT_EQ(Run({"OBJECT", "IDLETIME", "idle"}), Int(3600));
+  now_ms_ += 10'000;
+  EXPECT_EQ(Run({"OBJECT", "IDLETIME", "idle"}), Int(3610));
+  EXPECT_EQ(Run({"GET", "idle"}), Bulk("v"));
+  EXPECT_EQ(Run({"OBJECT", "IDLETIME", "idle"}), Int(0)) << "an access after the restore counts";
+  ASSERT_EQ(Run({"RESTORE", "ancient", "0", payload, "IDLETIME", "999999999999"}), kOk);
+  EXPECT_GT(std::stoll(Run({"OBJECT", "IDLETIME", "ancient"}).substr(1)), 21'000'000)
+      << "clamped to the oldest idle time the clock represents, not wrapped to a new key";
+  ASSERT_EQ(Run({"CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"}), kOk);
+  ASSERT_EQ(Run({"RESTORE", "hot", "0", payload, "FREQ", "200"}), kOk);
+  EXPECT_EQ(Run({"OBJECT", "FREQ", "hot"}), Int(200));
+  ASSERT_EQ(Run({"RESTORE", "cold", "0", payload, "FREQ", "0"}), kOk);
+  EXPECT_EQ(Run({"OBJECT", "FREQ", "cold"}), Int(0));
+  ASSERT_EQ(Run({"RESTORE", "plain", "0", payload}), kOk);
+  EXPECT_EQ(Run({"OBJECT", "FREQ", "plain"}), Int(5)) << "without FREQ: a new key's counter";
+}
+
 TEST_F(MaxmemoryTest, ObjectIdleTimeAndFreq) {
   ASSERT_EQ(Run({"SET", "k", "v"}), kOk);
   now_ms_ += 5'000;
