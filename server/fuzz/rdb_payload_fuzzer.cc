@@ -5,6 +5,8 @@
 // the fuzzer explores the decoder itself rather than the checksum. Besides
 // not crashing or reading out of bounds, a decoded value must be one the
 // server can hold: a non-empty collection, hash fields in pairs, no NaN score.
+// The input also goes through DUMP's LZF compressor, whose block must
+// decompress to it.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -13,11 +15,17 @@
 
 #include "persist/rdb_payload.h"
 #include "util/crc64.h"
+#include "util/lzf.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using cacheforge::PayloadError;
   using cacheforge::ValueType;
   std::string payload(reinterpret_cast<const char*>(data), size);
+  std::string compressed, back;
+  if (!cacheforge::LzfCompress(payload, size + size / 32 + 1, &compressed) ||
+      !cacheforge::LzfDecompress(compressed, size, &back) || back != payload) {
+    std::abort();
+  }
   payload.push_back(static_cast<char>(cacheforge::kRdbVersion));
   payload.push_back('\0');
   const uint64_t crc = cacheforge::Crc64(0, payload);

@@ -30,7 +30,8 @@ enum RdbType : uint8_t {
 // Length prefixes.
 inline constexpr uint8_t k32BitLen = 0x80;
 inline constexpr uint8_t k64BitLen = 0x81;
-// Special string encodings (after a first byte of 0b11xxxxxx).
+// Special string encodings: the first byte is kEncoded | one of these.
+inline constexpr uint8_t kEncoded = 0xC0;
 inline constexpr uint64_t kEncInt8 = 0;
 inline constexpr uint64_t kEncInt16 = 1;
 inline constexpr uint64_t kEncInt32 = 2;

@@ -3,8 +3,10 @@
 // DUMP's side: a stored value in the plain RDB types.
 #include "persist/rdb_payload.h"
 
+#include <cstdint>
 #include <cstring>
 #include <limits>
+#include <string>
 
 #include "persist/rdb_format.h"
 #include "store/hash_object.h"
@@ -12,6 +14,8 @@
 #include "store/set_object.h"
 #include "store/zset_object.h"
 #include "util/crc64.h"
+#include "util/lzf.h"
+#include "util/numbers.h"
 
 namespace cacheforge {
 namespace {
@@ -31,13 +35,42 @@ void PutLength(uint64_t len, std::string* out) {
   }
 }
 
-void PutString(std::string_view s, std::string* out) {
-  PutLength(s.size(), out);
-  out->append(s);
-}
-
 void PutLittleEndian(uint64_t v, int bytes, std::string* out) {
   for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+
+// A string as Redis's rdbSaveRawString writes it: a short canonical integer
+// in 1, 2 or 4 bytes, a string over 20 bytes LZF-compressed when that saves
+// at least four bytes, anything else as its bytes.
+void PutString(std::string_view s, std::string* out) {
+  int64_t v = 0;
+  if (s.size() <= 11 && ParseInt64(s, &v) && std::to_string(v) == s) {
+    if (v >= INT8_MIN && v <= INT8_MAX) {
+      out->push_back(static_cast<char>(rdb::kEncoded | rdb::kEncInt8));
+      PutLittleEndian(static_cast<uint64_t>(v), 1, out);
+      return;
+    }
+    if (v >= INT16_MIN && v <= INT16_MAX) {
+      out->push_back(static_cast<char>(rdb::kEncoded | rdb::kEncInt16));
+      PutLittleEndian(static_cast<uint64_t>(v), 2, out);
+      return;
+    }
+    if (v >= INT32_MIN && v <= INT32_MAX) {
+      out->push_back(static_cast<char>(rdb::kEncoded | rdb::kEncInt32));
+      PutLittleEndian(static_cast<uint64_t>(v), 4, out);
+      return;
+    }
+  }
+  std::string compressed;
+  if (s.size() > 20 && LzfCompress(s, s.size() - 4, &compressed)) {
+    out->push_back(static_cast<char>(rdb::kEncoded | rdb::kEncLzf));
+    PutLength(compressed.size(), out);
+    PutLength(s.size(), out);
+    out->append(compressed);
+    return;
+  }
+  PutLength(s.size(), out);
+  out->append(s);
 }
 
 }  // namespace

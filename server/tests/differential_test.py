@@ -274,8 +274,10 @@ KEYSPACE = {
     "bitmaps": [f"bit:{i}" for i in range(4)] + ["str:0", "str:1"],
 }
 # An argument standing for redis-server's DUMP of the named key, fetched
-# when the command is sent (a missing key gives a payload both must refuse).
+# when the command is sent (a missing key gives a payload both must refuse);
+# CF_DUMP_OF: cacheforge-server's DUMP, which redis-server must read too.
 DUMP_OF = "<dump of>"
+CF_DUMP_OF = "<cacheforge dump of>"
 
 # Written by every group, so each type's commands meet the other types.
 SHARED_KEYS = ["any:0", "any:1", "any:[x]"]
@@ -491,10 +493,12 @@ class Gen:
         if c == "OBJECT":
             return [c, self.pick(["ENCODING"] * 9 + ["encoding"]), k]
         if c == "RESTORE":
-            # Redis's own DUMP of a key (its compact encodings), restored into
-            # both: the payload reader is checked against the oracle's.
+            # Redis's own DUMP of a key (its compact encodings) or cacheforge's
+            # (integer and LZF strings), restored into both: each server's
+            # payload reader is checked against the other's writer.
             return [c, self.key(kind), self.pick(["0", "0", "100000000", "-1"]),
-                    DUMP_OF + self.key(kind)] + self.options(["REPLACE"])
+                    self.pick([DUMP_OF, DUMP_OF, CF_DUMP_OF]) + self.key(kind)] + \
+                self.options(["REPLACE"])
         return ["KEYS", self.pick(GLOBS)]
 
     def g_databases(self):
@@ -852,7 +856,9 @@ class Runner:
         are drained, not compared."""
         self.index += 1
         self.history.append((self.index, args))
-        wire = [self.dump_of(a[len(DUMP_OF):]) if a.startswith(DUMP_OF) else a for a in args]
+        wire = [self.dump_of(self.redis, a[len(DUMP_OF):]) if a.startswith(DUMP_OF)
+                else self.dump_of(self.cf, a[len(CF_DUMP_OF):]) if a.startswith(CF_DUMP_OF)
+                else a for a in args]
         replies, broken = [], False
         for conn in (self.redis, self.cf):
             try:
@@ -870,8 +876,8 @@ class Runner:
             self.compare_events(args, replies, compare=not resync)
         return replies
 
-    def dump_of(self, key):
-        kind, payload = self.redis.call(["DUMP", key])
+    def dump_of(self, conn, key):
+        kind, payload = conn.call(["DUMP", key])
         return payload if kind == "$" and payload else b"no such key to dump"
 
     def compare_events(self, args, replies, compare=True):

@@ -9,6 +9,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include "command_test_util.h"
 #include "util/crc64.h"
 #include "util/lzf.h"
@@ -63,6 +67,68 @@ TEST(Lzf, LiteralsAndOverlappingMatches) {
                                          4),
                              6, &out));                          // literal run overruns
   EXPECT_FALSE(LzfDecompress(std::string("\xe0", 1), 9, &out));  // length byte missing
+}
+
+// What the compressor writes, the decompressor reads back, for text, runs,
+// random bytes and sizes around the format's limits (a literal run of 32, a
+// match of 264, a distance of 8192).
+TEST(Lzf, CompressedBlocksDecompressToTheirInput) {
+  std::mt19937 rng(7);
+  std::vector<std::string> inputs = {std::string(1000, 'a'), std::string(264 + 3, 'x'), "abc",
+                                     std::string(33, 'q')};
+  std::string text;
+  while (text.size() < 100000)
+    text += "the lock-order graph of shard " + std::to_string(rng() % 97);
+  inputs.push_back(text);
+  std::string random(20000, '\0');
+  for (char& c : random) c = static_cast<char>(rng());
+  inputs.push_back(random);
+  inputs.push_back(random.substr(0, 8200) + random.substr(0, 8200));  // a repeat just past reach
+  inputs.push_back(random.substr(0, 8100) + random.substr(0, 8100));  // and within it
+  for (const std::string& in : inputs) {
+    std::string compressed, back;
+    if (!LzfCompress(in, in.size() + in.size() / 32 + 1, &compressed)) {
+      ADD_FAILURE() << "worst case exceeded for " << in.size() << " bytes";
+      continue;
+    }
+    ASSERT_TRUE(LzfDecompress(compressed, in.size(), &back)) << in.size();
+    EXPECT_EQ(back, in);
+  }
+  std::string out;
+  EXPECT_TRUE(LzfCompress(std::string(1000, 'a'), 100, &out));
+  EXPECT_LT(out.size(), 20u);
+  EXPECT_FALSE(LzfCompress(random, random.size() - 4, &out)) << "random bytes do not shrink";
+  EXPECT_TRUE(LzfCompress(text, text.size() / 3, &out)) << "text does";
+}
+
+// Strings are written as Redis writes them: small canonical integers in 1-4
+// bytes, long compressible strings LZF-compressed (both read by any Redis).
+TEST_F(DumpRestore, StringsAreEncodedAsRedisEncodesThem) {
+  Run({"SET", "i8", "-12"});
+  Run({"SET", "i32", "1000000"});
+  Run({"SET", "noncanonical", "007"});
+  Run({"SET", "long", std::string(500, 'z')});
+  Run({"SET", "short", "twenty bytes exactly"});
+  EXPECT_EQ(PayloadOf(Run({"DUMP", "i8"})).substr(0, 3), std::string("\x00\xc0\xf4", 3));
+  EXPECT_EQ(PayloadOf(Run({"DUMP", "i32"})).substr(0, 6),
+            std::string("\x00\xc2\x40\x42\x0f\x00", 6));
+  EXPECT_EQ(PayloadOf(Run({"DUMP", "noncanonical"})).substr(0, 5), std::string("\x00\x03"
+                                                                               "007",
+                                                                               5));
+  const std::string long_payload = PayloadOf(Run({"DUMP", "long"}));
+  EXPECT_EQ(long_payload.substr(0, 2), std::string("\x00\xc3", 2));
+  EXPECT_LT(long_payload.size(), 40u);
+  EXPECT_EQ(PayloadOf(Run({"DUMP", "short"})).substr(0, 2), std::string("\x00\x14", 2));
+  for (const char* key : {"i8", "i32", "noncanonical", "long", "short"}) {
+    const std::string payload = PayloadOf(Run({"DUMP", key}));
+    const std::string copy = std::string(key) + ":copy";
+    ASSERT_EQ(Run({"RESTORE", copy, "0", payload}), kOk) << key;
+    EXPECT_EQ(Run({"GET", copy}), Run({"GET", key})) << key;
+  }
+  // Collections' elements too.
+  Run({"RPUSH", "l", std::string(300, 'y'), "5", "x"});
+  ASSERT_EQ(Run({"RESTORE", "l:copy", "0", PayloadOf(Run({"DUMP", "l"}))}), kOk);
+  EXPECT_EQ(Run({"LRANGE", "l:copy", "0", "-1"}), Run({"LRANGE", "l", "0", "-1"}));
 }
 
 TEST_F(DumpRestore, EveryTypeRoundTripsWithItsTtl) {

@@ -1,8 +1,7 @@
 // server/util/lzf.h
 // -----------------------------------------------------------------------------
-// Decompression of LZF blocks, the format Redis compresses long strings with
-// in RDB files and DUMP payloads (rdbcompression yes, its default). Only
-// decompression: cacheforge writes its payloads uncompressed.
+// LZF blocks, the format Redis compresses long strings with in RDB files and
+// DUMP payloads (rdbcompression yes, its default).
 #ifndef CACHEFORGE_UTIL_LZF_H_
 #define CACHEFORGE_UTIL_LZF_H_
 
@@ -16,6 +15,11 @@ namespace cacheforge {
 // back-reference and literal run is checked against both buffers, so hostile
 // input cannot read or write out of bounds.
 bool LzfDecompress(std::string_view in, size_t out_size, std::string* out);
+
+// Compresses `in` into `*out` (replaced). False, with `*out` unspecified, when
+// the block would be longer than `max_size` bytes: Redis stores a string
+// compressed only when that saves at least four bytes.
+bool LzfCompress(std::string_view in, size_t max_size, std::string* out);
 
 }  // namespace cacheforge
 
