@@ -608,6 +608,7 @@ void Detector::AfterForkInChild(const std::vector<std::pair<LockState*, int>>& o
     }
   }
   // The watchdog thread did not survive the fork.
+  Watchdog::ResetAfterFork();
   watchdog_started_.store(false);
   if (CurrentOptions().watchdog && mode() != Mode::kOff) StartWatchdog();
 }

@@ -365,6 +365,11 @@ void Watchdog::Start() {
   pthread_attr_destroy(&attr);
 }
 
+void Watchdog::ResetAfterFork() {
+  g_scanning.store(false);
+  g_exiting.store(false);
+}
+
 void Watchdog::FinishForExit(int max_wait_ms) {
   g_exiting.store(true);
   if (tls_is_watchdog) return;

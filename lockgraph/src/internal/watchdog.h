@@ -22,6 +22,10 @@ class Watchdog {
   // then returned) must not lose it. A scan that found nothing ends within
   // microseconds, so exit is not slowed otherwise.
   static void FinishForExit(int max_wait_ms);
+
+  // In a forked child: no scan is in progress there (the thread did not
+  // survive the fork), whatever the parent's was doing.
+  static void ResetAfterFork();
 };
 
 }  // namespace lockgraph::internal
