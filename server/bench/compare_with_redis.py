@@ -5,8 +5,11 @@ docs/benchmarks-server.md).
 
 Usage: compare_with_redis.py --on BUILD_ON_SERVER --off BUILD_OFF_SERVER [-n N]
 
-Every server listens on 127.0.0.1 only and is killed at the end. The targets
-are run in turn for each workload, so background load hits them alike.
+Every server listens on 127.0.0.1 only and is killed at the end. Each
+redis-benchmark test runs on every server in turn before the next test, so
+load that comes and goes hits the servers of one column alike. With
+--rounds R that rotation runs R times: each cell is the median rate and the
+median of the R ratios to redis-server's rate in the same rotation.
 """
 import argparse
 import csv
@@ -66,6 +69,27 @@ def bench(port, pipeline, n, clients, tests, resp3=False):
     return rows
 
 
+def median_rows(rows):
+    """Per test, the run with the median rate (its latencies come with it)."""
+    out = {}
+    for test in rows[0]:
+        runs = sorted((r[test] for r in rows if test in r), key=lambda v: v[0])
+        out[test] = runs[len(runs) // 2]
+    return out
+
+
+def median_ratios(rows, anchor_rows):
+    """Per test, the median over rounds of rate / the anchor's rate in that
+    round (paired, so a slow moment of the machine cancels out)."""
+    out = {}
+    for test in rows[0]:
+        ratios = sorted(r[test][0] / a[test][0] for r, a in zip(rows, anchor_rows)
+                        if test in r and test in a)
+        if ratios:
+            out[test] = ratios[len(ratios) // 2]
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--on", required=True, help="cacheforge-server built with LOCKGRAPH=ON")
@@ -77,6 +101,9 @@ def main():
                     help="every benchmark connection says HELLO 3 first (redis-benchmark -3)")
     ap.add_argument("--keys", type=int, default=1000000,
                     help="keys for the memory comparison (0: skip it)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="rotations over the servers; each cell is the median of this many runs")
+    ap.add_argument("--pipelines", default="1,16", help="the -P values, comma-separated")
     ap.add_argument("--collections", type=int, default=0,
                     help="elements for the collection memory comparison: that many small "
                          "hashes, and one sorted set and one list of that many members "
@@ -89,8 +116,10 @@ def main():
                                              "--enable-debug-command", "yes", "--dir", work]),
         ("cacheforge, lockgraph off, --threads 1", [args.off, "--threads", "1", "--dir", work]),
         ("cacheforge, lockgraph off, --threads 2", [args.off, "--threads", "2", "--dir", work]),
+        ("cacheforge, lockgraph on, --threads 1", [args.on, "--threads", "1", "--dir", work]),
         ("cacheforge, lockgraph on, --threads 2", [args.on, "--threads", "2", "--dir", work]),
     ]
+    pipelines = [int(p) for p in args.pipelines.split(",")]
     procs = []
     try:
         ports = []
@@ -101,12 +130,23 @@ def main():
                                           stderr=subprocess.DEVNULL))
             ports.append(port)
             wait_ready(port)
-        results = {}
-        for pipeline in (1, 16):
-            for (name, _), port in zip(targets, ports):
-                results[(name, pipeline)] = bench(port, pipeline, args.n, args.c, args.t,
-                                                  args.resp3)
-                subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], capture_output=True)
+        runs = {}  # (name, pipeline) -> one {test: row} per round
+        for pipeline in pipelines:
+            for _ in range(args.rounds):
+                for key in ((name, pipeline) for name, _ in targets):
+                    runs.setdefault(key, []).append({})
+                for test in args.t.split(","):
+                    for (name, _), port in zip(targets, ports):
+                        runs[(name, pipeline)][-1].update(
+                            bench(port, pipeline, args.n, args.c, test, args.resp3))
+                        subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"],
+                                       capture_output=True)
+        results = {key: median_rows(rows) for key, rows in runs.items()}
+        ratios = {}
+        for pipeline in pipelines:
+            anchor_runs = runs[(targets[0][0], pipeline)]
+            for name, _ in targets[1:]:
+                ratios[(name, pipeline)] = median_ratios(runs[(name, pipeline)], anchor_runs)
         memory = {}
         for (name, _), port, proc in zip(targets, ports, procs):
             if args.keys == 0:
@@ -141,8 +181,9 @@ def main():
     print(f"Machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} "
           f"{platform.release()}; load average at the end {os.getloadavg()[0]:.2f}  ")
     print(f"Each workload: `redis-benchmark -t {args.t} -n {args.n} -c {args.c} "
-          f"-P <P> --csv{' -3' if args.resp3 else ''}`\n")
-    for pipeline in (1, 16):
+          f"-P <P> --csv{' -3' if args.resp3 else ''}`"
+          f"{f'; median of {args.rounds} runs per cell' if args.rounds > 1 else ''}\n")
+    for pipeline in pipelines:
         print(f"### -P {pipeline}\n")
         # One column per redis-benchmark test, in the order it ran them; each
         # cell is requests per second and, in parentheses, the ratio to
@@ -160,7 +201,8 @@ def main():
                 elif name == targets[0][0]:
                     cells.append(f"{r[t][0]:,.0f}")
                 else:
-                    cells.append(f"{r[t][0]:,.0f} ({r[t][0] / anchor[t][0]:.2f}x)")
+                    ratio = ratios.get((name, pipeline), {}).get(t, r[t][0] / anchor[t][0])
+                    cells.append(f"{r[t][0]:,.0f} ({ratio:.2f}x)")
             print(f"| {name} | " + " | ".join(cells) + " |")
         print()
     if collections:
