@@ -93,6 +93,14 @@ size_t ClientRegistry::Kill(const KillFilter& filter) {
       if (!filter.addr.empty() && client->addr != filter.addr) continue;
       if (!filter.laddr.empty() && client->laddr != filter.laddr) continue;
       if (filter.skip_id != 0 && id == filter.skip_id) continue;
+      if (filter.type != KillFilter::Type::kAny) {
+        const bool subscribed = client->subscriptions.load(std::memory_order_relaxed) +
+                                    client->pattern_subscriptions.load(std::memory_order_relaxed) >
+                                0;
+        const KillFilter::Type type =
+            subscribed ? KillFilter::Type::kPubSub : KillFilter::Type::kNormal;
+        if (filter.type != type) continue;
+      }
       client->kill_requested.store(true, std::memory_order_release);
       loops.push_back(client->loop_index);
       ++killed;

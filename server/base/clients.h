@@ -47,6 +47,10 @@ struct ClientInfo {
 
 // One CLIENT KILL filter; an empty/zero field matches everything.
 struct KillFilter {
+  // TYPE: normal (not subscribed), pubsub (subscribed to a channel or
+  // pattern), or a replication role no client here has.
+  enum class Type { kAny, kNormal, kPubSub, kNoClient };
+  Type type = Type::kAny;
   uint64_t id = 0;
   std::string addr;
   std::string laddr;

@@ -17,9 +17,9 @@ std::string Arity(int arity) {
   return arity >= 0 ? std::to_string(arity) : ">= " + std::to_string(-arity);
 }
 
-std::string Flags(uint32_t flags) {
+std::string Flags(const cacheforge::CommandSpec& spec) {
   std::string out;
-  for (const std::string& f : cacheforge::CommandFlagNames(flags)) {
+  for (const std::string& f : cacheforge::CommandFlagNames(spec)) {
     out += (out.empty() ? "" : ", ") + f;
   }
   return out.empty() ? "-" : out;
@@ -51,10 +51,10 @@ int main() {
     for (const CommandEntry* entry : entries) {
       const auto& spec = *entry->spec;
       std::printf("| `%s` | %s | %s | %s |\n", Upper(spec.name).c_str(), Arity(spec.arity).c_str(),
-                  Flags(spec.flags).c_str(), spec.summary);
+                  Flags(spec).c_str(), spec.summary);
       for (const auto& sub : spec.subcommands) {
         std::printf("| `%s %s` | %s | %s | %s |\n", Upper(spec.name).c_str(),
-                    Upper(sub.name).c_str(), Arity(sub.arity).c_str(), Flags(sub.flags).c_str(),
+                    Upper(sub.name).c_str(), Arity(sub.arity).c_str(), Flags(sub).c_str(),
                     sub.summary);
       }
     }

@@ -244,6 +244,7 @@ constexpr CommandSpec kCommands[] = {
   {"del",       -2, kCmdWrite, 1, -1, 1, DelCommand,      "generic", "Deletes one or more keys.", {}},
   {"unlink",    -2, kCmdWrite | kF, 1, -1, 1, DelCommand, "generic", "Asynchronously deletes one or more keys.", {}},
   {"exists",    -2, kR | kF, 1, -1, 1, ExistsCommand,     "generic", "Determines whether one or more keys exist.", {}},
+  {"touch",     -2, kR | kF, 1, -1, 1, TouchCommand,      "generic", "Returns the number of existing keys out of those specified after updating the time they were last accessed.", {}},
   {"type",       2, kR | kF, 1, 1, 1, TypeCommand,        "generic", "Determines the type of value stored at a key.", {}},
   {"rename",     3, kCmdWrite, 1, 2, 1, RenameCommand,    "generic", "Renames a key and overwrites the destination.", {}},
   {"copy",      -3, kW,      1, 2, 1, CopyCommand,        "generic", "Copies the value of a key to a new key.", {}},
@@ -334,7 +335,8 @@ const CommandEntry* CommandTable::FindSub(const CommandEntry& container, std::st
   return nullptr;
 }
 
-std::vector<std::string> CommandFlagNames(uint32_t flags) {
+std::vector<std::string> CommandFlagNames(const CommandSpec& spec) {
+  const uint32_t flags = spec.flags;
   static constexpr std::pair<uint32_t, const char*> kNames[] = {
       {kCmdWrite, "write"},   {kCmdReadonly, "readonly"}, {kCmdDenyOom, "denyoom"},
       {kCmdAdmin, "admin"},   {kCmdNoAuth, "no_auth"},    {kCmdLoading, "loading"},
@@ -345,6 +347,8 @@ std::vector<std::string> CommandFlagNames(uint32_t flags) {
   for (const auto& [flag, name] : kNames) {
     if (flags & flag) out.push_back(name);
   }
+  const std::string_view name = spec.name;
+  if (spec.numkeys_at != 0 || name == "sort" || name == "sort_ro") out.push_back("movablekeys");
   return out;
 }
 

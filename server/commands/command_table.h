@@ -47,8 +47,10 @@ class CommandTable {
   std::vector<const CommandEntry*> top_;
 };
 
-// Flag names as COMMAND INFO prints them.
-std::vector<std::string> CommandFlagNames(uint32_t flags);
+// Flag names as COMMAND INFO prints them; "movablekeys" last, as Redis adds
+// it, for a command whose keys first/last/step do not describe (a numkeys
+// count, SORT's STORE), so a cluster client asks COMMAND GETKEYS instead.
+std::vector<std::string> CommandFlagNames(const CommandSpec& spec);
 
 }  // namespace cacheforge
 

@@ -60,12 +60,10 @@ class KeyLock {
     return e;
   }
   // Find() that also counts a keyspace hit or miss (read commands).
-  Entry* FindForRead() {
-    Entry* e = Find();
-    (e != nullptr ? ctx_.stats.keyspace_hits : ctx_.stats.keyspace_misses).Add();
-    if (e == nullptr) ctx_.Notify(kNotifyKeyMiss, "keymiss", key_);
-    return e;
-  }
+  Entry* FindForRead() { return CountRead(Find()); }
+  // FindForRead() without recording an access (TTL and its siblings, which
+  // Redis looks up with LOOKUP_NOTOUCH).
+  Entry* PeekForRead() { return CountRead(Peek()); }
   // Adds the key with an empty value; it must not be live.
   Entry* Insert() {
     shard_.AssertHeld();
@@ -149,6 +147,12 @@ class KeyLock {
   Shard& shard() { return shard_; }
 
  private:
+  Entry* CountRead(Entry* e) {
+    (e != nullptr ? ctx_.stats.keyspace_hits : ctx_.stats.keyspace_misses).Add();
+    if (e == nullptr) ctx_.Notify(kNotifyKeyMiss, "keymiss", key_);
+    return e;
+  }
+
   uint64_t Mutations() {
     shard_.AssertHeld();
     return shard_.MutationsLocked();
@@ -178,17 +182,10 @@ class KeysLock {
 
   CommandContext& ctx() { return ctx_; }
 
-  Entry* Find(std::string_view key) {
-    uint64_t hash = Keyspace::Hash(key);
-    uint64_t expired = 0;
-    Shard& shard = ctx_.db().ShardFor(hash);
-    shard.AssertHeld();
-    Entry* e = shard.FindLocked(key, hash, ctx_.now_ms, &expired);
-    if (expired != 0) ctx_.stats.expired_keys.Add(expired);
-    if (e != nullptr)
-      shard.TouchLocked(e, ctx_.now_ms, CurrentAccessTracking(ctx_.server.config()));
-    return e;
-  }
+  // The live entry of `key`, or null; a found key counts as accessed.
+  Entry* Find(std::string_view key) { return Lookup(key, /*touch=*/true); }
+  // Find() without recording an access (EXISTS).
+  Entry* Peek(std::string_view key) { return Lookup(key, /*touch=*/false); }
   Entry* FindForRead(std::string_view key) {
     Entry* e = Find(key);
     (e != nullptr ? ctx_.stats.keyspace_hits : ctx_.stats.keyspace_misses).Add();
@@ -250,6 +247,19 @@ class KeysLock {
   }
 
  private:
+  Entry* Lookup(std::string_view key, bool touch) {
+    uint64_t hash = Keyspace::Hash(key);
+    uint64_t expired = 0;
+    Shard& shard = ctx_.db().ShardFor(hash);
+    shard.AssertHeld();
+    Entry* e = shard.FindLocked(key, hash, ctx_.now_ms, &expired);
+    if (expired != 0) ctx_.stats.expired_keys.Add(expired);
+    if (e != nullptr && touch) {
+      shard.TouchLocked(e, ctx_.now_ms, CurrentAccessTracking(ctx_.server.config()));
+    }
+    return e;
+  }
+
   // The sum of the locked shards' change counters.
   uint64_t Mutations() {
     uint64_t sum = 0;

@@ -36,19 +36,30 @@ Reply DelCommand(CommandContext& ctx) {
   return Reply::Integer(deleted);
 }
 
-// EXISTS key [key ...] (a key named twice counts twice)
+// EXISTS key [key ...] (a key named twice counts twice). Not an access: an
+// idle key stays idle for eviction, as in Redis.
 Reply ExistsCommand(CommandContext& ctx) {
   auto keys = ctx.args.subspan(1);
   KeysLock lock(ctx, keys);
   int64_t found = 0;
-  for (std::string_view key : keys) found += lock.Find(key) != nullptr ? 1 : 0;
+  for (std::string_view key : keys) found += lock.Peek(key) != nullptr ? 1 : 0;
   return Reply::Integer(found);
 }
 
-// TYPE key
+// TOUCH key [key ...]: the keys that exist, each now accessed (a key named
+// twice counts twice).
+Reply TouchCommand(CommandContext& ctx) {
+  auto keys = ctx.args.subspan(1);
+  KeysLock lock(ctx, keys);
+  int64_t found = 0;
+  for (std::string_view key : keys) found += lock.FindForRead(key) != nullptr ? 1 : 0;
+  return Reply::Integer(found);
+}
+
+// TYPE key (not an access)
 Reply TypeCommand(CommandContext& ctx) {
   KeyLock key(ctx, ctx.arg(1));
-  Entry* e = key.Find();
+  Entry* e = key.Peek();
   return Reply::Status(e != nullptr ? TypeName(e->type()) : "none");
 }
 
@@ -274,10 +285,10 @@ Reply SetExpire(CommandContext& ctx, bool seconds, bool absolute) {
   return Reply::Integer(1);
 }
 
-// TTL/PTTL/EXPIRETIME/PEXPIRETIME: -2 no key, -1 no TTL.
+// TTL/PTTL/EXPIRETIME/PEXPIRETIME: -2 no key, -1 no TTL. Not an access.
 Reply ReadExpire(CommandContext& ctx, bool seconds, bool absolute) {
   KeyLock key(ctx, ctx.arg(1));
-  Entry* e = key.FindForRead();
+  Entry* e = key.PeekForRead();
   if (e == nullptr) return Reply::Integer(-2);
   const int64_t expire_at = key.ExpireAt(e);
   if (expire_at == kNoExpiry) return Reply::Integer(-1);

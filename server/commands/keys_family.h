@@ -15,6 +15,7 @@ namespace cacheforge {
 
 Reply DelCommand(CommandContext& ctx);
 Reply ExistsCommand(CommandContext& ctx);
+Reply TouchCommand(CommandContext& ctx);
 Reply TypeCommand(CommandContext& ctx);
 Reply RenameCommand(CommandContext& ctx);
 Reply CopyCommand(CommandContext& ctx);

@@ -142,24 +142,43 @@ Reply ConfigHelpCommand(CommandContext&) {
 
 namespace {
 
-const char* AclCategory(const CommandSpec& spec) {
-  std::string_view group = spec.group;
-  if (group == "string") return "@string";
-  if (group == "generic") return "@keyspace";
-  if (group == "connection") return "@connection";
-  return "@admin";
+// The command's ACL categories (without the '@'), as Redis names them: what
+// it does to data, whether it is fast, and its data type or area.
+std::vector<std::string_view> AclCategories(const CommandSpec& spec) {
+  std::vector<std::string_view> out;
+  if (spec.flags & kCmdWrite) out.push_back("write");
+  if (spec.flags & kCmdReadonly) out.push_back("read");
+  out.push_back((spec.flags & kCmdFast) ? "fast" : "slow");
+  if (spec.flags & kCmdBlocking) out.push_back("blocking");
+  static constexpr std::pair<std::string_view, std::string_view> kByGroup[] = {
+      {"string", "string"},
+      {"generic", "keyspace"},
+      {"connection", "connection"},
+      {"list", "list"},
+      {"hash", "hash"},
+      {"set", "set"},
+      {"sorted_set", "sortedset"},
+      {"bitmap", "bitmap"},
+      {"pubsub", "pubsub"},
+      {"transactions", "transaction"},
+      {"scripting", "scripting"},
+  };
+  std::string_view area = "admin";
+  for (const auto& [group, category] : kByGroup) {
+    if (group == spec.group) area = category;
+  }
+  out.push_back(area);
+  return out;
 }
 
 Reply DescribeCommand(const CommandEntry& entry) {
   const CommandSpec& spec = *entry.spec;
   std::vector<Reply> flags;
-  for (const std::string& flag : CommandFlagNames(spec.flags)) flags.push_back(Reply::Status(flag));
+  for (const std::string& flag : CommandFlagNames(spec)) flags.push_back(Reply::Status(flag));
   std::vector<Reply> categories;
-  if (spec.flags & kCmdWrite) categories.push_back(Reply::Status("@write"));
-  if (spec.flags & kCmdReadonly) categories.push_back(Reply::Status("@read"));
-  if (spec.flags & kCmdFast) categories.push_back(Reply::Status("@fast"));
-  if (!(spec.flags & kCmdFast)) categories.push_back(Reply::Status("@slow"));
-  categories.push_back(Reply::Status(AclCategory(spec)));
+  for (std::string_view category : AclCategories(spec)) {
+    categories.push_back(Reply::Status("@" + std::string(category)));
+  }
   std::vector<Reply> subcommands;
   for (const CommandEntry* sub : entry.subcommands) subcommands.push_back(DescribeCommand(*sub));
   std::vector<Reply> info;
@@ -242,18 +261,49 @@ Reply CommandDocsCommand(CommandContext& ctx) {
 }
 
 // COMMAND LIST [FILTERBY PATTERN pattern]
+// COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]:
+// every command and subcommand ("config|get") that passes the filter. No
+// module is loaded, so a MODULE filter lists nothing.
 Reply CommandListCommand(CommandContext& ctx) {
-  std::string_view pattern = "*";
+  enum class Filter { kNone, kModule, kAclCat, kPattern } filter = Filter::kNone;
+  std::string_view value;
   if (ctx.argc() != 2) {
-    if (ctx.argc() != 5 || !EqualsIgnoreCase(ctx.arg(2), "FILTERBY") ||
-        !EqualsIgnoreCase(ctx.arg(3), "PATTERN")) {
+    if (ctx.argc() != 5 || !EqualsIgnoreCase(ctx.arg(2), "FILTERBY")) {
       return Reply::Error(errors::kSyntax);
     }
-    pattern = ctx.arg(4);
+    value = ctx.arg(4);
+    if (EqualsIgnoreCase(ctx.arg(3), "MODULE")) {
+      filter = Filter::kModule;
+    } else if (EqualsIgnoreCase(ctx.arg(3), "ACLCAT")) {
+      filter = Filter::kAclCat;
+    } else if (EqualsIgnoreCase(ctx.arg(3), "PATTERN")) {
+      filter = Filter::kPattern;
+    } else {
+      return Reply::Error(errors::kSyntax);
+    }
   }
+  auto passes = [&](const CommandEntry& entry) {
+    switch (filter) {
+      case Filter::kNone:
+        return true;
+      case Filter::kModule:
+        return false;
+      case Filter::kAclCat:
+        for (std::string_view category : AclCategories(*entry.spec)) {
+          if (EqualsIgnoreCase(category, value)) return true;
+        }
+        return false;
+      case Filter::kPattern:
+        return GlobMatch(value, entry.full_name, true);
+    }
+    return false;
+  };
   std::vector<Reply> out;
   for (const CommandEntry* entry : CommandTable::Get().commands()) {
-    if (GlobMatch(pattern, entry->full_name, true)) out.push_back(Reply::Bulk(entry->full_name));
+    if (passes(*entry)) out.push_back(Reply::Bulk(entry->full_name));
+    for (const CommandEntry* sub : entry->subcommands) {
+      if (passes(*sub)) out.push_back(Reply::Bulk(sub->full_name));
+    }
   }
   return Reply::Array(std::move(out));
 }
@@ -375,6 +425,22 @@ Reply ClientKillCommand(CommandContext& ctx) {
       filter.addr = std::string(value);
     } else if (EqualsIgnoreCase(option, "LADDR")) {
       filter.laddr = std::string(value);
+    } else if (EqualsIgnoreCase(option, "TYPE")) {
+      if (EqualsIgnoreCase(value, "normal")) {
+        filter.type = KillFilter::Type::kNormal;
+      } else if (EqualsIgnoreCase(value, "pubsub")) {
+        filter.type = KillFilter::Type::kPubSub;
+      } else if (EqualsIgnoreCase(value, "master") || EqualsIgnoreCase(value, "replica") ||
+                 EqualsIgnoreCase(value, "slave")) {
+        filter.type = KillFilter::Type::kNoClient;
+      } else {
+        return Reply::Error("ERR Unknown client type '" + std::string(value) + "'");
+      }
+    } else if (EqualsIgnoreCase(option, "USER")) {
+      // Every connection is the default user's (AUTH has no other).
+      if (value != "default") {
+        return Reply::Error("ERR No such user '" + std::string(value) + "'");
+      }
     } else if (EqualsIgnoreCase(option, "SKIPME")) {
       if (EqualsIgnoreCase(value, "yes")) {
         skip_me = true;
@@ -393,12 +459,14 @@ Reply ClientKillCommand(CommandContext& ctx) {
   return Reply::Integer(static_cast<int64_t>(killed));
 }
 
-// CLIENT UNBLOCK client-id [TIMEOUT | ERROR]
+// CLIENT REPLY ON | OFF | SKIP. ON also cancels a SKIP given just before it,
+// so its own OK is sent, as in Redis.
 Reply ClientReplyCommand(CommandContext& ctx) {
   ClientSession& client = ctx.client;
   if (EqualsIgnoreCase(ctx.arg(2), "ON")) {
     client.replies_off = false;
     client.skip_next_reply = false;
+    client.skipping_reply = false;
     return Reply::Ok();
   }
   if (EqualsIgnoreCase(ctx.arg(2), "OFF")) {
@@ -412,6 +480,7 @@ Reply ClientReplyCommand(CommandContext& ctx) {
   return Reply::Error(errors::kSyntax);
 }
 
+// CLIENT UNBLOCK client-id [TIMEOUT | ERROR]
 Reply ClientUnblockCommand(CommandContext& ctx) {
   int64_t id = 0;
   if (!ParseInt64(ctx.arg(2), &id)) return Reply::Error(errors::kNotInteger);

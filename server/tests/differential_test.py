@@ -477,12 +477,12 @@ class Gen:
         k = self.key(kind)
         c = self.pick(["TYPE", "DEL", "EXISTS", "RENAME", "RENAMENX", "COPY", "EXPIRE",
                        "PERSIST", "TTL", "TTL", "OBJECT", "OBJECT", "KEYS", "SORT", "SORT",
-                       "RESTORE"])
+                       "RESTORE", "TOUCH"])
         if c == "SORT":
             return self.sort_args()
         if c in ("TYPE", "PERSIST", "TTL"):
             return [c, k]
-        if c in ("DEL", "EXISTS"):
+        if c in ("DEL", "EXISTS", "TOUCH"):
             return [c] + self.keys(kind)
         if c in ("RENAME", "RENAMENX"):
             return [c, k, self.key(kind)]

@@ -145,6 +145,24 @@ TEST_F(MaxmemoryTest, RestoreSetsIdleTimeAndFreq) {
   EXPECT_EQ(Run({"OBJECT", "FREQ", "plain"}), Int(5)) << "without FREQ: a new key's counter";
 }
 
+// Commands that only look at a key (EXISTS, TYPE, TTL and its siblings) do
+// not make it look used to eviction; TOUCH does, and counts the keys found.
+TEST_F(MaxmemoryTest, LookingIsNotAnAccessButTouchIs) {
+  ASSERT_EQ(Run({"SET", "k", "v"}), kOk);
+  ASSERT_EQ(Run({"SET", "other", "v"}), kOk);
+  now_ms_ += 7'000;
+  EXPECT_EQ(Run({"EXISTS", "k"}), Int(1));
+  EXPECT_EQ(Run({"TYPE", "k"}), "+string\r\n");
+  EXPECT_EQ(Run({"TTL", "k"}), Int(-1));
+  EXPECT_EQ(Run({"PTTL", "k"}), Int(-1));
+  EXPECT_EQ(Run({"EXPIRETIME", "k"}), Int(-1));
+  EXPECT_EQ(Run({"OBJECT", "IDLETIME", "k"}), Int(7));
+  EXPECT_EQ(Run({"TOUCH", "k", "missing", "k"}), Int(2));
+  EXPECT_EQ(Run({"OBJECT", "IDLETIME", "k"}), Int(0));
+  EXPECT_EQ(Run({"OBJECT", "IDLETIME", "other"}), Int(7)) << "only the keys named";
+  EXPECT_EQ(Run({"TOUCH"}), Err("ERR wrong number of arguments for 'touch' command"));
+}
+
 TEST_F(MaxmemoryTest, ObjectIdleTimeAndFreq) {
   ASSERT_EQ(Run({"SET", "k", "v"}), kOk);
   now_ms_ += 5'000;

@@ -217,8 +217,31 @@ TEST_F(ServerFamily, CommandIntrospection) {
       std::string::npos)
       << get;
   EXPECT_NE(get.find("*-1\r\n"), std::string::npos);
+  // Keys a client cannot place from first/last/step are flagged, as Redis
+  // flags them, so a cluster client asks COMMAND GETKEYS.
+  for (const char* name : {"zunionstore", "sort", "sort_ro", "lmpop", "sintercard"}) {
+    EXPECT_NE(Run({"COMMAND", "INFO", name}).find("+movablekeys\r\n"), std::string::npos) << name;
+  }
+  EXPECT_EQ(Run({"COMMAND", "INFO", "mset"}).find("movablekeys"), std::string::npos);
   EXPECT_NE(Run({"COMMAND", "LIST"}).find(Bulk("incrbyfloat")), std::string::npos);
   EXPECT_EQ(Run({"COMMAND", "LIST", "FILTERBY", "PATTERN", "getr*"}), "*1\r\n" + Bulk("getrange"));
+  // Subcommands are listed under their full names, and filters apply to them.
+  EXPECT_NE(Run({"COMMAND", "LIST"}).find(Bulk("config|get")), std::string::npos);
+  const std::string config_re = Run({"COMMAND", "LIST", "FILTERBY", "PATTERN", "config|*re*"});
+  EXPECT_NE(config_re.find(Bulk("config|resetstat")), std::string::npos) << config_re;
+  EXPECT_EQ(config_re.find(Bulk("config|get")), std::string::npos) << config_re;
+  const std::string lists = Run({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "list"});
+  EXPECT_NE(lists.find(Bulk("lpush")), std::string::npos);
+  EXPECT_NE(lists.find(Bulk("blmpop")), std::string::npos);
+  EXPECT_EQ(lists.find(Bulk("set")), std::string::npos);
+  EXPECT_EQ(Run({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "no_such_category"}), "*0\r\n");
+  EXPECT_EQ(Run({"COMMAND", "LIST", "FILTERBY", "MODULE", "no_such_module"}), "*0\r\n");
+  EXPECT_EQ(Run({"COMMAND", "LIST", "FILTERBY", "NAME", "x"}), Err("ERR syntax error"));
+  // ACL categories as Redis 7.0 gives them for LPUSH and BLPOP.
+  EXPECT_NE(Run({"COMMAND", "INFO", "lpush"}).find("+@write\r\n+@fast\r\n+@list\r\n"),
+            std::string::npos);
+  EXPECT_NE(Run({"COMMAND", "INFO", "blpop"}).find("+@write\r\n+@slow\r\n+@blocking\r\n+@list\r\n"),
+            std::string::npos);
   EXPECT_NE(Run({"COMMAND", "DOCS", "set"}).find(Bulk("summary")), std::string::npos);
   EXPECT_EQ(Run({"COMMAND"}).substr(0, 1), "*");
 }
@@ -275,6 +298,30 @@ TEST_F(ServerFamily, ClientCommands) {
   EXPECT_EQ(Run({"CLIENT", "KILL", "ADDR", "127.0.0.1:5000", "SKIPME", "no"}), Int(1));
   EXPECT_TRUE(session_.close_after_reply);
   EXPECT_EQ(Run({"CLIENT", "KILL", "ID", "0"}), Err("ERR client-id should be greater than 0"));
+}
+
+// CLIENT KILL TYPE and USER, with Redis's errors: the one client here is
+// normal until it subscribes, then pubsub; no client is a replica.
+TEST_F(ServerFamily, ClientKillByTypeAndUser) {
+  EXPECT_EQ(Run({"CLIENT", "KILL", "TYPE", "wrong_type"}),
+            Err("ERR Unknown client type 'wrong_type'"));
+  EXPECT_EQ(Run({"CLIENT", "KILL", "USER", "wrong_user"}), Err("ERR No such user 'wrong_user'"));
+  EXPECT_EQ(Run({"CLIENT", "KILL", "TYPE", "replica", "SKIPME", "no"}), Int(0));
+  EXPECT_EQ(Run({"CLIENT", "KILL", "TYPE", "pubsub", "SKIPME", "no"}), Int(0));
+  session_.info->subscriptions.store(1);
+  EXPECT_EQ(Run({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "no"}), Int(0));
+  EXPECT_FALSE(session_.close_after_reply);
+  EXPECT_EQ(Run({"CLIENT", "KILL", "TYPE", "PUBSUB", "USER", "default", "SKIPME", "no"}), Int(1));
+  EXPECT_TRUE(session_.close_after_reply);
+}
+
+// CLIENT REPLY ON right after SKIP cancels the skip: ON's own OK is sent.
+TEST_F(ServerFamily, ClientReplyOnCancelsSkip) {
+  EXPECT_EQ(Run({"CLIENT", "REPLY", "SKIP"}), "");
+  session_.skipping_reply = session_.skip_next_reply;  // what the connection does after a reply
+  session_.skip_next_reply = false;
+  EXPECT_EQ(Run({"CLIENT", "REPLY", "ON"}), kOk);
+  EXPECT_FALSE(session_.skipping_reply);
 }
 
 TEST_F(ServerFamily, TimeAndLockgraph) {
