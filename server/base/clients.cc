@@ -54,7 +54,7 @@ std::string ClientRegistry::DescribeLocked(const ClientInfo& c, int64_t now_ms) 
   const int sub = c.subscriptions.load(std::memory_order_relaxed);
   const int psub = c.pattern_subscriptions.load(std::memory_order_relaxed);
   // Redis's letters: x in MULTI, b blocked, P subscribed, N none of these.
-  const char* flags = multi >= 0 ? "x" : blocked ? "b" : sub + psub > 0 ? "P" : "N";
+  const char* flags = multi >= 0 ? "x" : blocked ? "b" : c.subscribed() ? "P" : "N";
   int64_t idle = (now_ms - c.last_interaction_ms.load(std::memory_order_relaxed)) / 1000;
   std::string line =
       "id=" + std::to_string(c.id) + " addr=" + c.addr + " laddr=" + c.laddr +
@@ -94,11 +94,8 @@ size_t ClientRegistry::Kill(const KillFilter& filter) {
       if (!filter.laddr.empty() && client->laddr != filter.laddr) continue;
       if (filter.skip_id != 0 && id == filter.skip_id) continue;
       if (filter.type != KillFilter::Type::kAny) {
-        const bool subscribed = client->subscriptions.load(std::memory_order_relaxed) +
-                                    client->pattern_subscriptions.load(std::memory_order_relaxed) >
-                                0;
         const KillFilter::Type type =
-            subscribed ? KillFilter::Type::kPubSub : KillFilter::Type::kNormal;
+            client->subscribed() ? KillFilter::Type::kPubSub : KillFilter::Type::kNormal;
         if (filter.type != type) continue;
       }
       client->kill_requested.store(true, std::memory_order_release);

@@ -43,6 +43,13 @@ struct ClientInfo {
   std::atomic<int> subscriptions{0};             // channels (CLIENT LIST sub=)
   std::atomic<int> pattern_subscriptions{0};     // patterns (psub=)
   std::atomic<std::shared_ptr<Waiter>> waiting;  // that wait, for CLIENT UNBLOCK
+
+  // Subscribed to a channel or pattern (CLIENT LIST's P, CLIENT KILL TYPE pubsub).
+  bool subscribed() const {
+    return subscriptions.load(std::memory_order_relaxed) +
+               pattern_subscriptions.load(std::memory_order_relaxed) >
+           0;
+  }
 };
 
 // One CLIENT KILL filter; an empty/zero field matches everything.

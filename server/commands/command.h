@@ -81,6 +81,9 @@ struct ClientSession {
   bool replies_off = false;
   bool skip_next_reply = false;
   bool skipping_reply = false;
+  // CLIENT REPLY ON and RESET: replies from this command on, any SKIP
+  // included (the command's own reply is sent).
+  void RepliesOn() { replies_off = skip_next_reply = skipping_reply = false; }
   MultiState multi;
   WatchState watch;
   ExecScope* exec = nullptr;  // set while EXEC runs the queue

@@ -93,9 +93,7 @@ Reply ResetCommand(CommandContext& ctx) {
   client.db = 0;
   client.info->db.store(0, std::memory_order_relaxed);
   SetProtocol(client, 2);
-  client.replies_off = false;
-  client.skip_next_reply = false;
-  client.skipping_reply = false;
+  client.RepliesOn();
   client.authenticated = !ctx.server.config().requires_password();
   ctx.server.clients().SetName(client.info->id, "");
   return Reply::Status("RESET");

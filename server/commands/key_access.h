@@ -23,6 +23,14 @@
 
 namespace cacheforge {
 
+// A read command's lookup of `key` that found `e` (or not): counted as a
+// keyspace hit or miss, and a miss published as a "keymiss" event.
+inline Entry* CountKeyRead(CommandContext& ctx, std::string_view key, Entry* e) {
+  (e != nullptr ? ctx.stats.keyspace_hits : ctx.stats.keyspace_misses).Add();
+  if (e == nullptr) ctx.Notify(kNotifyKeyMiss, "keymiss", key);
+  return e;
+}
+
 class KeyLock {
  public:
   KeyLock(CommandContext& ctx, std::string_view key)
@@ -60,10 +68,10 @@ class KeyLock {
     return e;
   }
   // Find() that also counts a keyspace hit or miss (read commands).
-  Entry* FindForRead() { return CountRead(Find()); }
+  Entry* FindForRead() { return CountKeyRead(ctx_, key_, Find()); }
   // FindForRead() without recording an access (TTL and its siblings, which
   // Redis looks up with LOOKUP_NOTOUCH).
-  Entry* PeekForRead() { return CountRead(Peek()); }
+  Entry* PeekForRead() { return CountKeyRead(ctx_, key_, Peek()); }
   // Adds the key with an empty value; it must not be live.
   Entry* Insert() {
     shard_.AssertHeld();
@@ -147,12 +155,6 @@ class KeyLock {
   Shard& shard() { return shard_; }
 
  private:
-  Entry* CountRead(Entry* e) {
-    (e != nullptr ? ctx_.stats.keyspace_hits : ctx_.stats.keyspace_misses).Add();
-    if (e == nullptr) ctx_.Notify(kNotifyKeyMiss, "keymiss", key_);
-    return e;
-  }
-
   uint64_t Mutations() {
     shard_.AssertHeld();
     return shard_.MutationsLocked();
@@ -186,12 +188,7 @@ class KeysLock {
   Entry* Find(std::string_view key) { return Lookup(key, /*touch=*/true); }
   // Find() without recording an access (EXISTS).
   Entry* Peek(std::string_view key) { return Lookup(key, /*touch=*/false); }
-  Entry* FindForRead(std::string_view key) {
-    Entry* e = Find(key);
-    (e != nullptr ? ctx_.stats.keyspace_hits : ctx_.stats.keyspace_misses).Add();
-    if (e == nullptr) ctx_.Notify(kNotifyKeyMiss, "keymiss", key);
-    return e;
-  }
+  Entry* FindForRead(std::string_view key) { return CountKeyRead(ctx_, key, Find(key)); }
   // A locked shard; callers of its *Locked methods first call AssertHeld().
   Shard& ShardOf(std::string_view key) { return ctx_.db().ShardFor(Keyspace::Hash(key)); }
   // Deletes `e`, the live entry of `key`.

@@ -36,25 +36,28 @@ Reply DelCommand(CommandContext& ctx) {
   return Reply::Integer(deleted);
 }
 
-// EXISTS key [key ...] (a key named twice counts twice). Not an access: an
-// idle key stays idle for eviction, as in Redis.
-Reply ExistsCommand(CommandContext& ctx) {
+namespace {
+
+// How many of the command's key arguments are live (a key named twice counts
+// twice); with `touch`, each found key counts as an access and a read.
+Reply CountLiveKeys(CommandContext& ctx, bool touch) {
   auto keys = ctx.args.subspan(1);
   KeysLock lock(ctx, keys);
   int64_t found = 0;
-  for (std::string_view key : keys) found += lock.Peek(key) != nullptr ? 1 : 0;
+  for (std::string_view key : keys) {
+    found += (touch ? lock.FindForRead(key) : lock.Peek(key)) != nullptr ? 1 : 0;
+  }
   return Reply::Integer(found);
 }
 
-// TOUCH key [key ...]: the keys that exist, each now accessed (a key named
-// twice counts twice).
-Reply TouchCommand(CommandContext& ctx) {
-  auto keys = ctx.args.subspan(1);
-  KeysLock lock(ctx, keys);
-  int64_t found = 0;
-  for (std::string_view key : keys) found += lock.FindForRead(key) != nullptr ? 1 : 0;
-  return Reply::Integer(found);
-}
+}  // namespace
+
+// EXISTS key [key ...]. Not an access: an idle key stays idle for eviction,
+// as in Redis.
+Reply ExistsCommand(CommandContext& ctx) { return CountLiveKeys(ctx, /*touch=*/false); }
+
+// TOUCH key [key ...]: the keys that exist, each now accessed.
+Reply TouchCommand(CommandContext& ctx) { return CountLiveKeys(ctx, /*touch=*/true); }
 
 // TYPE key (not an access)
 Reply TypeCommand(CommandContext& ctx) {

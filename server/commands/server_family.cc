@@ -464,9 +464,7 @@ Reply ClientKillCommand(CommandContext& ctx) {
 Reply ClientReplyCommand(CommandContext& ctx) {
   ClientSession& client = ctx.client;
   if (EqualsIgnoreCase(ctx.arg(2), "ON")) {
-    client.replies_off = false;
-    client.skip_next_reply = false;
-    client.skipping_reply = false;
+    client.RepliesOn();
     return Reply::Ok();
   }
   if (EqualsIgnoreCase(ctx.arg(2), "OFF")) {
